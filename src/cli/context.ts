@@ -1,0 +1,24 @@
+import { loadConfig, type Config } from '../core/config.ts';
+import { openDb, type Db } from '../db/connection.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+
+/** Opens the configured database, brings its schema up to date, runs the command, closes it. */
+export async function withDb<T>(run: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = openDb(config.databaseUrl);
+  try {
+    await migrateToLatest(db.kysely);
+    return await run(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Every command that creates or reports something ends with one JSON line on stdout. */
+export function printResult(result: unknown): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+export function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,77 @@
+import { Command, CommanderError } from 'commander';
+import { DomainError } from '../core/errors.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import type { Role } from '../db/schema.ts';
+import { createUser } from '../modules/accounts/service.ts';
+import { fillDemo } from '../modules/demo/service.ts';
+import { registerOrganisation } from '../modules/orgs/service.ts';
+import type { NewSource } from '../modules/sources/service.ts';
+import { createSource } from '../modules/sources/service.ts';
+import { printResult, withDb } from './context.ts';
+import { serve } from './serve.ts';
+
+const program = new Command('vitrine').description('Vitrine: creator-commerce platform').exitOverride();
+program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+program
+  .command('serve')
+  .description('run the server (console and API)')
+  .option('--port <n>', 'port to listen on (default PORT or 3000)')
+  .option('--no-demo', 'do not fill an empty database with the demo alliance')
+  .action((options) => serve(options));
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(() => withDb(async (db) => printResult({ applied: await migrateToLatest(db.kysely) })));
+
+const user = program.command('user').description('accounts');
+user
+  .command('create')
+  .description('create an account')
+  .requiredOption('--role <role>', 'operator|creator|org|merchant')
+  .requiredOption('--email <email>')
+  .requiredOption('--password <password>')
+  .option('--name <name>')
+  .option('--handle <handle>', "the creator's public showcase handle")
+  .action((o) =>
+    withDb(async (db) => {
+      const created = await db.kysely.transaction().execute(async (tx) => {
+        const u = await createUser(tx, { role: o.role as Role, email: o.email, password: o.password, name: o.name, handle: o.handle ?? null });
+        const organisation = u.role === 'org' ? await registerOrganisation(tx, u, u.name) : null;
+        return { id: u.id, role: u.role, ...(organisation ? { organisation_id: organisation.id } : {}) };
+      });
+      printResult(created);
+    }),
+  );
+
+const source = program.command('source').description('product and order sources');
+source
+  .command('create')
+  .description('create a source; prints its webhook secret')
+  .requiredOption('--kind <kind>', 'platform|merchant|own_shop')
+  .requiredOption('--name <name>')
+  .option('--platform <platform>', 'pdd|jd|taobao|youzan|weimob|mokuai|dangdang')
+  .option('--owner <userId>', 'the merchant or creator who owns it')
+  .option('--default-rate <bps>', 'commission in basis points for feeds that carry none')
+  .action((o) =>
+    withDb(async (db) => {
+      const input: NewSource = { kind: o.kind, name: o.name, platform: o.platform ?? null, ownerUserId: o.owner ?? null, defaultCommissionBps: o.defaultRate === undefined ? null : Number(o.defaultRate) };
+      const created = await createSource(db.kysely, input);
+      printResult({ id: created.id, webhook_secret: created.webhookSecret });
+    }),
+  );
+
+program
+  .command('demo')
+  .description('fill an empty database with a demo alliance')
+  .action(() => withDb(async (db) => printResult(await fillDemo(db.kysely))));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  const message = error instanceof DomainError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`vitrine: ${message.split('\n')[0]}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, parsePort } from '../core/config.ts';
+import { openDb } from '../db/connection.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { buildApp } from '../http/app.ts';
+import { webBuilt } from '../http/web.ts';
+import { countUsers } from '../modules/accounts/service.ts';
+import { DEMO_LOGINS, DEMO_PASSWORD, fillDemo } from '../modules/demo/service.ts';
+import { log } from './context.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The console is built on the first start of a fresh clone, never committed. */
+function ensureConsoleBuilt(): void {
+  if (webBuilt()) return;
+  log('building the console (first start) …');
+  const result = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) log('the console failed to build; the API still runs (see the output above)');
+}
+
+export async function serve(options: { port?: string; demo?: boolean }): Promise<void> {
+  const config = loadConfig();
+  if (options.port !== undefined) config.port = parsePort(options.port);
+  ensureConsoleBuilt();
+  const db = openDb(config.databaseUrl);
+  await migrateToLatest(db.kysely);
+  const seeded = options.demo !== false && (await countUsers(db.kysely)) === 0;
+  if (seeded) {
+    log('empty database: filling it with the demo alliance …');
+    await fillDemo(db.kysely);
+  }
+  const app = await buildApp({ db, config });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  log(`\nVitrine is serving ${url}  (database ${config.databaseUrl})`);
+  log(`console: ${url}/   API docs: ${url}/api/docs`);
+  if (seeded) {
+    log(`demo logins (password "${DEMO_PASSWORD}"):`);
+    for (const login of DEMO_LOGINS) log(`  ${login.role.padEnd(9)} ${login.email}`);
+  }
+  const shutdown = async (signal: string) => {
+    log(`${signal}: shutting down`);
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,25 @@
+import { monotonicFactory } from 'ulid';
+
+/** Every entity id is a type prefix and a ULID: readable in logs, sortable by creation time. */
+export const ID_PREFIXES = {
+  user: 'usr',
+  session: 'ses',
+  organisation: 'org',
+  invitation: 'inv',
+  membership: 'mem',
+  source: 'src',
+  audit: 'aud',
+  request: 'req',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+const nextUlid = monotonicFactory();
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${nextUlid().toLowerCase()}`;
+}
+
+export function isIdOf(kind: IdKind, value: string): boolean {
+  return new RegExp(`^${ID_PREFIXES[kind]}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
+}

@@ -1,0 +1,76 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { newId } from '../core/ids.ts';
+import { accountRoutes } from '../modules/accounts/routes.ts';
+import { orgRoutes } from '../modules/orgs/routes.ts';
+import { sourceRoutes } from '../modules/sources/routes.ts';
+import { resolveUser } from './auth.ts';
+import type { AppContext } from './context.ts';
+import { errorBody, handleError } from './errors.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerConsole, WEB_DIST, webBuilt } from './web.ts';
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Assembles the HTTP server: plugins, error mapping, every module's routes, the console. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: () => newId('request'),
+    requestIdLogLabel: 'request_id',
+    disableRequestLogging: false,
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, ...errorBody('rate_limited', `too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`) }),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Vitrine API', version: '0.1.0', description: 'Creator-commerce platform: product alliance, showcases, tracked links, commissions.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'vt_session' } } },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('preHandler', resolveUser(ctx));
+  registerMetrics(app);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await ctx.db.kysely.selectFrom('users').select('id').limit(1).execute();
+    return { ok: true };
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await accountRoutes(app, ctx);
+  await orgRoutes(app, ctx);
+  await sourceRoutes(app, ctx);
+  await registerConsole(app);
+
+  app.setNotFoundHandler((request, reply) => {
+    const isPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    if (isPage && webBuilt()) return reply.type('text/html').sendFile('index.html', WEB_DIST);
+    return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+  return app;
+}

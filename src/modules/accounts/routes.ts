@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { InvalidInput } from '../../core/errors.ts';
+import { clearSessionCookie, requireRole, requireUser, setSessionCookie } from '../../http/auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import { currentOrganisationOfCreator, organisationOf, registerOrganisation } from '../orgs/service.ts';
+import { publicUserSchema, roleSchema, toPublicUser } from './model.ts';
+import { createUser, listUsers, login, logout, openSession } from './service.ts';
+
+const sessionResponse = z.object({ token: z.string(), user: publicUserSchema });
+const orgRef = z.object({ id: z.string(), name: z.string() }).nullable();
+
+export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.db.kysely;
+
+  r.post('/api/auth/login', {
+    config: { rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in; answers a bearer token and sets the console session cookie',
+      body: z.object({ email: z.string(), password: z.string() }),
+      response: { 200: sessionResponse },
+    },
+    handler: async (request, reply) => {
+      const session = await login(db, request.body.email, request.body.password, ctx.config.sessionTtlDays);
+      setSessionCookie(reply, session.token, session.expiresAt, ctx.config.secureCookies);
+      return { token: session.token, user: toPublicUser(session.user) };
+    },
+  });
+
+  r.post('/api/auth/signup', {
+    config: { rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign up as a creator or as an organisation (MCN)',
+      body: z.object({
+        role: z.enum(['creator', 'org']),
+        email: z.string(),
+        password: z.string(),
+        name: z.string(),
+        handle: z.string().optional(),
+        organisation_name: z.string().optional(),
+      }),
+      response: { 201: sessionResponse },
+    },
+    handler: async (request, reply) => {
+      const body = request.body;
+      if (body.role === 'org' && !body.organisation_name?.trim()) {
+        throw new InvalidInput('organisation_name_required', 'an organisation signs up with its name');
+      }
+      const user = await db.transaction().execute(async (tx) => {
+        const created = await createUser(tx, { role: body.role, email: body.email, password: body.password, name: body.name, handle: body.role === 'creator' ? body.handle ?? null : null });
+        if (created.role === 'org') await registerOrganisation(tx, created, body.organisation_name!);
+        return created;
+      });
+      const session = await openSession(db, user, ctx.config.sessionTtlDays);
+      setSessionCookie(reply, session.token, session.expiresAt, ctx.config.secureCookies);
+      reply.status(201);
+      return { token: session.token, user: toPublicUser(user) };
+    },
+  });
+
+  r.post('/api/auth/logout', {
+    schema: { tags: ['auth'], summary: 'Revoke the current session', response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      requireUser(request);
+      await logout(db, request.sessionToken!);
+      clearSessionCookie(reply);
+      reply.status(204).send(null);
+    },
+  });
+
+  r.get('/api/me', {
+    schema: {
+      tags: ['auth'],
+      summary: 'The signed-in user, and their organisation (an org account: its own; a creator: the one bound now)',
+      response: { 200: z.object({ user: publicUserSchema, organisation: orgRef }) },
+    },
+    handler: async (request) => {
+      const user = requireUser(request);
+      let organisation: { id: string; name: string } | null = null;
+      if (user.role === 'org') organisation = await organisationOf(db, user).then((o) => ({ id: o.id, name: o.name }));
+      if (user.role === 'creator') organisation = await currentOrganisationOfCreator(db, user.id);
+      return { user: toPublicUser(user), organisation };
+    },
+  });
+
+  r.get('/api/admin/users', {
+    schema: {
+      tags: ['admin'],
+      summary: 'Every account (operator)',
+      querystring: z.object({ role: roleSchema.optional() }),
+      response: { 200: z.object({ items: z.array(publicUserSchema.extend({ created_at: z.string() })) }) },
+    },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      const users = await listUsers(db, { role: request.query.role });
+      return { items: users.map((u) => ({ ...toPublicUser(u), created_at: u.createdAt })) };
+    },
+  });
+}

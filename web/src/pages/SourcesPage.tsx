@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Async } from '../components/Async';
+import { DataTable, type Column } from '../components/DataTable';
+import { PageHeader } from '../components/PageHeader';
+import { Panel } from '../components/Panel';
+import { StatusBadge } from '../components/StatusBadge';
+import { dateOf } from '../lib/dates';
+import { useSession } from '../lib/session';
+import type { CreatedSource, Items, Source, SourceKind } from '../lib/types';
+import { useLoad } from '../lib/useLoad';
+import { SourceForm } from './SourceForm';
+import { WebhookSecret } from './WebhookSecret';
+
+const KINDS_BY_ROLE: Record<'operator' | 'merchant', readonly SourceKind[]> = {
+  operator: ['platform', 'merchant', 'own_shop'],
+  merchant: ['merchant'],
+};
+
+export function SourcesPage() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const own = me.user.role === 'merchant';
+  const sources = useLoad<Items<Source>>('/api/sources');
+  const [created, setCreated] = useState<CreatedSource>();
+
+  const columns: Column<Source>[] = [
+    { key: 'name', header: t('columns.name'), cell: (row) => <strong>{row.name}</strong> },
+    { key: 'kind', header: t('columns.kind'), cell: (row) => t(`sources.kinds.${row.kind}`) },
+    { key: 'platform', header: t('columns.platform'), cell: (row) => (row.platform ? t(`sources.platforms.${row.platform}`, { defaultValue: row.platform }) : t('common.none')) },
+    { key: 'enabled', header: t('columns.enabled'), cell: (row) => <StatusBadge status={row.enabled ? 'enabled' : 'disabled'} /> },
+    { key: 'id', header: 'ID', cell: (row) => <span className="mono small">{row.id}</span> },
+    { key: 'created', header: t('columns.createdAt'), cell: (row) => dateOf(row.created_at) },
+  ];
+
+  return (
+    <>
+      <PageHeader title={own ? t('sources.titleOwn') : t('sources.title')} description={own ? t('sources.descriptionOwn') : t('sources.description')} />
+      {created && <WebhookSecret source={created} onDismiss={() => setCreated(undefined)} />}
+      <Panel title={t('sources.formTitle')}>
+        <SourceForm
+          kinds={KINDS_BY_ROLE[own ? 'merchant' : 'operator']}
+          onCreated={(source) => {
+            setCreated(source);
+            sources.reload();
+          }}
+        />
+      </Panel>
+      <Panel>
+        <Async loaded={sources}>{(data) => <DataTable columns={columns} rows={data.items} empty={t('sources.empty')} testId="sources-table" />}</Async>
+      </Panel>
+    </>
+  );
+}
