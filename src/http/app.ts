@@ -24,8 +24,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     logger: options.logger ?? { level: ctx.config.logLevel },
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: () => newId('request'),
-    requestIdLogLabel: 'request_id',
-    disableRequestLogging: false,
     trustProxy: true,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDb, type Db, type Dialect } from './connection.ts';
+import { migrateToLatest } from './migrate.ts';
+
+/**
+ * The dialects every storage test runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL
+ * points at a server (`.ci/run` sets it). Tests are written once: `describe.each(DIALECTS)`.
+ */
+export const DIALECTS: Dialect[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export interface TestDb extends Db {
+  url: string;
+}
+
+/** A fresh, migrated database of its own: a temp file, or a new PostgreSQL database dropped on close. */
+export async function openTestDb(dialect: Dialect): Promise<TestDb> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-test-'));
+    const url = `sqlite:${join(dir, 'test.db')}`;
+    const db = openDb(url);
+    await migrateToLatest(db.kysely);
+    return { ...db, url, close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `vitrine_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = openDb(url.toString());
+  await migrateToLatest(db.kysely);
+  return {
+    ...db,
+    url: url.toString(),
+    close: async () => {
+      await db.close();
+      await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
