@@ -8,7 +8,7 @@ import { newId } from '../core/ids.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { sourceRoutes } from '../modules/sources/routes.ts';
-import { resolveUser } from './auth.ts';
+import { authenticateRequests } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { errorBody, handleError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
@@ -36,6 +36,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.decorateRequest('sessionToken', null);
 
   await app.register(fastifyCookie);
+  app.addHook('onRequest', authenticateRequests(ctx));
   await app.register(fastifyRateLimit, {
     global: false,
     keyGenerator: (request) => request.ip,
@@ -51,7 +52,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  app.addHook('preHandler', resolveUser(ctx));
   registerMetrics(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => {

@@ -21,11 +21,27 @@ export function tokenOf(request: FastifyRequest): string | null {
   return request.cookies?.[SESSION_COOKIE] ?? null;
 }
 
-export function resolveUser(ctx: AppContext) {
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers without a session (sign-in, sign-up, signed webhooks). */
+    public?: boolean;
+  }
+}
+
+const OPEN_PREFIXES = ['/api/docs', '/api/openapi.json'];
+
+/**
+ * Resolves the caller before anything else runs, and refuses every API route that is not marked
+ * public with 401 — before its input is even validated, so an anonymous caller learns nothing.
+ */
+export function authenticateRequests(ctx: AppContext) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = tokenOf(request);
     request.sessionToken = token;
     request.user = token ? await authenticate(ctx.db.kysely, token) : null;
+    const isApi = request.url.startsWith('/api/') && !OPEN_PREFIXES.some((p) => request.url.startsWith(p));
+    const isPublic = request.routeOptions.config?.public === true || request.is404;
+    if (isApi && !isPublic && !request.user) throw new Unauthorized();
   };
 }
 

@@ -16,7 +16,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   const db = ctx.db.kysely;
 
   r.post('/api/auth/login', {
-    config: { rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
+    config: { public: true, rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
     schema: {
       tags: ['auth'],
       summary: 'Sign in; answers a bearer token and sets the console session cookie',
@@ -31,7 +31,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   });
 
   r.post('/api/auth/signup', {
-    config: { rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
+    config: { public: true, rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
     schema: {
       tags: ['auth'],
       summary: 'Sign up as a creator or as an organisation (MCN)',

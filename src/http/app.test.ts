@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../db/testing.ts';
+import { startTestServer, type TestServer } from './testing.ts';
+
+describe.each(DIALECTS)('the HTTP surface on %s', (dialect) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(dialect, { bodyLimitBytes: 10_000, loginAttemptsPerMinute: 5 }, (app) => {
+      app.get('/api/test/explode', { config: { public: true } }, async () => {
+        throw new Error('secret internal detail');
+      });
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers /healthz once it can serve', async () => {
+    expect(await server.call('GET', '/healthz')).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('answers malformed JSON with 400 in the contract shape', async () => {
+    const r = await server.call('POST', '/api/auth/login', { body: '{"email": ' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ error: { code: 'malformed_json', message: expect.any(String) } });
+  });
+
+  it('answers a body that breaks the schema with 400 invalid_input', async () => {
+    const r = await server.call('POST', '/api/auth/login', { body: { email: 42 } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('invalid_input');
+  });
+
+  it('answers an unknown API route with 404', async () => {
+    const r = await server.call('GET', '/api/no/such/thing');
+    expect(r).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+
+  it('answers a too-large body with 413', async () => {
+    const r = await server.call('POST', '/api/auth/login', { body: { email: 'x'.repeat(20_000), password: 'p' } });
+    expect(r).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+  });
+
+  it('answers an unexpected exception with 500 and a request id, without the details', async () => {
+    const r = await server.call('GET', '/api/test/explode');
+    expect(r.status).toBe(500);
+    expect(r.body.error.code).toBe('internal_error');
+    expect(r.body.error.request_id).toMatch(/^req_/);
+    expect(r.headers.get('x-request-id')).toBe(r.body.error.request_id);
+    expect(JSON.stringify(r.body)).not.toContain('secret internal detail');
+  });
+
+  it('publishes the OpenAPI document with every API route', async () => {
+    const r = await server.call('GET', '/api/openapi.json');
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toMatch(/^3\./);
+    for (const path of ['/api/auth/login', '/api/me', '/api/org/invitations', '/api/me/invitations/{id}/accept', '/api/sources']) {
+      expect(Object.keys(r.body.paths)).toContain(path);
+    }
+    expect(r.body.paths['/api/auth/login'].post.requestBody).toBeDefined();
+    expect((await server.call('GET', '/api/docs/')).status).toBe(200);
+  });
+
+  it('exposes Prometheus metrics counting the requests served', async () => {
+    await server.call('GET', '/healthz');
+    const r = await server.call('GET', '/metrics');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/vitrine_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(r.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('signs up a creator and an organisation, each straight into a session', async () => {
+    const creator = await server.call('POST', '/api/auth/signup', { body: { role: 'creator', email: 'new@x.cn', password: 'password1', name: '新人', handle: 'newbie' } });
+    expect(creator.status).toBe(201);
+    expect(creator.headers.get('set-cookie')).toMatch(/vt_session=.*HttpOnly.*SameSite=Lax/i);
+    const me = await server.call('GET', '/api/me', { token: creator.body.token });
+    expect(me.body).toMatchObject({ user: { role: 'creator', handle: 'newbie' }, organisation: null });
+
+    const org = await server.call('POST', '/api/auth/signup', { body: { role: 'org', email: 'mcn@x.cn', password: 'password1', name: '周', organisation_name: '新星机构' } });
+    expect(org.status).toBe(201);
+    expect((await server.call('GET', '/api/me', { token: org.body.token })).body.organisation.name).toBe('新星机构');
+
+    const noName = await server.call('POST', '/api/auth/signup', { body: { role: 'org', email: 'mcn2@x.cn', password: 'password1', name: '周' } });
+    expect(noName).toMatchObject({ status: 400, body: { error: { code: 'organisation_name_required' } } });
+    expect((await server.call('POST', '/api/auth/login', { body: { email: 'mcn2@x.cn', password: 'password1' } })).status).toBe(401);
+    const operator = await server.call('POST', '/api/auth/signup', { body: { role: 'operator', email: 'op@x.cn', password: 'password1', name: 'x' } });
+    expect(operator.status).toBe(400);
+  });
+
+  it('accepts the session cookie as well as the bearer token, and logout revokes both', async () => {
+    const token = await server.login('new@x.cn', 'password1');
+    const viaCookie = await server.call('GET', '/api/me', { headers: { cookie: `vt_session=${token}` } });
+    expect(viaCookie.status).toBe(200);
+    expect((await server.call('POST', '/api/auth/logout', { token })).status).toBe(204);
+    expect((await server.call('GET', '/api/me', { token })).status).toBe(401);
+    expect((await server.call('GET', '/api/me', { headers: { cookie: `vt_session=${token}` } })).status).toBe(401);
+  });
+
+  it('rate-limits login attempts with 429 in the contract shape', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await server.call('POST', '/api/auth/login', { body: { email: 'new@x.cn', password: 'wrong-password' } })).status);
+    }
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    const last = await server.call('POST', '/api/auth/login', { body: { email: 'new@x.cn', password: 'password1' } });
+    expect(last).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+  });
+});
