@@ -15,5 +15,12 @@ export async function registerConsole(app: FastifyInstance): Promise<void> {
     app.log.warn('web/dist is missing: the console is not served (run `npm run build:web`)');
     return;
   }
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  await app.register(fastifyStatic, {
+    root: WEB_DIST,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    // Hashed assets may be cached for a year; index.html must be revalidated so a deploy shows at once.
+    setHeaders: (res, path) => res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
 }

@@ -21,56 +21,58 @@ export function Shell({ active, children }: { active: string; children: ReactNod
   return (
     <div className={`shell${menuOpen ? ' menu-open' : ''}`}>
       <aside className="sidebar">
-        <div className="sidebar-head">
-          <a className="brand-link" href={href('home')}>
-            <Brand />
-          </a>
-          <LangToggle className="sidebar-lang" />
-          <button
-            type="button"
-            className="menu-toggle"
-            data-testid="nav-toggle"
-            aria-controls="main-nav"
-            aria-expanded={menuOpen}
-            aria-label={t('nav.menu')}
-            onClick={() => setMenuOpen((open) => !open)}
-          >
-            <span className="menu-bars" aria-hidden="true" />
-          </button>
-        </div>
-        <div className="sidebar-menu">
-          <p className="nav-caption">{t('nav.console', { role: t(`roles.${role}`) })}</p>
-          <nav id="main-nav" className="nav" data-testid="nav" aria-label={t('nav.menu')}>
-            {NAV_BY_ROLE[role].map((key) => (
-              <a
-                key={key}
-                href={href(key)}
-                data-nav={key}
-                className={`nav-link${key === active ? ' active' : ''}`}
-                aria-current={key === active ? 'page' : undefined}
-              >
-                <span className={`nav-icon nav-icon-${key}`} aria-hidden="true" />
-                {t(navLabelKey(role, key))}
-              </a>
-            ))}
-          </nav>
-          <div className="sidebar-foot">
-            <div className="user-card">
-              <span className="avatar" aria-hidden="true">
-                {initialOf(me.user.name)}
-              </span>
-              <span className="user-meta">
-                <span className="user-name">{me.user.name}</span>
-                <span className="user-email">{me.user.email}</span>
-              </span>
-            </div>
-            <div className="user-actions">
-              <span className={`role-pill role-${role}`} data-testid="user-role" data-role={role}>
-                {t(`roles.${role}`)}
-              </span>
-              <button type="button" className="btn btn-ghost btn-sm" data-testid="logout" onClick={() => void signOut()}>
-                {t('nav.logout')}
-              </button>
+        <div className="sidebar-inner">
+          <div className="sidebar-head">
+            <a className="brand-link" href={href('home')}>
+              <Brand />
+            </a>
+            <LangToggle className="sidebar-lang" />
+            <button
+              type="button"
+              className="menu-toggle"
+              data-testid="nav-toggle"
+              aria-controls="main-nav"
+              aria-expanded={menuOpen}
+              aria-label={t('nav.menu')}
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              <span className="menu-bars" aria-hidden="true" />
+            </button>
+          </div>
+          <div className="sidebar-menu">
+            <p className="nav-caption">{t('nav.console', { role: t(`roles.${role}`) })}</p>
+            <nav id="main-nav" className="nav" data-testid="nav" aria-label={t('nav.menu')}>
+              {NAV_BY_ROLE[role].map((key) => (
+                <a
+                  key={key}
+                  href={href(key)}
+                  data-nav={key}
+                  className={`nav-link${key === active ? ' active' : ''}`}
+                  aria-current={key === active ? 'page' : undefined}
+                >
+                  <span className={`nav-icon nav-icon-${key}`} aria-hidden="true" />
+                  {t(navLabelKey(role, key))}
+                </a>
+              ))}
+            </nav>
+            <div className="sidebar-foot">
+              <div className="user-card">
+                <span className="avatar" aria-hidden="true">
+                  {initialOf(me.user.name)}
+                </span>
+                <span className="user-meta">
+                  <span className="user-name">{me.user.name}</span>
+                  <span className="user-email">{me.user.email}</span>
+                </span>
+              </div>
+              <div className="user-actions">
+                <span className={`role-pill role-${role}`} data-testid="user-role" data-role={role}>
+                  {t(`roles.${role}`)}
+                </span>
+                <button type="button" className="btn btn-ghost btn-sm" data-testid="logout" onClick={() => void signOut()}>
+                  {t('nav.logout')}
+                </button>
+              </div>
             </div>
           </div>
         </div>

@@ -1,11 +1,19 @@
-/** Today's calendar date in the browser's zone, as the API's YYYY-MM-DD. */
+/**
+ * Calendar days in the API (starts_on, ends_on) are days in the platform's time zone, Asia/Shanghai,
+ * whatever zone the browser is in (see src/core/time.ts).
+ */
+const PLATFORM_TIME_ZONE = 'Asia/Shanghai';
+
+const platformDay = new Intl.DateTimeFormat('en-CA', { timeZone: PLATFORM_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's platform day as YYYY-MM-DD. */
 export function todayIso(now: Date = new Date()): string {
-  const month = String(now.getMonth() + 1).padStart(2, '0');
-  const day = String(now.getDate()).padStart(2, '0');
-  return `${now.getFullYear()}-${month}-${day}`;
+  const part = (type: Intl.DateTimeFormatPartTypes) => platformDay.formatToParts(now).find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
-/** The date part of an ISO timestamp, for compact tables. */
+/** An ISO timestamp as its platform day, for compact tables. */
 export function dateOf(timestamp: string): string {
-  return timestamp.slice(0, 10);
+  const instant = new Date(timestamp);
+  return Number.isNaN(instant.getTime()) ? timestamp : todayIso(instant);
 }

@@ -29,7 +29,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
     <AuthFrame>
       <h1 className="auth-title">{t('login.title')}</h1>
       <p className="auth-subtitle">{t('login.subtitle')}</p>
-      <form className="form" onSubmit={submit} noValidate={false}>
+      <form className="form" onSubmit={submit}>
         <Field label={t('login.email')} htmlFor="login-email">
           <input
             id="login-email"

@@ -1,0 +1,441 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { todayIso } from '../src/lib/dates';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+/**
+ * The console against the real server: a child `vitrine serve` on a throw-away SQLite database
+ * filled by `vitrine demo`, driven by headless Chromium.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WEB = join(ROOT, 'web');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const PASSWORD = 'vitrine-demo';
+const TEST_TIMEOUT = 60_000;
+
+const DEMO = {
+  operator: 'operator@demo.vitrine.dev',
+  org: 'mcn@demo.vitrine.dev',
+  creator: 'lin@demo.vitrine.dev',
+  merchant: 'merchant@demo.vitrine.dev',
+} as const;
+const UNBOUND_CREATOR = { email: 'wang@demo.vitrine.dev', handle: 'wang_yi' };
+
+const NAV = {
+  operator: ['home', 'pool', 'sources', 'users', 'organisations', 'orders', 'settlement', 'payouts'],
+  creator: ['home', 'pool', 'showcase', 'links', 'orders', 'earnings', 'organisation'],
+  org: ['home', 'creators', 'invitations', 'orders', 'earnings'],
+  merchant: ['home', 'sources', 'products', 'orders'],
+} as const;
+
+const run = promisify(execFile);
+
+let workDir: string;
+let server: ChildProcess | undefined;
+let serverLog = '';
+let baseUrl: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (consoleBuildIsStale()) await run('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT });
+
+  workDir = mkdtempSync(join(tmpdir(), 'vitrine-e2e-'));
+  // Every test signs in afresh, far more often than the per-minute login limit a real user meets.
+  const env = { ...process.env, DATABASE_URL: `sqlite:${join(workDir, 'e2e.db')}`, LOGIN_ATTEMPTS_PER_MINUTE: '1000' };
+  await run(process.execPath, ['bin/vitrine.mjs', 'demo'], { cwd: ROOT, env });
+
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, ['bin/vitrine.mjs', 'serve', '--port', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  await waitForHealth(server);
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, sleep(5_000)]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  pageErrors.length = 0;
+});
+
+describe('the web console', () => {
+  for (const role of ['operator', 'org', 'creator', 'merchant'] as const) {
+    it(
+      `shows the ${role} exactly the ${role}'s menu, then signs out`,
+      async () => {
+        const page = await newPage();
+        await signIn(page, DEMO[role]);
+
+        expect(await navKeys(page)).toEqual(NAV[role]);
+        await expect.poll(() => page.getByTestId('user-role').getAttribute('data-role')).toBe(role);
+        await settled(page);
+        await page.screenshot({ path: join(ARTIFACTS, `console-${role}.png`), fullPage: true });
+
+        await signOut(page);
+        expect(await page.getByTestId('nav').count()).toBe(0);
+        await page.goto(`${baseUrl}/#/home`);
+        await page.getByTestId('login-email').waitFor();
+        expect(page.url()).toContain('#/login');
+        expect(pageErrors).toEqual([]);
+      },
+      TEST_TIMEOUT,
+    );
+  }
+
+  it(
+    'shows the server’s message when sign-in is refused',
+    async () => {
+      const page = await newPage();
+      await page.goto(`${baseUrl}/#/login`);
+      await page.getByTestId('login-email').fill(DEMO.creator);
+      await page.getByTestId('login-password').fill('not-the-password');
+      await page.getByTestId('login-submit').click();
+      const error = page.getByTestId('error');
+      await error.waitFor();
+      expect((await error.innerText()).trim().length).toBeGreaterThan(0);
+      expect(await page.getByTestId('nav').count()).toBe(0);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'switches between Chinese and English on the sign-in page and inside the console, and remembers the choice',
+    async () => {
+      const page = await newPage();
+      await page.goto(`${baseUrl}/#/login`);
+      const submit = page.getByTestId('login-submit');
+      await expect.poll(() => submit.innerText()).toBe('登录');
+      expect(await htmlLang(page)).toBe('zh-CN');
+
+      await page.getByTestId('lang-toggle').click();
+      await expect.poll(() => submit.innerText()).toBe('Sign in');
+      expect(await htmlLang(page)).toBe('en');
+      await page.reload();
+      await expect.poll(() => page.getByTestId('login-submit').innerText()).toBe('Sign in');
+      expect(await page.evaluate(() => localStorage.getItem('vitrine.lang'))).toBe('en');
+
+      await page.getByTestId('lang-toggle').click();
+      await expect.poll(() => page.getByTestId('login-submit').innerText()).toBe('登录');
+
+      await signIn(page, DEMO.creator);
+      const homeLink = page.locator('[data-nav="home"]');
+      await expect.poll(() => homeLink.innerText()).toBe('首页');
+      await page.getByTestId('lang-toggle').click();
+      await expect.poll(() => homeLink.innerText()).toBe('Home');
+      await expect.poll(() => page.locator('[data-nav="organisation"]').innerText()).toBe('My organisation');
+      expect(await htmlLang(page)).toBe('en');
+      await page.getByTestId('lang-toggle').click();
+      await expect.poll(() => homeLink.innerText()).toBe('首页');
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'signs up a new creator through the form and lands in the creator console',
+    async () => {
+      const page = await newPage();
+      await page.goto(`${baseUrl}/#/login`);
+      await page.getByTestId('to-signup').click();
+      await page.getByTestId('signup-role-creator').click();
+      await page.getByTestId('signup-name').fill('新达人 E2E');
+      await page.getByTestId('signup-handle').fill('e2e_newcomer');
+      await page.getByTestId('signup-email').fill('e2e.newcomer@example.com');
+      await page.getByTestId('signup-password').fill('a-long-password');
+      await page.getByTestId('signup-submit').click();
+
+      await page.getByTestId('nav').waitFor();
+      expect(await navKeys(page)).toEqual(NAV.creator);
+      expect(await page.getByTestId('user-role').getAttribute('data-role')).toBe('creator');
+      await expect.poll(() => page.getByTestId('home-handle').innerText()).toBe('@e2e_newcomer');
+      await expect.poll(() => page.getByTestId('home-organisation').innerText()).toBe('暂未加入机构');
+
+      await signOut(page);
+      await page.goto(`${baseUrl}/#/signup`);
+      await page.getByTestId('signup-name').fill('Someone else');
+      await page.getByTestId('signup-handle').fill('e2e_second');
+      await page.getByTestId('signup-email').fill('e2e.newcomer@example.com');
+      await page.getByTestId('signup-password').fill('a-long-password');
+      await page.getByTestId('signup-submit').click();
+      await page.getByTestId('error').waitFor();
+      expect((await page.getByTestId('error').innerText()).trim().length).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'lets an organisation invite an unbound creator, who accepts, and then lists them among its creators',
+    async () => {
+      const org = await newPage();
+      await signIn(org, DEMO.org);
+      const organisationName = (await org.getByTestId('home-organisation').innerText()).trim();
+      expect(organisationName).not.toBe('…');
+
+      await org.locator('[data-nav="invitations"]').click();
+      await org.getByTestId('invite-handle').fill(UNBOUND_CREATOR.handle);
+      await org.getByTestId('invite-share').fill('12.5');
+      await org.getByTestId('invite-submit').click();
+      await org.getByTestId('notice').waitFor();
+      const sent = org.getByTestId('org-invitations-table').locator('tr', { hasText: `@${UNBOUND_CREATOR.handle}` }).first();
+      await expect.poll(() => sent.innerText()).toContain('12.50%');
+      expect(await sent.locator('[data-status]').getAttribute('data-status')).toBe('pending');
+      await signOut(org);
+
+      const creator = await newPage();
+      await signIn(creator, UNBOUND_CREATOR.email);
+      await expect.poll(() => creator.getByTestId('home-organisation').innerText()).toBe('暂未加入机构');
+      await creator.locator('[data-nav="organisation"]').click();
+      const invitation = creator.getByTestId('invitations-table').locator('tr', { hasText: organisationName });
+      await expect.poll(() => invitation.innerText()).toContain('12.50%');
+      await invitation.getByTestId('invitation-accept').click();
+      await creator.getByTestId('notice').waitFor();
+      await expect.poll(() => creator.getByTestId('current-organisation').innerText()).toContain(organisationName);
+      const membership = creator.getByTestId('memberships-table').locator('tr', { hasText: organisationName });
+      await expect.poll(() => membership.locator('[data-status]').getAttribute('data-status')).toBe('active');
+      await settled(creator);
+      await creator.screenshot({ path: join(ARTIFACTS, 'console-creator-organisation.png'), fullPage: true });
+      await signOut(creator);
+
+      await signIn(org, DEMO.org);
+      await org.locator('[data-nav="creators"]').click();
+      const handles = org.getByTestId('creators-table').getByTestId('creator-handle');
+      await expect.poll(() => handles.allInnerTexts()).toContain(`@${UNBOUND_CREATOR.handle}`);
+      await settled(org);
+      await org.screenshot({ path: join(ARTIFACTS, 'console-org-creators.png'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'refuses an invitation share that is not a percentage with at most two decimals, without calling the server',
+    async () => {
+      const page = await newPage();
+      await signIn(page, DEMO.org);
+      await page.locator('[data-nav="invitations"]').click();
+      await page.getByTestId('invite-handle').fill(UNBOUND_CREATOR.handle);
+      await page.getByTestId('invite-share').fill('12.345');
+      await page.getByTestId('invite-submit').click();
+      await page.locator('.field-error').waitFor();
+      expect(await page.getByTestId('invite-share').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByTestId('notice').count()).toBe(0);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'lets an organisation end a membership on a chosen date',
+    async () => {
+      const page = await newPage();
+      await signIn(page, DEMO.org);
+      await page.locator('[data-nav="creators"]').click();
+      const table = page.getByTestId('creators-table');
+      const endable = table.locator('tbody tr').filter({ has: page.getByTestId('end-membership') }).first();
+      const handle = await endable.getByTestId('creator-handle').innerText();
+      const row = table.locator('tbody tr').filter({ has: page.getByTestId('creator-handle').getByText(handle, { exact: true }) });
+      await row.getByTestId('end-membership').click();
+      const endsOn = futureDate(30);
+      await row.getByTestId('end-date').fill(endsOn);
+      await row.getByTestId('end-confirm').click();
+      await page.getByTestId('notice').waitFor();
+      expect(await page.getByTestId('notice').innerText()).toContain(endsOn);
+      await expect.poll(() => row.innerText()).toContain(endsOn);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'shows the operator its users and organisations, and a new source’s webhook secret once',
+    async () => {
+      const page = await newPage();
+      await signIn(page, DEMO.operator);
+
+      await page.locator('[data-nav="users"]').click();
+      await expect.poll(() => page.getByTestId('users-table').innerText()).toContain(UNBOUND_CREATOR.email);
+      expect(await page.getByTestId('users-table').innerText()).toContain(DEMO.merchant);
+
+      await page.locator('[data-nav="organisations"]').click();
+      await expect.poll(() => page.getByTestId('organisations-table').innerText()).toContain(DEMO.org);
+
+      await page.locator('[data-nav="sources"]').click();
+      await page.getByTestId('source-kind').selectOption('platform');
+      await page.getByTestId('source-name').fill('E2E 京东联盟');
+      await page.getByTestId('source-platform').selectOption('jd');
+      await page.getByTestId('source-submit').click();
+      await expect.poll(() => page.getByTestId('webhook-secret').innerText()).toMatch(/^whsec_/);
+      await expect.poll(() => page.getByTestId('sources-table').innerText()).toContain('E2E 京东联盟');
+      await page.screenshot({ path: join(ARTIFACTS, 'console-operator-sources.png'), fullPage: true });
+
+      await page.locator('[data-nav="home"]').click();
+      await page.locator('[data-nav="sources"]').click();
+      await page.getByTestId('sources-table').waitFor();
+      expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'lets a merchant connect its own source and see only its own',
+    async () => {
+      const page = await newPage();
+      await signIn(page, DEMO.merchant);
+      await page.locator('[data-nav="sources"]').click();
+      await page.getByTestId('source-name').fill('E2E 商家小店');
+      await page.getByTestId('source-submit').click();
+      await expect.poll(() => page.getByTestId('webhook-secret').innerText()).toMatch(/^whsec_/);
+      await expect.poll(() => page.getByTestId('sources-table').innerText()).toContain('E2E 商家小店');
+      expect(await page.getByTestId('sources-table').innerText()).not.toContain('E2E 京东联盟');
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'keeps the menu usable on a 390×844 phone',
+    async () => {
+      const page = await newPage({ width: 390, height: 844 });
+      await signIn(page, DEMO.creator);
+
+      const nav = page.getByTestId('nav');
+      expect(await nav.isVisible()).toBe(false);
+      await page.getByTestId('nav-toggle').click();
+      await nav.waitFor({ state: 'visible' });
+      for (const key of NAV.creator) {
+        const link = page.locator(`[data-nav="${key}"]`);
+        expect(await link.isVisible()).toBe(true);
+        const box = await link.boundingBox();
+        expect(box && box.width <= 390 && box.height >= 40).toBe(true);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, 'console-phone.png'), fullPage: true });
+
+      await page.locator('[data-nav="organisation"]').click();
+      await nav.waitFor({ state: 'hidden' });
+      expect(page.url()).toContain('#/organisation');
+      await page.getByTestId('current-organisation').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: join(ARTIFACTS, 'console-phone-organisation.png'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+});
+
+async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  if (!page.url().includes('#/login')) await page.goto(`${baseUrl}/#/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  const outcome = page.getByTestId('nav').or(page.getByTestId('error'));
+  await outcome.first().waitFor({ state: 'attached' });
+  if ((await page.getByTestId('nav').count()) === 0) throw new Error(`sign-in as ${email} refused: ${await page.getByTestId('error').innerText()}`);
+}
+
+async function signOut(page: Page): Promise<void> {
+  const logout = page.getByTestId('logout');
+  if (!(await logout.isVisible())) await page.getByTestId('nav-toggle').click();
+  await logout.click();
+  await page.getByTestId('login-email').waitFor();
+  expect(page.url()).toContain('#/login');
+}
+
+/** Every panel loaded: no spinner, no stat still waiting for its number. */
+async function settled(page: Page): Promise<void> {
+  await page.locator('.page-title').waitFor();
+  await page.waitForFunction(
+    () => !document.querySelector('.loading') && !Array.from(document.querySelectorAll('.stat-value')).some((value) => value.textContent === '…'),
+  );
+}
+
+async function navKeys(page: Page): Promise<string[]> {
+  return page.getByTestId('nav').locator('[data-nav]').evaluateAll((links) => links.map((link) => link.getAttribute('data-nav') ?? ''));
+}
+
+async function htmlLang(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.documentElement.getAttribute('lang'));
+}
+
+/** Rebuild when web/dist is missing or older than any source of the console. */
+function consoleBuildIsStale(): boolean {
+  const built = join(WEB, 'dist', 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return [join(WEB, 'index.html'), join(WEB, 'vite.config.ts'), ...filesUnder(join(WEB, 'src')), ...filesUnder(join(WEB, 'public'))].some(
+    (file) => statSync(file).mtimeMs > builtAt,
+  );
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vitrine serve exited with ${child.exitCode}:\n${serverLog}`);
+    const healthy = await fetch(`${baseUrl}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) return;
+    await sleep(200);
+  }
+  throw new Error(`vitrine serve did not become healthy within 60 s:\n${serverLog}`);
+}
+
+function futureDate(days: number): string {
+  return todayIso(new Date(Date.now() + days * 86_400_000));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
