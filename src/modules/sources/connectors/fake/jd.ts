@@ -1,0 +1,143 @@
+import { isRecord, signMd5 } from '../common.ts';
+import { JD_GOODS_QUERY, JD_MAX_PAGE_SIZE } from '../jd.ts';
+import { catalogEntry, COUPON_END_MS, COUPON_START_MS, couponOf, digest, fenToYuanText, priceFenOf, titleOf } from './catalog.ts';
+import { failsNow, HTTP_500, pageOf, startFakeGateway, type FailFirst, type FakeGateway, type FakeReply } from './server.ts';
+
+/**
+ * A fake of the JD open-platform router answering `jd.union.open.goods.query`: same signature
+ * check, same gateway error codes, and the result as a JSON string inside
+ * `jd_union_open_goods_query_responce` (sic), prices in yuan and commissionShare in percent.
+ */
+
+/** Yuan as the JSON number JD sends: 5990 fen -> 59.9. */
+function yuanNumber(fen: number): number {
+  return Number(fenToYuanText(fen));
+}
+
+/** One SKU of `queryResult.data`, as JD sends it. */
+export function jdGoodsItem(index: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const e = catalogEntry(index);
+  const price = priceFenOf(index);
+  const coupon = couponOf(index);
+  const skuId = 100_012_345_678 + index * 7919;
+  const commissionShare = Number((e.ratePerMille / 10).toFixed(1));
+  const image = (n: number) => ({ url: `https://img14.360buyimg.com/pop/jfs/t1/${digest(`jd-${index}-${n}`)}.jpg` });
+  return {
+    skuId,
+    skuName: titleOf(index),
+    spuid: skuId - 11,
+    brandCode: String(8000 + (index % 10)),
+    brandName: e.brand,
+    owner: index % 3 === 0 ? 'g' : 'p',
+    isJdSale: index % 3 === 0 ? 1 : 0,
+    materialUrl: `item.jd.com/${skuId}.html`,
+    categoryInfo: { cid1: 1320 + (index % 10), cid1Name: e.topCategory, cid2: 1580, cid2Name: e.leafCategory, cid3: 1590, cid3Name: e.product },
+    imageInfo: { imageList: [image(0), image(1), image(2)], whiteImage: image(9).url },
+    priceInfo: { price: yuanNumber(price), lowestPrice: yuanNumber(price), lowestPriceType: 1, lowestCouponPrice: yuanNumber(price - (coupon?.discountFen ?? 0)) },
+    commissionInfo: {
+      commission: yuanNumber(Math.floor((price * e.ratePerMille) / 1000)),
+      commissionShare,
+      couponCommission: yuanNumber(Math.floor(((price - (coupon?.discountFen ?? 0)) * e.ratePerMille) / 1000)),
+      plusCommissionShare: commissionShare,
+      isLock: 0,
+    },
+    couponInfo: {
+      couponList: coupon
+        ? [
+            {
+              bindType: 3,
+              discount: yuanNumber(coupon.discountFen),
+              quota: yuanNumber(coupon.thresholdFen),
+              getStartTime: COUPON_START_MS,
+              getEndTime: COUPON_END_MS,
+              useStartTime: COUPON_START_MS,
+              useEndTime: COUPON_END_MS,
+              isBest: 1,
+              platformType: 0,
+              link: `https://coupon.m.jd.com/coupons/show.action?key=${digest(`coupon-${index}`)}&roleId=${20_000_000 + index}`,
+            },
+          ]
+        : [],
+    },
+    shopInfo: { shopId: 600_000 + index, shopName: `${e.brand}京东自营旗舰店`, shopLevel: Number(((45 + (index % 5)) / 10).toFixed(1)), shopLabel: '0' },
+    inOrderCount30Days: 1200 + index * 37,
+    inOrderComm30Days: 5985.68,
+    comments: 22_000 + index,
+    goodCommentsShare: 98,
+    isHot: 1,
+    ...overrides,
+  };
+}
+
+export function jdGoodsQueryResponse(data: readonly unknown[], totalCount: number): Record<string, unknown> {
+  return {
+    jd_union_open_goods_query_responce: {
+      code: '0',
+      queryResult: JSON.stringify({ code: 200, data, message: 'success', requestId: `o_${digest(String(totalCount)).slice(0, 22)}`, totalCount }),
+    },
+  };
+}
+
+export function jdErrorResponse(code: string, zhDesc: string, enDesc: string): Record<string, unknown> {
+  return { error_response: { code, zh_desc: zhDesc, en_desc: enDesc } };
+}
+
+export interface FakeJdOptions {
+  appKey: string;
+  appSecret: string;
+  items: number | Record<string, unknown>[];
+  /** pageSize when the request names none; JD's default is 20. */
+  pageSize?: number;
+  failFirst?: FailFirst;
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** The gateway's checks, in the order of JD's 网关系统错误码 table. */
+function gatewayError(params: Record<string, string>, options: FakeJdOptions): Record<string, unknown> | null {
+  if (!params.method) return jdErrorResponse('14', '缺少方法名参数', 'Missing Method');
+  if (params.method !== JD_GOODS_QUERY) return jdErrorResponse('15', '不存在的方法名', 'Invalid Method');
+  if (params.app_key !== options.appKey) return jdErrorResponse('21', `key=${params.app_key ?? ''} 信息无效`, 'Invalid app_key');
+  if (!params.v) return jdErrorResponse('4', '缺少版本参数', 'Missing Version');
+  if (params.v !== '1.0') return jdErrorResponse('5', '不支持的版本号', 'Unsupported Version');
+  if (!params.timestamp) return jdErrorResponse('7', '缺少时间戳参数', 'Missing Timestamp');
+  if (!TIMESTAMP.test(params.timestamp)) return jdErrorResponse('8', '非法的时间戳参数', 'Invalid Timestamp');
+  if (!params.sign) return jdErrorResponse('11', '缺少签名参数', 'Missing Signature');
+  if (params.sign !== signMd5(params, options.appSecret)) return jdErrorResponse('12', '无效签名', 'Invalid Signature');
+  return null;
+}
+
+export async function startFakeJd(options: FakeJdOptions): Promise<FakeGateway> {
+  const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => jdGoodsItem(i)) : options.items;
+  return startFakeGateway((params, requestNo): FakeReply => {
+    if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
+    const rejected = gatewayError(params, options);
+    if (rejected) return ok(rejected);
+    if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(jdErrorResponse('2', '限制时间内调用失败次数', 'App Call Limited'));
+    const request = goodsReq(params['360buy_param_json']);
+    if (!request) return ok(innerError(400, '360buy_param_json 须含 goodsReqDTO'));
+    const pageSize = Math.min(request.pageSize ?? options.pageSize ?? 20, JD_MAX_PAGE_SIZE);
+    return ok(jdGoodsQueryResponse(pageOf(items, request.pageIndex ?? 1, pageSize), items.length));
+  });
+}
+
+function goodsReq(json: string | undefined): { pageIndex?: number; pageSize?: number } | null {
+  try {
+    const parsed: unknown = JSON.parse(json ?? '');
+    const dto = isRecord(parsed) ? parsed.goodsReqDTO : null;
+    if (!isRecord(dto)) return null;
+    const positive = (v: unknown) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : undefined);
+    return { pageIndex: positive(dto.pageIndex), pageSize: positive(dto.pageSize) };
+  } catch {
+    return null;
+  }
+}
+
+/** A business error: the gateway says code "0" and the union API puts its own code inside. */
+function innerError(code: number, message: string): Record<string, unknown> {
+  return { jd_union_open_goods_query_responce: { code: '0', queryResult: JSON.stringify({ code, message }) } };
+}
+
+function ok(body: unknown): FakeReply {
+  return { status: 200, body };
+}

@@ -1,0 +1,185 @@
+import type { CouponInput, ParsedRow, ProductInput } from '../../pool/model.ts';
+import {
+  asRecord,
+  ConnectorError,
+  isRecord,
+  parseDecimalScaled,
+  postForm,
+  ratingHundredths,
+  shanghaiTimestamp,
+  signMd5,
+  withRetry,
+  type ConnectorErrorKind,
+  type RetryPolicy,
+} from './common.ts';
+import {
+  absoluteUrl,
+  optionalCount,
+  optionalText,
+  parseItems,
+  rateBps,
+  requiredText,
+  textList,
+  unixTimeIso,
+  yuanAmount,
+} from './item-fields.ts';
+import { DEFAULT_MAX_PAGES, fetchOf, pageThrough, retryPolicyOf, totalOf, type ConnectorClientOptions, type ConnectorQuery, type PageOfItems } from './paging.ts';
+
+/**
+ * JD Union 京东联盟, `jd.union.open.goods.query` (关键词商品查询) on the JD open-platform router.
+ *
+ * The answer is `jd_union_open_goods_query_responce` — JD's own spelling — whose `queryResult` is
+ * a JSON *string* holding `{ code: 200, message, data: [...], totalCount }`. Units, from the
+ * API's field table and real answers (commission 9.95 on price 19.9 at commissionShare 50.0):
+ *   priceInfo.price / lowestPrice, couponList[].discount / quota — yuan, as JSON numbers
+ *   commissionInfo.commissionShare — percent (20.5 = 20.5% = 2050 bps)
+ *   couponList[].useStartTime / useEndTime — milliseconds since the epoch
+ *   shopInfo.shopLevel — shop rating on a 0–5 scale
+ */
+export const JD_ROUTER_URL = 'https://api.jd.com/routerjson';
+export const JD_GOODS_QUERY = 'jd.union.open.goods.query';
+/** 每页数量，单页数最大30，默认20. */
+export const JD_MAX_PAGE_SIZE = 30;
+
+/**
+ * Gateway codes from JD's 网关系统错误码 table: 2 App Call Limited; 11/12 missing/invalid
+ * signature; 19 invalid access_token; 21 invalid app_key; 4/5/7/8/14/15 version, timestamp and
+ * method errors. Inner `queryResult.code` values other than 200 are the union API's own.
+ */
+const JD_AUTH = new Set(['11', '12', '19', '21']);
+const JD_INVALID = new Set(['4', '5', '7', '8', '14', '15']);
+
+function jdGatewayErrorKind(code: string): ConnectorErrorKind {
+  if (code === '2') return 'rate_limited';
+  if (JD_AUTH.has(code)) return 'auth';
+  if (JD_INVALID.has(code)) return 'invalid_request';
+  return 'platform';
+}
+
+/** The SKUs of one saved or live `jd.union.open.goods.query` answer; throws on any error code. */
+export function readJdGoodsQuery(json: unknown): PageOfItems {
+  if (!isRecord(json)) throw new ConnectorError('jd', 'bad_json', 'response is not a JSON object', 'bad_response');
+  if (isRecord(json.error_response)) throw jdGatewayError(json.error_response);
+  // Older gateway versions answered `..._response` with `result`; saved files of both kinds exist.
+  const envelope = json.jd_union_open_goods_query_responce ?? json.jd_union_open_goods_query_response;
+  if (!isRecord(envelope)) {
+    throw new ConnectorError('jd', 'bad_json', 'no jd_union_open_goods_query_responce in the response', 'bad_response');
+  }
+  const result = innerResult(envelope.queryResult ?? envelope.result);
+  if (Number(result.code) !== 200) {
+    const code = String(result.code ?? envelope.code ?? 'unknown');
+    const kind = Number(result.code) >= 500 ? 'unavailable' : 'invalid_request';
+    throw new ConnectorError('jd', code, String(result.message ?? 'queryResult without a message'), kind);
+  }
+  const items = Array.isArray(result.data) ? result.data : [];
+  return { items, totalCount: totalOf(result.totalCount) };
+}
+
+function innerResult(raw: unknown): Record<string, unknown> {
+  if (isRecord(raw)) return raw;
+  if (typeof raw === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (isRecord(parsed)) return parsed;
+    } catch {
+      // falls through to the error below, with the text that would not parse
+    }
+  }
+  throw new ConnectorError('jd', 'bad_json', `queryResult is not a JSON object: ${String(raw).slice(0, 120)}`, 'bad_response');
+}
+
+function jdGatewayError(error: Record<string, unknown>): ConnectorError {
+  const code = String(error.code ?? 'unknown');
+  const message = textList(error.zh_desc, error.en_desc).join(' / ') || 'error_response without a message';
+  return new ConnectorError('jd', code, message, jdGatewayErrorKind(code));
+}
+
+export function parseJdGoodsQuery(json: unknown): ParsedRow[] {
+  return parseItems(readJdGoodsQuery(json).items, jdSkuToProduct);
+}
+
+function jdSkuToProduct(sku: Record<string, unknown>): ProductInput {
+  const category = asRecord(sku.categoryInfo);
+  const shop = asRecord(sku.shopInfo);
+  const images = asRecord(sku.imageInfo).imageList;
+  return {
+    sourceProductId: requiredText(sku.skuId, 'skuId'),
+    title: requiredText(sku.skuName, 'skuName'),
+    brand: optionalText(sku.brandName, 'brandName'),
+    categoryPath: textList(category.cid1Name, category.cid2Name, category.cid3Name),
+    images: textList(Array.isArray(images) ? images.map((image) => asRecord(image).url) : []).map(absoluteUrl),
+    priceMinor: yuanAmount(asRecord(sku.priceInfo).price, 'priceInfo.price'),
+    currency: 'CNY',
+    coupon: jdBestCoupon(asRecord(sku.couponInfo).couponList),
+    commissionRateBps: rateBps(asRecord(sku.commissionInfo).commissionShare, 'commissionInfo.commissionShare', 'percent'),
+    sales30d: optionalCount(sku.inOrderCount30Days, 'inOrderCount30Days'),
+    shopName: optionalText(shop.shopName, 'shopInfo.shopName'),
+    shopScore: jdShopScore(shop.shopLevel),
+    productUrl: typeof sku.materialUrl === 'string' && sku.materialUrl !== '' ? absoluteUrl(sku.materialUrl) : null,
+    // stockState (1 有货, 0 无货) is only sent when asked for; without it the SKU is on sale.
+    online: sku.stockState !== 0,
+  };
+}
+
+/** The coupon JD marks isBest = 1, else the first one listed. */
+function jdBestCoupon(list: unknown): CouponInput | null {
+  const coupons = Array.isArray(list) ? list.filter(isRecord) : [];
+  const best = coupons.find((c) => Number(c.isBest) === 1) ?? coupons[0];
+  if (!best) return null;
+  const amountMinor = yuanAmount(best.discount, 'couponInfo.couponList[].discount');
+  if (amountMinor === 0) return null;
+  return {
+    amountMinor,
+    thresholdMinor: best.quota === undefined || best.quota === null ? 0 : yuanAmount(best.quota, 'couponInfo.couponList[].quota'),
+    startsAt: unixTimeIso(best.useStartTime, 'couponInfo.couponList[].useStartTime', 'milliseconds'),
+    endsAt: unixTimeIso(best.useEndTime, 'couponInfo.couponList[].useEndTime', 'milliseconds'),
+  };
+}
+
+/** shopLevel 4.85 -> 485; a rating that is absent or not a 0–5 decimal is unknown, not an error. */
+function jdShopScore(shopLevel: unknown): number | null {
+  if (shopLevel === undefined || shopLevel === null || shopLevel === '') return null;
+  try {
+    return ratingHundredths(parseDecimalScaled(shopLevel, 4));
+  } catch {
+    return null;
+  }
+}
+
+export class JdClient {
+  private readonly fetch: typeof fetch;
+  private readonly retry: RetryPolicy;
+  private readonly baseUrl: string;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: ConnectorClientOptions) {
+    this.fetch = fetchOf(options);
+    this.retry = retryPolicyOf(options);
+    this.baseUrl = options.baseUrl ?? JD_ROUTER_URL;
+    this.pageSize = Math.min(options.pageSize ?? 20, JD_MAX_PAGE_SIZE);
+  }
+
+  async *pages(query: ConnectorQuery = {}): AsyncGenerator<ParsedRow[]> {
+    yield* pageThrough(
+      (pageNo) => withRetry(() => this.fetchPage(query, pageNo), this.retry),
+      jdSkuToProduct,
+      query.maxPages ?? DEFAULT_MAX_PAGES,
+    );
+  }
+
+  /** Business parameters travel as one JSON string, `360buy_param_json`, which is signed too. */
+  private async fetchPage(query: ConnectorQuery, pageNo: number): Promise<PageOfItems> {
+    const goodsReqDTO = { ...(query.keyword ? { keyword: query.keyword } : {}), pageIndex: pageNo, pageSize: this.pageSize, sceneId: 1 };
+    const params: Record<string, string> = {
+      method: JD_GOODS_QUERY,
+      app_key: this.options.appKey,
+      timestamp: shanghaiTimestamp(),
+      format: 'json',
+      v: '1.0',
+      sign_method: 'md5',
+      '360buy_param_json': JSON.stringify({ goodsReqDTO }),
+    };
+    const signed = { ...params, sign: signMd5(params, this.options.appSecret) };
+    return readJdGoodsQuery(await postForm(this.fetch, this.baseUrl, signed, 'jd'));
+  }
+}

@@ -1,0 +1,191 @@
+import type { CouponInput, ParsedRow, ProductInput } from '../../pool/model.ts';
+import {
+  asRecord,
+  ConnectorError,
+  isRecord,
+  postForm,
+  ratingHundredths,
+  shanghaiDateTimeToIso,
+  shanghaiTimestamp,
+  signHmacMd5,
+  signMd5,
+  withRetry,
+  type ConnectorErrorKind,
+  type RetryPolicy,
+} from './common.ts';
+import {
+  absoluteUrl,
+  optionalCount,
+  optionalText,
+  parseItems,
+  rateBps,
+  rejectItem,
+  requiredText,
+  textList,
+  yuanAmount,
+} from './item-fields.ts';
+import { DEFAULT_MAX_PAGES, fetchOf, pageThrough, retryPolicyOf, totalOf, type ConnectorClientOptions, type ConnectorQuery, type PageOfItems } from './paging.ts';
+
+/**
+ * Taobao Union 淘宝联盟, `taobao.tbk.dg.material.optional` (通用物料搜索API) on the TOP gateway.
+ *
+ * Units, from the API's field table (MapData):
+ *   zk_final_price (折扣价), reserve_price (一口价), coupon_amount, coupon_start_fee (满X元可用)
+ *     — yuan, as strings ("59.90")
+ *   commission_rate — 佣金比率, "1550表示15.5%": hundredths of a percent, i.e. already bps.
+ *     (The optimus material APIs send the same field name in percent, "9.0"; not this one.)
+ *   coupon_start_time / coupon_end_time — dates ("2019-06-07", Beijing time) in saved answers,
+ *     millisecond timestamps in some newer ones; both are read.
+ *   shop_dsr — 店铺dsr评分 in ten-thousandths of a point (48230 = 4.823)
+ *   volume — 30天销量
+ */
+export const TAOBAO_GATEWAY_URL = 'https://eco.taobao.com/router/rest';
+export const TAOBAO_MATERIAL_OPTIONAL = 'taobao.tbk.dg.material.optional';
+/** page_size: 页大小，默认20，1~100. */
+export const TAOBAO_MAX_PAGE_SIZE = 100;
+
+/**
+ * TOP system error codes: 7 App Call Limited, 8 App Call Exceeds Limited Frequency, 10 Service
+ * Currently Unavailable; 11 insufficient ISV permissions, 24/25 missing/invalid signature, 26/27
+ * session, 28/29 missing/invalid app key; 21–23, 30–34, 40–43 method, format, timestamp, version
+ * and argument errors. Code 15 (Remote Service Error) carries a sub_code: `isp.*` is the
+ * platform's side (retry), `isv.*` the caller's.
+ */
+const TOP_RATE_LIMITED = new Set(['7', '8']);
+const TOP_AUTH = new Set(['11', '24', '25', '26', '27', '28', '29']);
+const TOP_INVALID = new Set(['21', '22', '23', '30', '31', '32', '33', '34', '40', '41', '42', '43']);
+
+function topErrorKind(code: string, subCode: string): ConnectorErrorKind {
+  if (TOP_RATE_LIMITED.has(code)) return 'rate_limited';
+  if (code === '10' || subCode.startsWith('isp.')) return 'unavailable';
+  if (TOP_AUTH.has(code)) return 'auth';
+  if (TOP_INVALID.has(code) || subCode.startsWith('isv.')) return 'invalid_request';
+  return 'platform';
+}
+
+/** The items of one saved or live `taobao.tbk.dg.material.optional` answer; throws on `error_response`. */
+export function readTaobaoMaterialOptional(json: unknown): PageOfItems {
+  if (!isRecord(json)) throw new ConnectorError('taobao', 'bad_json', 'response is not a JSON object', 'bad_response');
+  if (isRecord(json.error_response)) throw topError(json.error_response);
+  const body = json.tbk_dg_material_optional_response;
+  if (!isRecord(body)) {
+    throw new ConnectorError('taobao', 'bad_json', 'no tbk_dg_material_optional_response in the response', 'bad_response');
+  }
+  // TOP wraps arrays as { map_data: [...] }; with simplify=true it sends the bare array.
+  const list = Array.isArray(body.result_list) ? body.result_list : asRecord(body.result_list).map_data;
+  const items = Array.isArray(list) ? list : [];
+  return { items, totalCount: totalOf(body.total_results) };
+}
+
+function topError(error: Record<string, unknown>): ConnectorError {
+  const code = String(error.code ?? 'unknown');
+  const subCode = typeof error.sub_code === 'string' ? error.sub_code : '';
+  const message = textList(error.msg, subCode, error.sub_msg).join(' — ') || 'error_response without a message';
+  return new ConnectorError('taobao', code, message, topErrorKind(code, subCode));
+}
+
+export function parseTaobaoMaterialOptional(json: unknown): ParsedRow[] {
+  return parseItems(readTaobaoMaterialOptional(json).items, taobaoItemToProduct);
+}
+
+function taobaoItemToProduct(item: Record<string, unknown>): ProductInput {
+  const smallImages = Array.isArray(item.small_images) ? item.small_images : asRecord(item.small_images).string;
+  return {
+    sourceProductId: requiredText(item.item_id, 'item_id'),
+    title: requiredText(item.title, 'title'),
+    brand: null,
+    categoryPath: textList(item.level_one_category_name, item.category_name),
+    images: textList(item.pict_url, smallImages).map(absoluteUrl),
+    // 折扣价: what a shopper pays before a coupon; reserve_price is the struck-through 一口价.
+    priceMinor: yuanAmount(item.zk_final_price, 'zk_final_price'),
+    currency: 'CNY',
+    coupon: taobaoCoupon(item),
+    commissionRateBps: rateBps(item.commission_rate, 'commission_rate', 'hundredths_of_percent'),
+    sales30d: optionalCount(item.volume, 'volume'),
+    shopName: optionalText(item.shop_title, 'shop_title'),
+    shopScore: taobaoShopScore(item.shop_dsr),
+    productUrl: typeof item.item_url === 'string' && item.item_url !== '' ? absoluteUrl(item.item_url) : null,
+    online: true,
+  };
+}
+
+function taobaoCoupon(item: Record<string, unknown>): CouponInput | null {
+  const amount = item.coupon_amount;
+  if (amount === undefined || amount === null || amount === '') return null;
+  const amountMinor = yuanAmount(amount, 'coupon_amount');
+  if (amountMinor === 0) return null;
+  const threshold = item.coupon_start_fee;
+  return {
+    amountMinor,
+    thresholdMinor: threshold === undefined || threshold === null || threshold === '' ? 0 : yuanAmount(threshold, 'coupon_start_fee'),
+    startsAt: couponTime(item.coupon_start_time, 'coupon_start_time', 'start'),
+    endsAt: couponTime(item.coupon_end_time, 'coupon_end_time', 'end'),
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An end *date* means the coupon is good through that whole Beijing day: it ends at the next midnight. */
+function couponTime(value: unknown, field: string, edge: 'start' | 'end'): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  const text = String(value).trim();
+  if (/^\d{13}$/.test(text)) return new Date(Number(text)).toISOString();
+  const iso = shanghaiDateTimeToIso(text);
+  if (iso === null) rejectItem(field, `not a date: ${text}`);
+  const dateOnly = text.length === 10;
+  return edge === 'end' && dateOnly ? new Date(Date.parse(iso) + DAY_MS).toISOString() : iso;
+}
+
+/** shop_dsr 48230 -> 482; 0 (no rating yet) or anything else unreadable is unknown. */
+function taobaoShopScore(dsr: unknown): number | null {
+  const n = typeof dsr === 'string' && /^\d+$/.test(dsr) ? Number(dsr) : dsr;
+  return typeof n === 'number' && n > 0 ? ratingHundredths(n) : null;
+}
+
+export type TopSignMethod = 'md5' | 'hmac';
+
+export interface TaobaoClientOptions extends ConnectorClientOptions {
+  /** 推广位 id, the third part of mm_xxx_xxx_xxx: required by the API. */
+  adzoneId?: string;
+  signMethod?: TopSignMethod;
+}
+
+export class TaobaoClient {
+  private readonly fetch: typeof fetch;
+  private readonly retry: RetryPolicy;
+  private readonly baseUrl: string;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: TaobaoClientOptions) {
+    this.fetch = fetchOf(options);
+    this.retry = retryPolicyOf(options);
+    this.baseUrl = options.baseUrl ?? TAOBAO_GATEWAY_URL;
+    this.pageSize = Math.min(options.pageSize ?? 20, TAOBAO_MAX_PAGE_SIZE);
+  }
+
+  async *pages(query: ConnectorQuery = {}): AsyncGenerator<ParsedRow[]> {
+    yield* pageThrough(
+      (pageNo) => withRetry(() => this.fetchPage(query, pageNo), this.retry),
+      taobaoItemToProduct,
+      query.maxPages ?? DEFAULT_MAX_PAGES,
+    );
+  }
+
+  private async fetchPage(query: ConnectorQuery, pageNo: number): Promise<PageOfItems> {
+    const signMethod = this.options.signMethod ?? 'md5';
+    const params: Record<string, string> = {
+      method: TAOBAO_MATERIAL_OPTIONAL,
+      app_key: this.options.appKey,
+      timestamp: shanghaiTimestamp(),
+      format: 'json',
+      v: '2.0',
+      sign_method: signMethod,
+      page_no: String(pageNo),
+      page_size: String(this.pageSize),
+    };
+    if (query.keyword) params.q = query.keyword;
+    if (this.options.adzoneId) params.adzone_id = this.options.adzoneId;
+    const sign = signMethod === 'hmac' ? signHmacMd5(params, this.options.appSecret) : signMd5(params, this.options.appSecret);
+    return readTaobaoMaterialOptional(await postForm(this.fetch, this.baseUrl, { ...params, sign }, 'taobao'));
+  }
+}
