@@ -100,3 +100,67 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
     expect(again.stderr).toMatch(/database_not_empty/);
   });
 });
+
+const FIXTURES = fileURLToPath(new URL('../modules/sources/connectors/fixtures/', import.meta.url));
+const FEED_FIXTURES = fileURLToPath(new URL('../modules/sources/feeds/fixtures/', import.meta.url));
+
+describe.each(DIALECTS)('vitrine import on %s', (dialect) => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  async function source(platform: string): Promise<string> {
+    const r = await vitrine(db.url, 'source', 'create', '--kind', 'platform', '--name', platform, '--platform', platform);
+    return r.last.id;
+  }
+
+  it('imports a saved PDD goods search response with fen prices and per-mille rates', async () => {
+    const id = await source('pdd');
+    const r = await vitrine(db.url, 'import', '--source', id, '--format', 'pdd-goods-search', `${FIXTURES}pdd-goods-search.json`);
+    expect(r.code).toBe(0);
+    expect(r.last).toMatchObject({ imported: 5, updated: 0, offline: 0, rejected: [{ row: 5, reason: expect.any(String) }] });
+    const first = await db.kysely.selectFrom('products').selectAll().where('source_id', '=', id).where('price_minor', '=', 15900).executeTakeFirstOrThrow();
+    expect(first.commission_rate_bps).toBe(1250);
+    const cheapest = await db.kysely.selectFrom('products').selectAll().where('source_id', '=', id).where('price_minor', '=', 1).executeTakeFirst();
+    expect(cheapest?.commission_rate_bps).toBe(1500);
+  });
+
+  it('imports saved JD and Taobao responses, and again as updates', async () => {
+    for (const [platform, format] of [['jd', 'jd-goods-query'], ['taobao', 'taobao-material-optional']] as const) {
+      const id = await source(platform);
+      const first = await vitrine(db.url, 'import', '--source', id, '--format', format, `${FIXTURES}${format}.json`);
+      expect([platform, first.code, first.last?.imported]).toEqual([platform, 0, 5]);
+      const again = await vitrine(db.url, 'import', '--source', id, '--format', format, `${FIXTURES}${format}.json`);
+      expect([platform, again.last?.imported, again.last?.updated]).toEqual([platform, 0, 5]);
+    }
+  });
+
+  it('imports a merchant CSV feed and reports its bad rows', async () => {
+    const merchant = await vitrine(db.url, 'user', 'create', '--role', 'merchant', '--email', 'feed@x.cn', '--password', 'password1');
+    const src = await vitrine(db.url, 'source', 'create', '--kind', 'merchant', '--name', '小店', '--owner', merchant.last.id, '--default-rate', '1000');
+    const r = await vitrine(db.url, 'import', '--source', src.last.id, '--format', 'csv', `${FEED_FIXTURES}merchant.csv`);
+    expect(r.code).toBe(0);
+    expect(r.last.imported).toBeGreaterThan(0);
+    expect(r.last.rejected.every((x: { row: number; reason: string }) => x.row > 0 && x.reason.length > 0)).toBe(true);
+  });
+
+  it('refuses an unknown format, a missing file and an unknown source in one line', async () => {
+    const id = await source('jd');
+    for (const args of [
+      ['--source', id, '--format', 'excel', `${FIXTURES}jd-goods-query.json`],
+      ['--source', id, '--format', 'jd-goods-query', '/nonexistent/file.json'],
+      ['--source', 'src_nope', '--format', 'jd-goods-query', `${FIXTURES}jd-goods-query.json`],
+      ['--source', id, '--format', 'jd-goods-query', `${FIXTURES}pdd-goods-search.json`],
+    ]) {
+      const r = await vitrine(db.url, 'import', ...args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const count = await db.kysely.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', id).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+});

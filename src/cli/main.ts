@@ -8,6 +8,7 @@ import { registerOrganisation } from '../modules/orgs/service.ts';
 import type { NewSource } from '../modules/sources/service.ts';
 import { createSource } from '../modules/sources/service.ts';
 import { printResult, withDb } from './context.ts';
+import { importCommand } from './import.ts';
 import { serve } from './serve.ts';
 
 const program = new Command('vitrine').description('Vitrine: creator-commerce platform').exitOverride();
@@ -61,6 +62,15 @@ source
       printResult({ id: created.id, webhook_secret: created.webhookSecret });
     }),
   );
+
+program
+  .command('import')
+  .description('import products into a source from a file (feed or saved platform response)')
+  .argument('<file>')
+  .requiredOption('--source <id>', 'the source the products belong to')
+  .requiredOption('--format <format>', 'pdd-goods-search|jd-goods-query|taobao-material-optional|csv|jsonl|google-merchant-xml|shopify-products-json')
+  .option('--mode <mode>', 'full (missing products go offline; default for feeds) or incremental (default for platform responses)')
+  .action((file, o) => importCommand(file, o));
 
 program
   .command('demo')

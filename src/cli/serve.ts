@@ -4,6 +4,8 @@ import { loadConfig, parsePort } from '../core/config.ts';
 import { openDb } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from '../http/app.ts';
+import { openAppContext } from '../http/context.ts';
+import { startSyncScheduler } from '../jobs/sync.ts';
 import { webBuilt } from '../http/web.ts';
 import { countUsers } from '../modules/accounts/service.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, fillDemo } from '../modules/demo/service.ts';
@@ -30,7 +32,12 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
     log('empty database: filling it with the demo alliance …');
     await fillDemo(db.kysely);
   }
-  const app = await buildApp({ db, config });
+  const started = Date.now();
+  const ctx = await openAppContext(db, config);
+  log(`pool index: ${ctx.pool.index.size.toLocaleString('en')} products in ${Date.now() - started} ms`);
+  ctx.pool.followImports();
+  const stopSync = startSyncScheduler(db.kysely, ctx.pool, log);
+  const app = await buildApp(ctx);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   log(`\nVitrine is serving ${url}  (database ${config.databaseUrl})`);
@@ -41,6 +48,8 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
   }
   const shutdown = async (signal: string) => {
     log(`${signal}: shutting down`);
+    stopSync();
+    ctx.pool.stopFollowing();
     await app.close();
     await db.close();
     process.exit(0);

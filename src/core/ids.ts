@@ -9,6 +9,8 @@ export const ID_PREFIXES = {
   membership: 'mem',
   source: 'src',
   audit: 'aud',
+  product: 'prd',
+  import: 'imp',
   request: 'req',
 } as const;
 

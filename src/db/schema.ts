@@ -94,6 +94,81 @@ export interface LoginAttemptsTable {
   attempted_at: string;
 }
 
+export type ProductStatus = 'online' | 'offline';
+
+export interface ProductsTable {
+  id: string;
+  source_id: string;
+  source_product_id: string;
+  title: string;
+  brand: string | null;
+  /** Levels joined by '>' ('数码>手机'); '' when unknown. */
+  category_path: string;
+  /** JSON array of image URLs. */
+  images: string;
+  currency: string;
+  price_minor: number;
+  coupon_amount_minor: number | null;
+  coupon_threshold_minor: number | null;
+  coupon_starts_at: string | null;
+  coupon_ends_at: string | null;
+  final_price_minor: number;
+  /** The rate in force: the feed's, or the source's default when the feed had none. */
+  commission_rate_bps: number;
+  rate_from_feed: number;
+  commission_amount_minor: number;
+  sales_30d: number;
+  shop_name: string | null;
+  shop_score: number | null;
+  product_url: string | null;
+  status: ProductStatus;
+  /** Same brand and normalised title: the same product offered by several sources. */
+  group_key: string;
+  created_at: string;
+  updated_at: string;
+  /** The import that last wrote this row (an upsert, or marking it offline). */
+  last_import_id: string;
+}
+
+export type ImportMode = 'full' | 'incremental';
+
+export interface ImportRunsTable {
+  id: string;
+  source_id: string;
+  format: string;
+  mode: ImportMode;
+  status: 'running' | 'completed' | 'failed';
+  started_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+  imported: number;
+  updated: number;
+  offline: number;
+  rejected: number;
+  error: string | null;
+}
+
+export interface ImportRejectionsTable {
+  import_id: string;
+  row: number;
+  reason: string;
+}
+
+export interface SourceConnectionsTable {
+  source_id: string;
+  app_key: string;
+  app_secret: string;
+  base_url: string | null;
+  /** The platform's promotion position: PDD pid, Taobao adzone id, JD position id. */
+  position_id: string | null;
+  /** JSON array of search keywords to sync. */
+  keywords: string;
+  sync_every_minutes: number;
+  next_sync_at: string;
+  last_sync_at: string | null;
+  last_sync_error: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -102,4 +177,8 @@ export interface Database {
   memberships: MembershipsTable;
   sources: SourcesTable;
   audit_log: AuditLogTable;
+  products: ProductsTable;
+  import_runs: ImportRunsTable;
+  import_rejections: ImportRejectionsTable;
+  source_connections: SourceConnectionsTable;
 }

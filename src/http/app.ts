@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { newId } from '../core/ids.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
+import { poolRoutes } from '../modules/pool/routes.ts';
 import { sourceRoutes } from '../modules/sources/routes.ts';
 import { authenticateRequests } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -63,6 +64,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await accountRoutes(app, ctx);
   await orgRoutes(app, ctx);
   await sourceRoutes(app, ctx);
+  await poolRoutes(app, ctx);
   await registerConsole(app);
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,8 +1,21 @@
 import type { Config } from '../core/config.ts';
 import type { Db } from '../db/connection.ts';
+import { MemoryPoolIndex } from '../modules/pool/search/memory-index.ts';
+import { PoolService } from '../modules/pool/service.ts';
 
-/** What every route module is handed: the database and the configuration. */
+/** What every route module is handed: the database, the configuration, the pool and its index. */
 export interface AppContext {
   db: Db;
   config: Config;
+  pool: PoolService;
+}
+
+/**
+ * Opens the pool: an in-process index replica built from the database. A deployment that
+ * outgrows one machine swaps MemoryPoolIndex for a client of a dedicated engine (same interface).
+ */
+export async function openAppContext(db: Db, config: Config): Promise<AppContext> {
+  const pool = new PoolService(db.kysely, new MemoryPoolIndex());
+  await pool.rebuild();
+  return { db, config, pool };
 }

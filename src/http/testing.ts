@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../core/config.ts';
 import type { Dialect } from '../db/connection.ts';
 import { openTestDb, type TestDb } from '../db/testing.ts';
 import { buildApp } from './app.ts';
+import { openAppContext } from './context.ts';
 
 export interface TestServer {
   url: string;
@@ -21,7 +22,7 @@ export interface TestServer {
 export async function startTestServer(dialect: Dialect, overrides: Partial<Config> = {}, beforeListen?: (app: FastifyInstance) => void): Promise<TestServer> {
   const db = await openTestDb(dialect);
   const config = { ...loadConfig({}), databaseUrl: db.url, port: 0, host: '127.0.0.1', logLevel: 'silent', loginAttemptsPerMinute: 1000, ...overrides };
-  const app = await buildApp({ db, config }, { logger: { level: config.logLevel } });
+  const app = await buildApp(await openAppContext(db, config), { logger: { level: config.logLevel } });
   beforeListen?.(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -1,87 +1,19 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { todayIso } from '../src/lib/dates';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, htmlLang, navKeys, newPage, pageErrors, setUpConsole, settled, signIn, signOut } from './harness';
 
-/**
- * The console against the real server: a child `vitrine serve` on a throw-away SQLite database
- * filled by `vitrine demo`, driven by headless Chromium.
- */
+/** The console against the real server (see harness.ts): menus, sign-in and -up, languages, organisations, sources. */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const WEB = join(ROOT, 'web');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const PASSWORD = 'vitrine-demo';
-const TEST_TIMEOUT = 60_000;
-
-const DEMO = {
-  operator: 'operator@demo.vitrine.dev',
-  org: 'mcn@demo.vitrine.dev',
-  creator: 'lin@demo.vitrine.dev',
-  merchant: 'merchant@demo.vitrine.dev',
-} as const;
 const UNBOUND_CREATOR = { email: 'wang@demo.vitrine.dev', handle: 'wang_yi' };
 
 const NAV = {
   operator: ['home', 'pool', 'sources', 'users', 'organisations', 'orders', 'settlement', 'payouts'],
   creator: ['home', 'pool', 'showcase', 'links', 'orders', 'earnings', 'organisation'],
-  org: ['home', 'creators', 'invitations', 'orders', 'earnings'],
+  org: ['home', 'pool', 'creators', 'invitations', 'orders', 'earnings'],
   merchant: ['home', 'sources', 'products', 'orders'],
 } as const;
 
-const run = promisify(execFile);
-
-let workDir: string;
-let server: ChildProcess | undefined;
-let serverLog = '';
-let baseUrl: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  if (consoleBuildIsStale()) await run('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT });
-
-  workDir = mkdtempSync(join(tmpdir(), 'vitrine-e2e-'));
-  // Every test signs in afresh, far more often than the per-minute login limit a real user meets.
-  const env = { ...process.env, DATABASE_URL: `sqlite:${join(workDir, 'e2e.db')}`, LOGIN_ATTEMPTS_PER_MINUTE: '1000' };
-  await run(process.execPath, ['bin/vitrine.mjs', 'demo'], { cwd: ROOT, env });
-
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['bin/vitrine.mjs', 'serve', '--port', String(port)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-  await waitForHealth(server);
-
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, sleep(5_000)]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  pageErrors.length = 0;
-});
+setUpConsole();
 
 describe('the web console', () => {
   for (const role of ['operator', 'org', 'creator', 'merchant'] as const) {
@@ -98,7 +30,7 @@ describe('the web console', () => {
 
         await signOut(page);
         expect(await page.getByTestId('nav').count()).toBe(0);
-        await page.goto(`${baseUrl}/#/home`);
+        await page.goto(`${baseUrl()}/#/home`);
         await page.getByTestId('login-email').waitFor();
         expect(page.url()).toContain('#/login');
         expect(pageErrors).toEqual([]);
@@ -111,7 +43,7 @@ describe('the web console', () => {
     'shows the server’s message when sign-in is refused',
     async () => {
       const page = await newPage();
-      await page.goto(`${baseUrl}/#/login`);
+      await page.goto(`${baseUrl()}/#/login`);
       await page.getByTestId('login-email').fill(DEMO.creator);
       await page.getByTestId('login-password').fill('not-the-password');
       await page.getByTestId('login-submit').click();
@@ -127,7 +59,7 @@ describe('the web console', () => {
     'switches between Chinese and English on the sign-in page and inside the console, and remembers the choice',
     async () => {
       const page = await newPage();
-      await page.goto(`${baseUrl}/#/login`);
+      await page.goto(`${baseUrl()}/#/login`);
       const submit = page.getByTestId('login-submit');
       await expect.poll(() => submit.innerText()).toBe('登录');
       expect(await htmlLang(page)).toBe('zh-CN');
@@ -160,7 +92,7 @@ describe('the web console', () => {
     'signs up a new creator through the form and lands in the creator console',
     async () => {
       const page = await newPage();
-      await page.goto(`${baseUrl}/#/login`);
+      await page.goto(`${baseUrl()}/#/login`);
       await page.getByTestId('to-signup').click();
       await page.getByTestId('signup-role-creator').click();
       await page.getByTestId('signup-name').fill('新达人 E2E');
@@ -176,7 +108,7 @@ describe('the web console', () => {
       await expect.poll(() => page.getByTestId('home-organisation').innerText()).toBe('暂未加入机构');
 
       await signOut(page);
-      await page.goto(`${baseUrl}/#/signup`);
+      await page.goto(`${baseUrl()}/#/signup`);
       await page.getByTestId('signup-name').fill('Someone else');
       await page.getByTestId('signup-handle').fill('e2e_second');
       await page.getByTestId('signup-email').fill('e2e.newcomer@example.com');
@@ -348,94 +280,3 @@ describe('the web console', () => {
   );
 });
 
-async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  if (!page.url().includes('#/login')) await page.goto(`${baseUrl}/#/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  const outcome = page.getByTestId('nav').or(page.getByTestId('error'));
-  await outcome.first().waitFor({ state: 'attached' });
-  if ((await page.getByTestId('nav').count()) === 0) throw new Error(`sign-in as ${email} refused: ${await page.getByTestId('error').innerText()}`);
-}
-
-async function signOut(page: Page): Promise<void> {
-  const logout = page.getByTestId('logout');
-  if (!(await logout.isVisible())) await page.getByTestId('nav-toggle').click();
-  await logout.click();
-  await page.getByTestId('login-email').waitFor();
-  expect(page.url()).toContain('#/login');
-}
-
-/** Every panel loaded: no spinner, no stat still waiting for its number. */
-async function settled(page: Page): Promise<void> {
-  await page.locator('.page-title').waitFor();
-  await page.waitForFunction(
-    () => !document.querySelector('.loading') && !Array.from(document.querySelectorAll('.stat-value')).some((value) => value.textContent === '…'),
-  );
-}
-
-async function navKeys(page: Page): Promise<string[]> {
-  return page.getByTestId('nav').locator('[data-nav]').evaluateAll((links) => links.map((link) => link.getAttribute('data-nav') ?? ''));
-}
-
-async function htmlLang(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.documentElement.getAttribute('lang'));
-}
-
-/** Rebuild when web/dist is missing or older than any source of the console. */
-function consoleBuildIsStale(): boolean {
-  const built = join(WEB, 'dist', 'index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  return [join(WEB, 'index.html'), join(WEB, 'vite.config.ts'), ...filesUnder(join(WEB, 'src')), ...filesUnder(join(WEB, 'public'))].some(
-    (file) => statSync(file).mtimeMs > builtAt,
-  );
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitForHealth(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vitrine serve exited with ${child.exitCode}:\n${serverLog}`);
-    const healthy = await fetch(`${baseUrl}/healthz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (healthy) return;
-    await sleep(200);
-  }
-  throw new Error(`vitrine serve did not become healthy within 60 s:\n${serverLog}`);
-}
-
-function futureDate(days: number): string {
-  return todayIso(new Date(Date.now() + days * 86_400_000));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -6,7 +6,7 @@ import { api, ApiError, whenUnauthorized } from './lib/api';
 import { NAV_BY_ROLE } from './lib/nav';
 import { navigate, useRoute } from './lib/router';
 import { SessionContext, type Session } from './lib/session';
-import type { Me } from './lib/types';
+import type { Me, Role } from './lib/types';
 import { LoginPage } from './pages/LoginPage';
 import { SignupPage } from './pages/SignupPage';
 import { pageFor } from './routes';
@@ -66,9 +66,15 @@ export function App() {
   if (!allowed) return null;
   return (
     <SessionContext.Provider value={session}>
-      <Shell active={key}>{pageFor(session.me.user.role, key)}</Shell>
+      <Shell active={menuEntryOf(session.me.user.role, route)}>{pageFor(session.me.user.role, route)}</Shell>
     </SessionContext.Provider>
   );
+}
+
+/** The menu entry a route belongs to: its first segment, except that a merchant's source pages sit under 商品. */
+function menuEntryOf(role: Role, route: string): string {
+  const [key = '', id] = route.split('/');
+  return role === 'merchant' && key === 'sources' && id ? 'products' : key;
 }
 
 function Boot({ error, onRetry }: { error: ApiError | undefined; onRetry: () => void }) {

@@ -6,10 +6,13 @@ import { CreatorHome } from './pages/home/CreatorHome';
 import { MerchantHome } from './pages/home/MerchantHome';
 import { OperatorHome } from './pages/home/OperatorHome';
 import { OrgHome } from './pages/home/OrgHome';
+import { ProductsPage } from './pages/merchant/ProductsPage';
 import { OrganisationsPage } from './pages/operator/OrganisationsPage';
 import { UsersPage } from './pages/operator/UsersPage';
 import { CreatorsPage } from './pages/org/CreatorsPage';
 import { InvitationsPage } from './pages/org/InvitationsPage';
+import { PoolPage } from './pages/pool/PoolPage';
+import { SourceDetailPage } from './pages/sources/SourceDetailPage';
 import { SourcesPage } from './pages/SourcesPage';
 
 const HOME: Record<Role, () => ReactNode> = {
@@ -27,11 +30,23 @@ const PAGES: Record<string, () => ReactNode> = {
   users: () => <UsersPage />,
   organisations: () => <OrganisationsPage />,
   sources: () => <SourcesPage />,
+  pool: () => <PoolPage />,
+  products: () => <ProductsPage />,
 };
 
-/** The page for a menu key the role is known to have (see NAV_BY_ROLE). */
-export function pageFor(role: Role, key: string): ReactNode {
+/** Pages one level down a section, e.g. sources/<id>; the section decides who may open them. */
+const DETAIL_PAGES: Record<string, (id: string) => ReactNode> = {
+  sources: (id) => <SourceDetailPage key={id} id={id} />,
+};
+
+/** The page for a route ("pool", "sources/src_…") whose first segment the role is known to have (see NAV_BY_ROLE). */
+export function pageFor(role: Role, route: string): ReactNode {
+  const [key = '', id] = route.split('/');
   if (key === 'home') return HOME[role]();
+  if (id) {
+    const detail = DETAIL_PAGES[key];
+    if (detail) return detail(decodeURIComponent(id));
+  }
   const page = PAGES[key];
   return page ? page() : <ComingSoonPage section={key} />;
 }

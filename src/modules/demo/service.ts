@@ -3,7 +3,10 @@ import { Conflict } from '../../core/errors.ts';
 import type { Database, Platform, Role, SourceKind } from '../../db/schema.ts';
 import { countUsers, createUser } from '../accounts/service.ts';
 import { registerOrganisation, recordPastMembership } from '../orgs/service.ts';
+import { importProducts } from '../pool/import.ts';
+import type { ParsedRow } from '../pool/model.ts';
 import { createSource } from '../sources/service.ts';
+import type { Source } from '../sources/model.ts';
 
 export const DEMO_PASSWORD = 'vitrine-demo';
 
@@ -43,16 +46,21 @@ const SOURCES: DemoSource[] = [
   { kind: 'platform', name: '魔筷星选', platform: 'mokuai' },
 ];
 
+/** How many products the demo pool holds: enough that a first search shows what the pool is for. */
+export const DEMO_PRODUCTS = 24_000;
+const CATALOGUE_SEED = 20261124;
+
 /** The organisation's two creators joined it this long ago. */
 const MEMBERSHIP_AGE_DAYS = 90;
 
 /**
  * Fills an empty database with a demo alliance: an operator, an organisation with two bound
- * creators, an unbound creator, a merchant and six sources. One transaction: all or nothing.
+ * creators, an unbound creator, a merchant, six sources, and a pool of products across them —
+ * in one transaction, so a failure leaves the database empty.
  */
 export async function fillDemo(db: Kysely<Database>) {
   if ((await countUsers(db)) > 0) throw new Conflict('database_not_empty', 'the demo only fills an empty database');
-  return db.transaction().execute(async (tx) => {
+  const seeded = await db.transaction().execute(async (tx) => {
     const users: Record<string, string> = {};
     for (const a of ACCOUNTS) {
       const u = await createUser(tx, { role: a.role, email: a.email, password: DEMO_PASSWORD, name: a.name, handle: a.handle ?? null });
@@ -62,11 +70,33 @@ export async function fillDemo(db: Kysely<Database>) {
     const joinedAt = new Date(Date.now() - MEMBERSHIP_AGE_DAYS * 86_400_000).toISOString();
     await recordPastMembership(tx, { organisationId: org.id, creatorId: users.lin!, shareBps: 2000, startsAt: joinedAt });
     await recordPastMembership(tx, { organisationId: org.id, creatorId: users.chen!, shareBps: 1500, startsAt: joinedAt });
-    const sources: string[] = [];
+    const sources: Source[] = [];
     for (const s of SOURCES) {
-      const created = await createSource(tx, { kind: s.kind, name: s.name, platform: s.platform, ownerUserId: s.owner ? users[s.owner]! : null, defaultCommissionBps: s.defaultCommissionBps ?? null });
-      sources.push(created.id);
+      sources.push(await createSource(tx, { kind: s.kind, name: s.name, platform: s.platform, ownerUserId: s.owner ? users[s.owner]! : null, defaultCommissionBps: s.defaultCommissionBps ?? null }));
     }
-    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length };
+    const products = await fillDemoPool(tx, sources);
+    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products };
   });
+  return seeded;
+}
+
+/** One full import per demo source, from a deterministic realistic catalogue. */
+async function fillDemoPool(db: Kysely<Database>, sources: Source[]): Promise<number> {
+  // Loaded here, not at the top: only the demo needs the catalogue generator.
+  const { generateCatalogue } = await import('../pool/catalogue/generate.ts');
+  const byPlatform = new Map(sources.map((s) => [s.platform, s]));
+  let imported = 0;
+  for (const source of sources) {
+    async function* rowsOf(): AsyncGenerator<ParsedRow> {
+      let row = 0;
+      for (const product of generateCatalogue(DEMO_PRODUCTS, CATALOGUE_SEED)) {
+        if (byPlatform.get(product.sourceKey) !== source) continue;
+        const { sourceKey: _key, ...input } = product;
+        yield { row: ++row, product: input };
+      }
+    }
+    const report = await importProducts(db, rowsOf(), { source, format: 'demo', mode: 'full' });
+    imported += report.imported;
+  }
+  return imported;
 }

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Forbidden } from '../../core/errors.ts';
+import { DomainError, Forbidden } from '../../core/errors.ts';
+import { syncSource } from '../../jobs/sync.ts';
+import { ConnectorError } from './connectors/common.ts';
+import { connectionOf, connectSource } from './connections.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { platformSchema, sourceKindSchema, sourceSchema, toSourceJson } from './model.ts';
@@ -19,6 +22,50 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
   r.get('/api/sources/:id', {
     schema: { tags: ['sources'], summary: 'One source (404 unless the caller may see it)', params: z.object({ id: z.string() }), response: { 200: sourceSchema } },
     handler: async (request) => toSourceJson(await sourceVisibleTo(db, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id)),
+  });
+
+  r.put('/api/sources/:id/connection', {
+    schema: {
+      tags: ['sources'],
+      summary: 'Connect a platform source to its API (credentials, keywords to sync, schedule) (operator)',
+      params: z.object({ id: z.string() }),
+      body: z.object({
+        app_key: z.string().min(1),
+        app_secret: z.string().min(1),
+        base_url: z.string().url().nullable().optional(),
+        position_id: z.string().nullable().optional(),
+        keywords: z.array(z.string().max(100)).max(100).default([]),
+        sync_every_minutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+      }),
+      response: { 200: z.object({ source_id: z.string(), keywords: z.array(z.string()), sync_every_minutes: z.number().int(), next_sync_at: z.string() }) },
+    },
+    handler: async (request) => {
+      const user = requireRole(request, 'operator');
+      const source = await sourceVisibleTo(db, user, request.params.id);
+      const b = request.body;
+      await connectSource(db, source, { appKey: b.app_key, appSecret: b.app_secret, baseUrl: b.base_url ?? null, positionId: b.position_id ?? null, keywords: b.keywords, syncEveryMinutes: b.sync_every_minutes }, user.id);
+      const c = await connectionOf(db, source.id);
+      return { source_id: c.source_id, keywords: JSON.parse(c.keywords) as string[], sync_every_minutes: c.sync_every_minutes, next_sync_at: c.next_sync_at };
+    },
+  });
+
+  r.post('/api/sources/:id/sync', {
+    schema: {
+      tags: ['sources'],
+      summary: 'Sync a connected platform source now (operator); the schedule also does it',
+      params: z.object({ id: z.string() }),
+      response: { 200: z.object({ import_id: z.string(), imported: z.number().int(), updated: z.number().int(), rejected: z.array(z.object({ row: z.number().int(), reason: z.string() })) }) },
+    },
+    handler: async (request) => {
+      const source = await sourceVisibleTo(db, requireRole(request, 'operator'), request.params.id);
+      try {
+        const report = await syncSource(db, ctx.pool, source.id);
+        return { import_id: report.importId, imported: report.imported, updated: report.updated, rejected: report.rejected };
+      } catch (error) {
+        if (error instanceof ConnectorError) throw new DomainError(502, 'platform_error', `${error.message}`);
+        throw error;
+      }
+    },
   });
 
   r.post('/api/sources', {

@@ -106,3 +106,10 @@ export async function countSources(db: Q): Promise<number> {
   const row = await db.selectFrom('sources').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** A source by id, for trusted callers (the CLI, jobs); 404 when there is none. */
+export async function findSource(db: Q, sourceId: string): Promise<Source> {
+  const row = await db.selectFrom('sources').select(VISIBLE_COLUMNS).where('id', '=', sourceId).executeTakeFirst();
+  if (!row) throw new NotFound(`source ${sourceId}`);
+  return toSource(row);
+}

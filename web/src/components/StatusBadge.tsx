@@ -10,6 +10,11 @@ const TONE: Record<string, string> = {
   cancelled: 'muted',
   ended: 'muted',
   disabled: 'muted',
+  online: 'ok',
+  offline: 'muted',
+  running: 'info',
+  completed: 'ok',
+  failed: 'danger',
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -39,6 +39,25 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   return payload as T;
 }
 
+/** POSTs a file as it is (the server reads the raw bytes), answering JSON like api(). */
+export async function upload<T>(path: string, file: Blob): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': 'application/octet-stream' },
+      body: file,
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', '');
+  }
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.status === 401) onUnauthorized();
+  if (!response.ok) throw errorFrom(response.status, payload);
+  return payload as T;
+}
+
 function errorFrom(status: number, payload: unknown): ApiError {
   const error = (payload as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;

@@ -17,3 +17,22 @@ export function dateOf(timestamp: string): string {
   const instant = new Date(timestamp);
   return Number.isNaN(instant.getTime()) ? timestamp : todayIso(instant);
 }
+
+const platformMinute = new Intl.DateTimeFormat('en-CA', {
+  timeZone: PLATFORM_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An ISO timestamp as platform day and minute ("2026-08-28 01:05"), for logs such as import runs. */
+export function dateTimeOf(timestamp: string): string {
+  const instant = new Date(timestamp);
+  if (Number.isNaN(instant.getTime())) return timestamp;
+  const parts = platformMinute.formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}

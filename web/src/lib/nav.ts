@@ -4,7 +4,7 @@ import type { Role } from './types';
 export const NAV_BY_ROLE: Record<Role, readonly string[]> = {
   operator: ['home', 'pool', 'sources', 'users', 'organisations', 'orders', 'settlement', 'payouts'],
   creator: ['home', 'pool', 'showcase', 'links', 'orders', 'earnings', 'organisation'],
-  org: ['home', 'creators', 'invitations', 'orders', 'earnings'],
+  org: ['home', 'pool', 'creators', 'invitations', 'orders', 'earnings'],
   merchant: ['home', 'sources', 'products', 'orders'],
 };
 

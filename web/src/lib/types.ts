@@ -96,3 +96,83 @@ export interface CreatedSource extends Source {
 export interface Items<T> {
   items: T[];
 }
+
+export type Platform = 'pdd' | 'jd' | 'taobao' | 'youzan' | 'weimob' | 'mokuai' | 'dangdang';
+
+export interface SourceRef {
+  id: string;
+  name: string;
+  platform: string | null;
+}
+
+/** A product in the pool: money in minor units (fen), rates in bps, shop score in hundredths of 5. */
+export interface PoolItem {
+  id: string;
+  title: string;
+  brand: string | null;
+  category_path: string[];
+  image: string | null;
+  images: string[];
+  price: number;
+  coupon: { amount: number; threshold: number; starts_at: string | null; ends_at: string | null } | null;
+  final_price: number;
+  currency: string;
+  commission_rate_bps: number;
+  commission_amount: number;
+  sales_30d: number | null;
+  shop: { name: string | null; score: number | null };
+  source: SourceRef;
+  source_product_id: string;
+  product_url: string | null;
+  status: 'online' | 'offline';
+  updated_at: string;
+  also_on: { product_id: string; source: SourceRef; final_price: number; commission_rate_bps: number; commission_amount: number }[];
+}
+
+export interface PoolFacets {
+  platform?: Record<string, number>;
+  source?: Record<string, number>;
+  category?: Record<string, number>;
+  has_coupon?: Record<string, number>;
+}
+
+export interface PoolSearch {
+  items: PoolItem[];
+  total: number;
+  facets: PoolFacets;
+  next_cursor: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export type ImportMode = 'full' | 'incremental';
+
+export interface Rejection {
+  row: number;
+  reason: string;
+}
+
+export interface ImportResult {
+  import_id: string;
+  imported: number;
+  updated: number;
+  offline: number;
+  rejected: Rejection[];
+}
+
+export interface ImportRun {
+  id: string;
+  format: string;
+  mode: ImportMode;
+  status: 'running' | 'completed' | 'failed';
+  started_at: string;
+  finished_at: string | null;
+  imported: number;
+  updated: number;
+  offline: number;
+  rejected: number;
+  error: string | null;
+}

@@ -3,10 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/Alerts';
 import { Field } from '../components/Field';
 import { api } from '../lib/api';
+import { PLATFORMS } from '../lib/platforms';
 import type { CreatedSource, SourceKind } from '../lib/types';
 import { useAction } from '../lib/useAction';
-
-export const PLATFORMS = ['pdd', 'jd', 'taobao', 'youzan', 'weimob', 'mokuai', 'dangdang'] as const;
 
 /** The operator connects any kind of source; a merchant connects its own stores. */
 export function SourceForm({ kinds, onCreated }: { kinds: readonly SourceKind[]; onCreated: (source: CreatedSource) => void }) {

@@ -6,6 +6,7 @@ import { PageHeader } from '../components/PageHeader';
 import { Panel } from '../components/Panel';
 import { StatusBadge } from '../components/StatusBadge';
 import { dateOf } from '../lib/dates';
+import { href } from '../lib/router';
 import { useSession } from '../lib/session';
 import type { CreatedSource, Items, Source, SourceKind } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
@@ -25,12 +26,30 @@ export function SourcesPage() {
   const [created, setCreated] = useState<CreatedSource>();
 
   const columns: Column<Source>[] = [
-    { key: 'name', header: t('columns.name'), cell: (row) => <strong>{row.name}</strong> },
+    {
+      key: 'name',
+      header: t('columns.name'),
+      cell: (row) => (
+        <a className="row-link" href={href(`sources/${row.id}`)} data-testid="source-link" data-source-id={row.id}>
+          {row.name}
+        </a>
+      ),
+    },
     { key: 'kind', header: t('columns.kind'), cell: (row) => t(`sources.kinds.${row.kind}`) },
     { key: 'platform', header: t('columns.platform'), cell: (row) => (row.platform ? t(`sources.platforms.${row.platform}`, { defaultValue: row.platform }) : t('common.none')) },
     { key: 'enabled', header: t('columns.enabled'), cell: (row) => <StatusBadge status={row.enabled ? 'enabled' : 'disabled'} /> },
     { key: 'id', header: 'ID', cell: (row) => <span className="mono small">{row.id}</span> },
     { key: 'created', header: t('columns.createdAt'), cell: (row) => dateOf(row.created_at) },
+    {
+      key: 'open',
+      header: t('common.actions'),
+      className: 'actions',
+      cell: (row) => (
+        <a className="btn btn-ghost btn-sm" href={href(`sources/${row.id}`)}>
+          {t('sources.open')} →
+        </a>
+      ),
+    },
   ];
 
   return (

@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely';
+import { NotFound } from '../../core/errors.ts';
+import type { Database, ProductsTable } from '../../db/schema.ts';
+import type { PoolDoc } from './search/types.ts';
+import { bestOffer, pricesClose } from './rules.ts';
+
+type Q = Kysely<Database>;
+
+export type ProductRow = ProductsTable & { source_name: string; source_platform: string | null };
+
+function productsWithSource(db: Q) {
+  return db
+    .selectFrom('products')
+    .innerJoin('sources', 'sources.id', 'products.source_id')
+    .selectAll('products')
+    .select(['sources.name as source_name', 'sources.platform as source_platform']);
+}
+
+export async function productsByIds(db: Q, ids: readonly string[]): Promise<Map<string, ProductRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await productsWithSource(db).where('products.id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export async function productById(db: Q, id: string): Promise<ProductRow> {
+  const row = await productsWithSource(db).where('products.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('product');
+  return row;
+}
+
+/** Other online offers of the same products, keyed by group, for "also on 京东 ¥x · 6%". */
+export async function otherOffers(db: Q, shown: readonly ProductRow[]): Promise<Map<string, ProductRow[]>> {
+  const groups = [...new Set(shown.map((p) => p.group_key))];
+  const byGroup = new Map<string, ProductRow[]>();
+  if (groups.length === 0) return byGroup;
+  const rows = await productsWithSource(db)
+    .where('products.group_key', 'in', groups)
+    .where('products.status', '=', 'online')
+    .where('products.id', 'not in', shown.map((p) => p.id))
+    .execute();
+  const shownByGroup = new Map(shown.map((p) => [p.group_key, p]));
+  for (const r of rows) {
+    const best = shownByGroup.get(r.group_key)!;
+    if (!pricesClose(best.final_price_minor, r.final_price_minor)) continue;
+    byGroup.set(r.group_key, [...(byGroup.get(r.group_key) ?? []), r]);
+  }
+  return byGroup;
+}
+
+export function toPoolDoc(r: ProductRow): PoolDoc {
+  return {
+    productId: r.id,
+    title: r.title,
+    brand: r.brand,
+    categoryPath: r.category_path ? r.category_path.split('>') : [],
+    sourceId: r.source_id,
+    platform: r.source_platform,
+    priceMinor: r.price_minor,
+    finalPriceMinor: r.final_price_minor,
+    rateBps: r.commission_rate_bps,
+    commissionMinor: r.commission_amount_minor,
+    sales30d: r.sales_30d,
+    shopScore: r.shop_score,
+    hasCoupon: r.final_price_minor < r.price_minor,
+    updatedAtMs: Date.parse(r.updated_at),
+    online: r.status === 'online',
+  };
+}
+
+/**
+ * Of the offers of one product (its group), the one the pool shows: the best online offer whose
+ * price is close to it; an offer too far off in price is a different product and shown on its own.
+ */
+export function offersToIndex(group: readonly ProductRow[]): { shown: ProductRow[]; hidden: ProductRow[] } {
+  const online = group.filter((p) => p.status === 'online');
+  const shown: ProductRow[] = [];
+  const hidden: ProductRow[] = group.filter((p) => p.status !== 'online');
+  let rest = online;
+  while (rest.length > 0) {
+    const best = bestOffer(rest.map((p) => ({ ...p, productId: p.id, finalPriceMinor: p.final_price_minor, commissionAmountMinor: p.commission_amount_minor })));
+    const bestRow = rest.find((p) => p.id === best.productId)!;
+    shown.push(bestRow);
+    const same = rest.filter((p) => p !== bestRow && pricesClose(bestRow.final_price_minor, p.final_price_minor));
+    hidden.push(...same);
+    rest = rest.filter((p) => p !== bestRow && !same.includes(p));
+  }
+  return { shown, hidden };
+}
+
+/** Pages through every product row (with its source), for rebuilding the index. */
+export async function* allProducts(db: Q, filter: { lastImportId?: string; groupKeys?: string[] } = {}, pageSize = 5000): AsyncGenerator<ProductRow[]> {
+  let after = '';
+  for (;;) {
+    let query = productsWithSource(db).where('products.id', '>', after).orderBy('products.id').limit(pageSize);
+    if (filter.lastImportId) query = query.where('products.last_import_id', '=', filter.lastImportId);
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+export async function productsInGroups(db: Q, groupKeys: readonly string[]): Promise<ProductRow[]> {
+  if (groupKeys.length === 0) return [];
+  return productsWithSource(db).where('products.group_key', 'in', [...groupKeys]).execute();
+}
+
+/** A source's products, newest id first, by keyset cursor (the last id seen). */
+export async function productsOfSource(db: Q, sourceId: string, options: { status?: 'online' | 'offline'; limit: number; cursor?: string | null }): Promise<{ rows: ProductRow[]; nextCursor: string | null }> {
+  let query = productsWithSource(db).where('products.source_id', '=', sourceId).orderBy('products.id', 'desc').limit(options.limit + 1);
+  if (options.status) query = query.where('products.status', '=', options.status);
+  if (options.cursor) query = query.where('products.id', '<', options.cursor);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  return { rows: page, nextCursor: rows.length > options.limit ? page[page.length - 1]!.id : null };
+}

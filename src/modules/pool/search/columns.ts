@@ -1,0 +1,175 @@
+import { clearBit, grownBits, setBit, wordsFor } from './bitset.ts';
+import { PRICE_BUCKETS, RangeBitsets, RATE_BUCKETS, SHOP_SCORE_BUCKETS } from './range-bitsets.ts';
+import type { PoolDoc } from './types.ts';
+
+/** Names (platforms, sources, top-level categories) as small integer ids, in order of first sight. */
+export class Dictionary {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  idOf(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+}
+
+/** Facet key layout: platform id + 1 in bits 0–9 (0: none), coupon in bit 10, top category id + 1 above. */
+export const PLATFORM_MASK = 0x3ff;
+export const COUPON_SHIFT = 10;
+export const CATEGORY_SHIFT = 11;
+const MAX_PLATFORMS = PLATFORM_MASK - 1;
+
+/**
+ * One slot per document ordinal: the filter and sort keys as typed arrays, the live bitset, the
+ * range bitsets, and running facet counts over the live documents (which answer a query with no
+ * constraint without a scan). Ordinals are handed out in increasing order and never reused until
+ * `compact` renumbers the live ones.
+ */
+export class DocColumns {
+  capacity = 0;
+  end = 0;
+  liveCount = 0;
+  productIds: (string | undefined)[] = [];
+  alive: Int32Array = new Int32Array(0);
+  fingerprint = new Float64Array(0);
+  finalPrice = new Float64Array(0);
+  commission = new Float64Array(0);
+  rate = new Float64Array(0);
+  sales = new Float64Array(0);
+  updatedAt = new Float64Array(0);
+  /** NaN when unknown, so that no `>= min` comparison matches it. */
+  shopScore = new Float64Array(0);
+  facetKey = new Int32Array(0);
+  source = new Int32Array(0);
+  readonly priceRange = new RangeBitsets(PRICE_BUCKETS, 0);
+  readonly rateRange = new RangeBitsets(RATE_BUCKETS, 0);
+  readonly shopRange = new RangeBitsets(SHOP_SCORE_BUCKETS, 0);
+  readonly platforms = new Dictionary();
+  readonly sources = new Dictionary();
+  readonly topCategories = new Dictionary();
+  /** Live documents per platform id + 1, source id, top category id + 1, and with a coupon. */
+  livePerPlatform: number[] = [];
+  livePerSource: number[] = [];
+  livePerCategory: number[] = [];
+  liveWithCoupon = 0;
+
+  get words(): number {
+    return wordsFor(this.capacity);
+  }
+
+  /** Makes room for `count` ordinals; true when the capacity (and so the bitset width) changed. */
+  reserve(count: number): boolean {
+    if (count <= this.capacity) return false;
+    const capacity = Math.max(1024, Math.ceil(Math.max(count, this.capacity * 1.5) / 32) * 32);
+    const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(a.subarray(0, this.end));
+      return next;
+    };
+    const f64 = (n: number) => new Float64Array(n);
+    const i32 = (n: number) => new Int32Array(n);
+    this.fingerprint = grow(this.fingerprint, f64);
+    this.finalPrice = grow(this.finalPrice, f64);
+    this.commission = grow(this.commission, f64);
+    this.rate = grow(this.rate, f64);
+    this.sales = grow(this.sales, f64);
+    this.updatedAt = grow(this.updatedAt, f64);
+    this.shopScore = grow(this.shopScore, f64);
+    this.facetKey = grow(this.facetKey, i32);
+    this.source = grow(this.source, i32);
+    this.capacity = capacity;
+    this.alive = grownBits(this.alive, this.words);
+    for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.resize(this.words);
+    return true;
+  }
+
+  append(doc: PoolDoc, fingerprint: number): number {
+    const o = this.end++;
+    this.productIds[o] = doc.productId;
+    this.fingerprint[o] = fingerprint;
+    const platform = doc.platform === null ? 0 : this.platforms.idOf(doc.platform) + 1;
+    if (platform > MAX_PLATFORMS) throw new RangeError(`more than ${MAX_PLATFORMS} platforms`);
+    const top = doc.categoryPath.length === 0 ? 0 : this.topCategories.idOf(doc.categoryPath[0]!) + 1;
+    this.facetKey[o] = platform | ((doc.hasCoupon ? 1 : 0) << COUPON_SHIFT) | (top << CATEGORY_SHIFT);
+    this.source[o] = this.sources.idOf(doc.sourceId);
+    this.writeValues(o, doc);
+    setBit(this.alive, o);
+    this.countLive(o, 1);
+    return o;
+  }
+
+  /** Changes the sort and range keys of a live document in place. */
+  updateValues(o: number, doc: PoolDoc): void {
+    this.priceRange.remove(o, this.finalPrice[o]!);
+    this.rateRange.remove(o, this.rate[o]!);
+    if (!Number.isNaN(this.shopScore[o]!)) this.shopRange.remove(o, this.shopScore[o]!);
+    this.writeValues(o, doc);
+  }
+
+  kill(o: number): void {
+    clearBit(this.alive, o);
+    this.countLive(o, -1);
+    this.productIds[o] = undefined;
+  }
+
+  /**
+   * Keeps the live documents only, renumbered in their order; returns the map old -> new ordinal
+   * (-1: dropped) for the postings to follow.
+   */
+  compact(): Int32Array {
+    const remap = new Int32Array(this.end).fill(-1);
+    let next = 0;
+    for (let o = 0; o < this.end; o++) if ((this.alive[o >>> 5]! & (1 << (o & 31))) !== 0) remap[o] = next++;
+    const move = <T extends Float64Array | Int32Array>(a: T) => {
+      for (let o = 0; o < this.end; o++) if (remap[o]! >= 0) a[remap[o]!] = a[o]!;
+    };
+    for (const a of [this.fingerprint, this.finalPrice, this.commission, this.rate, this.sales, this.updatedAt, this.shopScore]) move(a);
+    move(this.facetKey);
+    move(this.source);
+    const ids: (string | undefined)[] = new Array(next);
+    for (let o = 0; o < this.end; o++) if (remap[o]! >= 0) ids[remap[o]!] = this.productIds[o];
+    this.productIds = ids;
+    this.end = next;
+    this.alive = new Int32Array(this.words);
+    for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.reset(this.words);
+    for (let o = 0; o < next; o++) {
+      setBit(this.alive, o);
+      this.addToRanges(o);
+    }
+    return remap;
+  }
+
+  private writeValues(o: number, doc: PoolDoc): void {
+    this.finalPrice[o] = doc.finalPriceMinor;
+    this.commission[o] = doc.commissionMinor;
+    this.rate[o] = doc.rateBps;
+    this.sales[o] = doc.sales30d;
+    this.updatedAt[o] = doc.updatedAtMs;
+    this.shopScore[o] = doc.shopScore ?? NaN;
+    this.addToRanges(o);
+  }
+
+  private addToRanges(o: number): void {
+    this.priceRange.add(o, this.finalPrice[o]!);
+    this.rateRange.add(o, this.rate[o]!);
+    if (!Number.isNaN(this.shopScore[o]!)) this.shopRange.add(o, this.shopScore[o]!);
+  }
+
+  private countLive(o: number, delta: 1 | -1): void {
+    const key = this.facetKey[o]!;
+    this.liveCount += delta;
+    bump(this.livePerPlatform, key & PLATFORM_MASK, delta);
+    bump(this.livePerCategory, key >>> CATEGORY_SHIFT, delta);
+    bump(this.livePerSource, this.source[o]!, delta);
+    if ((key >>> COUPON_SHIFT) & 1) this.liveWithCoupon += delta;
+  }
+}
+
+function bump(counts: number[], i: number, delta: number): void {
+  counts[i] = (counts[i] ?? 0) + delta;
+}

@@ -1,0 +1,296 @@
+import { POOL_SORTS } from '../model.ts';
+import { hasBit, wordsFor } from './bitset.ts';
+import { DocColumns } from './columns.ts';
+import { decodeCursor, encodeCursor, type MatchMode } from './cursor.ts';
+import { groupSize, planFilters, planText, type TermGroup, type TextPlan, toScanList, UnionScratch } from './plan.ts';
+import type { TermPostings } from './postings.ts';
+import { docTermImpacts } from './relevance.ts';
+import { type After, type RangeFilter, scan, type ScanList, type ScanResult } from './scan.ts';
+import { analyseQuery } from './tokenize.ts';
+import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
+import { Vocabulary } from './vocabulary.ts';
+
+export interface MemoryIndexOptions {
+  /** Compact once this many removed ordinals pile up and they outnumber half the live ones. */
+  compactAfterDead?: number;
+  /** A term keeps a bitset once it has this many postings (default: 1/32 of the capacity, at least 256). */
+  denseTermMinDocs?: number;
+  /** Force a scan strategy (tests); `auto` picks by estimated cost. */
+  scan?: 'auto' | 'postings' | 'bitsets';
+}
+
+/**
+ * The pool's in-process search index; see docs in each file:
+ * - `columns.ts`: filter/sort keys per document ordinal in typed arrays, live and range bitsets;
+ * - `vocabulary.ts` / `postings.ts`: term -> ascending ordinals (+ impacts, + bitset when dense);
+ * - `plan.ts`: query -> term groups; `scan.ts`: one pass over the matches (count, facets, top-k);
+ * - `cursor.ts`: keyset cursors; `relevance.ts`: the score.
+ * A changed title, brand, category, source, platform or coupon gives the product a new ordinal
+ * (its old one is dead until compaction); a changed price, rate, commission, sales or time is
+ * written in place.
+ */
+export class MemoryPoolIndex implements PoolIndex {
+  private readonly cols = new DocColumns();
+  private readonly vocabulary = new Vocabulary();
+  private readonly ordinalOf = new Map<string, number>();
+  private readonly scratch = new UnionScratch();
+  private dead = 0;
+  private readonly compactAfterDead: number;
+  private readonly denseTermMinDocs: number | undefined;
+  private readonly strategy: 'auto' | 'postings' | 'bitsets';
+
+  constructor(options: MemoryIndexOptions = {}) {
+    this.compactAfterDead = options.compactAfterDead ?? 100_000;
+    this.denseTermMinDocs = options.denseTermMinDocs;
+    this.strategy = options.scan ?? 'auto';
+  }
+
+  get size(): number {
+    return this.cols.liveCount;
+  }
+
+  upsert(doc: PoolDoc): void {
+    this.write(doc);
+    this.compactIfWorthIt();
+  }
+
+  upsertMany(docs: Iterable<PoolDoc>): void {
+    const before = this.cols.end;
+    if (Array.isArray(docs)) this.reserve(this.cols.end + docs.length);
+    for (const doc of docs) this.write(doc);
+    this.compactIfWorthIt();
+    const added = this.cols.end - before;
+    if (added >= 10_000 && added * 10 >= this.cols.liveCount) for (const t of this.vocabulary.all) t.trim();
+  }
+
+  remove(productId: string): void {
+    const o = this.ordinalOf.get(productId);
+    if (o === undefined) return;
+    this.kill(o);
+    this.compactIfWorthIt();
+  }
+
+  search(query: PoolQuery): PoolResult {
+    validateQuery(query);
+    const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
+    const filters = planFilters(query, this.vocabulary);
+    const text = this.planText(query.q);
+    let mode: MatchMode = cursor?.mode ?? 'all';
+    let result = filters === null ? null : this.run(query, mode, text, filters, cursor);
+    if (!cursor && filters !== null && result === null && text.groups.length >= 2) {
+      mode = 'any';
+      result = this.run(query, mode, text, filters, null);
+    }
+    return this.answer(query, mode, result);
+  }
+
+  private write(doc: PoolDoc): void {
+    validateDoc(doc);
+    const existing = this.ordinalOf.get(doc.productId);
+    if (!doc.online) {
+      if (existing !== undefined) this.kill(existing);
+      return;
+    }
+    const fingerprint = fingerprintOf(doc);
+    if (existing !== undefined) {
+      if (this.cols.fingerprint[existing] === fingerprint) {
+        this.cols.updateValues(existing, doc);
+        return;
+      }
+      this.kill(existing);
+    }
+    this.reserve(this.cols.end + 1);
+    const o = this.cols.append(doc, fingerprint);
+    this.ordinalOf.set(doc.productId, o);
+    this.indexTerms(o, doc);
+  }
+
+  private indexTerms(o: number, doc: PoolDoc): void {
+    const { terms, impacts } = docTermImpacts(doc);
+    for (let i = 0; i < terms.length; i++) this.post(this.vocabulary.textTerm(terms[i]!), o, impacts[i]!);
+    const v = this.vocabulary;
+    if (doc.platform !== null) this.post(v.filterTerm('platform', doc.platform), o, 0);
+    this.post(v.filterTerm('source', doc.sourceId), o, 0);
+    for (const level of new Set(doc.categoryPath)) this.post(v.filterTerm('category', level), o, 0);
+    this.post(v.filterTerm('coupon', String(doc.hasCoupon)), o, 0);
+  }
+
+  private post(t: TermPostings, o: number, impact: number): void {
+    t.append(o, impact);
+    if (t.bits === null && t.length >= this.denseThreshold()) t.makeDense(this.cols.words);
+  }
+
+  private denseThreshold(): number {
+    return this.denseTermMinDocs ?? Math.max(256, this.cols.capacity >>> 5);
+  }
+
+  private reserve(count: number): void {
+    if (!this.cols.reserve(count)) return;
+    const words = this.cols.words;
+    for (const t of this.vocabulary.all) if (t.bits !== null) t.makeDense(words);
+  }
+
+  private kill(o: number): void {
+    this.ordinalOf.delete(this.cols.productIds[o]!);
+    this.cols.kill(o);
+    this.dead++;
+  }
+
+  private compactIfWorthIt(): void {
+    if (this.dead < this.compactAfterDead || this.dead * 2 < this.cols.liveCount) return;
+    const remap = this.cols.compact();
+    const words = this.cols.words;
+    for (const t of this.vocabulary.all) t.compact(remap, words);
+    this.ordinalOf.clear();
+    this.cols.productIds.forEach((id, o) => this.ordinalOf.set(id!, o));
+    this.dead = 0;
+  }
+
+  private isLive = (t: TermPostings): boolean => {
+    for (let i = 0; i < t.length; i++) if (hasBit(this.cols.alive, t.ords[i]!)) return true;
+    return false;
+  };
+
+  private planText(q: string | undefined): TextPlan {
+    if (!q) return { groups: [], boosts: [] };
+    return planText(analyseQuery(q), this.vocabulary, this.isLive);
+  }
+
+  /** Null when nothing matches. */
+  private run(query: PoolQuery, mode: MatchMode, text: TextPlan, filters: TermGroup[], after: After | null): ScanResult | null {
+    const textRequired = mode === 'all' ? text.groups : text.groups.length > 0 ? [unionOf(text.groups)] : [];
+    const groups = [...textRequired, ...filters].map((g) => ({ g, size: groupSize(g) })).sort((a, b) => a.size - b.size);
+    if (groups.length > 0 && groups[0]!.size === 0) return null;
+    const ranges = this.rangeFilters(query);
+    const bitsetScan = this.chooseBitsets(groups.map((x) => x.size), ranges.length);
+    const words = this.cols.words;
+    this.scratch.fit(this.cols.capacity, words);
+    const lists = new Map<TermGroup, ScanList>();
+    const listOf = (g: TermGroup, needBits: boolean) => {
+      let list = lists.get(g);
+      if (!list) lists.set(g, (list = toScanList(g, needBits, words, this.scratch)));
+      return list;
+    };
+    const required = groups.map((x) => listOf(x.g, bitsetScan));
+    const relevance = query.sort === 'relevance';
+    const scoring = relevance ? [...text.groups, ...text.boosts].map((g) => listOf(g, false)) : [];
+    const { keys, sign } = this.sortKey(query);
+    const constrained = required.length > 0 || ranges.length > 0;
+    const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, after, limit: query.limit, countFacets: constrained, bitsetScan });
+    return result.total === 0 ? null : result;
+  }
+
+  /** Bitsets when walking the shortest list would visit more documents than ANDing words costs. */
+  private chooseBitsets(sizes: number[], rangeCount: number): boolean {
+    if (this.strategy !== 'auto') return this.strategy === 'bitsets';
+    if (sizes.length === 0) return true;
+    const live = Math.max(1, this.cols.liveCount);
+    const words = wordsFor(this.cols.end);
+    let expected = live;
+    for (const s of sizes) expected *= Math.min(1, s / live);
+    const postingsCost = sizes[0]! * (8 + 6 * (sizes.length - 1 + rangeCount));
+    const bitsetsCost = words * (2 + sizes.length + 3 * rangeCount) + expected * 8;
+    return bitsetsCost < postingsCost;
+  }
+
+  private rangeFilters(query: PoolQuery): RangeFilter[] {
+    const c = this.cols;
+    const ranges: RangeFilter[] = [];
+    if (query.priceMin !== undefined || query.priceMax !== undefined) {
+      ranges.push({ values: c.finalPrice, mask: c.priceRange.mask(query.priceMin ?? -Infinity, query.priceMax ?? Infinity) });
+    }
+    if (query.rateMin !== undefined) ranges.push({ values: c.rate, mask: c.rateRange.mask(query.rateMin, Infinity) });
+    if (query.shopScoreMin !== undefined) ranges.push({ values: c.shopScore, mask: c.shopRange.mask(query.shopScoreMin, Infinity) });
+    return ranges;
+  }
+
+  private sortKey(query: PoolQuery): { keys: Float64Array; sign: number } {
+    const c = this.cols;
+    switch (query.sort) {
+      case 'relevance':
+      case 'commission':
+        return { keys: c.commission, sign: 1 };
+      case 'rate':
+        return { keys: c.rate, sign: 1 };
+      case 'sales':
+        return { keys: c.sales, sign: 1 };
+      case 'price_asc':
+        return { keys: c.finalPrice, sign: -1 };
+      case 'price_desc':
+        return { keys: c.finalPrice, sign: 1 };
+      case 'newest':
+        return { keys: c.updatedAt, sign: 1 };
+    }
+  }
+
+  private answer(query: PoolQuery, mode: MatchMode, result: ScanResult | null): PoolResult {
+    if (result === null) return { productIds: [], total: 0, facets: emptyFacets(), nextCursor: null };
+    const top = result.top.drain();
+    const productIds = top.map((t) => this.cols.productIds[t.ordinal]!);
+    const last = top[top.length - 1];
+    const nextCursor =
+      result.remaining > query.limit && last
+        ? encodeCursor({ sort: query.sort, mode, primary: last.primary, secondary: last.secondary, productId: this.cols.productIds[last.ordinal]! })
+        : null;
+    return { productIds, total: result.total, facets: this.facets(result), nextCursor };
+  }
+
+  private facets(result: ScanResult): PoolFacets {
+    const c = this.cols;
+    const counted = result.facetsCounted;
+    const platform = counted ? result.platformCounts : c.livePerPlatform;
+    const category = counted ? result.categoryCounts : c.livePerCategory;
+    const source = counted ? result.sourceCounts : c.livePerSource;
+    const withCoupon = counted ? result.withCoupon : c.liveWithCoupon;
+    return {
+      platform: named(c.platforms.names, platform, 1),
+      source: named(c.sources.names, source, 0),
+      category: named(c.topCategories.names, category, 1),
+      has_coupon: { true: withCoupon, false: result.total - withCoupon },
+    };
+  }
+}
+
+function unionOf(groups: TermGroup[]): TermGroup {
+  const terms = new Set<TermPostings>();
+  for (const g of groups) for (const t of g.terms) terms.add(t);
+  return { terms: [...terms], weights: [...terms].map(() => 0) };
+}
+
+function named(names: readonly string[], counts: ArrayLike<number>, offset: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = offset; i < counts.length; i++) if ((counts[i] ?? 0) > 0) out[names[i - offset]!] = counts[i]!;
+  return out;
+}
+
+function emptyFacets(): PoolFacets {
+  return { platform: {}, source: {}, category: {}, has_coupon: { true: 0, false: 0 } };
+}
+
+/** Two 26-bit FNV-style hashes of everything that decides a product's postings, as one exact double. */
+function fingerprintOf(doc: PoolDoc): number {
+  const s = `${doc.title}\u0001${doc.brand ?? '\u0002'}\u0001${doc.categoryPath.join('\u0002')}\u0001${doc.sourceId}\u0001${doc.platform ?? '\u0002'}\u0001${doc.hasCoupon}`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 13);
+  }
+  return (a >>> 6) * 2 ** 26 + (b >>> 6);
+}
+
+function validateDoc(doc: PoolDoc): void {
+  const numbers = [doc.priceMinor, doc.finalPriceMinor, doc.rateBps, doc.commissionMinor, doc.sales30d, doc.updatedAtMs];
+  if (!numbers.every(Number.isFinite) || (doc.shopScore !== null && !Number.isFinite(doc.shopScore))) {
+    throw new RangeError(`product ${doc.productId}: every number must be finite`);
+  }
+}
+
+function validateQuery(query: PoolQuery): void {
+  if (!POOL_SORTS.includes(query.sort)) throw new RangeError(`invalid sort: ${String(query.sort)}`);
+  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 100) throw new RangeError('limit must be an integer in 1..100');
+  for (const v of [query.priceMin, query.priceMax, query.rateMin, query.shopScoreMin]) {
+    if (v !== undefined && !Number.isFinite(v)) throw new RangeError('numeric filters must be finite');
+  }
+}

@@ -1,0 +1,98 @@
+import { grownBits, setBit } from './bitset.ts';
+
+/**
+ * The documents of one term: ordinals ascending (a document always gets a fresh, larger ordinal
+ * when its text changes, so appending keeps the order), and for text terms the impact of the term
+ * in each document. Ordinals of removed documents stay until the next compaction; readers test
+ * them against the live bitset. A term that grows dense also keeps a bitset of its ordinals, so
+ * that membership is one load and the bitset scan can AND it word by word.
+ */
+export class TermPostings {
+  ords: Uint32Array;
+  impacts: Uint8Array | null;
+  length = 0;
+  bits: Int32Array | null = null;
+
+  constructor(
+    readonly text: string,
+    withImpacts: boolean,
+  ) {
+    this.ords = new Uint32Array(2);
+    this.impacts = withImpacts ? new Uint8Array(2) : null;
+  }
+
+  append(ordinal: number, impact: number): void {
+    if (this.length === this.ords.length) this.resize(this.length + (this.length >>> 1) + 2);
+    this.ords[this.length] = ordinal;
+    if (this.impacts) this.impacts[this.length] = impact;
+    this.length++;
+    if (this.bits) setBit(this.bits, ordinal);
+  }
+
+  /** Builds (or regrows) the dense bitset to cover `words` words. */
+  makeDense(words: number): void {
+    if (this.bits && this.bits.length >= words) return;
+    if (this.bits) {
+      this.bits = grownBits(this.bits, words);
+      return;
+    }
+    const bits = new Int32Array(words);
+    for (let i = 0; i < this.length; i++) setBit(bits, this.ords[i]!);
+    this.bits = bits;
+  }
+
+  /** Gives back the spare room left by growth (after a bulk load). */
+  trim(): void {
+    if (this.ords.length - this.length > (this.length >>> 3) + 2) this.resize(this.length);
+  }
+
+  /** Keeps the ordinals `remap` maps to >= 0, renumbered; `remap` is increasing, so order holds. */
+  compact(remap: Int32Array, words: number): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const to = remap[this.ords[i]!]!;
+      if (to < 0) continue;
+      this.ords[kept] = to;
+      if (this.impacts) this.impacts[kept] = this.impacts[i]!;
+      kept++;
+    }
+    this.length = kept;
+    this.trim();
+    if (this.bits) {
+      this.bits = null;
+      this.makeDense(words);
+    }
+  }
+
+  private resize(size: number): void {
+    const ords = new Uint32Array(size);
+    ords.set(this.ords.subarray(0, this.length));
+    this.ords = ords;
+    if (this.impacts) {
+      const impacts = new Uint8Array(size);
+      impacts.set(this.impacts.subarray(0, this.length));
+      this.impacts = impacts;
+    }
+  }
+}
+
+/** The first index >= `from` whose ordinal is >= `target` (`length` if none): galloping search. */
+export function gallop(ords: Uint32Array, length: number, from: number, target: number): number {
+  if (from >= length || ords[from]! >= target) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < length && ords[hi]! < target) {
+    lo = hi;
+    step <<= 1;
+    hi += step;
+  }
+  if (hi > length) hi = length;
+  // ords[lo] < target, and ords[hi] >= target or hi === length
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ords[mid]! < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}

@@ -1,0 +1,92 @@
+import { clearBit, grownBits, setBit } from './bitset.ts';
+
+/** A monotonic (never decreasing) map of a value to one of `count` buckets. */
+export interface Bucketing {
+  readonly count: number;
+  bucket(value: number): number;
+}
+
+/** Half-octaves of minor units: 1 fen to 2^23 fen (83,886 yuan) in 47 buckets, bucket 0 below 1 fen. */
+export const PRICE_BUCKETS: Bucketing = {
+  count: 48,
+  bucket(value) {
+    if (!(value >= 1)) return 0;
+    if (value >= 2 ** 23) return 47;
+    const v = Math.floor(value);
+    const exponent = 31 - Math.clz32(v);
+    const half = exponent > 0 ? (v >>> (exponent - 1)) & 1 : 0;
+    return 1 + 2 * exponent + half;
+  },
+};
+
+/** 2.5-point steps of basis points up to 100%. */
+export const RATE_BUCKETS: Bucketing = {
+  count: 42,
+  bucket: (value) => (!(value >= 0) ? 0 : Math.min(41, 1 + Math.floor(value / 250))),
+};
+
+/** Steps of 25 on the 0–500 shop score. */
+export const SHOP_SCORE_BUCKETS: Bucketing = {
+  count: 22,
+  bucket: (value) => (!(value >= 0) ? 0 : Math.min(21, 1 + Math.floor(value / 25))),
+};
+
+/**
+ * For one numeric column, bitsets ge[b] = the documents whose value falls in bucket b or above
+ * (ge[count] is empty). A range [lo, hi] is then, word by word, a superset `ge[b(lo)] & ~ge[b(hi)+1]`
+ * and a sure part `ge[b(lo)+1] & ~ge[b(hi)]`; only documents in the two edge buckets need their
+ * value compared. Documents without a value (a null shop score) are in no bitset.
+ */
+export class RangeBitsets {
+  private ge: Int32Array[];
+
+  constructor(
+    private readonly bucketing: Bucketing,
+    words: number,
+  ) {
+    this.ge = Array.from({ length: bucketing.count + 1 }, () => new Int32Array(words));
+  }
+
+  add(ordinal: number, value: number): void {
+    const top = this.bucketing.bucket(value);
+    for (let b = 0; b <= top; b++) setBit(this.ge[b]!, ordinal);
+  }
+
+  remove(ordinal: number, value: number): void {
+    const top = this.bucketing.bucket(value);
+    for (let b = 0; b <= top; b++) clearBit(this.ge[b]!, ordinal);
+  }
+
+  resize(words: number): void {
+    this.ge = this.ge.map((bits) => grownBits(bits, words));
+  }
+
+  reset(words: number): void {
+    this.ge = this.ge.map(() => new Int32Array(words));
+  }
+
+  /** The word masks of [lo, hi] (either end may be infinite). */
+  mask(lo: number, hi: number): RangeMask {
+    const { bucket, count } = this.bucketing;
+    const loBucket = lo === -Infinity ? 0 : bucket(lo);
+    const hiBucket = hi === Infinity ? count : bucket(hi);
+    return {
+      lo,
+      hi,
+      superFrom: this.ge[loBucket]!,
+      superTo: this.ge[hi === Infinity ? count : hiBucket + 1]!,
+      sureFrom: this.ge[lo === -Infinity ? 0 : Math.min(count, loBucket + 1)]!,
+      sureTo: this.ge[hiBucket]!,
+    };
+  }
+}
+
+/** In word j: candidates `superFrom[j] & ~superTo[j]`, certainly inside `sureFrom[j] & ~sureTo[j]`. */
+export interface RangeMask {
+  lo: number;
+  hi: number;
+  superFrom: Int32Array;
+  superTo: Int32Array;
+  sureFrom: Int32Array;
+  sureTo: Int32Array;
+}

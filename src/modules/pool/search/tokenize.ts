@@ -1,0 +1,200 @@
+import { createRequire } from 'node:module';
+import { PRODUCT_WORDS } from './lexicon.ts';
+
+/**
+ * Text analysis shared by the index and the query, so that both sides agree on what a token is:
+ * - full-width forms folded (NFKC) and everything lower-cased;
+ * - a number with a unit becomes one canonical token (`20000mAh`, `20000毫安时`, `20000 毫安` ->
+ *   `20000mah`), beside the bare number and the canonical unit word;
+ * - Latin/digit runs are split at letter/digit boundaries (`mate60pro` -> `mate`, `60`, `pro`); the
+ *   index also keeps the joined forms (`mate60pro`, `mate60`, and `mate60` for `Mate 60`), which the
+ *   query uses only to rank exact model matches higher;
+ * - Chinese runs are segmented with jieba (search mode at index time, so 大容量 also yields 容量;
+ *   precise mode for queries), with a product lexicon added to its dictionary.
+ */
+
+interface Segmenter {
+  cut(sentence: string, hmm?: boolean): string[];
+  cutForSearch(sentence: string, hmm?: boolean): string[];
+  loadDict(dict: Uint8Array): void;
+}
+
+let segmenter: Segmenter | null = null;
+
+/** HMM is off: it guesses unknown words from context, so the same word could split differently in a title and in a query. */
+function jieba(): Segmenter {
+  if (segmenter) return segmenter;
+  const require = createRequire(import.meta.url);
+  const { Jieba } = require('@node-rs/jieba') as { Jieba: { withDict(dict: Uint8Array): Segmenter } };
+  const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+  const created = Jieba.withDict(dict);
+  created.loadDict(Buffer.from(PRODUCT_WORDS.map((w) => `${w} 2000 n`).join('\n')));
+  segmenter = created;
+  return created;
+}
+
+const UNIT_CANONICAL: Readonly<Record<string, string>> = {
+  毫安时: 'mah', 毫安: 'mah', mah: 'mah', gb: 'gb', tb: 'tb', ml: 'ml', 毫升: 'ml', kg: 'kg', 公斤: 'kg',
+  千克: 'kg', g: 'g', 克: 'g', l: 'l', 升: 'l', w: 'w', 瓦: 'w', 英寸: 'inch', 寸: 'inch', inch: 'inch',
+  mm: 'mm', 毫米: 'mm', cm: 'cm', 厘米: 'cm', hz: 'hz',
+};
+const UNIT_RE = /(\d+(?:\.\d+)?) ?(毫安时|毫安|mah|gb|tb|ml|毫升|kg|公斤|千克|g|克|l|升|w|瓦|英寸|寸|inch|mm|毫米|cm|厘米|hz)(?![a-z])/g;
+const TOKEN_RE = /(\p{Script=Han}+)|([a-z0-9]+(?:\.[0-9]+)*)/gu;
+const SEGMENT_RE = /[a-z]+|[0-9]+(?:\.[0-9]+)*/g;
+const NEEDS_NFKC = /[\u3000\uff00-\uffef]/;
+const STOP_WORDS = new Set(['的', '了', '和', '与', '及', '或', '之', '送']);
+
+export function normaliseText(text: string): string {
+  const folded = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
+  return folded.toLowerCase();
+}
+
+const CACHE_LIMIT = 1 << 19;
+const indexSegments = new Map<string, readonly string[]>();
+
+/** A Chinese run as index words; runs repeat across titles, so their segmentation is cached. */
+function segmentForIndex(run: string): readonly string[] {
+  const cached = indexSegments.get(run);
+  if (cached) return cached;
+  const words: string[] = [];
+  for (const word of jieba().cutForSearch(run, false)) {
+    const kept = keepWord(word);
+    if (kept !== null) words.push(kept);
+  }
+  if (indexSegments.size >= CACHE_LIMIT) indexSegments.clear();
+  indexSegments.set(run, words);
+  return words;
+}
+
+function keepWord(word: string): string | null {
+  if (STOP_WORDS.has(word)) return null;
+  return UNIT_CANONICAL[word] ?? word;
+}
+
+interface RawToken {
+  kind: 'han' | 'alnum' | 'unit';
+  text: string;
+  /** For alnum: the joined pair with the previous token when only a space separates `mate 60`. */
+  joinedWithPrevious: string | null;
+}
+
+/**
+ * Splits normalised text into units, Han runs and Latin/digit runs. For the index a unit also
+ * leaves its bare number and unit word behind (so `20000` and `毫安` find it); a query needs only
+ * the canonical token, which implies both.
+ */
+function rawTokens(text: string, forIndex: boolean): RawToken[] {
+  const out: RawToken[] = [];
+  const withoutUnits = text.replace(UNIT_RE, (_m, num: string, unit: string) => {
+    const canonical = UNIT_CANONICAL[unit]!;
+    out.push({ kind: 'unit', text: num + canonical, joinedWithPrevious: null });
+    if (!forIndex) return ' ';
+    out.push({ kind: 'unit', text: canonical, joinedWithPrevious: null });
+    return `\u0003${num} `; // the marker keeps `pro 256gb` from joining into `pro256`
+  });
+  let previousEnd = -2;
+  let previousLetters: string | null = null;
+  for (const m of withoutUnits.matchAll(TOKEN_RE)) {
+    const start = m.index;
+    if (m[1] !== undefined) {
+      out.push({ kind: 'han', text: m[1], joinedWithPrevious: null });
+      previousLetters = null;
+      continue;
+    }
+    const run = m[2]!;
+    const spaceOnly = start === previousEnd + 1 && withoutUnits.charCodeAt(previousEnd) === 32;
+    const leadingDigits = /^[0-9]+/.exec(run);
+    const joined = spaceOnly && previousLetters !== null && leadingDigits ? previousLetters + leadingDigits[0] : null;
+    out.push({ kind: 'alnum', text: run, joinedWithPrevious: joined });
+    const trailingLetters = /[a-z]+$/.exec(run);
+    previousLetters = trailingLetters ? trailingLetters[0] : null;
+    previousEnd = start + run.length;
+  }
+  return out;
+}
+
+/** Letter/digit segments of a Latin run, and the letter+digit pairs (`rtx4090ti` -> `rtx4090`). */
+function alnumParts(run: string): { segments: string[]; pairs: string[] } {
+  const segments = run.match(SEGMENT_RE) ?? [];
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < segments.length; i++) {
+    const a = segments[i]!;
+    const b = segments[i + 1]!;
+    if (isLetters(a) && !isLetters(b)) pairs.push(a + b);
+  }
+  return { segments, pairs };
+}
+
+function isLetters(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return c >= 97 && c <= 122;
+}
+
+/** Index tokens of a field, repeated as often as they occur (term frequency counts). */
+export function indexTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const token of rawTokens(normaliseText(text), true)) {
+    if (token.kind === 'han') {
+      for (const w of segmentForIndex(token.text)) out.push(w);
+      continue;
+    }
+    out.push(token.text);
+    if (token.joinedWithPrevious !== null) out.push(token.joinedWithPrevious);
+    if (token.kind !== 'alnum') continue;
+    const { segments, pairs } = alnumParts(token.text);
+    if (segments.length < 2) continue;
+    for (const s of segments) out.push(s);
+    for (const p of pairs) if (p !== token.text) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * How a query term matches a document:
+ * - `exact`: the document has the term;
+ * - `char`: a single Chinese character; the document has a term containing it (壳 finds 手机壳);
+ * - `word`: a Chinese word; exact when some live document has it, otherwise the document has a
+ *   term containing it, and when no live document has one either, each of its characters as `char`.
+ */
+export type QueryTermMatch = 'exact' | 'char' | 'word';
+
+export interface QueryTerm {
+  text: string;
+  match: QueryTermMatch;
+}
+
+/** Required terms (all must match) and boost terms (rank documents that have them higher). */
+export interface AnalysedQuery {
+  required: QueryTerm[];
+  boosts: string[];
+}
+
+export function analyseQuery(q: string): AnalysedQuery {
+  const required = new Map<string, QueryTerm>();
+  const boosts = new Set<string>();
+  const need = (text: string, match: QueryTermMatch) => {
+    if (!required.has(text)) required.set(text, { text, match });
+  };
+  for (const token of rawTokens(normaliseText(q), false)) {
+    if (token.kind === 'unit') {
+      need(token.text, 'exact');
+    } else if (token.kind === 'han') {
+      for (const word of jieba().cut(token.text, false)) {
+        const kept = keepWord(word);
+        if (kept === null) continue;
+        if (kept !== word) need(kept, 'exact');
+        else need(kept, [...kept].length === 1 ? 'char' : 'word');
+      }
+    } else {
+      if (token.joinedWithPrevious !== null) boosts.add(token.joinedWithPrevious);
+      const { segments, pairs } = alnumParts(token.text);
+      for (const s of segments) need(s, 'exact');
+      if (segments.length > 1) {
+        boosts.add(token.text);
+        for (const p of pairs) boosts.add(p);
+      }
+    }
+  }
+  for (const t of required.keys()) boosts.delete(t);
+  return { required: [...required.values()], boosts: [...boosts] };
+}
