@@ -13,6 +13,7 @@ export default defineConfig({
     emptyOutDir: true,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:3000' },
+    // The API, and the server-drawn pages the console links to: tracked links /r/… and public showcases /s/….
+    proxy: { '/api': 'http://127.0.0.1:3000', '^/(r|s)/': 'http://127.0.0.1:3000' },
   },
 });

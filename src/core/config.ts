@@ -11,6 +11,8 @@ export interface Config {
   logLevel: string;
   /** Set behind TLS so the session cookie is marked Secure. */
   secureCookies: boolean;
+  /** How long a click waits for others to share its commit; 0 = until the event loop's current turn ends. */
+  clickBatchDelayMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/vitrine.db';
@@ -25,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerMinute: Number(env.LOGIN_ATTEMPTS_PER_MINUTE || 10),
     logLevel: env.LOG_LEVEL || 'info',
     secureCookies: env.SECURE_COOKIES === 'true',
+    clickBatchDelayMs: Number(env.CLICK_BATCH_DELAY_MS || 0),
   };
 }
 

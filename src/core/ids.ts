@@ -11,6 +11,9 @@ export const ID_PREFIXES = {
   audit: 'aud',
   product: 'prd',
   import: 'imp',
+  item: 'itm',
+  click: 'clk',
+  binding: 'bnd',
   request: 'req',
 } as const;
 

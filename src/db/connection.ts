@@ -11,6 +11,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * The raw better-sqlite3 handle behind `kysely` (SQLite only), for hot paths that need prepared
+   * statements; use it only while holding Kysely's connection (`kysely.connection().execute`), so
+   * it never runs inside another caller's open transaction.
+   */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,7 @@ function openSqlite(path: string): Db {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', sqlite: database, close: () => kysely.destroy() };
 }
 
 function openPostgres(url: string): Db {

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as foundation from './migrations/001_foundation.ts';
 import * as pool from './migrations/002_pool.ts';
+import * as showcaseLinks from './migrations/003_showcase_links.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_pool': pool,
+  '003_showcase_links': showcaseLinks,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -169,6 +169,70 @@ export interface SourceConnectionsTable {
   last_sync_error: string | null;
 }
 
+/** How a product came into a showcase: the four ways in. */
+export type ShowcaseVia = 'pool' | 'merchant' | 'own_shop' | 'bound_store';
+
+export interface ShowcaseItemsTable {
+  id: string;
+  creator_id: string;
+  product_id: string;
+  via: ShowcaseVia;
+  /** Order within the showcase (ascending); pinned items come first. */
+  position: number;
+  pinned: number;
+  visible: number;
+  /** The creator's one-line recommendation. */
+  recommendation: string | null;
+  /** Final price and rate when added, to flag changes since. */
+  added_final_price_minor: number;
+  added_rate_bps: number;
+  created_at: string;
+}
+
+export interface StoreBindingsTable {
+  id: string;
+  creator_id: string;
+  source_id: string;
+  status: 'pending' | 'approved' | 'rejected' | 'revoked';
+  requested_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface LinksTable {
+  /** The short, unguessable code of /r/:code. */
+  code: string;
+  creator_id: string;
+  product_id: string;
+  /** The showcase item it was made for; null once the item is removed (the link keeps working). */
+  item_id: string | null;
+  /** 'showcase' for an item's own link; else the channel the creator made it for (video, live, group…). */
+  channel: string;
+  created_at: string;
+}
+
+export interface ClicksTable {
+  /** `clk_…`: travels to the source and comes back on the order. */
+  id: string;
+  link_code: string;
+  creator_id: string;
+  product_id: string;
+  source_id: string;
+  channel: string;
+  clicked_at: string;
+  /** Keyed hash of the client IP; the raw IP is never stored. */
+  ip_hash: string;
+  ua_class: string;
+  referrer: string | null;
+  is_bot: number;
+  is_repeat: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -181,4 +245,9 @@ export interface Database {
   import_runs: ImportRunsTable;
   import_rejections: ImportRejectionsTable;
   source_connections: SourceConnectionsTable;
+  showcase_items: ShowcaseItemsTable;
+  store_bindings: StoreBindingsTable;
+  links: LinksTable;
+  clicks: ClicksTable;
+  settings: SettingsTable;
 }

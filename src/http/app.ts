@@ -6,8 +6,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { newId } from '../core/ids.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
+import { linkRoutes } from '../modules/links/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { poolRoutes } from '../modules/pool/routes.ts';
+import { publicShowcaseRoutes } from '../modules/showcase/public-routes.ts';
+import { showcaseRoutes } from '../modules/showcase/routes.ts';
 import { sourceRoutes } from '../modules/sources/routes.ts';
 import { authenticateRequests } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -65,6 +68,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await orgRoutes(app, ctx);
   await sourceRoutes(app, ctx);
   await poolRoutes(app, ctx);
+  await showcaseRoutes(app, ctx);
+  await linkRoutes(app, ctx);
+  await publicShowcaseRoutes(app, ctx);
   await registerConsole(app);
 
   app.setNotFoundHandler((request, reply) => {

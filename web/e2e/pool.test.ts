@@ -25,9 +25,9 @@ describe('the product pool', () => {
       expect((await first.getByTestId('pool-card-source').innerText()).trim()).not.toBe('');
       expect(await first.getByTestId('pool-card-commission').innerText()).toMatch(/¥\d+\.\d{2}/);
       expect(await page.getByTestId('pool-sort').inputValue()).toBe('commission');
+      // 加入橱窗 is live for a creator (the showcase tests add with it); untouched, it is ready or says the product is in already.
       const add = first.getByTestId('add-to-showcase');
-      expect(await add.isDisabled()).toBe(true);
-      expect(await add.getAttribute('title')).toBeTruthy();
+      expect(['idle', 'already']).toContain(await add.getAttribute('data-state'));
       await page.screenshot({ path: join(ARTIFACTS, 'pool-creator.png'), fullPage: true });
 
       // Without words to match, the default order is by commission amount, highest first.

@@ -3,7 +3,7 @@ import { ErrorAlert } from './components/Alerts';
 import { Loading } from './components/Loading';
 import { Shell } from './components/Shell';
 import { api, ApiError, whenUnauthorized } from './lib/api';
-import { NAV_BY_ROLE } from './lib/nav';
+import { mayOpen } from './lib/nav';
 import { navigate, useRoute } from './lib/router';
 import { SessionContext, type Session } from './lib/session';
 import type { Me, Role } from './lib/types';
@@ -38,7 +38,7 @@ export function App() {
   }, [refresh]);
 
   const key = route.split('/')[0] ?? '';
-  const allowed = me ? NAV_BY_ROLE[me.user.role].includes(key) : PUBLIC_ROUTES.includes(key);
+  const allowed = me ? mayOpen(me.user.role, route) : PUBLIC_ROUTES.includes(key);
 
   useEffect(() => {
     if (me === undefined || allowed) return;
@@ -71,10 +71,12 @@ export function App() {
   );
 }
 
-/** The menu entry a route belongs to: its first segment, except that a merchant's source pages sit under 商品. */
+/** The menu entry a route belongs to: its first segment, except that a merchant's source pages sit under 商品 and a creator's own shop under 橱窗. */
 function menuEntryOf(role: Role, route: string): string {
   const [key = '', id] = route.split('/');
-  return role === 'merchant' && key === 'sources' && id ? 'products' : key;
+  if (key === 'sources' && id && role === 'merchant') return 'products';
+  if (key === 'sources' && id && role === 'creator') return 'showcase';
+  return key;
 }
 
 function Boot({ error, onRetry }: { error: ApiError | undefined; onRetry: () => void }) {

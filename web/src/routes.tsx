@@ -11,7 +11,10 @@ import { OrganisationsPage } from './pages/operator/OrganisationsPage';
 import { UsersPage } from './pages/operator/UsersPage';
 import { CreatorsPage } from './pages/org/CreatorsPage';
 import { InvitationsPage } from './pages/org/InvitationsPage';
+import { LinksPage } from './pages/links/LinksPage';
 import { PoolPage } from './pages/pool/PoolPage';
+import { ShowcasePage } from './pages/showcase/ShowcasePage';
+import { StoresPage } from './pages/showcase/StoresPage';
 import { SourceDetailPage } from './pages/sources/SourceDetailPage';
 import { SourcesPage } from './pages/SourcesPage';
 
@@ -32,11 +35,14 @@ const PAGES: Record<string, () => ReactNode> = {
   sources: () => <SourcesPage />,
   pool: () => <PoolPage />,
   products: () => <ProductsPage />,
+  showcase: () => <ShowcasePage />,
+  links: () => <LinksPage />,
 };
 
 /** Pages one level down a section, e.g. sources/<id>; the section decides who may open them. */
 const DETAIL_PAGES: Record<string, (id: string) => ReactNode> = {
   sources: (id) => <SourceDetailPage key={id} id={id} />,
+  showcase: (tab) => (tab === 'stores' ? <StoresPage /> : <ShowcasePage />),
 };
 
 /** The page for a route ("pool", "sources/src_…") whose first segment the role is known to have (see NAV_BY_ROLE). */

@@ -5,6 +5,7 @@ import { href } from '../lib/router';
 import { useSession } from '../lib/session';
 import { Brand } from './Brand';
 import { LangToggle } from './LangToggle';
+import { Toasts } from './Toasts';
 
 /** The signed-in frame: a sidebar on a desktop, a top bar with a folding menu on a phone. */
 export function Shell({ active, children }: { active: string; children: ReactNode }) {
@@ -80,6 +81,7 @@ export function Shell({ active, children }: { active: string; children: ReactNod
       <main className="main" id="main">
         {children}
       </main>
+      <Toasts />
     </div>
   );
 }

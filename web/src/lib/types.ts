@@ -176,3 +176,64 @@ export interface ImportRun {
   rejected: number;
   error: string | null;
 }
+
+/** How a product came into a showcase: the alliance pool, a merchant's store, the creator's own shop, a store bound to the creator. */
+export type ShowcaseVia = 'pool' | 'merchant' | 'own_shop' | 'bound_store';
+
+export interface LinkRef {
+  code: string;
+  /** Relative to the server ("/r/CODE"). */
+  url: string;
+}
+
+export interface ShowcaseItem {
+  id: string;
+  product_id: string;
+  link: LinkRef | null;
+  via: ShowcaseVia;
+  position: number;
+  pinned: boolean;
+  visible: boolean;
+  recommendation: string | null;
+  created_at: string;
+  product: PoolItem;
+  changes: { offline: boolean; price_changed: boolean; rate_changed: boolean };
+  /** The price and rate when the item was added (or its changes last acknowledged). */
+  added: { final_price: number; commission_rate_bps: number };
+}
+
+export type BindingStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
+
+export interface Store {
+  id: string;
+  name: string;
+  kind: 'merchant' | 'own_shop';
+  platform: string | null;
+  owner_name: string | null;
+  mine: boolean;
+  binding: BindingStatus | null;
+  products: number;
+}
+
+export interface Binding {
+  id: string;
+  creator: { id: string; name: string; handle: string | null };
+  source: { id: string; name: string; kind: string };
+  status: BindingStatus;
+  requested_at: string;
+  decided_at: string | null;
+}
+
+/** 'showcase' is the link every item gets when added; the others a creator makes to compare channels. */
+export type LinkChannel = 'showcase' | 'video' | 'live' | 'group' | 'other';
+
+export interface TrackedLink {
+  code: string;
+  url: string;
+  channel: LinkChannel;
+  clicks: number;
+  unique_clicks: number;
+  created_at: string;
+  product_id?: string;
+  item_id?: string | null;
+}

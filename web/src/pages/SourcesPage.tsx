@@ -10,6 +10,7 @@ import { href } from '../lib/router';
 import { useSession } from '../lib/session';
 import type { CreatedSource, Items, Source, SourceKind } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
+import { BindingRequests } from './showcase/BindingRequests';
 import { SourceForm } from './SourceForm';
 import { WebhookSecret } from './WebhookSecret';
 
@@ -68,6 +69,7 @@ export function SourcesPage() {
       <Panel>
         <Async loaded={sources}>{(data) => <DataTable columns={columns} rows={data.items} empty={t('sources.empty')} testId="sources-table" />}</Async>
       </Panel>
+      {!own && <BindingRequests title={t('bindings.operatorTitle')} description={t('bindings.operatorDescription')} />}
     </>
   );
 }

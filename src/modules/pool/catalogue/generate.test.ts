@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateCatalogue } from './generate.ts';
+import { generateCatalogue, PROMOTION_PREFIX } from './generate.ts';
 
 describe('the synthetic catalogue', () => {
   const products = [...generateCatalogue(5000, 7)];
@@ -9,20 +9,48 @@ describe('the synthetic catalogue', () => {
     expect([...generateCatalogue(50, 8)]).not.toEqual(products.slice(0, 50));
   });
 
-  it('has integer money, rates in range and unique ids', () => {
+  it('has integer money from 1 to 10,000 yuan, rates of 1–50% and unique ids per source', () => {
     for (const p of products) {
-      expect(Number.isSafeInteger(p.priceMinor) && p.priceMinor > 0).toBe(true);
-      if (p.commissionRateBps !== null) expect(p.commissionRateBps).toBeGreaterThanOrEqual(100);
+      expect(Number.isSafeInteger(p.priceMinor)).toBe(true);
+      expect(p.priceMinor).toBeGreaterThanOrEqual(100);
+      expect(p.priceMinor).toBeLessThanOrEqual(1_000_000);
+      if (p.commissionRateBps !== null) expect(p.commissionRateBps >= 100 && p.commissionRateBps <= 5_000).toBe(true);
       if (p.coupon) expect(p.coupon.amountMinor).toBeLessThan(p.priceMinor);
+      if (p.shopScore !== null) expect(p.shopScore >= 0 && p.shopScore <= 500).toBe(true);
+      expect(p.images[0]).toMatch(/^https:\/\/img\.vitrine\.example\/[0-9a-f]{16}\.jpg$/);
     }
     expect(new Set(products.map((p) => `${p.sourceKey}/${p.sourceProductId}`)).size).toBe(products.length);
   });
 
-  it('spreads over sources, categories, and offers some products on several sources', () => {
+  it('spreads over sources and categories, with skewed rates and heavy-tailed sales', () => {
     expect(new Set(products.map((p) => p.sourceKey)).size).toBe(6);
-    expect(new Set(products.map((p) => p.categoryPath[0])).size).toBeGreaterThan(8);
-    const titles = products.map((p) => p.title.replace(/^【[^】]*】|^包邮 |^2026新款 /, ''));
-    expect(titles.length - new Set(titles).size).toBeGreaterThan(50);
+    expect(new Set(products.map((p) => p.categoryPath[0])).size).toBeGreaterThan(10);
     expect(products.filter((p) => p.coupon).length / products.length).toBeGreaterThan(0.3);
+    const rates = products.flatMap((p) => (p.commissionRateBps === null ? [] : [p.commissionRateBps])).sort((a, b) => a - b);
+    expect(rates[Math.floor(rates.length / 2)]).toBeLessThan(1_000);
+    const sales = products.map((p) => p.sales30d ?? 0).sort((a, b) => a - b);
+    expect(sales[Math.floor(sales.length / 2)]).toBeLessThan(10);
+    expect(sales[sales.length - 1]).toBeGreaterThan(1_000);
+  });
+
+  it('offers some products on several sources under the same brand and title, at a close price', () => {
+    const byTitle = new Map<string, typeof products>();
+    for (const p of products) {
+      const key = `${p.brand}|${p.title.replace(PROMOTION_PREFIX, '')}`;
+      byTitle.set(key, [...(byTitle.get(key) ?? []), p]);
+    }
+    const closeInPrice = [...byTitle.values()].filter((offers) => {
+      const prices = offers.map((o) => o.priceMinor);
+      return new Set(offers.map((o) => o.sourceKey)).size > 1 && Math.max(...prices) / Math.min(...prices) < 1.2;
+    });
+    expect(closeInPrice.length).toBeGreaterThan(50);
+  });
+
+  it('writes long Chinese titles and a few English ones', () => {
+    const english = products.filter((p) => !/\p{Script=Han}/u.test(p.title));
+    expect(english.length / products.length).toBeGreaterThan(0.02);
+    expect(english.length / products.length).toBeLessThan(0.1);
+    const meanLength = products.reduce((a, p) => a + p.title.length, 0) / products.length;
+    expect(meanLength).toBeGreaterThan(20);
   });
 });

@@ -45,7 +45,8 @@ export class BruteForceSearch implements PoolIndex {
     const { groups, boosts } = this.textGroups(query.q);
     let mode: MatchMode = cursor?.mode ?? 'all';
     let matches = this.matching(query, groups, boosts, mode);
-    if (!cursor && matches.length === 0 && groups.length >= 2) {
+    const someoneHasAll = () => [...this.docs.values()].some(({ terms }) => groups.every((g) => g(terms).matches));
+    if (!cursor && matches.length === 0 && groups.length >= 2 && !someoneHasAll()) {
       mode = 'any';
       matches = this.matching(query, groups, boosts, mode);
     }
@@ -85,16 +86,14 @@ export class BruteForceSearch implements PoolIndex {
     const analysed = analyseQuery(q);
     const liveTerms = new Set<string>();
     for (const { terms } of this.docs.values()) for (const t of terms.keys()) liveTerms.add(t);
-    const groups = analysed.required.flatMap((term) => this.groupsOf(term, liveTerms));
+    const groups = analysed.required.map((term) => this.groupOf(term, liveTerms));
     const boosts = analysed.boosts.map((b) => exactGroup(b, boostWeight(b)));
     return { groups, boosts };
   }
 
-  private groupsOf(term: QueryTerm, liveTerms: ReadonlySet<string>): DocGroup[] {
-    if (term.match === 'char') return [containingGroup(term.text)];
-    if (term.match === 'exact' || liveTerms.has(term.text)) return [exactGroup(term.text, termWeight(term.text))];
-    if ([...liveTerms].some((t) => t.includes(term.text))) return [containingGroup(term.text)];
-    return [...term.text].map(containingGroup);
+  private groupOf(term: QueryTerm, liveTerms: ReadonlySet<string>): DocGroup {
+    if (term.match === 'exact' || (term.match === 'word' && liveTerms.has(term.text))) return exactGroup(term.text, termWeight(term.text));
+    return containingGroup(term.text);
   }
 }
 

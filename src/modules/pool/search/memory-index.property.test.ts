@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { POOL_SORTS } from '../model.ts';
 import { BruteForceSearch } from './brute-force-search.ts';
 import { MemoryPoolIndex, type MemoryIndexOptions } from './memory-index.ts';
-import type { PoolDoc, PoolQuery } from './types.ts';
+import type { PoolDoc, PoolQuery, PoolResult } from './types.ts';
 
 const WORDS = ['手机', '手机壳', '充电宝', '华为', '小米', '面膜', '补水', '口红', '新款', '保温杯', '壳', 'iphone', '15', 'mate', '60', 'mate60', 'pro', '20000mah', '20000毫安时', '256gb', '大容量', '防摔', '保湿'];
 const QUERY_WORDS = [...WORDS, '机壳', '水', '杯子', '机', 'xyz', '电宝', '20000毫安', 'mate 60', 'iphone15'];
@@ -28,7 +28,7 @@ const docArb = (ids: number): fc.Arbitrary<PoolDoc> =>
     shopScore: fc.option(fc.integer({ min: 0, max: 5 }).map((n) => n * 100), { nil: null }),
     hasCoupon: fc.boolean(),
     updatedAtMs: fc.integer({ min: 0, max: 10 }),
-    online: fc.boolean({ freq: 8 }).map((b) => !b),
+    online: fc.oneof({ weight: 7, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   }).map((d) => ({ ...d, priceMinor: d.finalPriceMinor }));
 
 /** Each filter present about one time in four, so that most queries still match something. */
@@ -74,7 +74,7 @@ function allPages(index: MemoryPoolIndex | BruteForceSearch, query: PoolQuery): 
   const ids: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 200; page++) {
-    const r = index.search({ ...query, cursor });
+    const r: PoolResult = index.search({ ...query, cursor });
     ids.push(...r.productIds);
     if (r.nextCursor === null) return ids;
     cursor = r.nextCursor;

@@ -2,13 +2,17 @@ import { POOL_SORTS } from '../model.ts';
 import { hasBit, wordsFor } from './bitset.ts';
 import { DocColumns } from './columns.ts';
 import { decodeCursor, encodeCursor, type MatchMode } from './cursor.ts';
-import { groupSize, planFilters, planText, type TermGroup, type TextPlan, toScanList, UnionScratch } from './plan.ts';
-import type { TermPostings } from './postings.ts';
-import { docTermImpacts } from './relevance.ts';
-import { type After, type RangeFilter, scan, type ScanList, type ScanResult } from './scan.ts';
+import { groupSize, planFilters, planText, type TermGroup, type TextPlan } from './plan.ts';
+import { PendingPostings, type TermPostings } from './postings.ts';
+import { impactOf, visitDocTokens } from './relevance.ts';
+import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult } from './scan.ts';
+import { ListBuilder } from './scan-lists.ts';
 import { analyseQuery } from './tokenize.ts';
 import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
+
+/** Pending postings appended once this many have piled up during a bulk load (bounds its memory). */
+const PENDING_FLUSH = 1 << 22;
 
 export interface MemoryIndexOptions {
   /** Compact once this many removed ordinals pile up and they outnumber half the live ones. */
@@ -33,8 +37,13 @@ export class MemoryPoolIndex implements PoolIndex {
   private readonly cols = new DocColumns();
   private readonly vocabulary = new Vocabulary();
   private readonly ordinalOf = new Map<string, number>();
-  private readonly scratch = new UnionScratch();
+  private readonly lists = new ListBuilder();
   private dead = 0;
+  private stamp = 0;
+  private readonly touched: TermPostings[] = [];
+  private denseAt = 256;
+  /** Set while `upsertMany` runs: postings wait there and are appended in one go. */
+  private pending: PendingPostings | null = null;
   private readonly compactAfterDead: number;
   private readonly denseTermMinDocs: number | undefined;
   private readonly strategy: 'auto' | 'postings' | 'bitsets';
@@ -57,10 +66,25 @@ export class MemoryPoolIndex implements PoolIndex {
   upsertMany(docs: Iterable<PoolDoc>): void {
     const before = this.cols.end;
     if (Array.isArray(docs)) this.reserve(this.cols.end + docs.length);
-    for (const doc of docs) this.write(doc);
+    this.pending = new PendingPostings();
+    try {
+      for (const doc of docs) {
+        this.write(doc);
+        if (this.pending.count >= PENDING_FLUSH) this.flushPending();
+      }
+    } finally {
+      this.flushPending();
+      this.pending = null;
+    }
     this.compactIfWorthIt();
     const added = this.cols.end - before;
     if (added >= 10_000 && added * 10 >= this.cols.liveCount) for (const t of this.vocabulary.all) t.trim();
+  }
+
+  private flushPending(): void {
+    for (const t of this.pending!.flushInto(this.vocabulary.all)) {
+      if (t.bits === null && t.length >= this.denseAt) t.makeDense(this.cols.words);
+    }
   }
 
   remove(productId: string): void {
@@ -77,11 +101,18 @@ export class MemoryPoolIndex implements PoolIndex {
     const text = this.planText(query.q);
     let mode: MatchMode = cursor?.mode ?? 'all';
     let result = filters === null ? null : this.run(query, mode, text, filters, cursor);
-    if (!cursor && filters !== null && result === null && text.groups.length >= 2) {
+    if (!cursor && filters !== null && result === null && text.groups.length >= 2 && !this.anyHasAllTerms(text.groups)) {
       mode = 'any';
       result = this.run(query, mode, text, filters, null);
     }
     return this.answer(query, mode, result);
+  }
+
+  /** Does any live product have every query term (filters aside)? If none does, the query falls back to any term. */
+  private anyHasAllTerms(groups: TermGroup[]): boolean {
+    const [smallest, ...rest] = [...groups].sort((a, b) => groupSize(a) - groupSize(b));
+    this.lists.startQuery(this.cols.words, this.cols.capacity);
+    return anyLiveMatch(this.cols.alive, this.lists.list(smallest!, 'driver'), rest.map((g) => this.lists.list(g, 'member')));
   }
 
   private write(doc: PoolDoc): void {
@@ -106,26 +137,42 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   private indexTerms(o: number, doc: PoolDoc): void {
-    const { terms, impacts } = docTermImpacts(doc);
-    for (let i = 0; i < terms.length; i++) this.post(this.vocabulary.textTerm(terms[i]!), o, impacts[i]!);
+    this.stamp++;
+    this.touched.length = 0;
+    const titleLength = visitDocTokens(doc, this.addUnits);
+    for (const t of this.touched) this.post(t, o, impactOf(t.units, titleLength));
     const v = this.vocabulary;
     if (doc.platform !== null) this.post(v.filterTerm('platform', doc.platform), o, 0);
     this.post(v.filterTerm('source', doc.sourceId), o, 0);
-    for (const level of new Set(doc.categoryPath)) this.post(v.filterTerm('category', level), o, 0);
-    this.post(v.filterTerm('coupon', String(doc.hasCoupon)), o, 0);
+    doc.categoryPath.forEach((level, i) => {
+      if (doc.categoryPath.indexOf(level) === i) this.post(v.filterTerm('category', level), o, 0);
+    });
+    this.post(v.filterTerm('coupon', doc.hasCoupon ? 'true' : 'false'), o, 0);
   }
+
+  /** Sums the units of each text term of the document being indexed, without a map per document. */
+  private readonly addUnits = (token: string, units: number): void => {
+    const t = this.vocabulary.textTerm(token);
+    if (t.stamp !== this.stamp) {
+      t.stamp = this.stamp;
+      t.units = 0;
+      this.touched.push(t);
+    }
+    t.units += units;
+  };
 
   private post(t: TermPostings, o: number, impact: number): void {
+    if (this.pending !== null) {
+      this.pending.add(t, o, impact);
+      return;
+    }
     t.append(o, impact);
-    if (t.bits === null && t.length >= this.denseThreshold()) t.makeDense(this.cols.words);
-  }
-
-  private denseThreshold(): number {
-    return this.denseTermMinDocs ?? Math.max(256, this.cols.capacity >>> 5);
+    if (t.bits === null && t.length >= this.denseAt) t.makeDense(this.cols.words);
   }
 
   private reserve(count: number): void {
     if (!this.cols.reserve(count)) return;
+    this.denseAt = this.denseTermMinDocs ?? Math.max(256, this.cols.capacity >>> 5);
     const words = this.cols.words;
     for (const t of this.vocabulary.all) if (t.bits !== null) t.makeDense(words);
   }
@@ -163,17 +210,10 @@ export class MemoryPoolIndex implements PoolIndex {
     if (groups.length > 0 && groups[0]!.size === 0) return null;
     const ranges = this.rangeFilters(query);
     const bitsetScan = this.chooseBitsets(groups.map((x) => x.size), ranges.length);
-    const words = this.cols.words;
-    this.scratch.fit(this.cols.capacity, words);
-    const lists = new Map<TermGroup, ScanList>();
-    const listOf = (g: TermGroup, needBits: boolean) => {
-      let list = lists.get(g);
-      if (!list) lists.set(g, (list = toScanList(g, needBits, words, this.scratch)));
-      return list;
-    };
-    const required = groups.map((x) => listOf(x.g, bitsetScan));
+    this.lists.startQuery(this.cols.words, this.cols.capacity);
+    const required = groups.map((x, i) => this.lists.list(x.g, bitsetScan ? 'stream' : i === 0 ? 'driver' : 'member'));
     const relevance = query.sort === 'relevance';
-    const scoring = relevance ? [...text.groups, ...text.boosts].map((g) => listOf(g, false)) : [];
+    const scoring = relevance ? [...text.groups, ...text.boosts].map((g) => this.lists.list(g, 'score')) : [];
     const { keys, sign } = this.sortKey(query);
     const constrained = required.length > 0 || ranges.length > 0;
     const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, after, limit: query.limit, countFacets: constrained, bitsetScan });
@@ -269,20 +309,42 @@ function emptyFacets(): PoolFacets {
 
 /** Two 26-bit FNV-style hashes of everything that decides a product's postings, as one exact double. */
 function fingerprintOf(doc: PoolDoc): number {
-  const s = `${doc.title}\u0001${doc.brand ?? '\u0002'}\u0001${doc.categoryPath.join('\u0002')}\u0001${doc.sourceId}\u0001${doc.platform ?? '\u0002'}\u0001${doc.hasCoupon}`;
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    a = Math.imul(a ^ ch, 0x01000193);
-    b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 13);
+  const h = new Fingerprint();
+  h.add(doc.title);
+  h.add(doc.brand);
+  for (const level of doc.categoryPath) h.add(level);
+  h.add(doc.sourceId);
+  h.add(doc.platform);
+  h.add(doc.hasCoupon ? '1' : '0');
+  return (h.a >>> 6) * 2 ** 26 + (h.b >>> 6);
+}
+
+class Fingerprint {
+  a = 0x811c9dc5;
+  b = 0x01000193;
+
+  /** Each field ends with a separator no character produces, so ('ab', 'c') and ('a', 'bc') differ; null differs from ''. */
+  add(s: string | null): void {
+    if (s !== null) for (let i = 0; i < s.length; i++) this.mix(s.charCodeAt(i));
+    this.mix(s === null ? 0x20000 : 0x10000);
   }
-  return (a >>> 6) * 2 ** 26 + (b >>> 6);
+
+  private mix(ch: number): void {
+    this.a = Math.imul(this.a ^ ch, 0x01000193);
+    this.b = Math.imul(this.b ^ ch, 0x5bd1e995) ^ (this.b >>> 13);
+  }
 }
 
 function validateDoc(doc: PoolDoc): void {
-  const numbers = [doc.priceMinor, doc.finalPriceMinor, doc.rateBps, doc.commissionMinor, doc.sales30d, doc.updatedAtMs];
-  if (!numbers.every(Number.isFinite) || (doc.shopScore !== null && !Number.isFinite(doc.shopScore))) {
+  const finite =
+    Number.isFinite(doc.priceMinor) &&
+    Number.isFinite(doc.finalPriceMinor) &&
+    Number.isFinite(doc.rateBps) &&
+    Number.isFinite(doc.commissionMinor) &&
+    Number.isFinite(doc.sales30d) &&
+    Number.isFinite(doc.updatedAtMs) &&
+    (doc.shopScore === null || Number.isFinite(doc.shopScore));
+  if (!finite) {
     throw new RangeError(`product ${doc.productId}: every number must be finite`);
   }
 }

@@ -12,8 +12,13 @@ export class TermPostings {
   impacts: Uint8Array | null;
   length = 0;
   bits: Int32Array | null = null;
+  /** Scratch while one document is being indexed: which document (`stamp`) and its summed units. */
+  stamp = 0;
+  units = 0;
 
   constructor(
+    /** Position in the vocabulary's list of all terms. */
+    readonly id: number,
     readonly text: string,
     withImpacts: boolean,
   ) {
@@ -27,6 +32,11 @@ export class TermPostings {
     if (this.impacts) this.impacts[this.length] = impact;
     this.length++;
     if (this.bits) setBit(this.bits, ordinal);
+  }
+
+  /** Makes room for `extra` more postings at once (a bulk load knows how many are coming). */
+  reserveExtra(extra: number): void {
+    if (this.length + extra > this.ords.length) this.resize(this.length + extra);
   }
 
   /** Builds (or regrows) the dense bitset to cover `words` words. */
@@ -95,4 +105,52 @@ export function gallop(ords: Uint32Array, length: number, from: number, target: 
     else hi = mid;
   }
   return hi;
+}
+
+/**
+ * Postings recorded during a bulk load and appended term by term at the end: one growing buffer
+ * instead of every term's arrays growing a step at a time (which costs an allocation each, and the
+ * garbage collector's time).
+ */
+export class PendingPostings {
+  private terms = new Int32Array(1 << 16);
+  private ords = new Uint32Array(1 << 16);
+  private impacts = new Uint8Array(1 << 16);
+  count = 0;
+
+  add(term: TermPostings, ordinal: number, impact: number): void {
+    if (this.count === this.terms.length) this.grow();
+    this.terms[this.count] = term.id;
+    this.ords[this.count] = ordinal;
+    this.impacts[this.count] = impact;
+    this.count++;
+  }
+
+  /** Appends everything recorded to `all` (indexed by term id); returns the terms that grew. */
+  flushInto(all: readonly TermPostings[]): TermPostings[] {
+    const counts = new Int32Array(all.length);
+    for (let i = 0; i < this.count; i++) counts[this.terms[i]!]!++;
+    const grown: TermPostings[] = [];
+    counts.forEach((n, id) => {
+      if (n === 0) return;
+      all[id]!.reserveExtra(n);
+      grown.push(all[id]!);
+    });
+    for (let i = 0; i < this.count; i++) all[this.terms[i]!]!.append(this.ords[i]!, this.impacts[i]!);
+    this.count = 0;
+    return grown;
+  }
+
+  private grow(): void {
+    const size = this.terms.length * 2;
+    const terms = new Int32Array(size);
+    terms.set(this.terms);
+    const ords = new Uint32Array(size);
+    ords.set(this.ords);
+    const impacts = new Uint8Array(size);
+    impacts.set(this.impacts);
+    this.terms = terms;
+    this.ords = ords;
+    this.impacts = impacts;
+  }
 }

@@ -32,31 +32,53 @@ export interface DocText {
   categoryPath: readonly string[];
 }
 
+const NONE: readonly string[] = [];
+
 export interface TermImpacts {
   terms: string[];
   impacts: number[];
 }
 
+/**
+ * Calls `visit(token, units)` for every token occurrence in the document's title, brand and
+ * category path, with the weight of that occurrence; returns the title's length in tokens.
+ */
+export function visitDocTokens(doc: DocText, visit: (token: string, units: number) => void): number {
+  const marker = doc.title.length > 0 ? COMPATIBLE_WITH.exec(doc.title) : null;
+  const head = indexTokens(marker ? doc.title.slice(0, marker.index) : doc.title);
+  const tail = marker ? indexTokens(doc.title.slice(marker.index)) : NONE;
+  for (const t of head) visit(t, TITLE_UNITS);
+  for (const t of tail) visit(t, COMPATIBLE_UNITS);
+  if (doc.brand) for (const t of shortFieldTokens(doc.brand)) visit(t, BRAND_UNITS);
+  for (const level of doc.categoryPath) for (const t of shortFieldTokens(level)) visit(t, CATEGORY_UNITS);
+  return head.length + tail.length;
+}
+
+/** The stored impact of a term with these summed units in a title this long. */
+export function impactOf(units: number, titleLength: number): number {
+  const tf = units / TITLE_UNITS;
+  const norm = K1 * (1 - B + (B * titleLength) / AVERAGE_TITLE_TOKENS);
+  return Math.min(255, Math.max(1, Math.round((255 * tf) / (tf + norm))));
+}
+
 export function docTermImpacts(doc: DocText): TermImpacts {
   const units = new Map<string, number>();
-  const add = (token: string, u: number) => units.set(token, (units.get(token) ?? 0) + u);
-  const marker = COMPATIBLE_WITH.exec(doc.title);
-  const head = indexTokens(marker ? doc.title.slice(0, marker.index) : doc.title);
-  const tail = marker ? indexTokens(doc.title.slice(marker.index)) : [];
-  for (const t of head) add(t, TITLE_UNITS);
-  for (const t of tail) add(t, COMPATIBLE_UNITS);
-  const titleLength = head.length + tail.length;
-  if (doc.brand) for (const t of indexTokens(doc.brand)) add(t, BRAND_UNITS);
-  for (const level of doc.categoryPath) for (const t of indexTokens(level)) add(t, CATEGORY_UNITS);
-  const norm = K1 * (1 - B + (B * titleLength) / AVERAGE_TITLE_TOKENS);
-  const terms: string[] = [];
-  const impacts: number[] = [];
-  for (const [term, u] of units) {
-    const tf = u / TITLE_UNITS;
-    terms.push(term);
-    impacts.push(Math.min(255, Math.max(1, Math.round((255 * tf) / (tf + norm)))));
+  const titleLength = visitDocTokens(doc, (token, u) => units.set(token, (units.get(token) ?? 0) + u));
+  const terms = [...units.keys()];
+  return { terms, impacts: terms.map((t) => impactOf(units.get(t)!, titleLength)) };
+}
+
+/** Brands and category names repeat across the whole pool: their tokens are worth keeping. */
+const shortFields = new Map<string, readonly string[]>();
+
+function shortFieldTokens(text: string): readonly string[] {
+  let tokens = shortFields.get(text);
+  if (tokens === undefined) {
+    tokens = indexTokens(text);
+    if (shortFields.size >= 100_000) shortFields.clear();
+    shortFields.set(text, tokens);
   }
-  return { terms, impacts };
+  return tokens;
 }
 
 const UNKNOWN_HAN_IDF = 11.95; // the median of jieba's table, which jieba itself uses for unknown words

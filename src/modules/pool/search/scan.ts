@@ -2,22 +2,8 @@ import { wordsFor } from './bitset.ts';
 import { CATEGORY_SHIFT, COUPON_SHIFT, type DocColumns, PLATFORM_MASK } from './columns.ts';
 import { gallop } from './postings.ts';
 import type { RangeMask } from './range-bitsets.ts';
+import type { ScanList } from './scan-lists.ts';
 import { TopK } from './top-k.ts';
-
-/**
- * One term group of a query made ready to scan: ascending ordinals, optionally a membership
- * bitset, and the group's score contribution per position — weight x impact for a single term,
- * or precomputed (`contrib`) for a union of terms. `pos` is the scan's galloping cursor.
- */
-export interface ScanList {
-  ords: Uint32Array;
-  length: number;
-  bits: Int32Array | null;
-  impacts: Uint8Array | null;
-  weight: number;
-  contrib: Int32Array | null;
-  pos: number;
-}
 
 export interface RangeFilter {
   values: Float64Array;
@@ -133,21 +119,12 @@ class Scan {
     const [driver, ...others] = this.spec.required;
     const { ranges } = this.spec;
     const alive = this.alive;
-    const ords = driver!.ords;
+    const ords = driver!.ords!;
     const n = driver!.length;
     next: for (let i = 0; i < n; i++) {
       const o = ords[i]!;
       if ((alive[o >>> 5]! & (1 << (o & 31))) === 0) continue;
-      for (let g = 0; g < others.length; g++) {
-        const list = others[g]!;
-        if (list.bits !== null) {
-          if ((list.bits[o >>> 5]! & (1 << (o & 31))) === 0) continue next;
-        } else {
-          const p = gallop(list.ords, list.length, list.pos, o);
-          list.pos = p;
-          if (p >= list.length || list.ords[p] !== o) continue next;
-        }
-      }
+      for (let g = 0; g < others.length; g++) if (!contains(others[g]!, o)) continue next;
       for (let r = 0; r < ranges.length; r++) {
         const range = ranges[r]!;
         const v = range.values[o]!;
@@ -229,12 +206,38 @@ class Scan {
     let total = 0;
     for (let g = 0; g < scoring.length; g++) {
       const list = scoring[g]!;
-      const p = gallop(list.ords, list.length, list.pos, o);
+      const ords = list.ords!;
+      const p = gallop(ords, list.length, list.pos, o);
       list.pos = p;
-      if (p < list.length && list.ords[p] === o) {
+      if (p < list.length && ords[p] === o) {
         total += list.contrib !== null ? list.contrib[p]! : list.weight * list.impacts![p]!;
       }
     }
     return total;
   }
+}
+
+/** Is ordinal `o` in the list? Calls must come in ascending `o` (the galloping cursor only moves forward). */
+function contains(list: ScanList, o: number): boolean {
+  if (list.bits !== null) return (list.bits[o >>> 5]! & (1 << (o & 31))) !== 0;
+  if (list.members !== null) {
+    for (let m = 0; m < list.members.length; m++) if (contains(list.members[m]!, o)) return true;
+    return false;
+  }
+  const ords = list.ords!;
+  const p = gallop(ords, list.length, list.pos, o);
+  list.pos = p;
+  return p < list.length && ords[p] === o;
+}
+
+/** Does any live document belong to the driver and to every member list? Stops at the first. */
+export function anyLiveMatch(alive: Int32Array, driver: ScanList, members: ScanList[]): boolean {
+  const ords = driver.ords!;
+  next: for (let i = 0; i < driver.length; i++) {
+    const o = ords[i]!;
+    if ((alive[o >>> 5]! & (1 << (o & 31))) === 0) continue;
+    for (let g = 0; g < members.length; g++) if (!contains(members[g]!, o)) continue next;
+    return true;
+  }
+  return false;
 }

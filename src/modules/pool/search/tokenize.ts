@@ -38,7 +38,9 @@ const UNIT_CANONICAL: Readonly<Record<string, string>> = {
   千克: 'kg', g: 'g', 克: 'g', l: 'l', 升: 'l', w: 'w', 瓦: 'w', 英寸: 'inch', 寸: 'inch', inch: 'inch',
   mm: 'mm', 毫米: 'mm', cm: 'cm', 厘米: 'cm', hz: 'hz',
 };
-const UNIT_RE = /(\d+(?:\.\d+)?) ?(毫安时|毫安|mah|gb|tb|ml|毫升|kg|公斤|千克|g|克|l|升|w|瓦|英寸|寸|inch|mm|毫米|cm|厘米|hz)(?![a-z])/g;
+/** Longest spelling first, so 毫安时 is not read as 毫安 + 时. */
+const UNIT_WORDS = '(毫安时|毫安|mah|gb|tb|ml|毫升|kg|公斤|千克|g|克|l|升|w|瓦|英寸|寸|inch|mm|毫米|cm|厘米|hz)(?![a-z])';
+const UNIT_RE = new RegExp(`(\\d+(?:\\.\\d+)?) ?${UNIT_WORDS}`, 'g');
 const TOKEN_RE = /(\p{Script=Han}+)|([a-z0-9]+(?:\.[0-9]+)*)/gu;
 const SEGMENT_RE = /[a-z]+|[0-9]+(?:\.[0-9]+)*/g;
 const NEEDS_NFKC = /[\u3000\uff00-\uffef]/;
@@ -130,22 +132,76 @@ function isLetters(s: string): boolean {
   return c >= 97 && c <= 122;
 }
 
-/** Index tokens of a field, repeated as often as they occur (term frequency counts). */
+/**
+ * Index tokens of a field, repeated as often as they occur (term frequency counts). Titles are
+ * made of recurring phrases, so the field is analysed chunk by chunk (split at spaces), each chunk
+ * once; what spans a space — `20000 mAh`, `Mate 60` — is added at the chunk boundary.
+ */
 export function indexTokens(text: string): string[] {
   const out: string[] = [];
-  for (const token of rawTokens(normaliseText(text), true)) {
+  let previous: string | null = null;
+  for (const chunk of normaliseText(text).split(WHITESPACE)) {
+    if (chunk === '') continue;
+    for (const t of chunkTokens(chunk)) out.push(t);
+    if (previous !== null) addBoundaryToken(previous, chunk, out);
+    previous = chunk;
+  }
+  return out;
+}
+
+const WHITESPACE = /\s+/;
+const LEADING_UNIT_WORD = new RegExp(`^${UNIT_WORDS}`);
+const LEADING_NUMBER_WITH_UNIT = new RegExp(`^${UNIT_RE.source}`);
+
+function addBoundaryToken(previous: string, next: string, out: string[]): void {
+  const last = previous.charCodeAt(previous.length - 1);
+  const first = next.charCodeAt(0);
+  if (isDigit(last)) {
+    const unit = LEADING_UNIT_WORD.exec(next);
+    if (unit) out.push(trailing(previous, isNumberChar) + UNIT_CANONICAL[unit[1]!]!);
+  } else if (isLetter(last) && isDigit(first) && !LEADING_NUMBER_WITH_UNIT.test(next)) {
+    // `Pro 256GB` is a model and a capacity, not a model number `pro256`
+    out.push(trailing(previous, isLetter) + leading(next, isDigit));
+  }
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => c >= 97 && c <= 122;
+const isNumberChar = (c: number) => isDigit(c) || c === 46;
+
+function trailing(s: string, keep: (c: number) => boolean): string {
+  let i = s.length;
+  while (i > 0 && keep(s.charCodeAt(i - 1))) i--;
+  if (s.charCodeAt(i) === 46) i++; // a number does not start with its decimal point
+  return s.slice(i);
+}
+
+function leading(s: string, keep: (c: number) => boolean): string {
+  let i = 0;
+  while (i < s.length && keep(s.charCodeAt(i))) i++;
+  return s.slice(0, i);
+}
+
+const chunks = new Map<string, readonly string[]>();
+
+function chunkTokens(chunk: string): readonly string[] {
+  const cached = chunks.get(chunk);
+  if (cached) return cached;
+  const out: string[] = [];
+  for (const token of rawTokens(chunk, true)) {
     if (token.kind === 'han') {
       for (const w of segmentForIndex(token.text)) out.push(w);
       continue;
     }
     out.push(token.text);
-    if (token.joinedWithPrevious !== null) out.push(token.joinedWithPrevious);
     if (token.kind !== 'alnum') continue;
     const { segments, pairs } = alnumParts(token.text);
     if (segments.length < 2) continue;
     for (const s of segments) out.push(s);
     for (const p of pairs) if (p !== token.text) out.push(p);
   }
+  if (chunks.size >= CACHE_LIMIT) chunks.clear();
+  chunks.set(chunk, out);
   return out;
 }
 
@@ -154,7 +210,7 @@ export function indexTokens(text: string): string[] {
  * - `exact`: the document has the term;
  * - `char`: a single Chinese character; the document has a term containing it (壳 finds 手机壳);
  * - `word`: a Chinese word; exact when some live document has it, otherwise the document has a
- *   term containing it, and when no live document has one either, each of its characters as `char`.
+ *   term containing it (the query segmented 黑瓶 where the titles said 小黑瓶).
  */
 export type QueryTermMatch = 'exact' | 'char' | 'word';
 

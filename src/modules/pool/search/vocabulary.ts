@@ -12,13 +12,13 @@ const HAN = /\p{Script=Han}/u;
 export class Vocabulary {
   readonly all: TermPostings[] = [];
   private readonly text = new Map<string, TermPostings>();
-  private readonly filter = new Map<string, TermPostings>();
+  private readonly filter: Record<FilterField, Map<string, TermPostings>> = { platform: new Map(), source: new Map(), category: new Map(), coupon: new Map() };
   private readonly byChar = new Map<string, TermPostings[]>();
 
   textTerm(term: string): TermPostings {
     let postings = this.text.get(term);
     if (postings === undefined) {
-      postings = new TermPostings(term, true);
+      postings = new TermPostings(this.all.length, term, true);
       this.text.set(term, postings);
       this.all.push(postings);
       for (const ch of new Set(term)) {
@@ -32,11 +32,11 @@ export class Vocabulary {
   }
 
   filterTerm(field: FilterField, value: string): TermPostings {
-    const key = `${field}\u0000${value}`;
-    let postings = this.filter.get(key);
+    const values = this.filter[field];
+    let postings = values.get(value);
     if (postings === undefined) {
-      postings = new TermPostings(key, false);
-      this.filter.set(key, postings);
+      postings = new TermPostings(this.all.length, `${field}:${value}`, false);
+      values.set(value, postings);
       this.all.push(postings);
     }
     return postings;
@@ -47,7 +47,7 @@ export class Vocabulary {
   }
 
   findFilter(field: FilterField, value: string): TermPostings | undefined {
-    return this.filter.get(`${field}\u0000${value}`);
+    return this.filter[field].get(value);
   }
 
   /** Text terms containing the Chinese character `ch` (itself included, if it is a term). */

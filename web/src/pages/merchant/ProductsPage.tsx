@@ -6,8 +6,9 @@ import { dateOf } from '../../lib/dates';
 import { href } from '../../lib/router';
 import type { Items, Source } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
+import { BindingRequests } from '../showcase/BindingRequests';
 
-/** 商品: a merchant's products live in its sources; each source leads to its import and product list. */
+/** 商品: a merchant's products live in its sources; each source leads to its import and product list. Below, creators asking to bind the stores. */
 export function ProductsPage() {
   const { t } = useTranslation();
   const sources = useLoad<Items<Source>>('/api/sources');
@@ -42,6 +43,7 @@ export function ProductsPage() {
           )
         }
       </Async>
+      <BindingRequests title={t('bindings.merchantTitle')} description={t('bindings.merchantDescription')} />
     </>
   );
 }

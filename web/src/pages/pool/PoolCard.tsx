@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PlatformBadge } from '../../components/PlatformBadge';
 import { ProductImage } from '../../components/ProductImage';
@@ -7,8 +8,8 @@ import type { PoolItem } from '../../lib/types';
 
 const ALSO_ON_SHOWN = 2;
 
-/** One product of the pool: what it costs the buyer, what the creator earns, and where else it is sold. */
-export function PoolCard({ item, canAdd }: { item: PoolItem; canAdd: boolean }) {
+/** One product of the pool: what it costs the buyer, what the creator earns, and where else it is sold; `action` at its foot (加入橱窗). */
+export function PoolCard({ item, action }: { item: PoolItem; action?: ReactNode }) {
   const { t } = useTranslation();
   const money = (minor: number, trim = false) => formatMoney(minor, item.currency, trim);
   const couponApplies = item.coupon !== null && item.final_price < item.price;
@@ -90,16 +91,7 @@ export function PoolCard({ item, canAdd }: { item: PoolItem; canAdd: boolean }) 
           </ul>
         )}
 
-        {canAdd && (
-          <span className="pool-card-action" title={t('pool.addComingSoon')}>
-            <button type="button" className="btn btn-secondary btn-sm btn-block" disabled data-testid="add-to-showcase" title={t('pool.addComingSoon')} aria-describedby={`soon-${item.id}`}>
-              {t('pool.addToShowcase')}
-            </button>
-            <span id={`soon-${item.id}`} className="sr-only">
-              {t('pool.addComingSoon')}
-            </span>
-          </span>
-        )}
+        {action}
       </div>
     </article>
   );

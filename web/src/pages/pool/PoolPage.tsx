@@ -7,6 +7,7 @@ import { useSession } from '../../lib/session';
 import { api } from '../../lib/api';
 import type { PoolFacets, PoolItem, PoolSearch } from '../../lib/types';
 import { useCursorPages } from '../../lib/useCursorPages';
+import { AddToShowcase, useShowcaseProductIds } from '../showcase/AddToShowcase';
 import { PoolCard } from './PoolCard';
 import { PoolFilters } from './PoolFilters';
 import { EMPTY_QUERY, SORTS, effectiveSort, facetContextPath, hasFilters, parsePoolQuery, poolQueryParams, searchPath, type PoolQuery, type Sort } from './poolQuery';
@@ -18,6 +19,8 @@ const SKELETONS = 8;
 export function PoolPage() {
   const { t } = useTranslation();
   const { me } = useSession();
+  const creator = me.user.role === 'creator';
+  const inShowcase = useShowcaseProductIds(creator);
   const hashQuery = useHashQuery();
   const query = useMemo(() => parsePoolQuery(hashQuery), [hashQuery]);
   const path = searchPath(query);
@@ -101,7 +104,11 @@ export function PoolPage() {
       ) : (
         <div className={`pool-grid${state === 'loading' ? ' pool-grid-stale' : ''}`} data-testid="pool-grid" aria-busy={state === 'loading'}>
           {pages.items.map((item) => (
-            <PoolCard key={item.id} item={item} canAdd={me.user.role === 'creator'} />
+            <PoolCard
+              key={item.id}
+              item={item}
+              action={creator ? <AddToShowcase productId={item.id} title={item.title} inShowcase={inShowcase?.has(item.id)} /> : undefined}
+            />
           ))}
         </div>
       )}

@@ -8,11 +8,19 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { dateOf } from '../../lib/dates';
 import { href } from '../../lib/router';
 import { useSession } from '../../lib/session';
-import type { ImportRun, Items, Source } from '../../lib/types';
+import type { ImportRun, Items, Role, Source } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import { SourceProducts } from './SourceProducts';
+
+/** Where a source page was opened from: the operator's 货源, a merchant's 商品, a creator's stores (the own shop). */
+const BACK_BY_ROLE: Record<Role, { route: string; label: string }> = {
+  operator: { route: 'sources', label: 'nav.sources' },
+  org: { route: 'home', label: 'nav.home' },
+  merchant: { route: 'products', label: 'nav.products' },
+  creator: { route: 'showcase/stores', label: 'showcase.tabs.stores' },
+};
 
 /** #/sources/<id>: what the source is, importing a file into it, its past imports and its products. */
 export function SourceDetailPage({ id }: { id: string }) {
@@ -22,12 +30,12 @@ export function SourceDetailPage({ id }: { id: string }) {
   const source = useLoad<Source>(`/api/sources/${encodeURIComponent(id)}`);
   const runs = useLoad<Items<ImportRun>>(`/api/sources/${encodeURIComponent(id)}/imports`);
   const [generation, setGeneration] = useState(0);
-  const backTo = me.user.role === 'merchant' ? 'products' : 'sources';
+  const back = BACK_BY_ROLE[me.user.role];
 
   return (
     <>
-      <a className="back-link" href={href(backTo)} data-testid="source-back">
-        ← {t(backTo === 'products' ? 'nav.products' : 'nav.sources')}
+      <a className="back-link" href={href(back.route)} data-testid="source-back">
+        ← {t(back.label)}
       </a>
       <Async loaded={source}>
         {(data) => (

@@ -1,0 +1,171 @@
+/**
+ * Tracked redirect with a durable click: the real server against a bare node:http 302 server, in
+ * the same run, on the same machine.
+ *
+ *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 2]
+ *
+ * Builds a fresh SQLite database with N links (over 1,000 products of four sources: JD, PDD,
+ * Taobao, a Youzan merchant, so every click-parameter path runs), starts `vitrine serve` on it in
+ * a child process, and drives GET /r/:code with autocannon from this process, each request on a
+ * random code: a warm-up, full speed, then a fixed 5,000 req/s. The server is then stopped
+ * (SIGTERM) and the stored clicks counted: every 302 answered must be a stored click. The same
+ * load then runs against the baseline (bench/redirect-baseline-server.ts) on the same codes.
+ * Prints a table and, last, one JSON line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import { openDb } from '../src/db/connection.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { createUser } from '../src/modules/accounts/service.ts';
+import { linkCodeFrom } from '../src/modules/links/rules.ts';
+import { seedSource } from '../src/modules/links/testing.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
+const SOURCES = [
+  { kind: 'platform', platform: 'jd', url: (i: number) => `https://item.jd.com/${100000 + i}.html` },
+  { kind: 'platform', platform: 'pdd', url: (i: number) => `https://mobile.yangkeduo.com/goods.html?goods_id=${i}` },
+  { kind: 'platform', platform: 'taobao', url: (i: number) => `https://uland.taobao.com/item/edetail?id=${i}&src=tk` },
+  { kind: 'merchant', platform: 'youzan', url: (i: number) => `https://shop.youzan.com/v2/goods/${i}#detail` },
+] as const;
+const PRODUCTS_PER_SOURCE = 250;
+
+interface Seeded {
+  codes: string[];
+  productUrlOf: Map<string, string>;
+}
+
+async function seed(databaseUrl: string, links: number): Promise<Seeded> {
+  const db = openDb(databaseUrl);
+  try {
+    await migrateToLatest(db.kysely);
+    const creator = await createUser(db.kysely, { role: 'creator', email: 'bench@x.cn', password: 'password1', name: 'bench', handle: 'bench_creator' });
+    const merchant = await createUser(db.kysely, { role: 'merchant', email: 'shop@x.cn', password: 'password1', name: 'shop' });
+    const products: { id: string; url: string }[] = [];
+    for (const s of SOURCES) {
+      const feed = Array.from({ length: PRODUCTS_PER_SOURCE }, (_, i) => ({ id: `${s.platform}-${i}`, url: s.url(i) }));
+      const { productIds } = await seedSource(db.kysely, { kind: s.kind, platform: s.platform, ownerUserId: s.kind === 'merchant' ? merchant.id : null }, feed);
+      for (const f of feed) products.push({ id: productIds[f.id]!, url: f.url });
+    }
+    // Straight into the table in one transaction: 100,000 createLink calls would time the seeding, not the redirect.
+    const insert = db.sqlite!.prepare('insert into links (code, creator_id, product_id, item_id, channel, created_at) values (?, ?, ?, null, ?, ?)');
+    const codes: string[] = [];
+    const productUrlOf = new Map<string, string>();
+    const now = new Date().toISOString();
+    db.sqlite!.transaction(() => {
+      while (codes.length < links) {
+        const code = linkCodeFrom(randomBytes(16));
+        if (code === null || productUrlOf.has(code)) continue;
+        const product = products[codes.length % products.length]!;
+        insert.run(code, creator.id, product.id, codes.length % 3 === 0 ? 'video' : 'showcase', now);
+        codes.push(code);
+        productUrlOf.set(code, product.url);
+      }
+    })();
+    return { codes, productUrlOf };
+  } finally {
+    await db.close();
+  }
+}
+
+/** Spawns a server and resolves with its base URL once `portOf` finds the port in its output. */
+function startChild(args: string[], env: NodeJS.ProcessEnv, stream: 'stdout' | 'stderr', portOf: (output: string) => string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child[stream]!.on('data', (chunk) => {
+      output += chunk;
+      const port = portOf(output);
+      if (port) resolve({ child, url: `http://127.0.0.1:${port}` });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function load(url: string, codes: readonly string[], options: { duration: number; connections: number; overallRate?: number }): Promise<Result> {
+  return autocannon({
+    url,
+    ...options,
+    headers: { 'user-agent': PHONE },
+    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/r/${codes[Math.floor(Math.random() * codes.length)]}` }) }],
+  });
+}
+
+const redirectsIn = (r: Result) => r.statusCodeStats['302']?.count ?? 0;
+
+export async function run(options: Record<string, string>): Promise<void> {
+  const links = Number(options.links ?? 100_000);
+  const duration = Number(options.duration ?? 10);
+  const connections = Number(options.connections ?? 50);
+  const rate = Number(options.rate ?? 5_000);
+  const warmup = Number(options.warmup ?? 2);
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-redirect-'));
+  const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
+  try {
+    let started = Date.now();
+    const { codes, productUrlOf } = await seed(databaseUrl, links);
+    process.stderr.write(`seeded ${codes.length.toLocaleString('en')} links in ${Date.now() - started} ms\n`);
+
+    const vitrine = await startChild(['bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
+    const ours = {
+      warm: await load(vitrine.url, codes, { duration: warmup, connections }),
+      full: await load(vitrine.url, codes, { duration, connections }),
+      fixed: await load(vitrine.url, codes, { duration, connections, overallRate: rate }),
+    };
+    await stopChild(vitrine.child);
+    const db = openDb(databaseUrl);
+    const stored = await db.kysely.selectFrom('clicks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    await db.close();
+
+    const codesFile = join(dir, 'codes.json');
+    writeFileSync(codesFile, JSON.stringify([...productUrlOf]));
+    started = Date.now();
+    const bare = await startChild(['--import', 'tsx', 'bench/redirect-baseline-server.ts', codesFile], {}, 'stdout', (out) => /^(\d+)\n/.exec(out)?.[1]);
+    const baseline = {
+      warm: await load(bare.url, codes, { duration: warmup, connections }),
+      full: await load(bare.url, codes, { duration, connections }),
+      fixed: await load(bare.url, codes, { duration, connections, overallRate: rate }),
+    };
+    await stopChild(bare.child);
+
+    const row = (name: string, r: Result) =>
+      `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(8)} ${r.latency.p50.toFixed(2).padStart(8)} ${r.latency.p99.toFixed(2).padStart(8)} ${r.latency.max.toFixed(1).padStart(8)} ${String(redirectsIn(r)).padStart(9)} ${String(r.errors + r.timeouts + r.non2xx - redirectsIn(r)).padStart(7)}`;
+    console.log(`\n${links.toLocaleString('en')} links, ${connections} connections, ${duration} s per run (after a ${warmup} s warm-up), random code per request`);
+    console.log(`${'run'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'302s'.padStart(9)} ${'other'.padStart(7)}`);
+    console.log(row('vitrine /r/:code, full speed', ours.full));
+    console.log(row(`vitrine /r/:code, ${rate} req/s`, ours.fixed));
+    console.log(row('bare node:http 302, full speed', baseline.full));
+    console.log(row(`bare node:http 302, ${rate} req/s`, baseline.fixed));
+    const redirectsAnswered = redirectsIn(ours.warm) + redirectsIn(ours.full) + redirectsIn(ours.fixed);
+    console.log(`clicks stored ${Number(stored.n)} / redirects answered ${redirectsAnswered} (warm-up included)`);
+    const round = (n: number, places = 2) => Number(n.toFixed(places));
+    console.log(
+      JSON.stringify({
+        bench: 'redirect',
+        rps: round(ours.full.requests.average, 0),
+        p50_ms: round(ours.full.latency.p50),
+        p99_ms: round(ours.full.latency.p99),
+        p99_ms_at_5k: round(ours.fixed.latency.p99),
+        baseline_rps: round(baseline.full.requests.average, 0),
+        ratio: round(ours.full.requests.average / baseline.full.requests.average, 3),
+        clicks_stored: Number(stored.n),
+        redirects_answered: redirectsAnswered,
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

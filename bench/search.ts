@@ -1,0 +1,261 @@
+/**
+ * Pool search: the in-process index against SQLite FTS5 on the same catalogue, in the same run.
+ *
+ *   npm run bench -- search --products 1000000 [--seed 1] [--queries 2100] [--warmup 300]
+ *
+ * Builds N products from the synthetic catalogue into the index (timed: tokenisation included),
+ * measures the resident set with the index loaded (the product objects released), then runs a
+ * fixed mix of queries — a common, rare or very broad text, two filters, each sort, 20 per page —
+ * against the index and against SQLite FTS5 (in memory; titles segmented by the same tokenizer;
+ * a plain table of the filter/sort columns joined by rowid; MATCH + WHERE + ORDER BY + LIMIT).
+ * The index also counts the total and the facets of every query; SQLite is not asked to.
+ */
+import Database from 'better-sqlite3';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { generateCatalogue, type CatalogueProduct } from '../src/modules/pool/catalogue/generate.ts';
+import { POOL_SORTS, type PoolSort } from '../src/modules/pool/model.ts';
+import { commissionPerUnitMinor, finalPriceMinor } from '../src/modules/pool/rules.ts';
+import { MemoryPoolIndex } from '../src/modules/pool/search/memory-index.ts';
+import { docTermImpacts } from '../src/modules/pool/search/relevance.ts';
+import { analyseQuery } from '../src/modules/pool/search/tokenize.ts';
+import type { PoolDoc, PoolQuery } from '../src/modules/pool/search/types.ts';
+
+const NOW = '2026-11-25T08:00:00Z';
+const NOW_MS = Date.parse(NOW);
+const DEFAULT_RATE_BPS = 1_000;
+const PAGE = 20;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function poolDoc(p: CatalogueProduct, i: number): PoolDoc {
+  const finalPrice = finalPriceMinor(p.priceMinor, p.coupon, NOW);
+  const rate = p.commissionRateBps ?? DEFAULT_RATE_BPS;
+  return {
+    productId: `prd_${i.toString(36).padStart(6, '0')}`,
+    title: p.title,
+    brand: p.brand,
+    categoryPath: p.categoryPath,
+    sourceId: `src_${p.sourceKey}`,
+    platform: p.sourceKey,
+    priceMinor: p.priceMinor,
+    finalPriceMinor: finalPrice,
+    rateBps: rate,
+    commissionMinor: commissionPerUnitMinor(finalPrice, rate),
+    sales30d: p.sales30d ?? 0,
+    shopScore: p.shopScore,
+    hasCoupon: finalPrice < p.priceMinor,
+    updatedAtMs: NOW_MS - ((i * 2_654_435_761) % 2_592_000_000),
+    online: p.online,
+  };
+}
+
+export function* catalogueDocs(n: number, seed: number): Generator<PoolDoc> {
+  let i = 0;
+  for (const p of generateCatalogue(n, seed)) yield poolDoc(p, i++);
+}
+
+// ---------------------------------------------------------------------------------- query mix
+
+type QueryClass = 'common' | 'rare' | 'broad';
+interface BenchQuery {
+  cls: QueryClass;
+  query: PoolQuery;
+}
+
+/** Texts with the top-level category a shopper searching them would browse. */
+const TEXTS: Record<QueryClass, [string, string][]> = {
+  common: [['手机', '数码'], ['充电宝', '数码'], ['运动鞋', '鞋包'], ['羽绒服', '服饰'], ['冲锋衣', '服饰'], ['纸尿裤', '母婴'], ['iphone', '数码'], ['蓝牙耳机', '数码'], ['面膜', '美妆'], ['口红', '美妆'], ['保温杯', '家居'], ['空气炸锅', '家电'], ['猫粮', '宠物'], ['扫地机器人', '家电']],
+  rare: [['华为 mate60 12gb', '数码'], ['iphone 15 pro max', '数码'], ['wh-1000xm5', '数码'], ['redmi k70', '数码'], ['红楼梦 精装典藏版', '图书'], ['20000mah 磁吸充电宝', '数码'], ['三只松鼠 每日坚果 1kg', '食品'], ['戴森 v15 吸尘器', '家电'], ['拯救者y9000p', '数码'], ['new balance 9060', '鞋包'], ['兰蔻 小黑瓶精华', '美妆'], ['飞鹤 3段奶粉', '母婴']],
+  broad: [['学生', '服饰'], ['官方', '数码'], ['送礼', '美妆'], ['礼盒装', '食品'], ['正品', '家居']],
+};
+const CLASS_WEIGHTS: [QueryClass, number][] = [['common', 5], ['rare', 3], ['broad', 2]];
+
+/** Two filters, as a creator narrowing the pool would. */
+const FILTER_PAIRS: ((category: string) => Partial<PoolQuery>)[] = [
+  () => ({ platforms: ['jd', 'pdd'], priceMax: 30_000 }),
+  () => ({ hasCoupon: true, rateMin: 1_000 }),
+  (category) => ({ category, shopScoreMin: 480 }),
+  () => ({ priceMin: 5_000, priceMax: 50_000, rateMin: 500 }),
+  () => ({ sourceIds: ['src_taobao'], shopScoreMin: 470 }),
+  (category) => ({ category, hasCoupon: true }),
+];
+
+export function queryMix(count: number, seed: number): BenchQuery[] {
+  let s = seed >>> 0;
+  const random = () => ((s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+  const total = CLASS_WEIGHTS.reduce((a, [, w]) => a + w, 0);
+  const out: BenchQuery[] = [];
+  for (let i = 0; i < count; i++) {
+    let r = random() * total;
+    const cls = CLASS_WEIGHTS.find(([, w]) => (r -= w) < 0)?.[0] ?? 'common';
+    const [q, category] = TEXTS[cls][Math.floor(random() * TEXTS[cls].length)]!;
+    const filters = FILTER_PAIRS[Math.floor(random() * FILTER_PAIRS.length)]!(category);
+    out.push({ cls, query: { q, ...filters, sort: POOL_SORTS[i % POOL_SORTS.length]!, limit: PAGE } });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------- sqlite
+
+const SQL_ORDER: Record<PoolSort, string> = {
+  relevance: 'bm25(fts), p.commission DESC, p.product_id',
+  commission: 'p.commission DESC, p.product_id',
+  rate: 'p.rate DESC, p.product_id',
+  sales: 'p.sales DESC, p.product_id',
+  price_asc: 'p.final_price ASC, p.product_id',
+  price_desc: 'p.final_price DESC, p.product_id',
+  newest: 'p.updated_at DESC, p.product_id',
+};
+
+function buildSqlite(docs: Iterable<PoolDoc>): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(`
+    CREATE TABLE products (rowid INTEGER PRIMARY KEY, product_id TEXT NOT NULL, source_id TEXT NOT NULL, platform TEXT,
+      cat0 TEXT, cat1 TEXT, final_price INTEGER, rate INTEGER, commission INTEGER, sales INTEGER, shop_score INTEGER,
+      has_coupon INTEGER, updated_at INTEGER);
+    CREATE VIRTUAL TABLE fts USING fts5(body, content='');`);
+  const product = db.prepare('INSERT INTO products VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)');
+  const text = db.prepare('INSERT INTO fts (rowid, body) VALUES (?, ?)');
+  let rowid = 0;
+  const insert = db.transaction((batch: PoolDoc[]) => {
+    for (const d of batch) {
+      rowid++;
+      product.run(rowid, d.productId, d.sourceId, d.platform, d.categoryPath[0] ?? null, d.categoryPath[1] ?? null, d.finalPriceMinor, d.rateBps, d.commissionMinor, d.sales30d, d.shopScore, d.hasCoupon ? 1 : 0, d.updatedAtMs);
+      text.run(rowid, docTermImpacts(d).terms.join(' '));
+    }
+  });
+  let batch: PoolDoc[] = [];
+  for (const d of docs) {
+    if (!d.online) continue;
+    batch.push(d);
+    if (batch.length === 10_000) {
+      insert(batch);
+      batch = [];
+    }
+  }
+  insert(batch);
+  return db;
+}
+
+function sqliteSearch(db: Database.Database, statements: Map<string, Database.Statement>, q: PoolQuery): string[] {
+  const where: string[] = ['fts MATCH ?'];
+  const params: unknown[] = [analyseQuery(q.q ?? '').required.map((t) => `"${t.text.replaceAll('"', '""')}"`).join(' AND ')];
+  const inList = (column: string, values: string[]) => {
+    where.push(`${column} IN (${values.map(() => '?').join(',')})`);
+    params.push(...values);
+  };
+  if (q.platforms) inList('p.platform', q.platforms);
+  if (q.sourceIds) inList('p.source_id', q.sourceIds);
+  if (q.category !== undefined) {
+    where.push('(p.cat0 = ? OR p.cat1 = ?)');
+    params.push(q.category, q.category);
+  }
+  const compare = (sql: string, value: number | undefined) => {
+    if (value === undefined) return;
+    where.push(sql);
+    params.push(value);
+  };
+  compare('p.final_price >= ?', q.priceMin);
+  compare('p.final_price <= ?', q.priceMax);
+  compare('p.rate >= ?', q.rateMin);
+  compare('p.shop_score >= ?', q.shopScoreMin);
+  compare('p.has_coupon = ?', q.hasCoupon === undefined ? undefined : q.hasCoupon ? 1 : 0);
+  const sql = `SELECT p.product_id FROM fts JOIN products p ON p.rowid = fts.rowid WHERE ${where.join(' AND ')} ORDER BY ${SQL_ORDER[q.sort]} LIMIT ${q.limit}`;
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql).pluck()));
+  return statement.all(...params) as string[];
+}
+
+// ----------------------------------------------------------------------------------- measuring
+
+interface Timings {
+  all: number[];
+  byClass: Map<QueryClass, number[]>;
+}
+
+function timeQueries(queries: BenchQuery[], warmup: BenchQuery[], answer: (q: PoolQuery) => string[]): { timings: Timings; answers: string[][] } {
+  for (const { query } of warmup) answer(query);
+  const timings: Timings = { all: [], byClass: new Map() };
+  const answers: string[][] = [];
+  for (const { cls, query } of queries) {
+    const t0 = performance.now();
+    const ids = answer(query);
+    const ms = performance.now() - t0;
+    answers.push(ids);
+    timings.all.push(ms);
+    timings.byClass.set(cls, [...(timings.byClass.get(cls) ?? []), ms]);
+  }
+  return { timings, answers };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const round = (ms: number, digits = 3) => Number(ms.toFixed(digits));
+const rssMb = () => Math.round(process.memoryUsage().rss / 1_048_576);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+function latencyRows(name: string, t: Timings): string[][] {
+  const row = (label: string, v: number[]) => [name, label, String(v.length), ...[50, 90, 99].map((p) => percentile(v, p).toFixed(3)), Math.max(...v).toFixed(3)];
+  return [...[...t.byClass].sort(([a], [b]) => a.localeCompare(b)).map(([cls, v]) => row(cls, v)), row('all', t.all)];
+}
+
+export async function run(options: Record<string, string>): Promise<void> {
+  const n = Number(options.products ?? 100_000);
+  const seed = Number(options.seed ?? 1);
+  const count = Number(options.queries ?? 2_100);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const rssStart = rssMb();
+
+  let t0 = performance.now();
+  let docs: PoolDoc[] | null = [...catalogueDocs(n, seed)];
+  log(`generated ${n.toLocaleString()} products in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const index = new MemoryPoolIndex();
+  t0 = performance.now();
+  index.upsertMany(docs);
+  const buildSeconds = (performance.now() - t0) / 1000;
+  const buildRate = Math.round(n / buildSeconds);
+  log(`index: ${index.size.toLocaleString()} live products built in ${buildSeconds.toFixed(2)} s = ${buildRate.toLocaleString()} products/s`);
+  docs = null;
+  gc();
+  const rss = rssMb();
+  const mem = process.memoryUsage();
+  log(`memory with the index: rss ${rss} MB (${rss - rssStart} MB over the process at start), heap ${Math.round(mem.heapUsed / 1_048_576)} MB, array buffers ${Math.round(mem.arrayBuffers / 1_048_576)} MB`);
+
+  const queries = queryMix(count, 7);
+  const warmup = queryMix(Number(options.warmup ?? 300), 11);
+  const mine = timeQueries(queries, warmup, (q) => index.search(q).productIds);
+
+  t0 = performance.now();
+  const db = buildSqlite(catalogueDocs(n, seed));
+  log(`sqlite fts5: built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const statements = new Map<string, Database.Statement>();
+  const theirs = timeQueries(queries, warmup, (q) => sqliteSearch(db, statements, q));
+
+  const comparable = queries.map((q, i) => ({ q, i })).filter(({ q }) => q.query.sort !== 'relevance');
+  const same = comparable.filter(({ i }) => JSON.stringify(mine.answers[i]) === JSON.stringify(theirs.answers[i])).length;
+  const empty = mine.answers.filter((a) => a.length === 0).length;
+
+  log('');
+  log(table([['engine', 'class', 'queries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'], ...latencyRows('index', mine.timings), ...latencyRows('sqlite-fts5', theirs.timings)]));
+  log('');
+  log(`same page as SQLite on ${same}/${comparable.length} queries not sorted by relevance (relevance: BM25 variants differ); ${empty} queries matched nothing`);
+  log(JSON.stringify({
+    bench: 'search',
+    products: n,
+    build_docs_per_s: buildRate,
+    p50_ms: round(percentile(mine.timings.all, 50)),
+    p99_ms: round(percentile(mine.timings.all, 99)),
+    rss_mb: rss,
+    baseline: { name: 'sqlite-fts5', p50_ms: round(percentile(theirs.timings.all, 50)), p99_ms: round(percentile(theirs.timings.all, 99)) },
+  }));
+}

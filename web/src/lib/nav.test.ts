@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { mayOpen } from './nav';
+
+describe('who may open which route', () => {
+  it('lets every role open its menu sections and what lies under them', () => {
+    expect(mayOpen('creator', 'showcase')).toBe(true);
+    expect(mayOpen('creator', 'showcase/stores')).toBe(true);
+    expect(mayOpen('creator', 'links')).toBe(true);
+    expect(mayOpen('merchant', 'products')).toBe(true);
+    expect(mayOpen('merchant', 'showcase')).toBe(false);
+  });
+
+  it('lets a creator open one source (the own shop) but not the list of sources', () => {
+    expect(mayOpen('creator', 'sources/src_1')).toBe(true);
+    expect(mayOpen('creator', 'sources')).toBe(false);
+    expect(mayOpen('org', 'sources/src_1')).toBe(false);
+  });
+});
