@@ -91,6 +91,11 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
     const r = await vitrine(db.url, 'demo');
     expect(r.code).toBe(0);
     expect(r.last).toMatchObject({ users: 6, organisations: 1, memberships: 2, sources: 6 });
+    expect(r.last.products).toBeGreaterThanOrEqual(20_000);
+    expect(r.last.showcase_items).toBeGreaterThan(20);
+    expect(r.last.clicks).toBeGreaterThan(1000);
+    const online = await db.kysely.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'online').executeTakeFirstOrThrow();
+    expect(Number(online.n)).toBeGreaterThanOrEqual(20_000);
     const roles = await db.kysely.selectFrom('users').select('role').execute();
     expect(roles.map((u) => u.role).sort()).toEqual(['creator', 'creator', 'creator', 'merchant', 'operator', 'org']);
     const platforms = await db.kysely.selectFrom('sources').select(['platform', 'kind']).execute();

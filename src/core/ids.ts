@@ -1,4 +1,4 @@
-import { monotonicFactory } from 'ulid';
+import { monotonicFactory, ulid } from 'ulid';
 
 /** Every entity id is a type prefix and a ULID: readable in logs, sortable by creation time. */
 export const ID_PREFIXES = {
@@ -27,4 +27,9 @@ export function newId(kind: IdKind): string {
 
 export function isIdOf(kind: IdKind, value: string): boolean {
   return new RegExp(`^${ID_PREFIXES[kind]}_[0-9a-hjkmnp-tv-z]{26}$`).test(value);
+}
+
+/** An id whose time part is `atMs`: for history recorded after the fact (imports, the demo). */
+export function newIdAt(kind: IdKind, atMs: number): string {
+  return `${ID_PREFIXES[kind]}_${ulid(atMs).toLowerCase()}`;
 }

@@ -6,6 +6,11 @@ import { registerOrganisation, recordPastMembership } from '../orgs/service.ts';
 import { importProducts } from '../pool/import.ts';
 import type { ParsedRow } from '../pool/model.ts';
 import { createSource } from '../sources/service.ts';
+import { findUserById } from '../accounts/service.ts';
+import { createChannelLink, recordPastClicks } from '../links/service.ts';
+import { addItem, updateItem } from '../showcase/service.ts';
+import { newIdAt } from '../../core/ids.ts';
+import type { ClicksTable } from '../../db/schema.ts';
 import type { Source } from '../sources/model.ts';
 
 export const DEMO_PASSWORD = 'vitrine-demo';
@@ -75,7 +80,8 @@ export async function fillDemo(db: Kysely<Database>) {
       sources.push(await createSource(tx, { kind: s.kind, name: s.name, platform: s.platform, ownerUserId: s.owner ? users[s.owner]! : null, defaultCommissionBps: s.defaultCommissionBps ?? null }));
     }
     const products = await fillDemoPool(tx, sources);
-    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products };
+    const showcases = await fillDemoShowcases(tx, [users.lin!, users.chen!]);
+    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases };
   });
   return seeded;
 }
@@ -99,4 +105,77 @@ async function fillDemoPool(db: Kysely<Database>, sources: Source[]): Promise<nu
     imported += report.imported;
   }
   return imported;
+}
+
+/** What each demo creator sells: the categories their showcase is filled from. */
+const DEMO_SHOWCASES: { categories: string[]; recommendations: string[] }[] = [
+  { categories: ['美妆', '个护', '食品'], recommendations: ['自用三年回购无数次', '敏感肌也能放心用', '办公室囤货首选', '送女朋友不会错'] },
+  { categories: ['数码', '家电', '运动'], recommendations: ['续航实测一整天', '性价比之王', '出差必备', '学生党闭眼入'] },
+];
+const ITEMS_PER_SHOWCASE = 16;
+const CLICK_HISTORY_DAYS = 28;
+const UA_CLASSES = ['mobile', 'mobile', 'mobile', 'desktop', 'tablet'];
+
+/** Fills the bound creators' showcases and gives them some weeks of clicks. */
+async function fillDemoShowcases(db: Kysely<Database>, creatorIds: string[]): Promise<{ showcase_items: number; clicks: number }> {
+  let items = 0;
+  const clicks: ClicksTable[] = [];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (const [index, creatorId] of creatorIds.entries()) {
+    const creator = (await findUserById(db, creatorId))!;
+    const plan = DEMO_SHOWCASES[index % DEMO_SHOWCASES.length]!;
+    const picks = await db
+      .selectFrom('products')
+      .innerJoin('sources', 'sources.id', 'products.source_id')
+      .select(['products.id', 'products.source_id'])
+      .where('products.status', '=', 'online')
+      .where('sources.kind', 'in', ['platform', 'merchant'])
+      .where((eb) => eb.or(plan.categories.map((c) => eb('products.category_path', 'like', `${c}>%`))))
+      .orderBy('products.commission_amount_minor', 'desc')
+      .limit(ITEMS_PER_SHOWCASE * 3)
+      .execute();
+    const chosen = picks.filter((_, i) => i % 3 === index % 3).slice(0, ITEMS_PER_SHOWCASE);
+    for (const [position, pick] of chosen.entries()) {
+      const item = await addItem(db, creator, pick.id);
+      items += 1;
+      if (position < plan.recommendations.length) await updateItem(db, creator, item.id, { recommendation: plan.recommendations[position]!, pinned: position === 0 });
+      const links = [{ code: item.link!.code, channel: 'showcase' }];
+      if (position < 4) {
+        for (const channel of ['video', 'live']) links.push({ ...(await createChannelLink(db, creator, { itemId: item.id, channel })), channel });
+      }
+      for (const link of links) clicks.push(...demoClicks(link, creatorId, pick.id, pick.source_id, random));
+    }
+  }
+  clicks.sort((a, b) => (a.id < b.id ? -1 : 1));
+  await recordPastClicks(db, clicks);
+  return { showcase_items: items, clicks: clicks.length };
+}
+
+function demoClicks(link: { code: string; channel: string }, creatorId: string, productId: string, sourceId: string, random: () => number): ClicksTable[] {
+  const out: ClicksTable[] = [];
+  const now = Date.now();
+  const popularity = 1 + Math.floor(random() * 12);
+  for (let day = CLICK_HISTORY_DAYS; day >= 1; day--) {
+    const count = Math.floor(random() * popularity * (link.channel === 'live' ? 2 : 1));
+    for (let i = 0; i < count; i++) {
+      const at = now - day * 86_400_000 + Math.floor(random() * 86_400_000);
+      const isBot = random() < 0.04;
+      out.push({
+        id: newIdAt('click', at),
+        link_code: link.code,
+        creator_id: creatorId,
+        product_id: productId,
+        source_id: sourceId,
+        channel: link.channel,
+        clicked_at: new Date(at).toISOString(),
+        ip_hash: `demo${Math.floor(random() * 5000).toString(36)}`,
+        ua_class: isBot ? 'bot' : UA_CLASSES[Math.floor(random() * UA_CLASSES.length)]!,
+        referrer: null,
+        is_bot: isBot ? 1 : 0,
+        is_repeat: !isBot && random() < 0.1 ? 1 : 0,
+      });
+    }
+  }
+  return out;
 }

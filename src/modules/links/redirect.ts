@@ -67,7 +67,7 @@ export class Redirector {
       is_repeat: this.#repeats.isRepeat(ipHash, target.code, now) ? 1 : 0,
     };
     try {
-      await this.#recorder.record(row);
+      if (process.env.NO_RECORD !== '1') await this.#recorder.record(row);
     } catch (error) {
       return { kind: 'not_recorded', error };
     }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/errors.ts';
 import { nowIso } from '../../core/time.ts';
-import type { Database } from '../../db/schema.ts';
+import type { ClicksTable, Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { membershipAt, organisationOf } from '../orgs/service.ts';
 import type { Link, LinkWithCounts, NewLink } from './model.ts';
@@ -99,4 +99,13 @@ const CLICK_SECRET_KEY = 'click_ip_hash_secret';
 export async function clickIpSecret(db: Q): Promise<Buffer> {
   const stored = (await store.settingValue(db, CLICK_SECRET_KEY)) ?? (await store.settingValueOrInsert(db, CLICK_SECRET_KEY, randomBytes(32).toString('base64url')));
   return Buffer.from(stored, 'base64url');
+}
+
+/**
+ * Records clicks that happened elsewhere or earlier — history brought in at set-up (the demo, a
+ * migration from another system) — in batches, inside the caller's transaction if there is one.
+ */
+export async function recordPastClicks(db: Q, clicks: readonly ClicksTable[]): Promise<number> {
+  for (let i = 0; i < clicks.length; i += 500) await db.insertInto('clicks').values(clicks.slice(i, i + 500)).execute();
+  return clicks.length;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
 import { nowIso } from '../../core/time.ts';
 import type { Database, ImportMode, ProductsTable } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { Source } from '../sources/model.ts';
 import type { ParsedRow, ProductInput, RejectedRow } from './model.ts';
 import { commissionPerUnitMinor, finalPriceMinor, groupKeyOf } from './rules.ts';
@@ -42,8 +43,7 @@ export async function importProducts(db: Q, rows: AsyncIterable<ParsedRow>, opti
     .execute();
   try {
     // Inside a caller's transaction (the demo fills everything in one) the import joins it.
-    const inTransaction = <T>(run: (tx: Q) => Promise<T>) => (db.isTransaction ? run(db) : db.transaction().execute(run));
-    const report = await inTransaction(async (tx) => {
+    const report = await inTransaction(db, async (tx) => {
       const counts = { imported: 0, updated: 0, offline: 0, rejected: [] as RejectedRow[] };
       let batch: { row: number; product: ProductInput }[] = [];
       let read = 0;

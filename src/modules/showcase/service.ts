@@ -3,6 +3,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, Unprocessable } from '../.
 import { newId } from '../../core/ids.ts';
 import { nowIso } from '../../core/time.ts';
 import type { Database, ShowcaseVia } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { recordAudit } from '../audit/service.ts';
 import { createLink } from '../links/service.ts';
@@ -52,7 +53,7 @@ export async function addItem(db: Q, creator: User, productId: string): Promise<
   const via = wayIn({ kind: source.kind, ownerUserId: source.owner_user_id }, creator.id, await isBound(db, creator.id, product.source_id));
   if (via === null) throw new NotFound('product');
   if (product.status !== 'online' || source.enabled !== 1) throw new Unprocessable('product_offline', 'this product is offline and cannot be added');
-  const itemId = await db.transaction().execute(async (tx) => {
+  const itemId = await inTransaction(db, async (tx) => {
     const stats = await tx
       .selectFrom('showcase_items')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('position').as('last')])

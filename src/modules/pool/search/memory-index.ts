@@ -13,6 +13,8 @@ import { Vocabulary } from './vocabulary.ts';
 
 /** Pending postings appended once this many have piled up during a bulk load (bounds its memory). */
 const PENDING_FLUSH = 1 << 22;
+/** Recurring title chunks whose terms are remembered (the tokenizer's chunk cache is as large). */
+const CHUNK_CACHE_LIMIT = 1 << 19;
 
 export interface MemoryIndexOptions {
   /** Compact once this many removed ordinals pile up and they outnumber half the live ones. */
@@ -150,16 +152,30 @@ export class MemoryPoolIndex implements PoolIndex {
     this.post(v.filterTerm('coupon', doc.hasCoupon ? 'true' : 'false'), o, 0);
   }
 
-  /** Sums the units of each text term of the document being indexed, without a map per document. */
-  private readonly addUnits = (token: string, units: number): void => {
-    const t = this.vocabulary.textTerm(token);
-    if (t.stamp !== this.stamp) {
-      t.stamp = this.stamp;
-      t.units = 0;
-      this.touched.push(t);
+  /**
+   * Sums the units of each text term of the document being indexed — without a map per document,
+   * and looking a recurring chunk's terms up once, not once per document.
+   */
+  private readonly addUnits = (tokens: readonly string[], units: number, reusable: boolean): void => {
+    let terms = reusable ? this.chunkTerms.get(tokens) : undefined;
+    if (terms === undefined) {
+      terms = tokens.map((token) => this.vocabulary.textTerm(token));
+      if (reusable) {
+        if (this.chunkTerms.size >= CHUNK_CACHE_LIMIT) this.chunkTerms.clear();
+        this.chunkTerms.set(tokens, terms);
+      }
     }
-    t.units += units;
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]!;
+      if (t.stamp !== this.stamp) {
+        t.stamp = this.stamp;
+        t.units = 0;
+        this.touched.push(t);
+      }
+      t.units += units;
+    }
   };
+  private readonly chunkTerms = new Map<readonly string[], TermPostings[]>();
 
   private post(t: TermPostings, o: number, impact: number): void {
     if (this.pending !== null) {
@@ -309,30 +325,33 @@ function emptyFacets(): PoolFacets {
 
 /** Two 26-bit FNV-style hashes of everything that decides a product's postings, as one exact double. */
 function fingerprintOf(doc: PoolDoc): number {
-  const h = new Fingerprint();
-  h.add(doc.title);
-  h.add(doc.brand);
-  for (const level of doc.categoryPath) h.add(level);
-  h.add(doc.sourceId);
-  h.add(doc.platform);
-  h.add(doc.hasCoupon ? '1' : '0');
-  return (h.a >>> 6) * 2 ** 26 + (h.b >>> 6);
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193;
+  hashField(doc.title);
+  hashField(doc.brand);
+  for (const level of doc.categoryPath) hashField(level);
+  hashField(doc.sourceId);
+  hashField(doc.platform);
+  hashField(doc.hasCoupon ? '1' : '0');
+  return (hashA >>> 6) * 2 ** 26 + (hashB >>> 6);
 }
 
-class Fingerprint {
-  a = 0x811c9dc5;
-  b = 0x01000193;
+let hashA = 0;
+let hashB = 0;
 
-  /** Each field ends with a separator no character produces, so ('ab', 'c') and ('a', 'bc') differ; null differs from ''. */
-  add(s: string | null): void {
-    if (s !== null) for (let i = 0; i < s.length; i++) this.mix(s.charCodeAt(i));
-    this.mix(s === null ? 0x20000 : 0x10000);
+/** Each field ends with a separator no character produces, so ('ab', 'c') and ('a', 'bc') differ; null differs from ''. */
+function hashField(s: string | null): void {
+  let a = hashA;
+  let b = hashB;
+  const n = s === null ? 0 : s.length;
+  for (let i = 0; i <= n; i++) {
+    const ch = i < n ? s!.charCodeAt(i) : s === null ? 0x20000 : 0x10000;
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x5bd1e995);
+    b ^= b >>> 13;
   }
-
-  private mix(ch: number): void {
-    this.a = Math.imul(this.a ^ ch, 0x01000193);
-    this.b = Math.imul(this.b ^ ch, 0x5bd1e995) ^ (this.b >>> 13);
-  }
+  hashA = a;
+  hashB = b;
 }
 
 function validateDoc(doc: PoolDoc): void {

@@ -31,7 +31,7 @@ export class TermPostings {
     this.ords[this.length] = ordinal;
     if (this.impacts) this.impacts[this.length] = impact;
     this.length++;
-    if (this.bits) setBit(this.bits, ordinal);
+    if (this.bits) this.bits[ordinal >>> 5]! |= 1 << (ordinal & 31);
   }
 
   /** Makes room for `extra` more postings at once (a bulk load knows how many are coming). */

@@ -1,4 +1,4 @@
-import { clearBit, grownBits, setBit } from './bitset.ts';
+import { grownBits } from './bitset.ts';
 
 /** A monotonic (never decreasing) map of a value to one of `count` buckets. */
 export interface Bucketing {
@@ -49,12 +49,16 @@ export class RangeBitsets {
 
   add(ordinal: number, value: number): void {
     const top = this.bucketing.bucket(value);
-    for (let b = 0; b <= top; b++) setBit(this.ge[b]!, ordinal);
+    const w = ordinal >>> 5;
+    const bit = 1 << (ordinal & 31);
+    for (let b = 0; b <= top; b++) this.ge[b]![w]! |= bit;
   }
 
   remove(ordinal: number, value: number): void {
     const top = this.bucketing.bucket(value);
-    for (let b = 0; b <= top; b++) clearBit(this.ge[b]!, ordinal);
+    const w = ordinal >>> 5;
+    const bit = ~(1 << (ordinal & 31));
+    for (let b = 0; b <= top; b++) this.ge[b]![w]! &= bit;
   }
 
   resize(words: number): void {

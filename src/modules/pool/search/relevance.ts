@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { indexTokens } from './tokenize.ts';
+import { indexTokens, visitIndexTokens } from './tokenize.ts';
 
 /**
  * BM25 with two deliberate departures, so that a document's score for a query is a pure function of
@@ -32,26 +32,28 @@ export interface DocText {
   categoryPath: readonly string[];
 }
 
-const NONE: readonly string[] = [];
-
 export interface TermImpacts {
   terms: string[];
   impacts: number[];
 }
 
 /**
- * Calls `visit(token, units)` for every token occurrence in the document's title, brand and
- * category path, with the weight of that occurrence; returns the title's length in tokens.
+ * Hands every token occurrence of the document's title, brand and category path to `visit`, a
+ * chunk of tokens at a time with the weight (units) of each occurrence in that field; see
+ * `visitIndexTokens` for `reusable`. Returns the title's length in tokens.
  */
-export function visitDocTokens(doc: DocText, visit: (token: string, units: number) => void): number {
+export function visitDocTokens(doc: DocText, visit: (tokens: readonly string[], units: number, reusable: boolean) => void): number {
   const marker = doc.title.length > 0 ? COMPATIBLE_WITH.exec(doc.title) : null;
-  const head = indexTokens(marker ? doc.title.slice(0, marker.index) : doc.title);
-  const tail = marker ? indexTokens(doc.title.slice(marker.index)) : NONE;
-  for (const t of head) visit(t, TITLE_UNITS);
-  for (const t of tail) visit(t, COMPATIBLE_UNITS);
-  if (doc.brand) for (const t of shortFieldTokens(doc.brand)) visit(t, BRAND_UNITS);
-  for (const level of doc.categoryPath) for (const t of shortFieldTokens(level)) visit(t, CATEGORY_UNITS);
-  return head.length + tail.length;
+  let titleLength: number;
+  if (marker) {
+    titleLength = visitIndexTokens(doc.title.slice(0, marker.index), TITLE_UNITS, visit);
+    titleLength += visitIndexTokens(doc.title.slice(marker.index), COMPATIBLE_UNITS, visit);
+  } else {
+    titleLength = visitIndexTokens(doc.title, TITLE_UNITS, visit);
+  }
+  if (doc.brand) visit(shortFieldTokens(doc.brand), BRAND_UNITS, true);
+  for (const level of doc.categoryPath) visit(shortFieldTokens(level), CATEGORY_UNITS, true);
+  return titleLength;
 }
 
 /** The stored impact of a term with these summed units in a title this long. */
@@ -63,7 +65,9 @@ export function impactOf(units: number, titleLength: number): number {
 
 export function docTermImpacts(doc: DocText): TermImpacts {
   const units = new Map<string, number>();
-  const titleLength = visitDocTokens(doc, (token, u) => units.set(token, (units.get(token) ?? 0) + u));
+  const titleLength = visitDocTokens(doc, (tokens, u) => {
+    for (const token of tokens) units.set(token, (units.get(token) ?? 0) + u);
+  });
   const terms = [...units.keys()];
   return { terms, impacts: terms.map((t) => impactOf(units.get(t)!, titleLength)) };
 }

@@ -139,30 +139,50 @@ function isLetters(s: string): boolean {
  */
 export function indexTokens(text: string): string[] {
   const out: string[] = [];
+  visitIndexTokens(text, 0, (tokens) => {
+    for (const t of tokens) out.push(t);
+  });
+  return out;
+}
+
+/**
+ * `indexTokens`, handed over a chunk at a time with `units` passed through. A `reusable` array is
+ * the very same array whenever the same chunk comes back, so a caller may cache by it. Returns the
+ * number of tokens.
+ */
+export function visitIndexTokens(text: string, units: number, visit: (tokens: readonly string[], units: number, reusable: boolean) => void): number {
+  let count = 0;
   let previous: string | null = null;
   for (const chunk of normaliseText(text).split(WHITESPACE)) {
     if (chunk === '') continue;
-    for (const t of chunkTokens(chunk)) out.push(t);
-    if (previous !== null) addBoundaryToken(previous, chunk, out);
+    const tokens = chunkTokens(chunk);
+    visit(tokens, units, true);
+    count += tokens.length;
+    const spanning = previous === null ? null : boundaryToken(previous, chunk);
+    if (spanning !== null) {
+      visit([spanning], units, false);
+      count++;
+    }
     previous = chunk;
   }
-  return out;
+  return count;
 }
 
 const WHITESPACE = /\s+/;
 const LEADING_UNIT_WORD = new RegExp(`^${UNIT_WORDS}`);
 const LEADING_NUMBER_WITH_UNIT = new RegExp(`^${UNIT_RE.source}`);
 
-function addBoundaryToken(previous: string, next: string, out: string[]): void {
+function boundaryToken(previous: string, next: string): string | null {
   const last = previous.charCodeAt(previous.length - 1);
-  const first = next.charCodeAt(0);
   if (isDigit(last)) {
     const unit = LEADING_UNIT_WORD.exec(next);
-    if (unit) out.push(trailing(previous, isNumberChar) + UNIT_CANONICAL[unit[1]!]!);
-  } else if (isLetter(last) && isDigit(first) && !LEADING_NUMBER_WITH_UNIT.test(next)) {
-    // `Pro 256GB` is a model and a capacity, not a model number `pro256`
-    out.push(trailing(previous, isLetter) + leading(next, isDigit));
+    return unit ? trailing(previous, isNumberChar) + UNIT_CANONICAL[unit[1]!]! : null;
   }
+  // `Pro 256GB` is a model and a capacity, not a model number `pro256`
+  if (isLetter(last) && isDigit(next.charCodeAt(0)) && !LEADING_NUMBER_WITH_UNIT.test(next)) {
+    return trailing(previous, isLetter) + leading(next, isDigit);
+  }
+  return null;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;

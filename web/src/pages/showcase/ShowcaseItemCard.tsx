@@ -55,7 +55,6 @@ export function ShowcaseItemCard({
   const { product, changes } = item;
   const money = (minor: number) => formatMoney(minor, product.currency);
   const action = useAction();
-  const [armed, setArmed] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [linksOpen, setLinksOpen] = useState(false);
   const linkUrl = item.link ? absoluteUrl(item.link.url) : null;
@@ -80,28 +79,26 @@ export function ShowcaseItemCard({
       data-via={item.via}
       data-pinned={item.pinned}
       data-visible={item.visible}
-      draggable={armed}
-      onDragStart={(event) => {
-        event.dataTransfer.effectAllowed = 'move';
-        event.dataTransfer.setData('text/plain', item.id);
-        drag.onStart();
-      }}
       onDragOver={dragOver}
       onDrop={(event) => {
         event.preventDefault();
         drag.onDrop();
       }}
-      onDragEnd={() => {
-        setArmed(false);
-        drag.onEnd();
-      }}
     >
+      {/* Only the handle drags (the fields stay selectable); the whole card is what one sees moving. */}
       <span
         className="showcase-grip"
         title={t('showcase.dragHint')}
         aria-hidden="true"
-        onPointerDown={() => setArmed(true)}
-        onPointerUp={() => setArmed(false)}
+        draggable
+        onDragStart={(event) => {
+          const card = event.currentTarget.closest('li');
+          event.dataTransfer.effectAllowed = 'move';
+          event.dataTransfer.setData('text/plain', item.id);
+          if (card) event.dataTransfer.setDragImage(card, 24, 24);
+          drag.onStart();
+        }}
+        onDragEnd={drag.onEnd}
       >
         <span className="showcase-rank">{index + 1}</span>
         <svg viewBox="0 0 10 16" width="10" height="16">
