@@ -46,6 +46,12 @@ function openSqlite(path: string): Db {
 
 function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client can lose its server (a restart, a failover, an administrator): pg then emits
+  // 'error' on the pool, which would crash the process if nobody listened. The pool replaces the
+  // client on the next query; there is nothing else to do but say so.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') process.stderr.write(`postgres: idle connection lost: ${error.message}\n`);
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
 }
