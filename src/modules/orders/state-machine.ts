@@ -1,0 +1,178 @@
+import { Unprocessable } from '../../core/errors.ts';
+import type { EventLine, LineState, OrderEvent, OrderState, OrderStatus } from './model.ts';
+
+/**
+ * The order state machine of DESIGN.md: created -> paid -> shipped -> completed, refunded or
+ * cancelled at any point. Events arrive duplicated and out of order, so the state is a function of
+ * the *set* of distinct events, never of their arrival order:
+ *
+ * - the lifecycle status is the furthest one any event reported (a stale or a lower status never
+ *   moves the order back);
+ * - `cancelled` and `refunded` are terminal: later lifecycle events are kept in the history but do
+ *   not reopen the order; `refunded` outranks `cancelled` (money went back either way);
+ * - a `refunded` event is a full refund: every line's refunded amount becomes its paid amount.
+ *   A partial refund comes as the order's current status with the lines' `refunded_amount`;
+ * - per line, product, quantity and paid amount come from the newest event carrying the line; the
+ *   refunded amount is a running total, so the largest ever reported counts (a late refund still
+ *   counts), capped at the paid amount;
+ * - a line missing from an event is unchanged (an event never deletes a line);
+ * - click and sub id: the newest event that carries one (a later event without one erases nothing).
+ *
+ * `applyEvent` inserts the event into the time-ordered history and folds the history again, so
+ * applying events one by one in any order equals replaying them in true time order by construction.
+ * An order has a handful of events, so the replay costs little.
+ */
+const LIFECYCLE: readonly OrderStatus[] = ['created', 'paid', 'shipped', 'completed'];
+/** Order of statuses that never goes backwards; also breaks ties between events at one instant. */
+const STATUS_RANK: Record<OrderStatus, number> = { created: 0, paid: 1, shipped: 2, completed: 3, cancelled: 4, refunded: 5 };
+
+export type OrderTransition =
+  | { kind: 'status'; from: OrderStatus | null; to: OrderStatus }
+  | { kind: 'line_added'; lineId: string; paidAmountMinor: number }
+  | { kind: 'line_paid_amount'; lineId: string; fromMinor: number; toMinor: number }
+  | { kind: 'line_refunded'; lineId: string; fromMinor: number; toMinor: number };
+
+export interface AppliedEvent {
+  state: OrderState;
+  /** False exactly when the event had already been applied: the state is returned as it was. */
+  changed: boolean;
+  /**
+   * What the event changed that money depends on: the status, new lines, paid and refunded amounts.
+   * Empty for an event kept only as history. A corrected product or quantity shows in the state only.
+   */
+  transitions: OrderTransition[];
+}
+
+export function statusRank(status: OrderStatus): number {
+  return STATUS_RANK[status];
+}
+
+export function applyEvent(state: OrderState | null, event: OrderEvent): AppliedEvent {
+  if (state !== null) assertSameOrder(state, event);
+  const key = eventKey(event);
+  if (state !== null && state.history.some((e) => eventKey(e) === key)) return { state, changed: false, transitions: [] };
+  const next = orderStateFrom(insertInTimeOrder(state?.history ?? [], event));
+  return { state: next, changed: true, transitions: transitionsBetween(state, next) };
+}
+
+/** Identity of an event: all of its content. Two deliveries of the same content are one event. */
+export function eventKey(event: OrderEvent): string {
+  const lines = [...event.lines].sort((a, b) => compareText(a.lineId, b.lineId)).map(lineKey);
+  return JSON.stringify([event.orderId, event.status, event.occurredAt, event.currency, event.clickId, event.subId, lines]);
+}
+
+/** True time order: by `occurredAt`, then lifecycle rank, then content, so it is total. */
+export function compareEvents(a: OrderEvent, b: OrderEvent): number {
+  return compareText(a.occurredAt, b.occurredAt) || STATUS_RANK[a.status] - STATUS_RANK[b.status] || compareText(eventKey(a), eventKey(b));
+}
+
+function assertSameOrder(state: OrderState, event: OrderEvent): void {
+  if (state.orderId !== event.orderId) throw new Unprocessable('order_id_mismatch', `event for order ${event.orderId} applied to order ${state.orderId}`);
+  if (state.currency !== event.currency) {
+    throw new Unprocessable('order_currency_changed', `order ${state.orderId} is in ${state.currency}; an event in ${event.currency} cannot apply`);
+  }
+}
+
+function insertInTimeOrder(history: readonly OrderEvent[], event: OrderEvent): OrderEvent[] {
+  const at = history.findIndex((e) => compareEvents(event, e) < 0);
+  return at === -1 ? [...history, event] : [...history.slice(0, at), event, ...history.slice(at)];
+}
+
+/** Folds a history already in true time order into the order's state. */
+function orderStateFrom(history: OrderEvent[]): OrderState {
+  const first = history[0]!;
+  let lifecycleRank = 0;
+  let cancelled = false;
+  let fullyRefunded = false;
+  let paidAt: string | null = null;
+  let completedAt: string | null = null;
+  let clickId: string | null = null;
+  let subId: string | null = null;
+  const lines = new Map<string, LineState>();
+  for (const event of history) {
+    const rank = STATUS_RANK[event.status];
+    if (rank < LIFECYCLE.length) lifecycleRank = Math.max(lifecycleRank, rank);
+    if (rank >= STATUS_RANK.paid && rank <= STATUS_RANK.completed) paidAt ??= event.occurredAt;
+    if (event.status === 'completed') completedAt ??= event.occurredAt;
+    cancelled ||= event.status === 'cancelled';
+    fullyRefunded ||= event.status === 'refunded';
+    clickId = event.clickId ?? clickId;
+    subId = event.subId ?? subId;
+    for (const line of event.lines) lines.set(line.lineId, newestLine(line, lines.get(line.lineId)));
+  }
+  const status: OrderStatus = fullyRefunded ? 'refunded' : cancelled ? 'cancelled' : LIFECYCLE[lifecycleRank]!;
+  return {
+    orderId: first.orderId,
+    currency: first.currency,
+    status,
+    orderedAt: first.occurredAt,
+    paidAt,
+    completedAt,
+    clickId,
+    subId,
+    lines: [...lines.values()].sort((a, b) => compareText(a.lineId, b.lineId)).map((l) => cappedRefund(l, fullyRefunded)),
+    history,
+  };
+}
+
+function newestLine(line: EventLine, before: LineState | undefined): LineState {
+  return { ...line, refundedAmountMinor: Math.max(line.refundedAmountMinor, before?.refundedAmountMinor ?? 0) };
+}
+
+function cappedRefund(line: LineState, fullyRefunded: boolean): LineState {
+  const refunded = fullyRefunded ? line.paidAmountMinor : Math.min(line.refundedAmountMinor, line.paidAmountMinor);
+  return { ...line, refundedAmountMinor: refunded };
+}
+
+function transitionsBetween(before: OrderState | null, after: OrderState): OrderTransition[] {
+  const out: OrderTransition[] = [];
+  if (before?.status !== after.status) out.push({ kind: 'status', from: before?.status ?? null, to: after.status });
+  const previous = new Map(before?.lines.map((l) => [l.lineId, l]));
+  for (const line of after.lines) {
+    const was = previous.get(line.lineId);
+    if (was === undefined) out.push({ kind: 'line_added', lineId: line.lineId, paidAmountMinor: line.paidAmountMinor });
+    else if (was.paidAmountMinor !== line.paidAmountMinor) out.push({ kind: 'line_paid_amount', lineId: line.lineId, fromMinor: was.paidAmountMinor, toMinor: line.paidAmountMinor });
+    if ((was?.refundedAmountMinor ?? 0) !== line.refundedAmountMinor) {
+      out.push({ kind: 'line_refunded', lineId: line.lineId, fromMinor: was?.refundedAmountMinor ?? 0, toMinor: line.refundedAmountMinor });
+    }
+  }
+  return out;
+}
+
+function lineKey(l: EventLine): [string, string, number, number, number] {
+  return [l.lineId, l.productId, l.quantity, l.paidAmountMinor, l.refundedAmountMinor];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `settled` is not here: it is the ledger's, once a settlement included the commission. */
+export type CommissionStatus = 'estimated' | 'confirmed' | 'settleable' | 'reversed';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The commission status an order's state implies (DESIGN.md), or null while it earns none
+ * (created, or cancelled before it was paid). A cancellation after payment reverses like a refund:
+ * the sources void the commission of a cancelled order (Taobao tk_status 13 "invalid", JD's
+ * invalid validCodes). An order whose every line is refunded in full is reversed even when the
+ * source kept its status. The return window has passed at completedAt + returnWindowDays, exactly.
+ */
+export function commissionStatusOf(order: OrderState, now: Date, returnWindowDays: number): CommissionStatus | null {
+  if (order.status === 'refunded') return 'reversed';
+  if (order.status === 'cancelled') return order.paidAt === null ? null : 'reversed';
+  if (order.status === 'created') return null;
+  if (isEntirelyRefunded(order)) return 'reversed';
+  if (order.status !== 'completed' || order.completedAt === null) return 'estimated';
+  const windowEnds = Date.parse(order.completedAt) + returnWindowDays * DAY_MS;
+  return now.getTime() >= windowEnds ? 'settleable' : 'confirmed';
+}
+
+/** What commission is paid on: the line's paid amount less what was refunded of it (never negative). */
+export function commissionBaseOf(line: LineState): number {
+  return line.paidAmountMinor - line.refundedAmountMinor;
+}
+
+function isEntirelyRefunded(order: OrderState): boolean {
+  return order.lines.some((l) => l.refundedAmountMinor > 0) && order.lines.every((l) => commissionBaseOf(l) === 0);
+}
