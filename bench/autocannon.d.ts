@@ -29,6 +29,10 @@ declare module 'autocannon' {
     non2xx: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** The running load: events as it goes, and the result once done (it settles on autocannon's next 1-second tick). */
+  export interface Tracker extends PromiseLike<Result> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): this;
+  }
+  function autocannon(options: Options): Tracker;
   export default autocannon;
 }

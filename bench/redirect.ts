@@ -2,7 +2,7 @@
  * Tracked redirect with a durable click: the real server against a bare node:http 302 server, in
  * the same run, on the same machine.
  *
- *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 2]
+ *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 20000 (requests)]
  *
  * Builds a fresh SQLite database with N links (over 1,000 products of four sources: JD, PDD,
  * Taobao, a Youzan merchant, so every click-parameter path runs), starts `vitrine serve` on it in
@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,36 +95,73 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function load(url: string, codes: readonly string[], options: { duration: number; connections: number; overallRate?: number }): Promise<Result> {
-  return autocannon({
+interface Run extends Result {
+  /** Seconds from the first request to the last response (autocannon's own `duration` is rounded up to its 1-second tick). */
+  seconds: number;
+}
+
+/**
+ * Every run is a fixed number of requests, so none is in flight when it ends: a 302 cut off by
+ * the end of a timed run would be stored but never counted as answered.
+ */
+async function load(url: string, codes: readonly string[], options: { amount: number; connections: number; overallRate?: number }): Promise<Run> {
+  const started = performance.now();
+  let lastResponse = started;
+  const tracker = autocannon({
     url,
     ...options,
     headers: { 'user-agent': PHONE },
     requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/r/${codes[Math.floor(Math.random() * codes.length)]}` }) }],
+  }).on('response', () => {
+    lastResponse = performance.now();
   });
+  const result = await tracker;
+  return { ...result, seconds: (lastResponse - started) / 1000 };
 }
 
-const redirectsIn = (r: Result) => r.statusCodeStats['302']?.count ?? 0;
+/**
+ * CPU time a process has used, in microseconds (Linux /proc; null elsewhere). Per request it is
+ * steadier than req/s on a machine shared with other work, so the table shows it too.
+ */
+function cpuMicrosOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return null; // no /proc (not Linux): the column shows "-"
+  }
+}
+
+/** Warm-up, then about `duration` seconds at full speed (sized by the warm-up's rate), then `duration` seconds at `rate`. */
+async function drive(server: { url: string; child: ChildProcess }, codes: readonly string[], o: { duration: number; connections: number; rate: number; warmupRequests: number }) {
+  const url = server.url;
+  const warm = await load(url, codes, { amount: o.warmupRequests, connections: o.connections });
+  const cpuBefore = cpuMicrosOf(server.child.pid!);
+  const full = await load(url, codes, { amount: Math.max(o.connections, Math.round(o.duration * rps(warm))), connections: o.connections });
+  const cpuAfter = cpuMicrosOf(server.child.pid!);
+  const cpuMicrosPerRequest = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / full.requests.total;
+  const fixed = await load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate });
+  return { warm, full, fixed, cpuMicrosPerRequest };
+}
+
+const redirectsIn = (r: Run) => r.statusCodeStats['302']?.count ?? 0;
+const rps = (r: Run) => r.requests.total / r.seconds;
 
 export async function run(options: Record<string, string>): Promise<void> {
   const links = Number(options.links ?? 100_000);
   const duration = Number(options.duration ?? 10);
   const connections = Number(options.connections ?? 50);
   const rate = Number(options.rate ?? 5_000);
-  const warmup = Number(options.warmup ?? 2);
+  const warmupRequests = Number(options.warmup ?? 20_000);
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-redirect-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
   try {
-    let started = Date.now();
+    const started = Date.now();
     const { codes, productUrlOf } = await seed(databaseUrl, links);
     process.stderr.write(`seeded ${codes.length.toLocaleString('en')} links in ${Date.now() - started} ms\n`);
 
     const vitrine = await startChild(['bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
-    const ours = {
-      warm: await load(vitrine.url, codes, { duration: warmup, connections }),
-      full: await load(vitrine.url, codes, { duration, connections }),
-      fixed: await load(vitrine.url, codes, { duration, connections, overallRate: rate }),
-    };
+    const ours = await drive(vitrine, codes, { duration, connections, rate, warmupRequests });
     await stopChild(vitrine.child);
     const db = openDb(databaseUrl);
     const stored = await db.kysely.selectFrom('clicks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -132,22 +169,18 @@ export async function run(options: Record<string, string>): Promise<void> {
 
     const codesFile = join(dir, 'codes.json');
     writeFileSync(codesFile, JSON.stringify([...productUrlOf]));
-    started = Date.now();
     const bare = await startChild(['--import', 'tsx', 'bench/redirect-baseline-server.ts', codesFile], {}, 'stdout', (out) => /^(\d+)\n/.exec(out)?.[1]);
-    const baseline = {
-      warm: await load(bare.url, codes, { duration: warmup, connections }),
-      full: await load(bare.url, codes, { duration, connections }),
-      fixed: await load(bare.url, codes, { duration, connections, overallRate: rate }),
-    };
+    const baseline = await drive(bare, codes, { duration, connections, rate, warmupRequests });
     await stopChild(bare.child);
 
-    const row = (name: string, r: Result) =>
-      `${name.padEnd(34)} ${r.requests.average.toFixed(0).padStart(8)} ${r.latency.p50.toFixed(2).padStart(8)} ${r.latency.p99.toFixed(2).padStart(8)} ${r.latency.max.toFixed(1).padStart(8)} ${String(redirectsIn(r)).padStart(9)} ${String(r.errors + r.timeouts + r.non2xx - redirectsIn(r)).padStart(7)}`;
-    console.log(`\n${links.toLocaleString('en')} links, ${connections} connections, ${duration} s per run (after a ${warmup} s warm-up), random code per request`);
-    console.log(`${'run'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'302s'.padStart(9)} ${'other'.padStart(7)}`);
-    console.log(row('vitrine /r/:code, full speed', ours.full));
+    const cpu = (us: number | null) => (us === null ? '-' : us.toFixed(1));
+    const row = (name: string, r: Run, cpuMicros: number | null = null) =>
+      `${name.padEnd(34)} ${rps(r).toFixed(0).padStart(8)} ${r.latency.p50.toFixed(2).padStart(8)} ${r.latency.p99.toFixed(2).padStart(8)} ${r.latency.max.toFixed(1).padStart(8)} ${String(redirectsIn(r)).padStart(9)} ${String(r.errors + r.timeouts + r.non2xx - redirectsIn(r)).padStart(7)} ${cpu(cpuMicros).padStart(13)}`;
+    console.log(`\n${links.toLocaleString('en')} links, ${connections} connections, about ${duration} s per run (after ${warmupRequests.toLocaleString('en')} warm-up requests), a random code per request`);
+    console.log(`${'run'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'302s'.padStart(9)} ${'other'.padStart(7)} ${'server µs/req'.padStart(13)}`);
+    console.log(row('vitrine /r/:code, full speed', ours.full, ours.cpuMicrosPerRequest));
     console.log(row(`vitrine /r/:code, ${rate} req/s`, ours.fixed));
-    console.log(row('bare node:http 302, full speed', baseline.full));
+    console.log(row('bare node:http 302, full speed', baseline.full, baseline.cpuMicrosPerRequest));
     console.log(row(`bare node:http 302, ${rate} req/s`, baseline.fixed));
     const redirectsAnswered = redirectsIn(ours.warm) + redirectsIn(ours.full) + redirectsIn(ours.fixed);
     console.log(`clicks stored ${Number(stored.n)} / redirects answered ${redirectsAnswered} (warm-up included)`);
@@ -155,14 +188,16 @@ export async function run(options: Record<string, string>): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'redirect',
-        rps: round(ours.full.requests.average, 0),
+        rps: round(rps(ours.full), 0),
         p50_ms: round(ours.full.latency.p50),
         p99_ms: round(ours.full.latency.p99),
         p99_ms_at_5k: round(ours.fixed.latency.p99),
-        baseline_rps: round(baseline.full.requests.average, 0),
-        ratio: round(ours.full.requests.average / baseline.full.requests.average, 3),
+        baseline_rps: round(rps(baseline.full), 0),
+        ratio: round(rps(ours.full) / rps(baseline.full), 3),
         clicks_stored: Number(stored.n),
         redirects_answered: redirectsAnswered,
+        cpu_us_per_redirect: ours.cpuMicrosPerRequest === null ? null : round(ours.cpuMicrosPerRequest, 1),
+        baseline_cpu_us_per_redirect: baseline.cpuMicrosPerRequest === null ? null : round(baseline.cpuMicrosPerRequest, 1),
       }),
     );
   } finally {

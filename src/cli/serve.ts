@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, parsePort } from '../core/config.ts';
+import { startBackgroundCheckpoints } from '../db/checkpointer.ts';
 import { openDb } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from '../http/app.ts';
@@ -37,6 +38,7 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
   log(`pool index: ${ctx.pool.index.size.toLocaleString('en')} products in ${Date.now() - started} ms`);
   ctx.pool.followImports();
   const stopSync = startSyncScheduler(db.kysely, ctx.pool, log);
+  const stopCheckpoints = startBackgroundCheckpoints(db, { onError: (message) => log(`WAL checkpoint: ${message}`) });
   const app = await buildApp(ctx);
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -51,6 +53,7 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
     stopSync();
     ctx.pool.stopFollowing();
     await app.close();
+    await stopCheckpoints();
     await db.close();
     process.exit(0);
   };

@@ -43,6 +43,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('links_creator').on('links').columns(['creator_id', 'created_at']).execute();
   await db.schema.createIndex('links_item').on('links').column('item_id').execute();
+  // The redirect cache is warmed at start with the newest links.
+  await db.schema.createIndex('links_created').on('links').column('created_at').execute();
 
   await db.schema
     .createTable('clicks')

@@ -40,4 +40,24 @@ describe('the link target cache', () => {
     expect(none?.template).toBeNull();
     expect(bad?.template).toBeNull();
   });
+
+  it('can be primed with links read at start, answering them without a query', async () => {
+    const queries: string[][] = [];
+    const targets = new LinkTargets(async (codes) => {
+      queries.push([...codes]);
+      return [];
+    });
+    targets.prime([target('warm1', 'https://shop.example/1'), target('warm2', null)]);
+    expect(targets.size).toBe(2);
+    expect((await targets.resolve('warm1'))?.template?.head).toBe('https://shop.example/1?subUnionId=');
+    expect(queries).toEqual([]);
+  });
+
+  it('forgets the oldest entries beyond its capacity', async () => {
+    const targets = new LinkTargets(async () => [], { capacity: 2 });
+    targets.prime([target('a', null), target('b', null), target('c', null)]);
+    expect(targets.size).toBe(2);
+    expect(targets.cached('a')).toBeUndefined();
+    expect(targets.cached('c')).toBeDefined();
+  });
 });

@@ -77,13 +77,21 @@ export class LinkTargets {
     return this.#batch.done;
   }
 
-  async #loadInto(codes: string[]): Promise<void> {
-    const targets = await this.#load(codes);
+  /** Fills the cache with targets read elsewhere (the newest links, at start). */
+  prime(targets: readonly LinkTarget[]): void {
     const freshUntilMs = this.#now() + this.#ttlMs;
     for (const target of targets) {
       if (this.#entries.size >= this.#capacity && !this.#entries.has(target.code)) this.#entries.delete(this.#entries.keys().next().value!);
       this.#entries.set(target.code, { target, template: templateOf(target), freshUntilMs });
     }
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async #loadInto(codes: string[]): Promise<void> {
+    this.prime(await this.#load(codes));
   }
 }
 

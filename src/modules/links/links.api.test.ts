@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids.ts';
 import { DIALECTS } from '../../db/testing.ts';
@@ -157,6 +158,22 @@ describe.each(DIALECTS)('tracked links over HTTP on %s', (dialect) => {
     expect((await s.call('POST', '/api/links', { token: t.c1, body: { item_id: itemId, channel: 'Video Feed!' } })).status).toBe(400);
     expect((await s.call('POST', '/api/links', { token: t.orgA, body: { item_id: itemId, channel: 'video' } })).status).toBe(403);
     expect((await s.call('GET', `/api/links?item_id=${itemId}`, { token: t.c2 })).body.items).toEqual([]);
+  });
+
+  it('answers 503 and no redirect while clicks cannot be stored, and recovers', async () => {
+    await sql`alter table clicks rename to clicks_away`.execute(s.db.kysely);
+    try {
+      const refused = await follow(codes.jd!, { accept: 'application/json' });
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('location')).toBeNull();
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect((await refused.json()).error.code).toBe('click_not_recorded');
+    } finally {
+      await sql`alter table clicks_away rename to clicks`.execute(s.db.kysely);
+    }
+    const again = await follow(codes.jd!);
+    expect(again.status).toBe(302);
+    expect(await clickRow(clickIdIn(again.headers.get('location')!))).toBeDefined();
   });
 
   it('draws QR codes of the absolute tracked link', async () => {

@@ -22,6 +22,7 @@ export type RedirectOutcome =
 /** Hex characters of the keyed IP hash kept: 128 bits, plenty to tell visitors apart. */
 const IP_HASH_LENGTH = 32;
 const UA_CACHE_SIZE = 2_000;
+const IP_HASH_CACHE_SIZE = 50_000;
 
 /**
  * A tracked link's redirect: find the link, make a click id, attach it to the product URL in
@@ -34,6 +35,7 @@ export class Redirector {
   readonly #secret: Buffer;
   readonly #repeats: RepeatWindow;
   readonly #uaVerdicts = new Map<string, { uaClass: UaClass; isBot: boolean }>();
+  readonly #ipHashes = new Map<string, string>();
 
   constructor(targets: LinkTargets, recorder: ClickRecorder, ipHashSecret: Buffer, repeats = new RepeatWindow()) {
     this.#targets = targets;
@@ -67,7 +69,7 @@ export class Redirector {
       is_repeat: this.#repeats.isRepeat(ipHash, target.code, now) ? 1 : 0,
     };
     try {
-      if (process.env.NO_RECORD !== '1') await this.#recorder.record(row);
+      await this.#recorder.record(row);
     } catch (error) {
       return { kind: 'not_recorded', error };
     }
@@ -76,7 +78,13 @@ export class Redirector {
 
   /** HMAC-SHA256 of the IP under the server's secret: comparable across clicks, not reversible without it. */
   ipHash(ip: string): string {
-    return createHmac('sha256', this.#secret).update(ip).digest('hex').slice(0, IP_HASH_LENGTH);
+    let hash = this.#ipHashes.get(ip);
+    if (hash === undefined) {
+      hash = createHmac('sha256', this.#secret).update(ip).digest('hex').slice(0, IP_HASH_LENGTH);
+      if (this.#ipHashes.size >= IP_HASH_CACHE_SIZE) this.#ipHashes.clear();
+      this.#ipHashes.set(ip, hash);
+    }
+    return hash;
   }
 
   /** A missing user-agent counts as a bot: every browser sends one, scripts often do not. */

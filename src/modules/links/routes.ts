@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../../http/auth.ts';
@@ -11,7 +11,7 @@ import { ClickRecorder } from './recorder.ts';
 import { Redirector } from './redirect.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
-import { clickWriterFor, linkTargets } from './store.ts';
+import { clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
 
 const linkSchema = z.object({
   code: z.string(),
@@ -34,6 +34,17 @@ function linkJson(request: FastifyRequest, l: LinkWithCounts): z.infer<typeof li
   return { code: l.code, url: l.url, absolute_url: absoluteUrlOf(request, l.url), channel: l.channel, product_id: l.productId, item_id: l.itemId, created_at: l.createdAt, clicks: l.clicks, unique_clicks: l.uniqueClicks };
 }
 
+const LOG_SEVERITY: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** The redirect logs warnings and worse: never more than the server is configured to log. */
+function redirectLogLevel(serverLevel: string): LogLevel {
+  const configured = LOG_SEVERITY.indexOf(serverLevel as LogLevel);
+  return configured > LOG_SEVERITY.indexOf('warn') ? LOG_SEVERITY[configured]! : 'warn';
+}
+
+/** Links read into the redirect cache at start, newest first, so a restart is not a burst of misses. */
+const WARM_START_LINKS = 100_000;
+
 /**
  * Tracked links. `/r/:code` is the hot path: no schema validation, warn-level logging, the link
  * from the per-node cache, the click written by the group-commit recorder, which is flushed when
@@ -42,15 +53,16 @@ function linkJson(request: FastifyRequest, l: LinkWithCounts): z.infer<typeof li
 export async function linkRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.db.kysely;
   const targets = new LinkTargets((codes) => linkTargets(db, codes), { onRefreshError: (err) => app.log.warn({ err }, 'link target refresh failed') });
+  targets.prime(await newestLinkTargets(db, WARM_START_LINKS));
   const recorder = new ClickRecorder(clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
   const redirector = new Redirector(targets, recorder, await clickIpSecret(db));
   app.addHook('onClose', () => recorder.close());
 
   app.get('/r/:code', {
     config: { public: true },
-    logLevel: 'warn',
+    logLevel: redirectLogLevel(ctx.config.logLevel),
     schema: {
-      hide: true, // a public page, not an API call: documented in the README (OpenAPI lists /api only)
+      hide: true, // a public page, not an API call: documented in docs/links.md (OpenAPI lists /api only)
       tags: ['links'],
       summary: 'Follow a tracked link',
       description:

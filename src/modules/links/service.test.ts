@@ -4,7 +4,7 @@ import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import type { ClickRow } from './model.ts';
 import { clickIpSecret, createLink, linksOfCreator, linkStats } from './service.ts';
-import { clickWriterFor, insertLinkIfCodeFree } from './store.ts';
+import { clickWriterFor, insertLinkIfCodeFree, linkTargets, newestLinkTargets } from './store.ts';
 import { seedSource } from './testing.ts';
 
 function click(code: string, creatorId: string, productId: string, sourceId: string, overrides: Partial<ClickRow> = {}): ClickRow {
@@ -86,5 +86,14 @@ describe.each(DIALECTS)('tracked links in storage on %s', (dialect) => {
     const first = await clickIpSecret(db.kysely);
     expect(first.length).toBe(32);
     expect((await clickIpSecret(db.kysely)).equals(first)).toBe(true);
+  });
+
+  it('reads what a redirect needs by code, and the newest links first to warm the cache', async () => {
+    const older = await createLink(db.kysely, { creatorId, productId, itemId: null, channel: 'video' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const newest = await createLink(db.kysely, { creatorId, productId, itemId: null, channel: 'live' });
+    const [target] = await linkTargets(db.kysely, [older.code, 'nonexistent']);
+    expect(target).toEqual({ code: older.code, creatorId, productId, sourceId, platform: 'jd', channel: 'video', productUrl: 'https://item.jd.com/1.html' });
+    expect((await newestLinkTargets(db.kysely, 1)).map((t) => t.code)).toEqual([newest.code]);
   });
 });

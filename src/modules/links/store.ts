@@ -43,17 +43,29 @@ export function countsOf(row: { clicks: number | string; unique_clicks: number |
   return { clicks: Number(row.clicks), uniqueClicks: Number(row.unique_clicks) };
 }
 
-/** What redirects need, for several codes in one query (the redirect cache batches its misses). */
-export async function linkTargets(db: Q, codes: readonly string[]): Promise<LinkTarget[]> {
-  if (codes.length === 0) return [];
-  const rows = await db
+function targetsQuery(db: Q) {
+  return db
     .selectFrom('links')
     .innerJoin('products', 'products.id', 'links.product_id')
     .innerJoin('sources', 'sources.id', 'products.source_id')
-    .select(['links.code', 'links.creator_id', 'links.product_id', 'links.channel', 'products.source_id', 'products.product_url', 'sources.platform'])
-    .where('links.code', 'in', [...codes])
-    .execute();
-  return rows.map((r) => ({ code: r.code, creatorId: r.creator_id, productId: r.product_id, sourceId: r.source_id, platform: r.platform, channel: r.channel, productUrl: r.product_url }));
+    .select(['links.code', 'links.creator_id', 'links.product_id', 'links.channel', 'products.source_id', 'products.product_url', 'sources.platform']);
+}
+
+type TargetRow = Awaited<ReturnType<ReturnType<typeof targetsQuery>['execute']>>[number];
+
+function toTarget(r: TargetRow): LinkTarget {
+  return { code: r.code, creatorId: r.creator_id, productId: r.product_id, sourceId: r.source_id, platform: r.platform, channel: r.channel, productUrl: r.product_url };
+}
+
+/** What redirects need, for several codes in one query (the redirect cache batches its misses). */
+export async function linkTargets(db: Q, codes: readonly string[]): Promise<LinkTarget[]> {
+  if (codes.length === 0) return [];
+  return (await targetsQuery(db).where('links.code', 'in', [...codes]).execute()).map(toTarget);
+}
+
+/** The newest links' targets, newest first (to warm the redirect cache at start). */
+export async function newestLinkTargets(db: Q, limit: number): Promise<LinkTarget[]> {
+  return (await targetsQuery(db).orderBy('links.created_at', 'desc').limit(limit).execute()).map(toTarget);
 }
 
 /**

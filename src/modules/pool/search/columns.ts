@@ -46,6 +46,19 @@ export class DocColumns {
   shopScore = new Float64Array(0);
   facetKey = new Int32Array(0);
   source = new Int32Array(0);
+  /**
+   * Per sort key, an upper bound of the key over each block of 32 ordinals (one bitset word): a
+   * scan skips the key of a match whose whole block cannot reach the current top-k. Raised on
+   * every write, never lowered until compaction, so it stays an upper bound.
+   */
+  readonly blockMax: Record<SortKeyName, BlockMax> = {
+    commission: new BlockMax(1),
+    rate: new BlockMax(1),
+    sales: new BlockMax(1),
+    priceDesc: new BlockMax(1),
+    priceAsc: new BlockMax(-1),
+    newest: new BlockMax(1),
+  };
   readonly priceRange = new RangeBitsets(PRICE_BUCKETS, 0);
   readonly rateRange = new RangeBitsets(RATE_BUCKETS, 0);
   readonly shopRange = new RangeBitsets(SHOP_SCORE_BUCKETS, 0);
@@ -85,6 +98,7 @@ export class DocColumns {
     this.capacity = capacity;
     this.alive = grownBits(this.alive, this.words);
     for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.resize(this.words);
+    for (const bound of Object.values(this.blockMax)) bound.resize(this.words);
     return true;
   }
 
@@ -137,6 +151,7 @@ export class DocColumns {
     this.end = next;
     this.alive = new Int32Array(this.words);
     for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.reset(this.words);
+    for (const bound of Object.values(this.blockMax)) bound.reset(this.words);
     for (let o = 0; o < next; o++) {
       setBit(this.alive, o);
       this.addToRanges(o);
@@ -158,6 +173,13 @@ export class DocColumns {
     this.priceRange.add(o, this.finalPrice[o]!);
     this.rateRange.add(o, this.rate[o]!);
     if (!Number.isNaN(this.shopScore[o]!)) this.shopRange.add(o, this.shopScore[o]!);
+    const m = this.blockMax;
+    m.commission.raise(o, this.commission[o]!);
+    m.rate.raise(o, this.rate[o]!);
+    m.sales.raise(o, this.sales[o]!);
+    m.priceDesc.raise(o, this.finalPrice[o]!);
+    m.priceAsc.raise(o, this.finalPrice[o]!);
+    m.newest.raise(o, this.updatedAt[o]!);
   }
 
   private countLive(o: number, delta: 1 | -1): void {
@@ -172,4 +194,29 @@ export class DocColumns {
 
 function bump(counts: number[], i: number, delta: number): void {
   counts[i] = (counts[i] ?? 0) + delta;
+}
+
+export type SortKeyName = 'commission' | 'rate' | 'sales' | 'priceDesc' | 'priceAsc' | 'newest';
+
+/** Upper bounds of sign x key per block of 32 ordinals (see `DocColumns.blockMax`). */
+export class BlockMax {
+  max: Float64Array = new Float64Array(0);
+
+  constructor(readonly sign: number) {}
+
+  raise(o: number, value: number): void {
+    const v = this.sign * value;
+    const w = o >>> 5;
+    if (v > this.max[w]!) this.max[w] = v;
+  }
+
+  resize(words: number): void {
+    const grown = new Float64Array(words).fill(-Infinity);
+    grown.set(this.max.subarray(0, Math.min(words, this.max.length)));
+    this.max = grown;
+  }
+
+  reset(words: number): void {
+    this.max = new Float64Array(words).fill(-Infinity);
+  }
 }

@@ -7,14 +7,14 @@ import { PendingPostings, type TermPostings } from './postings.ts';
 import { impactOf, visitDocTokens } from './relevance.ts';
 import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult } from './scan.ts';
 import { ListBuilder } from './scan-lists.ts';
-import { analyseQuery } from './tokenize.ts';
+import { analyseQuery, pieceTokens, type TokenSink } from './tokenize.ts';
 import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 /** Pending postings appended once this many have piled up during a bulk load (bounds its memory). */
 const PENDING_FLUSH = 1 << 22;
-/** Recurring title chunks whose terms are remembered (the tokenizer's chunk cache is as large). */
-const CHUNK_CACHE_LIMIT = 1 << 19;
+/** Pieces of text whose terms are remembered: titles are made of recurring phrases. */
+const PIECE_CACHE_LIMIT = 1 << 19;
 
 export interface MemoryIndexOptions {
   /** Compact once this many removed ordinals pile up and they outnumber half the live ones. */
@@ -66,7 +66,6 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   upsertMany(docs: Iterable<PoolDoc>): void {
-    const before = this.cols.end;
     if (Array.isArray(docs)) this.reserve(this.cols.end + docs.length);
     this.pending = new PendingPostings();
     try {
@@ -79,8 +78,6 @@ export class MemoryPoolIndex implements PoolIndex {
       this.pending = null;
     }
     this.compactIfWorthIt();
-    const added = this.cols.end - before;
-    if (added >= 10_000 && added * 10 >= this.cols.liveCount) for (const t of this.vocabulary.all) t.trim();
   }
 
   private flushPending(): void {
@@ -124,7 +121,8 @@ export class MemoryPoolIndex implements PoolIndex {
       if (existing !== undefined) this.kill(existing);
       return;
     }
-    const fingerprint = fingerprintOf(doc);
+    const titleLength = this.collectTerms(doc);
+    const fingerprint = this.fingerprintOf(doc, titleLength);
     if (existing !== undefined) {
       if (this.cols.fingerprint[existing] === fingerprint) {
         this.cols.updateValues(existing, doc);
@@ -135,47 +133,73 @@ export class MemoryPoolIndex implements PoolIndex {
     this.reserve(this.cols.end + 1);
     const o = this.cols.append(doc, fingerprint);
     this.ordinalOf.set(doc.productId, o);
-    this.indexTerms(o, doc);
+    this.postTerms(o, doc, titleLength);
   }
 
-  private indexTerms(o: number, doc: PoolDoc): void {
+  /** The document's text terms with their summed units, in `touched`; returns the title length. */
+  private collectTerms(doc: PoolDoc): number {
     this.stamp++;
     this.touched.length = 0;
-    const titleLength = visitDocTokens(doc, this.addUnits);
+    return visitDocTokens(doc, this.tokenSink);
+  }
+
+  private postTerms(o: number, doc: PoolDoc, titleLength: number): void {
     for (const t of this.touched) this.post(t, o, impactOf(t.units, titleLength));
     const v = this.vocabulary;
     if (doc.platform !== null) this.post(v.filterTerm('platform', doc.platform), o, 0);
     this.post(v.filterTerm('source', doc.sourceId), o, 0);
-    doc.categoryPath.forEach((level, i) => {
-      if (doc.categoryPath.indexOf(level) === i) this.post(v.filterTerm('category', level), o, 0);
-    });
+    const path = doc.categoryPath;
+    for (let i = 0; i < path.length; i++) if (path.indexOf(path[i]!) === i) this.post(v.filterTerm('category', path[i]!), o, 0);
     this.post(v.filterTerm('coupon', doc.hasCoupon ? 'true' : 'false'), o, 0);
   }
 
   /**
-   * Sums the units of each text term of the document being indexed — without a map per document,
-   * and looking a recurring chunk's terms up once, not once per document.
+   * Two 26-bit hashes, as one exact double, of everything that decides a product's postings: its
+   * text terms and their units (just collected) and the filter fields. Equal fingerprints: the
+   * postings would be the same, and an upsert only rewrites the values.
    */
-  private readonly addUnits = (tokens: readonly string[], units: number, reusable: boolean): void => {
-    let terms = reusable ? this.chunkTerms.get(tokens) : undefined;
-    if (terms === undefined) {
-      terms = tokens.map((token) => this.vocabulary.textTerm(token));
-      if (reusable) {
-        if (this.chunkTerms.size >= CHUNK_CACHE_LIMIT) this.chunkTerms.clear();
-        this.chunkTerms.set(tokens, terms);
-      }
+  private fingerprintOf(doc: PoolDoc, titleLength: number): number {
+    const h = new Hash();
+    h.add(titleLength);
+    for (const t of this.touched) {
+      h.add(t.id);
+      h.add(t.units);
     }
-    for (let i = 0; i < terms.length; i++) {
-      const t = terms[i]!;
-      if (t.stamp !== this.stamp) {
-        t.stamp = this.stamp;
-        t.units = 0;
-        this.touched.push(t);
+    h.addText(doc.sourceId);
+    h.addText(doc.platform);
+    for (const level of doc.categoryPath) h.addText(level);
+    h.add(doc.categoryPath.length);
+    h.add(doc.hasCoupon ? 1 : 0);
+    return h.value();
+  }
+
+  /**
+   * Sums the units of each text term of the document being indexed, without a map per document;
+   * a recurring piece of text is resolved to its terms once (`pieceTerms`).
+   */
+  private readonly tokenSink: TokenSink = {
+    addPiece: (piece, units) => {
+      let terms = this.pieceTerms.get(piece);
+      if (terms === undefined) {
+        terms = pieceTokens(piece).map((token) => this.vocabulary.textTerm(token));
+        if (this.pieceTerms.size >= PIECE_CACHE_LIMIT) this.pieceTerms.clear();
+        this.pieceTerms.set(piece, terms);
       }
-      t.units += units;
-    }
+      for (let i = 0; i < terms.length; i++) this.addUnits(terms[i]!, units);
+      return terms.length;
+    },
+    addToken: (token, units) => this.addUnits(this.vocabulary.textTerm(token), units),
   };
-  private readonly chunkTerms = new Map<readonly string[], TermPostings[]>();
+  private readonly pieceTerms = new Map<string, TermPostings[]>();
+
+  private addUnits(t: TermPostings, units: number): void {
+    if (t.stamp !== this.stamp) {
+      t.stamp = this.stamp;
+      t.units = 0;
+      this.touched.push(t);
+    }
+    t.units += units;
+  }
 
   private post(t: TermPostings, o: number, impact: number): void {
     if (this.pending !== null) {
@@ -230,9 +254,10 @@ export class MemoryPoolIndex implements PoolIndex {
     const required = groups.map((x, i) => this.lists.list(x.g, bitsetScan ? 'stream' : i === 0 ? 'driver' : 'member'));
     const relevance = query.sort === 'relevance';
     const scoring = relevance ? [...text.groups, ...text.boosts].map((g) => this.lists.list(g, 'score')) : [];
-    const { keys, sign } = this.sortKey(query);
+    const { keys, sign, blockMax } = this.sortKey(query);
     const constrained = required.length > 0 || ranges.length > 0;
-    const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, after, limit: query.limit, countFacets: constrained, bitsetScan });
+    const rangeScratch = (): [Int32Array, Int32Array] => [this.lists.borrowBits(), this.lists.borrowBits()];
+    const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, blockMax, after, limit: query.limit, countFacets: constrained, bitsetScan, rangeScratch });
     return result.total === 0 ? null : result;
   }
 
@@ -244,8 +269,9 @@ export class MemoryPoolIndex implements PoolIndex {
     const words = wordsFor(this.cols.end);
     let expected = live;
     for (const s of sizes) expected *= Math.min(1, s / live);
-    const postingsCost = sizes[0]! * (8 + 6 * (sizes.length - 1 + rangeCount));
-    const bitsetsCost = words * (2 + sizes.length + 3 * rangeCount) + expected * 8;
+    // Both visit every match afterwards; they differ in how candidates are found.
+    const postingsCost = sizes[0]! * (6 + 6 * (sizes.length - 1) + 4 * rangeCount);
+    const bitsetsCost = words * (2 + sizes.length + 4 * rangeCount) + expected * 2;
     return bitsetsCost < postingsCost;
   }
 
@@ -260,22 +286,23 @@ export class MemoryPoolIndex implements PoolIndex {
     return ranges;
   }
 
-  private sortKey(query: PoolQuery): { keys: Float64Array; sign: number } {
+  private sortKey(query: PoolQuery): { keys: Float64Array; sign: number; blockMax: Float64Array } {
     const c = this.cols;
+    const m = c.blockMax;
     switch (query.sort) {
       case 'relevance':
       case 'commission':
-        return { keys: c.commission, sign: 1 };
+        return { keys: c.commission, sign: 1, blockMax: m.commission.max };
       case 'rate':
-        return { keys: c.rate, sign: 1 };
+        return { keys: c.rate, sign: 1, blockMax: m.rate.max };
       case 'sales':
-        return { keys: c.sales, sign: 1 };
+        return { keys: c.sales, sign: 1, blockMax: m.sales.max };
       case 'price_asc':
-        return { keys: c.finalPrice, sign: -1 };
+        return { keys: c.finalPrice, sign: -1, blockMax: m.priceAsc.max };
       case 'price_desc':
-        return { keys: c.finalPrice, sign: 1 };
+        return { keys: c.finalPrice, sign: 1, blockMax: m.priceDesc.max };
       case 'newest':
-        return { keys: c.updatedAt, sign: 1 };
+        return { keys: c.updatedAt, sign: 1, blockMax: m.newest.max };
     }
   }
 
@@ -285,7 +312,7 @@ export class MemoryPoolIndex implements PoolIndex {
     const productIds = top.map((t) => this.cols.productIds[t.ordinal]!);
     const last = top[top.length - 1];
     const nextCursor =
-      result.remaining > query.limit && last
+      result.hasMore && last
         ? encodeCursor({ sort: query.sort, mode, primary: last.primary, secondary: last.secondary, productId: this.cols.productIds[last.ordinal]! })
         : null;
     return { productIds, total: result.total, facets: this.facets(result), nextCursor };
@@ -323,35 +350,26 @@ function emptyFacets(): PoolFacets {
   return { platform: {}, source: {}, category: {}, has_coupon: { true: 0, false: 0 } };
 }
 
-/** Two 26-bit FNV-style hashes of everything that decides a product's postings, as one exact double. */
-function fingerprintOf(doc: PoolDoc): number {
-  hashA = 0x811c9dc5;
-  hashB = 0x01000193;
-  hashField(doc.title);
-  hashField(doc.brand);
-  for (const level of doc.categoryPath) hashField(level);
-  hashField(doc.sourceId);
-  hashField(doc.platform);
-  hashField(doc.hasCoupon ? '1' : '0');
-  return (hashA >>> 6) * 2 ** 26 + (hashB >>> 6);
-}
+/** Two multiplicative hashes over integers and text, folded into one exact double (52 bits). */
+class Hash {
+  private a = 0x811c9dc5;
+  private b = 0x01000193;
 
-let hashA = 0;
-let hashB = 0;
-
-/** Each field ends with a separator no character produces, so ('ab', 'c') and ('a', 'bc') differ; null differs from ''. */
-function hashField(s: string | null): void {
-  let a = hashA;
-  let b = hashB;
-  const n = s === null ? 0 : s.length;
-  for (let i = 0; i <= n; i++) {
-    const ch = i < n ? s!.charCodeAt(i) : s === null ? 0x20000 : 0x10000;
-    a = Math.imul(a ^ ch, 0x01000193);
-    b = Math.imul(b ^ ch, 0x5bd1e995);
-    b ^= b >>> 13;
+  add(n: number): void {
+    this.a = Math.imul(this.a ^ n, 0x01000193);
+    const b = Math.imul(this.b ^ n, 0x5bd1e995);
+    this.b = b ^ (b >>> 13);
   }
-  hashA = a;
-  hashB = b;
+
+  /** Each text ends with a marker no character produces, so ('ab', 'c') and ('a', 'bc') differ, and null differs from ''. */
+  addText(s: string | null): void {
+    if (s !== null) for (let i = 0; i < s.length; i++) this.add(s.charCodeAt(i));
+    this.add(s === null ? 0x20000 : 0x10000);
+  }
+
+  value(): number {
+    return (this.a >>> 6) * 2 ** 26 + (this.b >>> 6);
+  }
 }
 
 function validateDoc(doc: PoolDoc): void {

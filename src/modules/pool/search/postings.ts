@@ -34,9 +34,10 @@ export class TermPostings {
     if (this.bits) this.bits[ordinal >>> 5]! |= 1 << (ordinal & 31);
   }
 
-  /** Makes room for `extra` more postings at once (a bulk load knows how many are coming). */
+  /** Makes room for `extra` more postings at once (a bulk load knows how many are coming); grows by half at least, so that page after page of a load costs no more than appending. */
   reserveExtra(extra: number): void {
-    if (this.length + extra > this.ords.length) this.resize(this.length + extra);
+    const needed = this.length + extra;
+    if (needed > this.ords.length) this.resize(Math.max(needed, this.length + (this.length >>> 1)));
   }
 
   /** Builds (or regrows) the dense bitset to cover `words` words. */

@@ -1,9 +1,13 @@
 import { grownBits } from './bitset.ts';
 
-/** A monotonic (never decreasing) map of a value to one of `count` buckets. */
+/**
+ * A monotonic (never decreasing) map of a value to one of `count` buckets, and for each bucket b
+ * the least value whose bucket is b or above (-Infinity for 0, +Infinity for `count`).
+ */
 export interface Bucketing {
   readonly count: number;
   bucket(value: number): number;
+  lowerBound(b: number): number;
 }
 
 /** Half-octaves of minor units: 1 fen to 2^23 fen (83,886 yuan) in 47 buckets, bucket 0 below 1 fen. */
@@ -17,19 +21,29 @@ export const PRICE_BUCKETS: Bucketing = {
     const half = exponent > 0 ? (v >>> (exponent - 1)) & 1 : 0;
     return 1 + 2 * exponent + half;
   },
+  lowerBound(b) {
+    if (b <= 0) return -Infinity;
+    if (b >= 48) return Infinity;
+    if (b <= 2) return b;
+    const exponent = (b - 1) >> 1;
+    return 2 ** exponent + ((b - 1) & 1) * 2 ** (exponent - 1);
+  },
 };
 
-/** 2.5-point steps of basis points up to 100%. */
-export const RATE_BUCKETS: Bucketing = {
-  count: 42,
-  bucket: (value) => (!(value >= 0) ? 0 : Math.min(41, 1 + Math.floor(value / 250))),
-};
+/** Steps of `step` from 0, values of `step x (count - 2)` and above in the last bucket. */
+function linearBuckets(step: number, count: number): Bucketing {
+  return {
+    count,
+    bucket: (value) => (!(value >= 0) ? 0 : Math.min(count - 1, 1 + Math.floor(value / step))),
+    lowerBound: (b) => (b <= 0 ? -Infinity : b >= count ? Infinity : (b - 1) * step),
+  };
+}
 
-/** Steps of 25 on the 0–500 shop score. */
-export const SHOP_SCORE_BUCKETS: Bucketing = {
-  count: 22,
-  bucket: (value) => (!(value >= 0) ? 0 : Math.min(21, 1 + Math.floor(value / 25))),
-};
+/** Steps of 1% (100 bps) up to 100%. */
+export const RATE_BUCKETS = linearBuckets(100, 102);
+
+/** Steps of 10 on the 0–500 shop score. */
+export const SHOP_SCORE_BUCKETS = linearBuckets(10, 52);
 
 /**
  * For one numeric column, bitsets ge[b] = the documents whose value falls in bucket b or above
@@ -71,16 +85,19 @@ export class RangeBitsets {
 
   /** The word masks of [lo, hi] (either end may be infinite). */
   mask(lo: number, hi: number): RangeMask {
-    const { bucket, count } = this.bucketing;
+    const { bucket, count, lowerBound } = this.bucketing;
     const loBucket = lo === -Infinity ? 0 : bucket(lo);
-    const hiBucket = hi === Infinity ? count : bucket(hi);
+    const hiBucket = hi === Infinity ? count - 1 : bucket(hi);
+    // an edge bucket wholly inside the range needs no comparisons either
+    const sureFrom = lo <= lowerBound(loBucket) ? loBucket : loBucket + 1;
+    const sureTo = hi >= lowerBound(hiBucket + 1) ? hiBucket + 1 : hiBucket;
     return {
       lo,
       hi,
       superFrom: this.ge[loBucket]!,
-      superTo: this.ge[hi === Infinity ? count : hiBucket + 1]!,
-      sureFrom: this.ge[lo === -Infinity ? 0 : Math.min(count, loBucket + 1)]!,
-      sureTo: this.ge[hiBucket]!,
+      superTo: this.ge[hiBucket + 1]!,
+      sureFrom: this.ge[Math.min(count, sureFrom)]!,
+      sureTo: this.ge[sureTo]!,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { indexTokens, visitIndexTokens } from './tokenize.ts';
+import { pieceTokens, type TokenSink, visitIndexPieces } from './tokenize.ts';
 
 /**
  * BM25 with two deliberate departures, so that a document's score for a query is a pure function of
@@ -37,22 +37,14 @@ export interface TermImpacts {
   impacts: number[];
 }
 
-/**
- * Hands every token occurrence of the document's title, brand and category path to `visit`, a
- * chunk of tokens at a time with the weight (units) of each occurrence in that field; see
- * `visitIndexTokens` for `reusable`. Returns the title's length in tokens.
- */
-export function visitDocTokens(doc: DocText, visit: (tokens: readonly string[], units: number, reusable: boolean) => void): number {
+/** Hands every token occurrence of the document's title, brand and category path to `sink`; returns the title's length in tokens. */
+export function visitDocTokens(doc: DocText, sink: TokenSink): number {
   const marker = doc.title.length > 0 ? COMPATIBLE_WITH.exec(doc.title) : null;
-  let titleLength: number;
-  if (marker) {
-    titleLength = visitIndexTokens(doc.title.slice(0, marker.index), TITLE_UNITS, visit);
-    titleLength += visitIndexTokens(doc.title.slice(marker.index), COMPATIBLE_UNITS, visit);
-  } else {
-    titleLength = visitIndexTokens(doc.title, TITLE_UNITS, visit);
-  }
-  if (doc.brand) visit(shortFieldTokens(doc.brand), BRAND_UNITS, true);
-  for (const level of doc.categoryPath) visit(shortFieldTokens(level), CATEGORY_UNITS, true);
+  const titleLength = marker
+    ? visitIndexPieces(doc.title.slice(0, marker.index), TITLE_UNITS, sink) + visitIndexPieces(doc.title.slice(marker.index), COMPATIBLE_UNITS, sink)
+    : visitIndexPieces(doc.title, TITLE_UNITS, sink);
+  if (doc.brand) visitIndexPieces(doc.brand, BRAND_UNITS, sink);
+  for (const level of doc.categoryPath) visitIndexPieces(level, CATEGORY_UNITS, sink);
   return titleLength;
 }
 
@@ -65,24 +57,17 @@ export function impactOf(units: number, titleLength: number): number {
 
 export function docTermImpacts(doc: DocText): TermImpacts {
   const units = new Map<string, number>();
-  const titleLength = visitDocTokens(doc, (tokens, u) => {
-    for (const token of tokens) units.set(token, (units.get(token) ?? 0) + u);
+  const add = (token: string, u: number) => units.set(token, (units.get(token) ?? 0) + u);
+  const titleLength = visitDocTokens(doc, {
+    addPiece: (piece, u) => {
+      const tokens = pieceTokens(piece);
+      for (const token of tokens) add(token, u);
+      return tokens.length;
+    },
+    addToken: add,
   });
   const terms = [...units.keys()];
   return { terms, impacts: terms.map((t) => impactOf(units.get(t)!, titleLength)) };
-}
-
-/** Brands and category names repeat across the whole pool: their tokens are worth keeping. */
-const shortFields = new Map<string, readonly string[]>();
-
-function shortFieldTokens(text: string): readonly string[] {
-  let tokens = shortFields.get(text);
-  if (tokens === undefined) {
-    tokens = indexTokens(text);
-    if (shortFields.size >= 100_000) shortFields.clear();
-    shortFields.set(text, tokens);
-  }
-  return tokens;
 }
 
 const UNKNOWN_HAN_IDF = 11.95; // the median of jieba's table, which jieba itself uses for unknown words

@@ -83,7 +83,8 @@ export class ListBuilder {
     return bits;
   }
 
-  private borrowBits(): Int32Array {
+  /** A zeroed bitset of the current width, valid until the next `startQuery`. */
+  borrowBits(): Int32Array {
     let bits = this.streamPool[this.streamsInUse];
     if (bits === undefined || bits.length < this.words) {
       bits = new Int32Array(this.words);

@@ -27,18 +27,22 @@ export interface ScanSpec {
   /** The sort column and its direction (ignored for relevance, which sorts by score then commission). */
   keys: Float64Array;
   sign: number;
+  /** Upper bounds of sign x key per block of 32 ordinals. */
+  blockMax: Float64Array;
   after: After | null;
   limit: number;
   /** False: the caller knows the facets already (a query with no constraint). */
   countFacets: boolean;
   /** Drive the scan by ANDing bitsets word by word instead of walking the shortest list. */
   bitsetScan: boolean;
+  /** Two bitsets of scratch, for combining the ranges in a bitset scan. */
+  rangeScratch: () => [Int32Array, Int32Array];
 }
 
 export interface ScanResult {
   total: number;
-  /** Matches after the cursor: more than `limit` means there is a next page. */
-  remaining: number;
+  /** More than `limit` matches come after the cursor: there is a next page. */
+  hasMore: boolean;
   platformCounts: Int32Array;
   categoryCounts: Int32Array;
   sourceCounts: Int32Array;
@@ -60,7 +64,7 @@ export function scan(cols: DocColumns, spec: ScanSpec): ScanResult {
   else s.byPostings();
   return {
     total: s.total,
-    remaining: s.remaining,
+    hasMore: s.remaining > spec.limit || s.skipped,
     platformCounts: s.platformCounts,
     categoryCounts: s.categoryCounts,
     sourceCounts: s.sourceCounts,
@@ -70,27 +74,32 @@ export function scan(cols: DocColumns, spec: ScanSpec): ScanResult {
   };
 }
 
+/** Matches are gathered in batches and then counted and ranked in tight loops, one concern per loop. */
+const BATCH = 4096;
+/** Shared by every scan: scans run one at a time and never nest. */
+const BATCH_BUFFER = new Int32Array(2 * BATCH);
+const UNSURE_BUFFER = new Int32Array(BATCH);
+
 class Scan {
   total = 0;
+  /** Matches after the cursor that were offered to the top-k… */
   remaining = 0;
+  /** …and whether any were passed over because their block could not reach it (so more remain). */
+  skipped = false;
   withCoupon = 0;
   readonly platformCounts: Int32Array;
   readonly categoryCounts: Int32Array;
   readonly sourceCounts: Int32Array;
   readonly top: TopK;
-  private readonly alive: Int32Array;
-  private readonly facetKey: Int32Array;
-  private readonly source: Int32Array;
-  private readonly commission: Float64Array;
-  private readonly productIds: readonly (string | undefined)[];
-  private readonly countFacets: boolean;
-  private readonly relevance: boolean;
-  private readonly keys: Float64Array;
-  private readonly sign: number;
-  private readonly hasAfter: boolean;
-  private readonly afterPrimary: number;
-  private readonly afterSecondary: number;
-  private readonly afterId: string;
+  /** Matches to count and rank; room for a batch of unsure ones that turn out inside the ranges. */
+  private readonly batch = BATCH_BUFFER;
+  private size = 0;
+  /** Candidates whose values must still be compared with the ranges: done a batch at a time, so that the loads overlap. */
+  private readonly unsure = UNSURE_BUFFER;
+  private unsureSize = 0;
+  private readonly rangeValues: Float64Array[];
+  private readonly rangeLo: Float64Array;
+  private readonly rangeHi: Float64Array;
 
   constructor(
     private readonly cols: DocColumns,
@@ -100,105 +109,158 @@ class Scan {
     this.categoryCounts = new Int32Array(cols.topCategories.names.length + 1);
     this.sourceCounts = new Int32Array(cols.sources.names.length);
     this.top = new TopK(spec.limit, cols.productIds);
-    this.alive = cols.alive;
-    this.facetKey = cols.facetKey;
-    this.source = cols.source;
-    this.commission = cols.commission;
-    this.productIds = cols.productIds;
-    this.countFacets = spec.countFacets;
-    this.relevance = spec.relevance;
-    this.keys = spec.keys;
-    this.sign = spec.sign;
-    this.hasAfter = spec.after !== null;
-    this.afterPrimary = spec.after?.primary ?? 0;
-    this.afterSecondary = spec.after?.secondary ?? 0;
-    this.afterId = spec.after?.productId ?? '';
+    this.rangeValues = spec.ranges.map((r) => r.values);
+    this.rangeLo = Float64Array.from(spec.ranges, (r) => r.mask.lo);
+    this.rangeHi = Float64Array.from(spec.ranges, (r) => r.mask.hi);
   }
 
   byPostings(): void {
     const [driver, ...others] = this.spec.required;
-    const { ranges } = this.spec;
-    const alive = this.alive;
+    const masks = this.spec.ranges.map((r) => r.mask);
+    const alive = this.cols.alive;
     const ords = driver!.ords!;
     const n = driver!.length;
+    const batch = this.batch;
     next: for (let i = 0; i < n; i++) {
       const o = ords[i]!;
-      if ((alive[o >>> 5]! & (1 << (o & 31))) === 0) continue;
+      const j = o >>> 5;
+      const bit = 1 << (o & 31);
+      if ((alive[j]! & bit) === 0) continue;
       for (let g = 0; g < others.length; g++) if (!contains(others[g]!, o)) continue next;
-      for (let r = 0; r < ranges.length; r++) {
-        const range = ranges[r]!;
-        const v = range.values[o]!;
-        if (!(v >= range.mask.lo && v <= range.mask.hi)) continue next;
+      // the range bitsets settle most candidates without loading their values
+      let sure = true;
+      for (let r = 0; r < masks.length; r++) {
+        const m = masks[r]!;
+        if ((m.superFrom[j]! & ~m.superTo[j]! & bit) === 0) continue next;
+        if ((m.sureFrom[j]! & ~m.sureTo[j]! & bit) === 0) sure = false;
       }
-      this.accept(o);
+      if (sure) batch[this.size++] = o;
+      else this.unsure[this.unsureSize++] = o;
+      if (this.size === BATCH || this.unsureSize === BATCH) this.flush();
     }
+    this.flush();
   }
 
   byBitsets(): void {
     const { required, ranges } = this.spec;
-    const streams = required.map((l) => l.bits!);
-    const alive = this.alive;
+    const alive = this.cols.alive;
     const words = wordsFor(this.cols.end);
-    const streamCount = streams.length;
-    const rangeCount = ranges.length;
+    const batch = this.batch;
+    const a = required[0]?.bits ?? alive;
+    const b = required[1]?.bits ?? alive;
+    const rest = required.slice(2).map((l) => l.bits!);
+    const [inAll, sureAll] = ranges.length === 0 ? [alive, alive] : combineRanges(ranges, words, this.spec.rangeScratch());
     for (let j = 0; j < words; j++) {
-      let w = alive[j]!;
-      for (let g = 0; g < streamCount && w !== 0; g++) w &= streams[g]![j]!;
+      let w = alive[j]! & a[j]! & b[j]! & inAll[j]!;
+      for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
       if (w === 0) continue;
-      let sure = w;
-      for (let r = 0; r < rangeCount; r++) {
-        const m = ranges[r]!.mask;
-        w &= m.superFrom[j]! & ~m.superTo[j]!;
-        sure &= m.sureFrom[j]! & ~m.sureTo[j]!;
-      }
+      let sure = w & sureAll[j]!;
+      let unsure = w ^ sure;
+      if (this.size > BATCH - 32 || this.unsureSize > BATCH - 32) this.flush();
       const base = j << 5;
-      while (w !== 0) {
-        const bit = w & -w;
-        w ^= bit;
-        const o = base + 31 - Math.clz32(bit);
-        if ((sure & bit) === 0 && !this.inRanges(o)) continue;
-        this.accept(o);
+      let size = this.size;
+      while (sure !== 0) {
+        const bit = sure & -sure;
+        sure ^= bit;
+        batch[size++] = base + 31 - Math.clz32(bit);
       }
+      this.size = size;
+      if (unsure !== 0) {
+        const pending = this.unsure;
+        let count = this.unsureSize;
+        while (unsure !== 0) {
+          const bit = unsure & -unsure;
+          unsure ^= bit;
+          pending[count++] = base + 31 - Math.clz32(bit);
+        }
+        this.unsureSize = count;
+      }
+    }
+    this.flush();
+  }
+
+  /** Moves the unsure candidates inside every range to the batch, without branching on each outcome. */
+  private keepInRanges(): void {
+    const { rangeValues, rangeLo, rangeHi, unsure, batch } = this;
+    let size = this.size;
+    for (let i = 0; i < this.unsureSize; i++) {
+      const o = unsure[i]!;
+      let inside = 1;
+      for (let r = 0; r < rangeValues.length; r++) {
+        const v = rangeValues[r]![o]!;
+        inside &= +(v >= rangeLo[r]!) & +(v <= rangeHi[r]!);
+      }
+      batch[size] = o;
+      size += inside;
+    }
+    this.size = size;
+    this.unsureSize = 0;
+  }
+
+  private flush(): void {
+    if (this.unsureSize > 0) this.keepInRanges();
+    const n = this.size;
+    if (n === 0) return;
+    this.size = 0;
+    this.total += n;
+    if (this.spec.countFacets) this.countFacets(n);
+    if (this.spec.relevance) this.rankByScore(n);
+    else this.rankByKey(n);
+  }
+
+  private countFacets(n: number): void {
+    const { facetKey, source } = this.cols;
+    this.withCoupon += countFacetBatch(this.batch, n, facetKey, source, this.platformCounts, this.categoryCounts, this.sourceCounts);
+  }
+
+  private rankByKey(n: number): void {
+    const { keys, sign, after } = this.spec;
+    if (after === null) {
+      this.remaining += n;
+      if (rankBatchByKey(this.batch, n, keys, sign, this.spec.blockMax, this.top)) this.skipped = true;
+      return;
+    }
+    const ids = this.cols.productIds;
+    const top = this.top;
+    const blockMax = this.spec.blockMax;
+    let worst = top.worstPrimary;
+    for (let i = 0; i < n; i++) {
+      const o = this.batch[i]!;
+      // below the worst kept, which is itself after the cursor: after the cursor too, and out
+      if (blockMax[o >>> 5]! < worst) {
+        this.skipped = true;
+        continue;
+      }
+      const primary = sign * keys[o]!;
+      if (primary > after.primary || (primary === after.primary && ids[o]! <= after.productId)) continue;
+      this.remaining++;
+      if (primary < worst) continue;
+      top.offer(primary, 0, o);
+      worst = top.worstPrimary;
     }
   }
 
-  private inRanges(o: number): boolean {
-    const ranges = this.spec.ranges;
-    for (let r = 0; r < ranges.length; r++) {
-      const range = ranges[r]!;
-      const v = range.values[o]!;
-      if (!(v >= range.mask.lo && v <= range.mask.hi)) return false;
-    }
-    return true;
-  }
-
-  private accept(o: number): void {
-    this.total++;
-    if (this.countFacets) {
-      const key = this.facetKey[o]!;
-      this.platformCounts[key & PLATFORM_MASK]!++;
-      this.categoryCounts[key >>> CATEGORY_SHIFT]!++;
-      this.sourceCounts[this.source[o]!]!++;
-      this.withCoupon += (key >>> COUPON_SHIFT) & 1;
-    }
-    let primary: number;
-    let secondary: number;
-    if (this.relevance) {
-      primary = this.score(o);
-      secondary = this.commission[o]!;
-    } else {
-      primary = this.sign * this.keys[o]!;
-      secondary = 0;
-    }
-    if (this.hasAfter) {
-      if (primary > this.afterPrimary) return;
-      if (primary === this.afterPrimary) {
-        if (secondary > this.afterSecondary) return;
-        if (secondary === this.afterSecondary && this.productIds[o]! <= this.afterId) return;
+  private rankByScore(n: number): void {
+    const { batch, top } = this;
+    const { after } = this.spec;
+    const { commission, productIds } = this.cols;
+    let worst = top.worstPrimary;
+    for (let i = 0; i < n; i++) {
+      const o = batch[i]!;
+      const primary = this.score(o);
+      if (after !== null) {
+        if (primary > after.primary) continue;
+        if (primary === after.primary) {
+          const secondary = commission[o]!;
+          if (secondary > after.secondary) continue;
+          if (secondary === after.secondary && productIds[o]! <= after.productId) continue;
+        }
       }
+      this.remaining++;
+      if (primary < worst) continue;
+      top.offer(primary, commission[o]!, o);
+      worst = top.worstPrimary;
     }
-    this.remaining++;
-    this.top.offer(primary, secondary, o);
   }
 
   private score(o: number): number {
@@ -207,14 +269,67 @@ class Scan {
     for (let g = 0; g < scoring.length; g++) {
       const list = scoring[g]!;
       const ords = list.ords!;
-      const p = gallop(ords, list.length, list.pos, o);
+      const length = list.length;
+      let p = list.pos;
+      // a batch is ascending in two runs (sure matches, then those checked against the ranges)
+      if (p > 0 && ords[p - 1]! >= o) p = 0;
+      // most lookups land on the next posting or the one after; gallop otherwise
+      if (p < length && ords[p]! < o && ++p < length && ords[p]! < o) p = gallop(ords, length, p, o);
       list.pos = p;
-      if (p < list.length && ords[p] === o) {
-        total += list.contrib !== null ? list.contrib[p]! : list.weight * list.impacts![p]!;
-      }
+      if (p < length && ords[p] === o) total += list.contrib !== null ? list.contrib[p]! : list.weight * list.impacts![p]!;
     }
     return total;
   }
+}
+
+/** The ranges ANDed into two bitsets: documents possibly inside all of them, and certainly inside. */
+function combineRanges(ranges: RangeFilter[], words: number, [possible, sure]: [Int32Array, Int32Array]): [Int32Array, Int32Array] {
+  possible.fill(-1, 0, words);
+  sure.fill(-1, 0, words);
+  for (const { mask } of ranges) {
+    const { superFrom, superTo, sureFrom, sureTo } = mask;
+    for (let j = 0; j < words; j++) {
+      possible[j]! &= superFrom[j]! & ~superTo[j]!;
+      sure[j]! &= sureFrom[j]! & ~sureTo[j]!;
+    }
+  }
+  return [possible, sure];
+}
+
+/** Counts the facets of a batch of matches; returns how many have a coupon. */
+function countFacetBatch(batch: Int32Array, n: number, facetKey: Int32Array, source: Int32Array, platforms: Int32Array, categories: Int32Array, sources: Int32Array): number {
+  let withCoupon = 0;
+  for (let i = 0; i < n; i++) {
+    const o = batch[i]!;
+    const key = facetKey[o]!;
+    platforms[key & PLATFORM_MASK]!++;
+    categories[key >>> CATEGORY_SHIFT]!++;
+    withCoupon += (key >>> COUPON_SHIFT) & 1;
+    sources[source[o]!]!++;
+  }
+  return withCoupon;
+}
+
+/**
+ * Offers a batch of matches to the top-k by one sort column. Most cannot enter: their block's
+ * bound already says so (no load of the key at all), or one comparison does. Returns whether any
+ * was passed over on its block's bound.
+ */
+function rankBatchByKey(batch: Int32Array, n: number, keys: Float64Array, sign: number, blockMax: Float64Array, top: TopK): boolean {
+  let worst = top.worstPrimary;
+  let skipped = false;
+  for (let i = 0; i < n; i++) {
+    const o = batch[i]!;
+    if (blockMax[o >>> 5]! < worst) {
+      skipped = true;
+      continue;
+    }
+    const primary = sign * keys[o]!;
+    if (primary < worst) continue;
+    top.offer(primary, 0, o);
+    worst = top.worstPrimary;
+  }
+  return skipped;
 }
 
 /** Is ordinal `o` in the list? Calls must come in ascending `o` (the galloping cursor only moves forward). */

@@ -20,6 +20,8 @@ interface Segmenter {
 }
 
 let segmenter: Segmenter | null = null;
+/** High enough that a product word beats the split a general corpus prefers (小黑瓶, not 小黑 + 瓶). */
+const LEXICON_FREQUENCY = 50_000;
 
 /** HMM is off: it guesses unknown words from context, so the same word could split differently in a title and in a query. */
 function jieba(): Segmenter {
@@ -28,26 +30,27 @@ function jieba(): Segmenter {
   const { Jieba } = require('@node-rs/jieba') as { Jieba: { withDict(dict: Uint8Array): Segmenter } };
   const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
   const created = Jieba.withDict(dict);
-  created.loadDict(Buffer.from(PRODUCT_WORDS.map((w) => `${w} 2000 n`).join('\n')));
+  created.loadDict(Buffer.from(PRODUCT_WORDS.map((w) => `${w} ${LEXICON_FREQUENCY} n`).join('\n')));
   segmenter = created;
   return created;
 }
 
-const UNIT_CANONICAL: Readonly<Record<string, string>> = {
-  毫安时: 'mah', 毫安: 'mah', mah: 'mah', gb: 'gb', tb: 'tb', ml: 'ml', 毫升: 'ml', kg: 'kg', 公斤: 'kg',
-  千克: 'kg', g: 'g', 克: 'g', l: 'l', 升: 'l', w: 'w', 瓦: 'w', 英寸: 'inch', 寸: 'inch', inch: 'inch',
-  mm: 'mm', 毫米: 'mm', cm: 'cm', 厘米: 'cm', hz: 'hz',
-};
+const UNIT_CANONICAL = new Map<string, string>([
+  ['毫安时', 'mah'], ['毫安', 'mah'], ['mah', 'mah'], ['gb', 'gb'], ['tb', 'tb'], ['ml', 'ml'], ['毫升', 'ml'], ['kg', 'kg'],
+  ['公斤', 'kg'], ['千克', 'kg'], ['g', 'g'], ['克', 'g'], ['l', 'l'], ['升', 'l'], ['w', 'w'], ['瓦', 'w'], ['英寸', 'inch'],
+  ['寸', 'inch'], ['inch', 'inch'], ['mm', 'mm'], ['毫米', 'mm'], ['cm', 'cm'], ['厘米', 'cm'], ['hz', 'hz'],
+]);
 /** Longest spelling first, so 毫安时 is not read as 毫安 + 时. */
 const UNIT_WORDS = '(毫安时|毫安|mah|gb|tb|ml|毫升|kg|公斤|千克|g|克|l|升|w|瓦|英寸|寸|inch|mm|毫米|cm|厘米|hz)(?![a-z])';
 const UNIT_RE = new RegExp(`(\\d+(?:\\.\\d+)?) ?${UNIT_WORDS}`, 'g');
 const TOKEN_RE = /(\p{Script=Han}+)|([a-z0-9]+(?:\.[0-9]+)*)/gu;
 const SEGMENT_RE = /[a-z]+|[0-9]+(?:\.[0-9]+)*/g;
-const NEEDS_NFKC = /[\u3000\uff00-\uffef]/;
+/** Full-width forms to fold, or whitespace other than a plain space to turn into one. */
+const NEEDS_FOLDING = /[\t\n\v\f\r\u00a0\u3000\uff00-\uffef]/;
 const STOP_WORDS = new Set(['的', '了', '和', '与', '及', '或', '之', '送']);
 
 export function normaliseText(text: string): string {
-  const folded = NEEDS_NFKC.test(text) ? text.normalize('NFKC') : text;
+  const folded = NEEDS_FOLDING.test(text) ? text.normalize('NFKC').replace(/\s+/g, ' ') : text;
   return folded.toLowerCase();
 }
 
@@ -70,7 +73,7 @@ function segmentForIndex(run: string): readonly string[] {
 
 function keepWord(word: string): string | null {
   if (STOP_WORDS.has(word)) return null;
-  return UNIT_CANONICAL[word] ?? word;
+  return UNIT_CANONICAL.get(word) ?? word;
 }
 
 interface RawToken {
@@ -88,7 +91,7 @@ interface RawToken {
 function rawTokens(text: string, forIndex: boolean): RawToken[] {
   const out: RawToken[] = [];
   const withoutUnits = text.replace(UNIT_RE, (_m, num: string, unit: string) => {
-    const canonical = UNIT_CANONICAL[unit]!;
+    const canonical = UNIT_CANONICAL.get(unit)!;
     out.push({ kind: 'unit', text: num + canonical, joinedWithPrevious: null });
     if (!forIndex) return ' ';
     out.push({ kind: 'unit', text: canonical, joinedWithPrevious: null });
@@ -133,42 +136,81 @@ function isLetters(s: string): boolean {
 }
 
 /**
- * Index tokens of a field, repeated as often as they occur (term frequency counts). Titles are
- * made of recurring phrases, so the field is analysed chunk by chunk (split at spaces), each chunk
- * once; what spans a space — `20000 mAh`, `Mate 60` — is added at the chunk boundary.
+ * Index tokens of a field, repeated as often as they occur (term frequency counts). The field is
+ * analysed piece by piece (split at spaces): titles are made of recurring phrases, so a consumer
+ * can cache by piece (`visitIndexPieces` + `pieceTokens`). What spans a space — `20000 mAh`,
+ * `Mate 60` — is a token of its own at the piece boundary.
  */
 export function indexTokens(text: string): string[] {
   const out: string[] = [];
-  visitIndexTokens(text, 0, (tokens) => {
-    for (const t of tokens) out.push(t);
+  visitIndexPieces(text, 0, {
+    addPiece(piece) {
+      const tokens = pieceTokens(piece);
+      for (const t of tokens) out.push(t);
+      return tokens.length;
+    },
+    addToken(token) {
+      out.push(token);
+    },
   });
   return out;
 }
 
 /**
- * `indexTokens`, handed over a chunk at a time with `units` passed through. A `reusable` array is
- * the very same array whenever the same chunk comes back, so a caller may cache by it. Returns the
- * number of tokens.
+ * Where the tokens of a text go: whole pieces (which recur, and so may be cached by their text;
+ * `addPiece` returns how many tokens the piece has), and single tokens spanning two pieces; each
+ * with the weight (units) the caller passed along.
  */
-export function visitIndexTokens(text: string, units: number, visit: (tokens: readonly string[], units: number, reusable: boolean) => void): number {
+export interface TokenSink {
+  addPiece(piece: string, units: number): number;
+  addToken(token: string, units: number): void;
+}
+
+/** Hands the pieces of the normalised text, and the tokens spanning two of them, to `sink`; returns the number of tokens. */
+export function visitIndexPieces(text: string, units: number, sink: TokenSink): number {
   let count = 0;
   let previous: string | null = null;
-  for (const chunk of normaliseText(text).split(WHITESPACE)) {
-    if (chunk === '') continue;
-    const tokens = chunkTokens(chunk);
-    visit(tokens, units, true);
-    count += tokens.length;
-    const spanning = previous === null ? null : boundaryToken(previous, chunk);
-    if (spanning !== null) {
-      visit([spanning], units, false);
+  const normalised = normaliseText(text);
+  for (let start = 0; start < normalised.length; ) {
+    let end = normalised.indexOf(' ', start);
+    if (end < 0) end = normalised.length;
+    const piece = normalised.slice(start, end);
+    start = end + 1;
+    if (piece === '') continue;
+    count += sink.addPiece(piece, units);
+    const token = previous === null ? null : boundaryToken(previous, piece);
+    if (token !== null) {
+      sink.addToken(token, units);
       count++;
     }
-    previous = chunk;
+    previous = piece;
   }
   return count;
 }
 
-const WHITESPACE = /\s+/;
+const ONLY_HAN = /^\p{Script=Han}+$/u;
+const ONLY_LETTERS_OR_DIGITS = /^(?:[a-z]+|[0-9]+)$/;
+
+/** The index tokens of one piece of normalised text (no spaces in it). */
+export function pieceTokens(piece: string): string[] {
+  if (ONLY_HAN.test(piece)) return [...segmentForIndex(piece)];
+  if (ONLY_LETTERS_OR_DIGITS.test(piece)) return [piece];
+  const out: string[] = [];
+  for (const token of rawTokens(piece, true)) {
+    if (token.kind === 'han') {
+      for (const w of segmentForIndex(token.text)) out.push(w);
+      continue;
+    }
+    out.push(token.text);
+    if (token.kind !== 'alnum') continue;
+    const { segments, pairs } = alnumParts(token.text);
+    if (segments.length < 2) continue;
+    for (const s of segments) out.push(s);
+    for (const p of pairs) if (p !== token.text) out.push(p);
+  }
+  return out;
+}
+
 const LEADING_UNIT_WORD = new RegExp(`^${UNIT_WORDS}`);
 const LEADING_NUMBER_WITH_UNIT = new RegExp(`^${UNIT_RE.source}`);
 
@@ -176,7 +218,7 @@ function boundaryToken(previous: string, next: string): string | null {
   const last = previous.charCodeAt(previous.length - 1);
   if (isDigit(last)) {
     const unit = LEADING_UNIT_WORD.exec(next);
-    return unit ? trailing(previous, isNumberChar) + UNIT_CANONICAL[unit[1]!]! : null;
+    return unit ? trailing(previous, isNumberChar) + UNIT_CANONICAL.get(unit[1]!)! : null;
   }
   // `Pro 256GB` is a model and a capacity, not a model number `pro256`
   if (isLetter(last) && isDigit(next.charCodeAt(0)) && !LEADING_NUMBER_WITH_UNIT.test(next)) {
@@ -200,29 +242,6 @@ function leading(s: string, keep: (c: number) => boolean): string {
   let i = 0;
   while (i < s.length && keep(s.charCodeAt(i))) i++;
   return s.slice(0, i);
-}
-
-const chunks = new Map<string, readonly string[]>();
-
-function chunkTokens(chunk: string): readonly string[] {
-  const cached = chunks.get(chunk);
-  if (cached) return cached;
-  const out: string[] = [];
-  for (const token of rawTokens(chunk, true)) {
-    if (token.kind === 'han') {
-      for (const w of segmentForIndex(token.text)) out.push(w);
-      continue;
-    }
-    out.push(token.text);
-    if (token.kind !== 'alnum') continue;
-    const { segments, pairs } = alnumParts(token.text);
-    if (segments.length < 2) continue;
-    for (const s of segments) out.push(s);
-    for (const p of pairs) if (p !== token.text) out.push(p);
-  }
-  if (chunks.size >= CACHE_LIMIT) chunks.clear();
-  chunks.set(chunk, out);
-  return out;
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 export class TopK {
   size = 0;
+  /** The primary key a candidate must reach to be considered: -Infinity until `limit` are kept. */
+  worstPrimary = -Infinity;
   private readonly primary: Float64Array;
   private readonly secondary: Float64Array;
   private readonly ords: Int32Array;
@@ -24,6 +26,7 @@ export class TopK {
       this.secondary[this.size] = secondary;
       this.ords[this.size] = ordinal;
       this.siftUp(this.size++);
+      if (this.size === this.limit) this.worstPrimary = this.primary[0]!;
       return;
     }
     if (primary < this.primary[0]!) return;
@@ -32,6 +35,7 @@ export class TopK {
     this.secondary[0] = secondary;
     this.ords[0] = ordinal;
     this.siftDown(0);
+    this.worstPrimary = this.primary[0]!;
   }
 
   /** The kept documents, best first, with their keys. */
