@@ -1,7 +1,7 @@
 /**
  * Pool search: the in-process index against SQLite FTS5 on the same catalogue, in the same run.
  *
- *   npm run bench -- search --products 1000000 [--seed 1] [--queries 2100] [--warmup 300]
+ *   npm run bench -- search --products 1000000 [--seed 1] [--queries 2100] [--warmup 300] [--baseline none]
  *
  * Builds N products from the synthetic catalogue into the index (timed: tokenisation included),
  * measures the resident set with the index loaded (the product objects released), then runs a
@@ -243,6 +243,12 @@ export async function run(options: Record<string, string>): Promise<void> {
   const warmup = queryMix(Number(options.warmup ?? 300), 11);
   const mine = timeQueries(queries, warmup, (q) => index.search(q).productIds);
 
+  if (options.baseline === 'none') {
+    log('');
+    log(table([['engine', 'class', 'queries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'], ...latencyRows('index', mine.timings)]));
+    log(JSON.stringify({ bench: 'search', products: n, build_docs_per_s: buildRate, p50_ms: round(percentile(mine.timings.all, 50)), p99_ms: round(percentile(mine.timings.all, 99)), rss_mb: rss, baseline: null }));
+    return;
+  }
   const sqliteStart = performance.now();
   const db = buildSqlite(catalogueDocs(n, seed));
   log(`sqlite fts5: built in ${((performance.now() - sqliteStart) / 1000).toFixed(1)} s`);

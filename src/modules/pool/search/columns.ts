@@ -1,5 +1,5 @@
 import { clearBit, grownBits, setBit, wordsFor } from './bitset.ts';
-import { PRICE_BUCKETS, RangeBitsets, RATE_BUCKETS, SHOP_SCORE_BUCKETS } from './range-bitsets.ts';
+import { PRICE_BUCKETS, PRICE_LEVELS, RangeBitsets, RATE_BUCKETS, RATE_LEVELS, SHOP_SCORE_BUCKETS, SHOP_SCORE_LEVELS } from './range-bitsets.ts';
 import type { PoolDoc } from './types.ts';
 
 /** Names (platforms, sources, top-level categories) as small integer ids, in order of first sight. */
@@ -18,11 +18,32 @@ export class Dictionary {
   }
 }
 
-/** Facet key layout: platform id + 1 in bits 0–9 (0: none), coupon in bit 10, top category id + 1 above. */
-export const PLATFORM_MASK = 0x3ff;
-export const COUPON_SHIFT = 10;
-export const CATEGORY_SHIFT = 11;
-const MAX_PLATFORMS = PLATFORM_MASK - 1;
+/**
+ * Everything the facets need of a document in one Int32, so that counting a match loads one word:
+ * platform id + 1 in bits 0–5 (0: none), the coupon in bit 6, top category id + 1 in bits 7–15 (0:
+ * none), source id in bits 16–31. An id too large for its field is stored as the field's all-ones
+ * value and read from its own column instead (`topCategory`, `source`).
+ */
+export const FACET_KEY = {
+  platformMask: 0x3f,
+  couponShift: 6,
+  categoryShift: 7,
+  categoryMask: 0x1ff,
+  sourceShift: 16,
+  sourceMask: 0xffff,
+} as const;
+const MAX_PLATFORMS = FACET_KEY.platformMask;
+
+/** The facet key's category field (id + 1, 0 for none). */
+export function categoryOf(key: number, o: number, topCategory: Int32Array): number {
+  const c = (key >>> FACET_KEY.categoryShift) & FACET_KEY.categoryMask;
+  return c === FACET_KEY.categoryMask ? topCategory[o]! + 1 : c;
+}
+
+export function sourceOf(key: number, o: number, source: Int32Array): number {
+  const s = key >>> FACET_KEY.sourceShift;
+  return s === FACET_KEY.sourceMask ? source[o]! : s;
+}
 
 /**
  * One slot per document ordinal: the filter and sort keys as typed arrays, the live bitset, the
@@ -46,6 +67,8 @@ export class DocColumns {
   shopScore = new Float64Array(0);
   facetKey = new Int32Array(0);
   source = new Int32Array(0);
+  /** Top-level category id, -1 for none. */
+  topCategory = new Int32Array(0);
   /**
    * Per sort key, an upper bound of the key over each block of 32 ordinals (one bitset word): a
    * scan skips the key of a match whose whole block cannot reach the current top-k. Raised on
@@ -59,9 +82,9 @@ export class DocColumns {
     priceAsc: new BlockMax(-1),
     newest: new BlockMax(1),
   };
-  readonly priceRange = new RangeBitsets(PRICE_BUCKETS, 0);
-  readonly rateRange = new RangeBitsets(RATE_BUCKETS, 0);
-  readonly shopRange = new RangeBitsets(SHOP_SCORE_BUCKETS, 0);
+  readonly priceRange = new RangeBitsets(PRICE_BUCKETS, PRICE_LEVELS, 0);
+  readonly rateRange = new RangeBitsets(RATE_BUCKETS, RATE_LEVELS, 0);
+  readonly shopRange = new RangeBitsets(SHOP_SCORE_BUCKETS, SHOP_SCORE_LEVELS, 0);
   readonly platforms = new Dictionary();
   readonly sources = new Dictionary();
   readonly topCategories = new Dictionary();
@@ -95,6 +118,7 @@ export class DocColumns {
     this.shopScore = grow(this.shopScore, f64);
     this.facetKey = grow(this.facetKey, i32);
     this.source = grow(this.source, i32);
+    this.topCategory = grow(this.topCategory, i32);
     this.capacity = capacity;
     this.alive = grownBits(this.alive, this.words);
     for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.resize(this.words);
@@ -107,10 +131,17 @@ export class DocColumns {
     this.productIds[o] = doc.productId;
     this.fingerprint[o] = fingerprint;
     const platform = doc.platform === null ? 0 : this.platforms.idOf(doc.platform) + 1;
-    if (platform > MAX_PLATFORMS) throw new RangeError(`more than ${MAX_PLATFORMS} platforms`);
-    const top = doc.categoryPath.length === 0 ? 0 : this.topCategories.idOf(doc.categoryPath[0]!) + 1;
-    this.facetKey[o] = platform | ((doc.hasCoupon ? 1 : 0) << COUPON_SHIFT) | (top << CATEGORY_SHIFT);
-    this.source[o] = this.sources.idOf(doc.sourceId);
+    if (platform >= MAX_PLATFORMS) throw new RangeError(`more than ${MAX_PLATFORMS - 1} platforms`);
+    const top = doc.categoryPath.length === 0 ? -1 : this.topCategories.idOf(doc.categoryPath[0]!);
+    const source = this.sources.idOf(doc.sourceId);
+    const k = FACET_KEY;
+    this.facetKey[o] =
+      platform |
+      ((doc.hasCoupon ? 1 : 0) << k.couponShift) |
+      (Math.min(top + 1, k.categoryMask) << k.categoryShift) |
+      (Math.min(source, k.sourceMask) << k.sourceShift);
+    this.source[o] = source;
+    this.topCategory[o] = top;
     this.writeValues(o, doc);
     setBit(this.alive, o);
     this.countLive(o, 1);
@@ -145,6 +176,7 @@ export class DocColumns {
     for (const a of [this.fingerprint, this.finalPrice, this.commission, this.rate, this.sales, this.updatedAt, this.shopScore]) move(a);
     move(this.facetKey);
     move(this.source);
+    move(this.topCategory);
     const ids: (string | undefined)[] = new Array(next);
     for (let o = 0; o < this.end; o++) if (remap[o]! >= 0) ids[remap[o]!] = this.productIds[o];
     this.productIds = ids;
@@ -185,10 +217,10 @@ export class DocColumns {
   private countLive(o: number, delta: 1 | -1): void {
     const key = this.facetKey[o]!;
     this.liveCount += delta;
-    bump(this.livePerPlatform, key & PLATFORM_MASK, delta);
-    bump(this.livePerCategory, key >>> CATEGORY_SHIFT, delta);
+    bump(this.livePerPlatform, key & FACET_KEY.platformMask, delta);
+    bump(this.livePerCategory, this.topCategory[o]! + 1, delta);
     bump(this.livePerSource, this.source[o]!, delta);
-    if ((key >>> COUPON_SHIFT) & 1) this.liveWithCoupon += delta;
+    if ((key >>> FACET_KEY.couponShift) & 1) this.liveWithCoupon += delta;
   }
 }
 

@@ -87,6 +87,7 @@ const VARIANTS: Record<string, MemoryIndexOptions> = {
   'posting scan': { scan: 'postings', denseTermMinDocs: 4 },
   'bitset scan': { scan: 'bitsets', denseTermMinDocs: 4 },
   'bitset scan, sparse terms, eager compaction': { scan: 'bitsets', compactAfterDead: 3 },
+  'posting scan, dense terms, eager compaction': { scan: 'postings', denseTermMinDocs: 3, compactAfterDead: 3 },
 };
 
 describe.each(Object.entries(VARIANTS))('MemoryPoolIndex (%s) against the brute-force reference', (_name, options) => {

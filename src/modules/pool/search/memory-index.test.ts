@@ -107,6 +107,23 @@ describe('MemoryPoolIndex', () => {
     expect(() => index.search({ sort: 'rate', limit: 101 })).toThrow(RangeError);
   });
 
+  it('counts facets past the ids that fit in the packed facet key (510 top categories, 65,535 sources)', () => {
+    const index = new MemoryPoolIndex();
+    const docs = Array.from({ length: 66_000 }, (_, i): PoolDoc => ({
+      ...doc('prd_book'),
+      productId: `prd_${i}`,
+      title: i % 2 === 0 ? '书' : '笔',
+      categoryPath: [`类${i % 600}`],
+      sourceId: `src_${i}`,
+    }));
+    index.upsertMany(docs);
+    const r = index.search({ q: '笔', category: '类599', sort: 'newest', limit: 100 });
+    expect(r.total).toBe(docs.filter((d) => d.title === '笔' && d.categoryPath[0] === '类599').length);
+    expect(r.facets.category).toEqual({ 类599: r.total });
+    expect(index.search({ sourceIds: ['src_65999'], sort: 'newest', limit: 1 }).facets.source).toEqual({ src_65999: 1 });
+    expect(Object.keys(index.search({ q: '笔', sort: 'newest', limit: 1 }).facets.source)).toHaveLength(33_000);
+  });
+
   it('answers the same after compaction drops the dead ordinals', () => {
     const index = new MemoryPoolIndex({ compactAfterDead: 4 });
     index.upsertMany(FIXTURE_DOCS);

@@ -4,10 +4,10 @@ import { DocColumns } from './columns.ts';
 import { decodeCursor, encodeCursor, type MatchMode } from './cursor.ts';
 import { groupSize, planFilters, planText, type TermGroup, type TextPlan } from './plan.ts';
 import { PendingPostings, type TermPostings } from './postings.ts';
-import { impactOf, visitDocTokens } from './relevance.ts';
+import { type DocTokenSink, impactOf, visitDocTokens } from './relevance.ts';
 import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult } from './scan.ts';
 import { ListBuilder } from './scan-lists.ts';
-import { analyseQuery, pieceTokens, type TokenSink } from './tokenize.ts';
+import { analyseQuery, indexTokens, pieceTokens } from './tokenize.ts';
 import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
 
@@ -46,6 +46,8 @@ export class MemoryPoolIndex implements PoolIndex {
   private denseAt = 256;
   /** Set while `upsertMany` runs: postings wait there and are appended in one go. */
   private pending: PendingPostings | null = null;
+  /** Kept between loads: its buffers grow once, not page after page. */
+  private readonly pendingBuffer = new PendingPostings();
   private readonly compactAfterDead: number;
   private readonly denseTermMinDocs: number | undefined;
   private readonly strategy: 'auto' | 'postings' | 'bitsets';
@@ -67,7 +69,7 @@ export class MemoryPoolIndex implements PoolIndex {
 
   upsertMany(docs: Iterable<PoolDoc>): void {
     if (Array.isArray(docs)) this.reserve(this.cols.end + docs.length);
-    this.pending = new PendingPostings();
+    this.pending = this.pendingBuffer;
     try {
       for (const doc of docs) {
         this.write(doc);
@@ -82,7 +84,7 @@ export class MemoryPoolIndex implements PoolIndex {
 
   private flushPending(): void {
     for (const t of this.pending!.flushInto(this.vocabulary.all)) {
-      if (t.bits === null && t.length >= this.denseAt) t.makeDense(this.cols.words);
+      if (t.bits === null && t.docCount >= this.denseAt) t.makeDense(this.cols.words);
     }
   }
 
@@ -175,9 +177,10 @@ export class MemoryPoolIndex implements PoolIndex {
 
   /**
    * Sums the units of each text term of the document being indexed, without a map per document;
-   * a recurring piece of text is resolved to its terms once (`pieceTerms`).
+   * a recurring piece of a title, or a recurring brand or category name, is resolved to its terms
+   * once (`pieceTerms`, `fieldTerms`).
    */
-  private readonly tokenSink: TokenSink = {
+  private readonly tokenSink: DocTokenSink = {
     addPiece: (piece, units) => {
       let terms = this.pieceTerms.get(piece);
       if (terms === undefined) {
@@ -189,8 +192,18 @@ export class MemoryPoolIndex implements PoolIndex {
       return terms.length;
     },
     addToken: (token, units) => this.addUnits(this.vocabulary.textTerm(token), units),
+    addField: (text, units) => {
+      let terms = this.fieldTerms.get(text);
+      if (terms === undefined) {
+        terms = indexTokens(text).map((token) => this.vocabulary.textTerm(token));
+        if (this.fieldTerms.size >= PIECE_CACHE_LIMIT) this.fieldTerms.clear();
+        this.fieldTerms.set(text, terms);
+      }
+      for (let i = 0; i < terms.length; i++) this.addUnits(terms[i]!, units);
+    },
   };
   private readonly pieceTerms = new Map<string, TermPostings[]>();
+  private readonly fieldTerms = new Map<string, TermPostings[]>();
 
   private addUnits(t: TermPostings, units: number): void {
     if (t.stamp !== this.stamp) {
@@ -207,7 +220,7 @@ export class MemoryPoolIndex implements PoolIndex {
       return;
     }
     t.append(o, impact);
-    if (t.bits === null && t.length >= this.denseAt) t.makeDense(this.cols.words);
+    if (t.bits === null && t.docCount >= this.denseAt) t.makeDense(this.cols.words);
   }
 
   private reserve(count: number): void {
@@ -233,6 +246,7 @@ export class MemoryPoolIndex implements PoolIndex {
     this.dead = 0;
   }
 
+  /** Does any live document have this text term? */
   private isLive = (t: TermPostings): boolean => {
     for (let i = 0; i < t.length; i++) if (hasBit(this.cols.alive, t.ords[i]!)) return true;
     return false;

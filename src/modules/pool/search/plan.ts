@@ -19,7 +19,7 @@ export interface TextPlan {
 
 export function groupSize(group: TermGroup): number {
   let size = 0;
-  for (const t of group.terms) size += t.length;
+  for (const t of group.terms) size += t.docCount;
   return size;
 }
 

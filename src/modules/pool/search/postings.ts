@@ -5,13 +5,18 @@ import { grownBits, setBit } from './bitset.ts';
  * when its text changes, so appending keeps the order), and for text terms the impact of the term
  * in each document. Ordinals of removed documents stay until the next compaction; readers test
  * them against the live bitset. A term that grows dense also keeps a bitset of its ordinals, so
- * that membership is one load and the bitset scan can AND it word by word.
+ * that membership is one load and the bitset scan can AND it word by word; a dense filter term
+ * (a platform, a coupon flag) keeps only the bitset (`bitsOnly`): nothing needs its list then.
  */
 export class TermPostings {
   ords: Uint32Array;
   impacts: Uint8Array | null;
+  /** Ordinals stored in `ords`. */
   length = 0;
+  /** Documents posted, stored in `ords` or not: the term's size. */
+  docCount = 0;
   bits: Int32Array | null = null;
+  bitsOnly = false;
   /** Scratch while one document is being indexed: which document (`stamp`) and its summed units. */
   stamp = 0;
   units = 0;
@@ -27,6 +32,11 @@ export class TermPostings {
   }
 
   append(ordinal: number, impact: number): void {
+    this.docCount++;
+    if (this.bitsOnly) {
+      this.bits![ordinal >>> 5]! |= 1 << (ordinal & 31);
+      return;
+    }
     if (this.length === this.ords.length) this.resize(this.length + (this.length >>> 1) + 2);
     this.ords[this.length] = ordinal;
     if (this.impacts) this.impacts[this.length] = impact;
@@ -36,6 +46,7 @@ export class TermPostings {
 
   /** Makes room for `extra` more postings at once (a bulk load knows how many are coming); grows by half at least, so that page after page of a load costs no more than appending. */
   reserveExtra(extra: number): void {
+    if (this.bitsOnly) return;
     const needed = this.length + extra;
     if (needed > this.ords.length) this.resize(Math.max(needed, this.length + (this.length >>> 1)));
   }
@@ -50,6 +61,28 @@ export class TermPostings {
     const bits = new Int32Array(words);
     for (let i = 0; i < this.length; i++) setBit(bits, this.ords[i]!);
     this.bits = bits;
+    if (this.impacts === null) {
+      this.bitsOnly = true;
+      this.ords = new Uint32Array(0);
+      this.length = 0;
+    }
+  }
+
+  /** The ordinals, read back from the bitset when only that is kept. */
+  ordinals(): { ords: Uint32Array; length: number } {
+    if (!this.bitsOnly) return { ords: this.ords, length: this.length };
+    const bits = this.bits!;
+    const ords = new Uint32Array(this.docCount);
+    let n = 0;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!;
+      while (word !== 0) {
+        const bit = word & -word;
+        word ^= bit;
+        ords[n++] = (w << 5) + 31 - Math.clz32(bit);
+      }
+    }
+    return { ords, length: n };
   }
 
   /** Gives back the spare room left by growth (after a bulk load). */
@@ -59,6 +92,20 @@ export class TermPostings {
 
   /** Keeps the ordinals `remap` maps to >= 0, renumbered; `remap` is increasing, so order holds. */
   compact(remap: Int32Array, words: number): void {
+    if (this.bitsOnly) {
+      const { ords, length } = this.ordinals();
+      const bits = new Int32Array(words);
+      let kept = 0;
+      for (let i = 0; i < length; i++) {
+        const to = remap[ords[i]!]!;
+        if (to < 0) continue;
+        setBit(bits, to);
+        kept++;
+      }
+      this.bits = bits;
+      this.docCount = kept;
+      return;
+    }
     let kept = 0;
     for (let i = 0; i < this.length; i++) {
       const to = remap[this.ords[i]!]!;
@@ -68,6 +115,7 @@ export class TermPostings {
       kept++;
     }
     this.length = kept;
+    this.docCount = kept;
     this.trim();
     if (this.bits) {
       this.bits = null;

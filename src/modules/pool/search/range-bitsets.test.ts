@@ -1,21 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasBit } from './bitset.ts';
-import { type Bucketing, PRICE_BUCKETS, RangeBitsets, RATE_BUCKETS, SHOP_SCORE_BUCKETS } from './range-bitsets.ts';
+import { type Bucketing, type Leveling, PRICE_BUCKETS, PRICE_LEVELS, RangeBitsets, RATE_BUCKETS, RATE_LEVELS, SHOP_SCORE_BUCKETS, SHOP_SCORE_LEVELS } from './range-bitsets.ts';
 
-const BUCKETINGS: [string, Bucketing, fc.Arbitrary<number>][] = [
-  ['price', PRICE_BUCKETS, fc.oneof(fc.integer({ min: -5, max: 20_000_000 }), fc.double({ min: -10, max: 2e7, noNaN: true }))],
-  ['rate', RATE_BUCKETS, fc.integer({ min: -100, max: 12_000 })],
-  ['shop score', SHOP_SCORE_BUCKETS, fc.integer({ min: -10, max: 600 })],
+const BUCKETINGS: [string, Bucketing, Leveling, fc.Arbitrary<number>][] = [
+  ['price', PRICE_BUCKETS, PRICE_LEVELS, fc.oneof(fc.integer({ min: -5, max: 20_000_000 }), fc.double({ min: -10, max: 2e7, noNaN: true }))],
+  ['rate', RATE_BUCKETS, RATE_LEVELS, fc.integer({ min: -100, max: 12_000 })],
+  ['shop score', SHOP_SCORE_BUCKETS, SHOP_SCORE_LEVELS, fc.integer({ min: -10, max: 600 })],
 ];
 
-describe.each(BUCKETINGS)('%s buckets', (_name, bucketing, value) => {
+describe.each(BUCKETINGS)('%s buckets and levels', (_name, bucketing, leveling, value) => {
   it('never decrease, and a bucket starts at its lower bound', () => {
     fc.assert(
       fc.property(value, value, (a, b) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
         expect(bucketing.bucket(lo)).toBeLessThanOrEqual(bucketing.bucket(hi));
         for (let k = 0; k <= bucketing.count; k++) expect(bucketing.bucket(a) >= k).toBe(a >= bucketing.lowerBound(k));
+        expect(leveling(lo)).toBeLessThanOrEqual(leveling(hi));
       }),
     );
   });
@@ -24,7 +25,7 @@ describe.each(BUCKETINGS)('%s buckets', (_name, bucketing, value) => {
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 64 }), value, value, (values, a, b) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const ranges = new RangeBitsets(bucketing, 2);
+        const ranges = new RangeBitsets(bucketing, leveling, 2);
         values.forEach((v, o) => ranges.add(o, v));
         for (const [from, to] of [[lo, hi], [lo, Infinity], [-Infinity, hi]] as const) {
           const m = ranges.mask(from, to);

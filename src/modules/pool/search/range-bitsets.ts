@@ -1,6 +1,17 @@
 import { grownBits } from './bitset.ts';
 
 /**
+ * A finer monotonic map of a value to a level 0..255, kept per document in one byte: an edge-bucket
+ * candidate is settled by its byte (in L2, unlike the value) unless it shares the level of an end
+ * of the range.
+ */
+export type Leveling = (value: number) => number;
+
+export const PRICE_LEVELS: Leveling = (v) => (v >= 1 ? Math.min(255, 1 + Math.floor(Math.log2(v) * 10)) : 0);
+export const RATE_LEVELS: Leveling = (v) => (v >= 0 ? Math.min(255, 1 + Math.floor(v / 50)) : 0);
+export const SHOP_SCORE_LEVELS: Leveling = (v) => (v >= 0 ? Math.min(255, 1 + Math.floor(v / 2)) : 0);
+
+/**
  * A monotonic (never decreasing) map of a value to one of `count` buckets, and for each bucket b
  * the least value whose bucket is b or above (-Infinity for 0, +Infinity for `count`).
  */
@@ -53,15 +64,20 @@ export const SHOP_SCORE_BUCKETS = linearBuckets(10, 52);
  */
 export class RangeBitsets {
   private ge: Int32Array[];
+  /** Per document, its value's level. */
+  levels: Uint8Array;
 
   constructor(
     private readonly bucketing: Bucketing,
+    private readonly leveling: Leveling,
     words: number,
   ) {
     this.ge = Array.from({ length: bucketing.count + 1 }, () => new Int32Array(words));
+    this.levels = new Uint8Array(words * 32);
   }
 
   add(ordinal: number, value: number): void {
+    this.levels[ordinal] = this.leveling(value);
     const top = this.bucketing.bucket(value);
     const w = ordinal >>> 5;
     const bit = 1 << (ordinal & 31);
@@ -77,10 +93,14 @@ export class RangeBitsets {
 
   resize(words: number): void {
     this.ge = this.ge.map((bits) => grownBits(bits, words));
+    const levels = new Uint8Array(words * 32);
+    levels.set(this.levels.subarray(0, Math.min(levels.length, this.levels.length)));
+    this.levels = levels;
   }
 
   reset(words: number): void {
     this.ge = this.ge.map(() => new Int32Array(words));
+    this.levels = new Uint8Array(words * 32);
   }
 
   /** The word masks of [lo, hi] (either end may be infinite). */
@@ -94,10 +114,14 @@ export class RangeBitsets {
     return {
       lo,
       hi,
+      levels: this.levels,
+      loLevel: this.leveling(lo),
+      hiLevel: this.leveling(hi),
       superFrom: this.ge[loBucket]!,
       superTo: this.ge[hiBucket + 1]!,
       sureFrom: this.ge[Math.min(count, sureFrom)]!,
       sureTo: this.ge[sureTo]!,
+      empty: this.ge[count]!,
     };
   }
 }
@@ -106,8 +130,14 @@ export class RangeBitsets {
 export interface RangeMask {
   lo: number;
   hi: number;
+  /** Documents' levels, and those of the ends: a level strictly between them is inside the range. */
+  levels: Uint8Array;
+  loLevel: number;
+  hiLevel: number;
   superFrom: Int32Array;
   superTo: Int32Array;
   sureFrom: Int32Array;
   sureTo: Int32Array;
+  /** A bitset with no document in it, as wide as the others. */
+  empty: Int32Array;
 }

@@ -38,14 +38,19 @@ export interface TermImpacts {
 }
 
 /** Hands every token occurrence of the document's title, brand and category path to `sink`; returns the title's length in tokens. */
-export function visitDocTokens(doc: DocText, sink: TokenSink): number {
+export function visitDocTokens(doc: DocText, sink: DocTokenSink): number {
   const marker = doc.title.length > 0 ? COMPATIBLE_WITH.exec(doc.title) : null;
   const titleLength = marker
     ? visitIndexPieces(doc.title.slice(0, marker.index), TITLE_UNITS, sink) + visitIndexPieces(doc.title.slice(marker.index), COMPATIBLE_UNITS, sink)
     : visitIndexPieces(doc.title, TITLE_UNITS, sink);
-  if (doc.brand) visitIndexPieces(doc.brand, BRAND_UNITS, sink);
-  for (const level of doc.categoryPath) visitIndexPieces(level, CATEGORY_UNITS, sink);
+  if (doc.brand) sink.addField(doc.brand, BRAND_UNITS);
+  for (const level of doc.categoryPath) sink.addField(level, CATEGORY_UNITS);
   return titleLength;
+}
+
+/** Where a document's tokens go: a title piece by piece (see `TokenSink`), and short fields (brand, category name) whole, as they recur whole. */
+export interface DocTokenSink extends TokenSink {
+  addField(text: string, units: number): void;
 }
 
 /** The stored impact of a term with these summed units in a title this long. */
@@ -58,14 +63,16 @@ export function impactOf(units: number, titleLength: number): number {
 export function docTermImpacts(doc: DocText): TermImpacts {
   const units = new Map<string, number>();
   const add = (token: string, u: number) => units.set(token, (units.get(token) ?? 0) + u);
-  const titleLength = visitDocTokens(doc, {
+  const sink: DocTokenSink = {
     addPiece: (piece, u) => {
       const tokens = pieceTokens(piece);
       for (const token of tokens) add(token, u);
       return tokens.length;
     },
     addToken: add,
-  });
+    addField: (text, u) => visitIndexPieces(text, u, sink),
+  };
+  const titleLength = visitDocTokens(doc, sink);
   const terms = [...units.keys()];
   return { terms, impacts: terms.map((t) => impactOf(units.get(t)!, titleLength)) };
 }

@@ -52,7 +52,12 @@ export class ListBuilder {
   }
 
   list(group: TermGroup, role: ListRole): ScanList {
-    if (group.terms.length === 1) return this.termList(group.terms[0]!, group.weights[0]!, role === 'stream');
+    if (group.terms.length === 1) {
+      const t = group.terms[0]!;
+      // a dense filter term keeps only its bitset: a driver needs its ordinals read back
+      if (role === 'driver' && t.bitsOnly) return { ...EMPTY, ...t.ordinals(), bits: t.bits };
+      return this.termList(t, group.weights[0]!, role === 'stream');
+    }
     if (role === 'stream') return { ...EMPTY, bits: this.unionBits(group) };
     if (role === 'member' && group.terms.length <= MAX_MEMBERS) {
       return { ...EMPTY, members: group.terms.map((t, k) => this.termList(t, group.weights[k]!, false)) };
@@ -109,8 +114,9 @@ export class ListBuilder {
     let maxWord = -1;
     group.terms.forEach((t, k) => {
       const weight = group.weights[k]!;
-      const { ords, impacts } = t;
-      for (let i = 0; i < t.length; i++) {
+      const { ords, length } = t.ordinals();
+      const impacts = t.impacts;
+      for (let i = 0; i < length; i++) {
         const o = ords[i]!;
         const c = impacts === null ? 0 : weight * impacts[i]!;
         const w = o >>> 5;

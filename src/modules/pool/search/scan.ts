@@ -1,5 +1,5 @@
 import { wordsFor } from './bitset.ts';
-import { CATEGORY_SHIFT, COUPON_SHIFT, type DocColumns, PLATFORM_MASK } from './columns.ts';
+import { categoryOf, type DocColumns, FACET_KEY, sourceOf } from './columns.ts';
 import { gallop } from './postings.ts';
 import type { RangeMask } from './range-bitsets.ts';
 import type { ScanList } from './scan-lists.ts';
@@ -100,6 +100,9 @@ class Scan {
   private readonly rangeValues: Float64Array[];
   private readonly rangeLo: Float64Array;
   private readonly rangeHi: Float64Array;
+  private readonly rangeLevels: Uint8Array[];
+  private readonly loLevels: Int32Array;
+  private readonly hiLevels: Int32Array;
 
   constructor(
     private readonly cols: DocColumns,
@@ -112,6 +115,9 @@ class Scan {
     this.rangeValues = spec.ranges.map((r) => r.values);
     this.rangeLo = Float64Array.from(spec.ranges, (r) => r.mask.lo);
     this.rangeHi = Float64Array.from(spec.ranges, (r) => r.mask.hi);
+    this.rangeLevels = spec.ranges.map((r) => r.mask.levels);
+    this.loLevels = Int32Array.from(spec.ranges, (r) => r.mask.loLevel);
+    this.hiLevels = Int32Array.from(spec.ranges, (r) => r.mask.hiLevel);
   }
 
   byPostings(): void {
@@ -145,50 +151,133 @@ class Scan {
     const { required, ranges } = this.spec;
     const alive = this.cols.alive;
     const words = wordsFor(this.cols.end);
-    const batch = this.batch;
     const a = required[0]?.bits ?? alive;
     const b = required[1]?.bits ?? alive;
     const rest = required.slice(2).map((l) => l.bits!);
-    const [inAll, sureAll] = ranges.length === 0 ? [alive, alive] : combineRanges(ranges, words, this.spec.rangeScratch());
+    if (ranges.length === 0) this.wordsWithoutRanges(words, alive, a, b, rest);
+    else if (ranges.length <= 2) this.wordsWithTwoRanges(words, alive, a, b, rest, ranges[0]!.mask, ranges[1]?.mask ?? null);
+    else this.wordsWithRanges(words, alive, a, b, rest, ...combineRanges(ranges, words, this.spec.rangeScratch()));
+    this.flush();
+  }
+
+  private wordsWithoutRanges(words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[]): void {
+    const batch = this.batch;
+    let size = this.size;
     for (let j = 0; j < words; j++) {
-      let w = alive[j]! & a[j]! & b[j]! & inAll[j]!;
+      let w = alive[j]! & a[j]! & b[j]!;
       for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
       if (w === 0) continue;
-      let sure = w & sureAll[j]!;
-      let unsure = w ^ sure;
-      if (this.size > BATCH - 32 || this.unsureSize > BATCH - 32) this.flush();
+      if (size > BATCH - 32) {
+        this.size = size;
+        this.flush();
+        size = 0;
+      }
       const base = j << 5;
-      let size = this.size;
+      while (w !== 0) {
+        const bit = w & -w;
+        w ^= bit;
+        batch[size++] = base + 31 - Math.clz32(bit);
+      }
+    }
+    this.size = size;
+  }
+
+  /** `wordsWithRanges` for one or two ranges, reading their bitsets in the same pass instead of combining them first. */
+  private wordsWithTwoRanges(words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[], first: RangeMask, second: RangeMask | null): void {
+    const batch = this.batch;
+    const pending = this.unsure;
+    const { superFrom: p1, superTo: q1, sureFrom: s1, sureTo: t1 } = first;
+    // with one range, the second is "every live document, less none"
+    const { superFrom: p2, superTo: q2, sureFrom: s2, sureTo: t2 } = second ?? { superFrom: alive, superTo: first.empty, sureFrom: alive, sureTo: first.empty };
+    let size = this.size;
+    let count = this.unsureSize;
+    for (let j = 0; j < words; j++) {
+      let w = alive[j]! & a[j]! & b[j]!;
+      for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
+      if (w === 0) continue;
+      w &= p1[j]! & ~q1[j]! & p2[j]! & ~q2[j]!;
+      if (w === 0) continue;
+      if (size > BATCH - 32 || count > BATCH - 32) {
+        this.size = size;
+        this.unsureSize = count;
+        this.flush();
+        size = 0;
+        count = 0;
+      }
+      let sure = w & s1[j]! & ~t1[j]! & s2[j]! & ~t2[j]!;
+      let unsure = w ^ sure;
+      const base = j << 5;
       while (sure !== 0) {
         const bit = sure & -sure;
         sure ^= bit;
         batch[size++] = base + 31 - Math.clz32(bit);
       }
-      this.size = size;
-      if (unsure !== 0) {
-        const pending = this.unsure;
-        let count = this.unsureSize;
-        while (unsure !== 0) {
-          const bit = unsure & -unsure;
-          unsure ^= bit;
-          pending[count++] = base + 31 - Math.clz32(bit);
-        }
-        this.unsureSize = count;
+      while (unsure !== 0) {
+        const bit = unsure & -unsure;
+        unsure ^= bit;
+        pending[count++] = base + 31 - Math.clz32(bit);
       }
     }
-    this.flush();
+    this.size = size;
+    this.unsureSize = count;
   }
 
-  /** Moves the unsure candidates inside every range to the batch, without branching on each outcome. */
+  /** Like `wordsWithoutRanges`; matches outside the ranges' sure part wait in `unsure` for their values to be compared. */
+  private wordsWithRanges(words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[], possible: Int32Array, certain: Int32Array): void {
+    const batch = this.batch;
+    const pending = this.unsure;
+    let size = this.size;
+    let count = this.unsureSize;
+    for (let j = 0; j < words; j++) {
+      let w = alive[j]! & a[j]! & b[j]! & possible[j]!;
+      for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
+      if (w === 0) continue;
+      if (size > BATCH - 32 || count > BATCH - 32) {
+        this.size = size;
+        this.unsureSize = count;
+        this.flush();
+        size = 0;
+        count = 0;
+      }
+      let sure = w & certain[j]!;
+      let unsure = w ^ sure;
+      const base = j << 5;
+      while (sure !== 0) {
+        const bit = sure & -sure;
+        sure ^= bit;
+        batch[size++] = base + 31 - Math.clz32(bit);
+      }
+      while (unsure !== 0) {
+        const bit = unsure & -unsure;
+        unsure ^= bit;
+        pending[count++] = base + 31 - Math.clz32(bit);
+      }
+    }
+    this.size = size;
+    this.unsureSize = count;
+  }
+
+  /**
+   * Moves the unsure candidates inside every range to the batch: by their level bytes, and by their
+   * values only when a level is that of an end of a range.
+   */
   private keepInRanges(): void {
-    const { rangeValues, rangeLo, rangeHi, unsure, batch } = this;
+    const { rangeValues, rangeLo, rangeHi, rangeLevels, loLevels, hiLevels, unsure, batch } = this;
     let size = this.size;
     for (let i = 0; i < this.unsureSize; i++) {
       const o = unsure[i]!;
       let inside = 1;
-      for (let r = 0; r < rangeValues.length; r++) {
-        const v = rangeValues[r]![o]!;
-        inside &= +(v >= rangeLo[r]!) & +(v <= rangeHi[r]!);
+      let edge = 0;
+      for (let r = 0; r < rangeLevels.length; r++) {
+        const level = rangeLevels[r]![o]!;
+        inside &= +(level >= loLevels[r]!) & +(level <= hiLevels[r]!);
+        edge |= +(level === loLevels[r]!) | +(level === hiLevels[r]!);
+      }
+      if (inside === 1 && edge === 1) {
+        for (let r = 0; r < rangeValues.length; r++) {
+          const v = rangeValues[r]![o]!;
+          inside &= +(v >= rangeLo[r]!) & +(v <= rangeHi[r]!);
+        }
       }
       batch[size] = o;
       size += inside;
@@ -209,8 +298,8 @@ class Scan {
   }
 
   private countFacets(n: number): void {
-    const { facetKey, source } = this.cols;
-    this.withCoupon += countFacetBatch(this.batch, n, facetKey, source, this.platformCounts, this.categoryCounts, this.sourceCounts);
+    const { facetKey, source, topCategory } = this.cols;
+    this.withCoupon += countFacetBatch(this.batch, n, facetKey, source, topCategory, this.platformCounts, this.categoryCounts, this.sourceCounts);
   }
 
   private rankByKey(n: number): void {
@@ -297,15 +386,24 @@ function combineRanges(ranges: RangeFilter[], words: number, [possible, sure]: [
 }
 
 /** Counts the facets of a batch of matches; returns how many have a coupon. */
-function countFacetBatch(batch: Int32Array, n: number, facetKey: Int32Array, source: Int32Array, platforms: Int32Array, categories: Int32Array, sources: Int32Array): number {
+function countFacetBatch(
+  batch: Int32Array,
+  n: number,
+  facetKey: Int32Array,
+  source: Int32Array,
+  topCategory: Int32Array,
+  platforms: Int32Array,
+  categories: Int32Array,
+  sources: Int32Array,
+): number {
   let withCoupon = 0;
   for (let i = 0; i < n; i++) {
     const o = batch[i]!;
     const key = facetKey[o]!;
-    platforms[key & PLATFORM_MASK]!++;
-    categories[key >>> CATEGORY_SHIFT]!++;
-    withCoupon += (key >>> COUPON_SHIFT) & 1;
-    sources[source[o]!]!++;
+    platforms[key & FACET_KEY.platformMask]!++;
+    withCoupon += (key >>> FACET_KEY.couponShift) & 1;
+    categories[categoryOf(key, o, topCategory)]!++;
+    sources[sourceOf(key, o, source)]!++;
   }
   return withCoupon;
 }
