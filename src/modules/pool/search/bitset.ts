@@ -22,8 +22,3 @@ export function grownBits(bits: Int32Array, words: number): Int32Array {
   grown.set(bits.subarray(0, Math.min(bits.length, words)));
   return grown;
 }
-
-/** The ordinal of the lowest set bit of a non-zero word. */
-export function lowestBit(word: number): number {
-  return 31 - Math.clz32(word & -word);
-}

@@ -41,20 +41,35 @@ export const PRICE_BUCKETS: Bucketing = {
   },
 };
 
-/** Steps of `step` from 0, values of `step x (count - 2)` and above in the last bucket. */
-function linearBuckets(step: number, count: number): Bucketing {
+/**
+ * Fixed steps from 0: `fine` wide below `switchAt`, `coarse` wide above, values of `top` and above
+ * in the last bucket. A bucket is one more bit set per document, so the steps are fine only where
+ * filters usually cut.
+ */
+function steppedBuckets(fine: number, switchAt: number, coarse: number, top: number): Bucketing {
+  const fineCount = switchAt / fine;
+  const last = 1 + fineCount + (top - switchAt) / coarse;
   return {
-    count,
-    bucket: (value) => (!(value >= 0) ? 0 : Math.min(count - 1, 1 + Math.floor(value / step))),
-    lowerBound: (b) => (b <= 0 ? -Infinity : b >= count ? Infinity : (b - 1) * step),
+    count: last + 1,
+    bucket(v) {
+      if (!(v >= 0)) return 0;
+      if (v < switchAt) return 1 + Math.floor(v / fine);
+      return Math.min(last, 1 + fineCount + Math.floor((v - switchAt) / coarse));
+    },
+    lowerBound(b) {
+      if (b <= 0) return -Infinity;
+      if (b > last) return Infinity;
+      if (b <= fineCount) return (b - 1) * fine;
+      return switchAt + (b - 1 - fineCount) * coarse;
+    },
   };
 }
 
-/** Steps of 1% (100 bps) up to 100%. */
-export const RATE_BUCKETS = linearBuckets(100, 102);
+/** Basis points: steps of 1% up to 30%, then of 5% up to 100%. */
+export const RATE_BUCKETS = steppedBuckets(100, 3_000, 500, 10_000);
 
-/** Steps of 10 on the 0–500 shop score. */
-export const SHOP_SCORE_BUCKETS = linearBuckets(10, 52);
+/** Shop score 0–500: steps of 100 up to 400, then of 10. */
+export const SHOP_SCORE_BUCKETS = steppedBuckets(100, 400, 10, 500);
 
 /**
  * For one numeric column, bitsets ge[b] = the documents whose value falls in bucket b or above

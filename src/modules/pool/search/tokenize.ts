@@ -49,7 +49,7 @@ const SEGMENT_RE = /[a-z]+|[0-9]+(?:\.[0-9]+)*/g;
 const NEEDS_FOLDING = /[\t\n\v\f\r\u00a0\u3000\uff00-\uffef]/;
 const STOP_WORDS = new Set(['的', '了', '和', '与', '及', '或', '之', '送']);
 
-export function normaliseText(text: string): string {
+function normaliseText(text: string): string {
   const folded = NEEDS_FOLDING.test(text) ? text.normalize('NFKC').replace(/\s+/g, ' ') : text;
   return folded.toLowerCase();
 }
@@ -95,7 +95,7 @@ function rawTokens(text: string, forIndex: boolean): RawToken[] {
     out.push({ kind: 'unit', text: num + canonical, joinedWithPrevious: null });
     if (!forIndex) return ' ';
     out.push({ kind: 'unit', text: canonical, joinedWithPrevious: null });
-    return `\u0003${num} `; // the marker keeps `pro 256gb` from joining into `pro256`
+    return `\u0003${num} `; // the marker cuts the number off the letters before it: `pro256gb` -> `pro`, `256`
   });
   let previousEnd = -2;
   let previousLetters: string | null = null;

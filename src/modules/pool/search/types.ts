@@ -25,7 +25,13 @@ export interface PoolDoc {
 }
 
 export interface PoolQuery {
+  /**
+   * Every query term must match (title, brand or category). When no live product has them all
+   * (filters aside), any of them does, ranked by how many and how well — the fallback a cursor
+   * keeps for the following pages. A query with nothing searchable in it is no text constraint.
+   */
   q?: string;
+  /** Any of these; an empty list is no filter (also for `platforms`). */
   sourceIds?: string[];
   platforms?: string[];
   /** Matches any level of the path: '数码' matches 数码>手机. */
