@@ -11,6 +11,7 @@
  * The index also counts the total and the facets of every query; SQLite is not asked to.
  */
 import Database from 'better-sqlite3';
+import { loadavg } from 'node:os';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { generateCatalogue, type CatalogueProduct } from '../src/modules/pool/catalogue/generate.ts';
@@ -52,7 +53,7 @@ function poolDoc(p: CatalogueProduct, i: number): PoolDoc {
   };
 }
 
-export function* catalogueDocs(n: number, seed: number): Generator<PoolDoc> {
+function* catalogueDocs(n: number, seed: number): Generator<PoolDoc> {
   let i = 0;
   for (const p of generateCatalogue(n, seed)) yield poolDoc(p, i++);
 }
@@ -83,7 +84,7 @@ const FILTER_PAIRS: ((category: string) => Partial<PoolQuery>)[] = [
   (category) => ({ category, hasCoupon: true }),
 ];
 
-export function queryMix(count: number, seed: number): BenchQuery[] {
+function queryMix(count: number, seed: number): BenchQuery[] {
   let s = seed >>> 0;
   const random = () => ((s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
   const total = CLASS_WEIGHTS.reduce((a, [, w]) => a + w, 0);
@@ -263,6 +264,7 @@ export async function run(options: Record<string, string>): Promise<void> {
   log(table([['engine', 'class', 'queries', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'], ...latencyRows('index', mine.timings), ...latencyRows('sqlite-fts5', theirs.timings)]));
   log('');
   log(`same page as SQLite on ${same}/${comparable.length} queries not sorted by relevance (relevance: BM25 variants differ); ${empty} queries matched nothing`);
+  log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes on the machine skew the tail)`);
   log(JSON.stringify({
     bench: 'search',
     products: n,

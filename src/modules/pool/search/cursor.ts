@@ -4,7 +4,10 @@ import type { PoolSort } from './types.ts';
  * A keyset cursor: the position of the last product of a page in the query's total order —
  * (primary key, secondary key, productId) — plus the match mode the first page settled on, so
  * that the next page continues the same list even if the match set changed in between.
- * Keys are "higher comes first" numbers (ascending sorts store the negated value).
+ * Keys are "higher comes first" numbers (ascending sorts store the negated value). Between pages,
+ * a product that keeps its key is neither skipped nor repeated, whatever else is added or removed;
+ * one whose key changed may be (it moved in the order). Relevance scores depend on the product
+ * and the query only (see relevance.ts), so they do not move when others change.
  */
 export interface CursorPosition {
   sort: PoolSort;
