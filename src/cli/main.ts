@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { Role } from '../db/schema.ts';
 import { createUser } from '../modules/accounts/service.ts';
 import { fillDemo } from '../modules/demo/service.ts';
+import { parseAsOf, settle } from '../modules/ledger/settlement.ts';
 import { registerOrganisation } from '../modules/orgs/service.ts';
 import type { NewSource } from '../modules/sources/service.ts';
 import { createSource } from '../modules/sources/service.ts';
@@ -30,7 +31,7 @@ const user = program.command('user').description('accounts');
 user
   .command('create')
   .description('create an account')
-  .requiredOption('--role <role>', 'operator|creator|org|merchant')
+  .requiredOption('--role <role>', 'operator|creator|org|merchant|colonel')
   .requiredOption('--email <email>')
   .requiredOption('--password <password>')
   .option('--name <name>')
@@ -71,6 +72,17 @@ program
   .requiredOption('--format <format>', 'pdd-goods-search|jd-goods-query|taobao-material-optional|csv|jsonl|google-merchant-xml|shopify-products-json')
   .option('--mode <mode>', 'full (missing products go offline; default for feeds) or incremental (default for platform responses)')
   .action((file, o) => importCommand(file, o));
+
+program
+  .command('settle')
+  .description('settle every commission whose return window has passed as of the date (default now); safe to run twice or to re-run after a crash')
+  .option('--as-of <date>', 'a date (2026-12-01: the start of that Asia/Shanghai day) or an ISO-8601 instant')
+  .action((o) =>
+    withDb(async (db) => {
+      const summary = await settle(db.kysely, { asOf: parseAsOf(o.asOf) });
+      printResult(summary);
+    }),
+  );
 
 program
   .command('demo')

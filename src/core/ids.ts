@@ -16,6 +16,15 @@ export const ID_PREFIXES = {
   click: 'clk',
   binding: 'bnd',
   request: 'req',
+  order: 'ord',
+  orderEvent: 'oev',
+  commission: 'com',
+  targetedPlan: 'tpl',
+  colonelActivity: 'act',
+  settlement: 'stl',
+  statement: 'stm',
+  withdrawal: 'wdr',
+  payoutBatch: 'pob',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

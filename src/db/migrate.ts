@@ -2,12 +2,18 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as foundation from './migrations/001_foundation.ts';
 import * as pool from './migrations/002_pool.ts';
 import * as showcaseLinks from './migrations/003_showcase_links.ts';
+import * as ordersLedger from './migrations/004_orders_ledger.ts';
+// 005..009: reserved for the orders and ledger work.
+import * as linksPerf from './migrations/010_links_perf.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_pool': pool,
   '003_showcase_links': showcaseLinks,
+  '004_orders_ledger': ordersLedger,
+  // 005..009: reserved for the orders and ledger work.
+  '010_links_perf': linksPerf,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,8 +1,9 @@
 import type { Generated } from 'kysely';
 
 /** The schema's types: one interface per table. Times are ISO-8601 UTC strings (see core/time.ts). */
-export type Role = 'operator' | 'creator' | 'org' | 'merchant';
-export const ROLES: readonly Role[] = ['operator', 'creator', 'org', 'merchant'];
+/** `colonel` (团长): negotiates activity rates with merchants and takes a share of what they earn. */
+export type Role = 'operator' | 'creator' | 'org' | 'merchant' | 'colonel';
+export const ROLES: readonly Role[] = ['operator', 'creator', 'org', 'merchant', 'colonel'];
 
 export interface UsersTable {
   id: string;
@@ -74,6 +75,8 @@ export interface SourcesTable {
   owner_user_id: string | null;
   webhook_secret: string;
   default_commission_bps: number | null;
+  /** The platform's service fee on this source's commission; null = the `platform_fee_bps` setting. */
+  platform_fee_bps: number | null;
   enabled: number;
   created_at: string;
 }
@@ -233,6 +236,216 @@ export interface SettingsTable {
   value: string;
 }
 
+export type OrderStatusColumn = 'created' | 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled';
+export type AttributionKind = 'click' | 'sub_id' | 'manual' | 'unattributed';
+
+/** One order of a source: a projection of its events (`state` is the folded OrderState, JSON). */
+export interface OrdersTable {
+  id: string;
+  source_id: string;
+  source_order_id: string;
+  currency: string;
+  status: OrderStatusColumn;
+  ordered_at: string;
+  paid_at: string | null;
+  completed_at: string | null;
+  click_id: string | null;
+  sub_id: string | null;
+  paid_amount_minor: number;
+  refunded_amount_minor: number;
+  state: string;
+  creator_id: string | null;
+  attribution: AttributionKind;
+  /** JSON: the rule that decided, and why a click or sub id was not used. */
+  attribution_detail: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every distinct event applied to an order, as received (append-only). */
+export interface OrderEventsTable {
+  id: string;
+  order_id: string;
+  /** SHA-256 of the event's content: the same content delivered twice is one event. */
+  event_key: string;
+  status: OrderStatusColumn;
+  occurred_at: string;
+  via: 'webhook' | 'poll' | 'import' | 'manual';
+  delivery_id: string | null;
+  /** The platform's own status code, beside ours (PDD order_status, JD validCode, Taobao tk_status). */
+  raw_status: string | null;
+  payload: string;
+  received_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  source_id: string;
+  webhook_id: string;
+  events: number;
+  received_at: string;
+}
+
+/** A creator's position (sub id) at a source: the attribution fallback when no click id comes back. */
+export interface PositionsTable {
+  sub_id: string;
+  creator_id: string;
+  source_id: string | null;
+  label: string | null;
+  created_at: string;
+}
+
+export interface TargetedPlansTable {
+  id: string;
+  product_id: string;
+  target_kind: 'creator' | 'organisation';
+  target_id: string;
+  rate_bps: number;
+  status: 'requested' | 'approved' | 'rejected';
+  starts_at: string;
+  ends_at: string | null;
+  note: string | null;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export interface ColonelActivitiesTable {
+  id: string;
+  colonel_id: string;
+  name: string;
+  rate_bps: number;
+  share_bps: number;
+  status: 'active' | 'cancelled';
+  starts_at: string;
+  ends_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ColonelActivityProductsTable {
+  activity_id: string;
+  product_id: string;
+}
+
+export type CommissionStatusColumn = 'estimated' | 'confirmed' | 'settleable' | 'settled' | 'reversed';
+
+/**
+ * The commission of one attributed order line: its terms, fixed when the order was paid, and
+ * where it stands. The money itself is in the ledger; this row is the index the console and
+ * settlement read (status and amounts move with the ledger, in the same transaction).
+ */
+export interface CommissionsTable {
+  id: string;
+  order_id: string;
+  line_id: string;
+  source_id: string;
+  source_product_id: string;
+  product_id: string | null;
+  currency: string;
+  creator_id: string;
+  organisation_id: string | null;
+  organisation_share_bps: number | null;
+  colonel_id: string | null;
+  colonel_share_bps: number | null;
+  platform_fee_bps: number;
+  rate_bps: number;
+  plan_kind: 'targeted' | 'colonel' | 'open';
+  plan_id: string | null;
+  paid_amount_minor: number;
+  refunded_amount_minor: number;
+  /** What is left of the commission after refunds. */
+  commission_minor: number;
+  creator_amount_minor: number;
+  organisation_amount_minor: number;
+  status: CommissionStatusColumn;
+  paid_at: string;
+  /** When the return window ends (completion + window); null until the order completes. */
+  settleable_at: string | null;
+  settlement_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LedgerTransactionsTable {
+  id: string;
+  kind: string;
+  at: string;
+  ref: string | null;
+  recorded_at: string;
+}
+
+export interface LedgerPostingsTable {
+  transaction_id: string;
+  seq: number;
+  account: string;
+  currency: string;
+  amount_minor: number;
+}
+
+export interface LedgerBalancesTable {
+  account: string;
+  currency: string;
+  balance_minor: number;
+}
+
+export interface SettlementRunsTable {
+  id: string;
+  as_of: string;
+  status: 'running' | 'completed';
+  started_by: string | null;
+  started_at: string;
+  finished_at: string | null;
+  lines: number;
+  batches: number;
+  summary: string | null;
+}
+
+export interface SettlementClawbacksTable {
+  transaction_id: string;
+  settlement_id: string;
+}
+
+export interface StatementsTable {
+  id: string;
+  settlement_id: string;
+  party_kind: 'creator' | 'org' | 'colonel';
+  party_id: string;
+  currency: string;
+  lines: number;
+  settled_minor: number;
+  clawed_back_minor: number;
+  net_minor: number;
+  created_at: string;
+}
+
+export interface PayoutBatchesTable {
+  id: string;
+  status: 'open' | 'closed';
+  created_by: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+export type WithdrawalStatus = 'requested' | 'in_batch' | 'paid' | 'failed';
+
+export interface WithdrawalsTable {
+  id: string;
+  party_kind: 'creator' | 'org';
+  party_id: string;
+  requested_by: string;
+  currency: string;
+  amount_minor: number;
+  payee_name: string;
+  payee_account: string;
+  status: WithdrawalStatus;
+  batch_id: string | null;
+  idempotency_key: string | null;
+  failure_reason: string | null;
+  requested_at: string;
+  decided_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -250,4 +463,20 @@ export interface Database {
   links: LinksTable;
   clicks: ClicksTable;
   settings: SettingsTable;
+  orders: OrdersTable;
+  order_events: OrderEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  positions: PositionsTable;
+  targeted_plans: TargetedPlansTable;
+  colonel_activities: ColonelActivitiesTable;
+  colonel_activity_products: ColonelActivityProductsTable;
+  commissions: CommissionsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_postings: LedgerPostingsTable;
+  ledger_balances: LedgerBalancesTable;
+  settlement_runs: SettlementRunsTable;
+  settlement_clawbacks: SettlementClawbacksTable;
+  statements: StatementsTable;
+  payout_batches: PayoutBatchesTable;
+  withdrawals: WithdrawalsTable;
 }

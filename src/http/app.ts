@@ -7,6 +7,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { newId } from '../core/ids.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { linkRoutes } from '../modules/links/routes.ts';
+import { ledgerRoutes } from '../modules/ledger/routes.ts';
+import { orderRoutes } from '../modules/orders/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
 import { poolRoutes } from '../modules/pool/routes.ts';
 import { publicShowcaseRoutes } from '../modules/showcase/public-routes.ts';
@@ -70,6 +72,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await poolRoutes(app, ctx);
   await showcaseRoutes(app, ctx);
   await linkRoutes(app, ctx);
+  await orderRoutes(app, ctx);
+  await ledgerRoutes(app, ctx);
   await publicShowcaseRoutes(app, ctx);
   await registerConsole(app);
 

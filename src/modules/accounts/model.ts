@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
 
-export const roleSchema = z.enum(['operator', 'creator', 'org', 'merchant']);
+export const roleSchema = z.enum(['operator', 'creator', 'org', 'merchant', 'colonel']);
 export const emailSchema = z.string().trim().toLowerCase().email().max(254);
 export const passwordSchema = z.string().min(8, 'password must be at least 8 characters').max(200);
 export const handleSchema = z

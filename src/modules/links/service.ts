@@ -109,3 +109,14 @@ export async function recordPastClicks(db: Q, clicks: readonly ClicksTable[]): P
   for (let i = 0; i < clicks.length; i += 500) await db.insertInto('clicks').values(clicks.slice(i, i + 500)).execute();
   return clicks.length;
 }
+
+/** Clicks by id, for attributing orders (the ids an order brought back). */
+export async function clicksByIds(db: Q, ids: readonly string[]): Promise<Map<string, ClicksTable>> {
+  const out = new Map<string, ClicksTable>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db.selectFrom('clicks').selectAll().where('id', 'in', unique.slice(i, i + 500)).execute();
+    for (const row of rows) out.set(row.id, row);
+  }
+  return out;
+}

@@ -27,6 +27,12 @@ const lineSchema = z
     quantity: z.number({ error: 'quantity must be a number' }).int('quantity must be a whole number').min(1, 'quantity must be at least 1'),
     paid_amount: minorUnits('paid_amount'),
     refunded_amount: minorUnits('refunded_amount'),
+    commission_rate_bps: z
+      .number({ error: 'commission_rate_bps must be a number of basis points' })
+      .int('commission_rate_bps must be whole basis points (1250 = 12.50%)')
+      .min(0, 'commission_rate_bps must not be negative')
+      .max(10_000, 'commission_rate_bps must not exceed 10000 (100%)')
+      .nullish(),
   })
   .refine((l) => l.refunded_amount <= l.paid_amount, { message: 'refunded_amount must not exceed paid_amount', path: ['refunded_amount'] });
 
@@ -55,6 +61,8 @@ export interface EventLine {
   paidAmountMinor: number;
   /** Total refunded so far for this line (a running total, not this event's refund). */
   refundedAmountMinor: number;
+  /** The rate the source says it pays on this line (its open plan), when it says. */
+  commissionRateBps?: number | null;
 }
 
 export interface OrderEvent {
@@ -81,6 +89,7 @@ export const orderEventSchema = wireEventSchema.transform(({ data }): OrderEvent
     quantity: l.quantity,
     paidAmountMinor: l.paid_amount,
     refundedAmountMinor: l.refunded_amount,
+    ...(l.commission_rate_bps === undefined || l.commission_rate_bps === null ? {} : { commissionRateBps: l.commission_rate_bps }),
   })),
 }));
 
@@ -114,6 +123,7 @@ export interface LineState {
   paidAmountMinor: number;
   /** Never more than `paidAmountMinor`. */
   refundedAmountMinor: number;
+  commissionRateBps?: number | null;
 }
 
 export interface OrderState {

@@ -139,8 +139,11 @@ function transitionsBetween(before: OrderState | null, after: OrderState): Order
   return out;
 }
 
-function lineKey(l: EventLine): [string, string, number, number, number] {
-  return [l.lineId, l.productId, l.quantity, l.paidAmountMinor, l.refundedAmountMinor];
+/** A reported rate is part of the line's identity only when reported, so older keys stay the same. */
+function lineKey(l: EventLine): (string | number)[] {
+  const key: (string | number)[] = [l.lineId, l.productId, l.quantity, l.paidAmountMinor, l.refundedAmountMinor];
+  if (l.commissionRateBps !== undefined && l.commissionRateBps !== null) key.push(l.commissionRateBps);
+  return key;
 }
 
 function compareText(a: string, b: string): number {

@@ -346,3 +346,18 @@ export async function recordPastMembership(db: Q, input: { organisationId: strin
     .execute();
   return id;
 }
+
+/** `membershipAt` for many creators at once: one query, answered per (creator, instant). */
+export async function membershipsAtMany(db: Q, creatorIds: readonly string[]): Promise<(creatorId: string, instant: string) => MembershipAt | null> {
+  const unique = [...new Set(creatorIds)];
+  const rows: { id: string; creator_id: string; organisation_id: string; share_bps: number; starts_at: string; ends_at: string | null }[] = [];
+  for (let i = 0; i < unique.length; i += 500) {
+    rows.push(...(await db.selectFrom('memberships').select(['id', 'creator_id', 'organisation_id', 'share_bps', 'starts_at', 'ends_at']).where('creator_id', 'in', unique.slice(i, i + 500)).execute()));
+  }
+  const byCreator = new Map<string, typeof rows>();
+  for (const r of rows) byCreator.set(r.creator_id, [...(byCreator.get(r.creator_id) ?? []), r]);
+  return (creatorId, instant) => {
+    const row = byCreator.get(creatorId)?.find((r) => contains({ startsAt: r.starts_at, endsAt: r.ends_at }, instant));
+    return row ? { membershipId: row.id, organisationId: row.organisation_id, shareBps: row.share_bps } : null;
+  };
+}

@@ -114,3 +114,26 @@ export async function productsOfSource(db: Q, sourceId: string, options: { statu
   const page = rows.slice(0, options.limit);
   return { rows: page, nextCursor: rows.length > options.limit ? page[page.length - 1]!.id : null };
 }
+
+export interface ProductOfSource {
+  id: string;
+  source_product_id: string;
+  title: string;
+  commission_rate_bps: number;
+}
+
+/** Products of one source by the source's own product ids (the ids its orders carry). */
+export async function productsBySourceKeys(db: Q, sourceId: string, sourceProductIds: readonly string[]): Promise<Map<string, ProductOfSource>> {
+  const out = new Map<string, ProductOfSource>();
+  const unique = [...new Set(sourceProductIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('products')
+      .select(['id', 'source_product_id', 'title', 'commission_rate_bps'])
+      .where('source_id', '=', sourceId)
+      .where('source_product_id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const row of rows) out.set(row.source_product_id, row);
+  }
+  return out;
+}

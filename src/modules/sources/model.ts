@@ -11,6 +11,8 @@ export interface Source {
   platform: Platform | null;
   ownerUserId: string | null;
   defaultCommissionBps: number | null;
+  /** The platform's service fee on this source's commission; null = the platform-wide setting. */
+  platformFeeBps: number | null;
   enabled: boolean;
   createdAt: string;
 }
@@ -22,6 +24,7 @@ export const sourceSchema = z.object({
   platform: platformSchema.nullable(),
   owner_id: z.string().nullable(),
   default_commission_bps: z.number().int().nullable(),
+  platform_fee_bps: z.number().int().nullable().describe('service fee the platform takes from this source\'s commission; null = the platform-wide setting'),
   enabled: z.boolean(),
   created_at: z.string(),
 });
@@ -34,6 +37,7 @@ export function toSourceJson(s: Source): z.infer<typeof sourceSchema> {
     platform: s.platform,
     owner_id: s.ownerUserId,
     default_commission_bps: s.defaultCommissionBps,
+    platform_fee_bps: s.platformFeeBps,
     enabled: s.enabled,
     created_at: s.createdAt,
   };

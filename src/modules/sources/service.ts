@@ -34,6 +34,7 @@ function toSource(row: Omit<SourcesTable, 'webhook_secret'>): Source {
     platform: row.platform,
     ownerUserId: row.owner_user_id,
     defaultCommissionBps: row.default_commission_bps,
+    platformFeeBps: row.platform_fee_bps,
     enabled: row.enabled === 1,
     createdAt: row.created_at,
   };
@@ -72,6 +73,7 @@ export async function createSource(db: Q, input: NewSource, actorUserId: string 
     owner_user_id: ownerUserId,
     webhook_secret: newWebhookSecret(),
     default_commission_bps: rate,
+    platform_fee_bps: null,
     enabled: 1,
     created_at: nowIso(),
   };
@@ -80,7 +82,7 @@ export async function createSource(db: Q, input: NewSource, actorUserId: string 
   return { ...toSource(row), webhookSecret: row.webhook_secret };
 }
 
-const VISIBLE_COLUMNS = ['id', 'kind', 'name', 'platform', 'owner_user_id', 'default_commission_bps', 'enabled', 'created_at'] as const;
+const VISIBLE_COLUMNS = ['id', 'kind', 'name', 'platform', 'owner_user_id', 'default_commission_bps', 'platform_fee_bps', 'enabled', 'created_at'] as const;
 
 /** Operators see every source; merchants and creators see the sources they own. */
 export async function sourcesVisibleTo(db: Q, viewer: User): Promise<Source[]> {

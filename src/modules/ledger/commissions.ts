@@ -1,0 +1,205 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../../core/ids.ts';
+import type { CommissionsTable, Database } from '../../db/schema.ts';
+import type { LineState, OrderState } from '../orders/model.ts';
+import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
+import { membershipsAtMany } from '../orgs/service.ts';
+import { productsBySourceKeys } from '../pool/products.ts';
+import { commissionStep, type CommissionPosition, type CommissionTarget } from './commission.ts';
+import { plansOfProducts } from './plans-store.ts';
+import { remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
+import { resolveRate } from './rates.ts';
+import type { LedgerSettings } from './settings.ts';
+import { appendTransactions, chunked } from './store.ts';
+
+type Q = Kysely<Database>;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An attributed order, as the orders module hands it to the ledger after applying its events. */
+export interface OrderForCommission {
+  /** Our order id (`ord_…`). */
+  id: string;
+  sourceId: string;
+  creatorId: string;
+  state: OrderState;
+}
+
+export interface SourceTerms {
+  platformFeeBps: number | null;
+  defaultCommissionBps: number | null;
+}
+
+/**
+ * Brings the commissions of these orders in line with their states, in the caller's transaction:
+ * books new lines (terms fixed at the moment the order was paid: the rate per DESIGN's priority,
+ * the organisation of the membership in force then, the source's service fee), and moves, reverses
+ * or claws back existing ones. Idempotent: a second call with the same states posts nothing.
+ */
+export async function reconcileCommissions(
+  db: Q,
+  orders: readonly OrderForCommission[],
+  sources: ReadonlyMap<string, SourceTerms>,
+  settings: LedgerSettings,
+  now: Date,
+): Promise<{ transactions: number }> {
+  const paid = orders.filter((o) => o.state.paidAt !== null);
+  if (paid.length === 0) return { transactions: 0 };
+  const existing = await commissionsOfOrders(db, paid.map((o) => o.id));
+  const terms = await termsForNewLines(db, paid, existing, sources, settings);
+  const nowIso = now.toISOString();
+  const transactions: Transaction[] = [];
+  const inserts: CommissionsTable[] = [];
+  const updates: CommissionsTable[] = [];
+  for (const order of paid) {
+    const orderTarget = commissionStatusOf(order.state, now, settings.return_window_days);
+    if (orderTarget === null) continue;
+    const settleableAt = order.state.completedAt === null ? null : new Date(Date.parse(order.state.completedAt) + settings.return_window_days * DAY_MS).toISOString();
+    for (const line of order.state.lines) {
+      const row = existing.get(`${order.id} ${line.lineId}`);
+      const commissionLine = row ? lineOfRow(row) : terms.get(`${order.id} ${line.lineId}`);
+      if (commissionLine === undefined) continue;
+      const current: CommissionPosition | null = row ? { status: row.status, refundedMinor: Number(row.refunded_amount_minor) } : null;
+      const step = commissionStep(commissionLine, current, targetOf(orderTarget, line), order.state.paidAt!);
+      transactions.push(...step.transactions);
+      const next = rowOf(commissionLine, step.next, order, line, settleableAt, row, nowIso);
+      if (!row) inserts.push(next);
+      else if (changed(row, next)) updates.push(next);
+    }
+  }
+  for (const rows of chunked(inserts, 200)) await db.insertInto('commissions').values(rows).execute();
+  for (const row of updates) {
+    const { id, status, refunded_amount_minor, commission_minor, creator_amount_minor, organisation_amount_minor, settleable_at, updated_at } = row;
+    await db.updateTable('commissions').set({ status, refunded_amount_minor, commission_minor, creator_amount_minor, organisation_amount_minor, settleable_at, updated_at }).where('id', '=', id).execute();
+  }
+  await appendTransactions(db, transactions, nowIso);
+  return { transactions: transactions.length };
+}
+
+function targetOf(orderTarget: Exclude<ReturnType<typeof commissionStatusOf>, null>, line: LineState): CommissionTarget {
+  const lineFullyRefunded = line.refundedAmountMinor > 0 && commissionBaseOf(line) === 0;
+  return { status: lineFullyRefunded ? 'reversed' : orderTarget, refundedMinor: line.refundedAmountMinor };
+}
+
+export async function commissionsOfOrders(db: Q, orderIds: readonly string[]): Promise<Map<string, CommissionsTable>> {
+  const out = new Map<string, CommissionsTable>();
+  for (const ids of chunked(orderIds)) {
+    for (const row of await db.selectFrom('commissions').selectAll().where('order_id', 'in', ids).execute()) out.set(`${row.order_id} ${row.line_id}`, row);
+  }
+  return out;
+}
+
+/** Terms of every line not yet booked, resolved at the instant its order was paid. */
+async function termsForNewLines(
+  db: Q,
+  orders: readonly OrderForCommission[],
+  existing: ReadonlyMap<string, CommissionsTable>,
+  sources: ReadonlyMap<string, SourceTerms>,
+  settings: LedgerSettings,
+): Promise<Map<string, CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null }>> {
+  const fresh = orders.flatMap((o) => o.state.lines.filter((l) => !existing.has(`${o.id} ${l.lineId}`)).map((line) => ({ order: o, line })));
+  const out = new Map<string, CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null }>();
+  if (fresh.length === 0) return out;
+  const products = new Map<string, Awaited<ReturnType<typeof productsBySourceKeys>>>();
+  for (const sourceId of new Set(fresh.map((f) => f.order.sourceId))) {
+    products.set(sourceId, await productsBySourceKeys(db, sourceId, fresh.filter((f) => f.order.sourceId === sourceId).map((f) => f.line.productId)));
+  }
+  const productIds = [...products.values()].flatMap((m) => [...m.values()].map((p) => p.id));
+  const plans = await plansOfProducts(db, productIds);
+  const membershipAt = await membershipsAtMany(db, fresh.map((f) => f.order.creatorId));
+  for (const { order, line } of fresh) {
+    const source = sources.get(order.sourceId);
+    const product = products.get(order.sourceId)?.get(line.productId);
+    const paidAt = order.state.paidAt!;
+    const membership = membershipAt(order.creatorId, paidAt);
+    const openRate = line.commissionRateBps ?? product?.commission_rate_bps ?? source?.defaultCommissionBps ?? 0;
+    const resolved = product
+      ? resolveRate(
+          { creatorId: order.creatorId, organisationId: membership?.organisationId ?? null, productId: product.id, paidAt },
+          { targeted: plans.targeted.get(product.id) ?? [], colonel: plans.colonel.get(product.id) ?? [], open: { rateBps: openRate } },
+        )
+      : { rateBps: openRate, plan: { kind: 'open' as const } };
+    out.set(`${order.id} ${line.lineId}`, {
+      id: newId('commission'),
+      sourceId: order.sourceId,
+      currency: order.state.currency,
+      creatorId: order.creatorId,
+      paidAmountMinor: line.paidAmountMinor,
+      rateBps: resolved.rateBps,
+      platformFeeBps: source?.platformFeeBps ?? settings.platform_fee_bps,
+      colonel: 'colonel' in resolved && resolved.colonel ? resolved.colonel : null,
+      organisation: membership ? { organisationId: membership.organisationId, shareBps: membership.shareBps } : null,
+      productId: product?.id ?? null,
+      planKind: resolved.plan.kind,
+      planId: resolved.plan.id ?? null,
+    });
+  }
+  return out;
+}
+
+export function lineOfRow(row: CommissionsTable): CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null } {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    currency: row.currency,
+    creatorId: row.creator_id,
+    paidAmountMinor: Number(row.paid_amount_minor),
+    rateBps: row.rate_bps,
+    platformFeeBps: row.platform_fee_bps,
+    colonel: row.colonel_id === null ? null : { colonelId: row.colonel_id, shareBps: row.colonel_share_bps ?? 0 },
+    organisation: row.organisation_id === null ? null : { organisationId: row.organisation_id, shareBps: row.organisation_share_bps ?? 0 },
+    productId: row.product_id,
+    planKind: row.plan_kind,
+    planId: row.plan_id,
+  };
+}
+
+function rowOf(
+  line: ReturnType<typeof lineOfRow>,
+  position: CommissionPosition,
+  order: OrderForCommission,
+  orderLine: LineState,
+  settleableAt: string | null,
+  before: CommissionsTable | undefined,
+  nowIso: string,
+): CommissionsTable {
+  const refunded = Math.min(position.refundedMinor, line.paidAmountMinor);
+  const shares = sharesOf(line, refunded);
+  const amountOf = (kind: string) => shares.find((s) => s.party.kind === kind)?.amountMinor ?? 0;
+  return {
+    id: line.id,
+    order_id: order.id,
+    line_id: orderLine.lineId,
+    source_id: line.sourceId,
+    source_product_id: orderLine.productId,
+    product_id: line.productId,
+    currency: line.currency,
+    creator_id: line.creatorId,
+    organisation_id: line.organisation?.organisationId ?? null,
+    organisation_share_bps: line.organisation?.shareBps ?? null,
+    colonel_id: line.colonel?.colonelId ?? null,
+    colonel_share_bps: line.colonel?.shareBps ?? null,
+    platform_fee_bps: line.platformFeeBps,
+    rate_bps: line.rateBps,
+    plan_kind: line.planKind,
+    plan_id: line.planId,
+    paid_amount_minor: line.paidAmountMinor,
+    refunded_amount_minor: refunded,
+    commission_minor: remainingCommission(line, refunded),
+    creator_amount_minor: amountOf('creator'),
+    organisation_amount_minor: amountOf('org'),
+    status: position.status,
+    paid_at: order.state.paidAt!,
+    settleable_at: settleableAt,
+    settlement_id: before?.settlement_id ?? null,
+    created_at: before?.created_at ?? nowIso,
+    updated_at: nowIso,
+  };
+}
+
+function changed(before: CommissionsTable, after: CommissionsTable): boolean {
+  return (
+    before.status !== after.status ||
+    Number(before.refunded_amount_minor) !== after.refunded_amount_minor ||
+    before.settleable_at !== after.settleable_at
+  );
+}

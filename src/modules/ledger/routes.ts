@@ -1,0 +1,214 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../http/auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import type { WithdrawalsTable } from '../../db/schema.ts';
+import { dailyEarningsOf, earningsOf, settlementRuns, statementCsv, statementOf, statementsOf, type StatementView } from './service.ts';
+import { parseAsOf, settle } from './settlement.ts';
+import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
+import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
+
+const summarySchema = z.object({
+  currency: z.string(),
+  estimated: z.number().int(),
+  confirmed: z.number().int(),
+  settleable: z.number().int(),
+  settled: z.number().int(),
+  available: z.number().int().describe('settled, less paid out and less withdrawals in progress; may be negative after a claw-back'),
+  paid_out: z.number().int(),
+});
+
+const withdrawalSchema = z.object({
+  id: z.string(),
+  party: z.object({ kind: z.string(), id: z.string() }),
+  currency: z.string(),
+  amount: z.number().int(),
+  payee_name: z.string(),
+  payee_account: z.string(),
+  status: z.enum(['requested', 'in_batch', 'paid', 'failed']),
+  batch_id: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  requested_at: z.string(),
+  decided_at: z.string().nullable(),
+});
+
+const statementSchema = z.object({
+  id: z.string(),
+  settlement_id: z.string(),
+  as_of: z.string(),
+  party: z.object({ kind: z.string(), id: z.string(), name: z.string() }),
+  currency: z.string(),
+  lines: z.number().int(),
+  settled: z.number().int(),
+  clawed_back: z.number().int().describe('negative: refunds after an earlier settlement, charged to this one'),
+  net: z.number().int(),
+  created_at: z.string(),
+});
+
+function withdrawalJson(w: WithdrawalsTable): z.infer<typeof withdrawalSchema> {
+  return {
+    id: w.id,
+    party: { kind: w.party_kind, id: w.party_id },
+    currency: w.currency,
+    amount: Number(w.amount_minor),
+    payee_name: w.payee_name,
+    payee_account: w.payee_account,
+    status: w.status,
+    batch_id: w.batch_id,
+    failure_reason: w.failure_reason,
+    requested_at: w.requested_at,
+    decided_at: w.decided_at,
+  };
+}
+
+function statementJson(s: StatementView): z.infer<typeof statementSchema> {
+  return { id: s.id, settlement_id: s.settlementId, as_of: s.asOf, party: s.party, currency: s.currency, lines: s.lines, settled: s.settledMinor, clawed_back: s.clawedBackMinor, net: s.netMinor, created_at: s.createdAt };
+}
+
+const idParams = z.object({ id: z.string() });
+const currencyQuery = z.object({ currency: z.string().regex(/^[A-Z]{3}$/).default('CNY') });
+
+export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.db.kysely;
+
+  r.get('/api/earnings/summary', {
+    schema: { tags: ['earnings'], summary: "The caller's commission by status, what can be withdrawn and what was paid (creator, org)", querystring: currencyQuery, response: { 200: summarySchema } },
+    handler: async (request) => earningsOf(db, await partyOfUser(db, requireRole(request, 'creator', 'org')), request.query.currency),
+  });
+
+  r.get('/api/earnings/daily', {
+    schema: {
+      tags: ['earnings'],
+      summary: "The caller's share of commission by day the orders were paid (Asia/Shanghai days), for a chart",
+      querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+      response: { 200: z.object({ items: z.array(z.object({ day: z.string(), lines: z.number().int(), amount: z.number().int() })) }) },
+    },
+    handler: async (request) => ({ items: (await dailyEarningsOf(db, requireRole(request, 'creator', 'org'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
+  });
+
+  r.get('/api/statements', {
+    schema: { tags: ['earnings'], summary: 'Settlement statements: my own (creator, org) or all (operator)', querystring: z.object({ settlement: z.string().optional() }), response: { 200: z.object({ items: z.array(statementSchema) }) } },
+    handler: async (request) => ({ items: (await statementsOf(db, requireRole(request, 'creator', 'org', 'operator'), { settlementId: request.query.settlement })).map(statementJson) }),
+  });
+
+  r.get('/api/statements/:id', {
+    schema: { tags: ['earnings'], summary: 'One statement', params: idParams, response: { 200: statementSchema } },
+    handler: async (request) => statementJson(await statementOf(db, requireRole(request, 'creator', 'org', 'operator'), request.params.id)),
+  });
+
+  r.get('/api/statements/:id/csv', {
+    schema: { tags: ['earnings'], summary: 'One statement as CSV: every settled line with the party’s share, then claw-backs and the net', params: idParams },
+    handler: async (request, reply) => {
+      const { filename, csv } = await statementCsv(db, requireRole(request, 'creator', 'org', 'operator'), request.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
+    },
+  });
+
+  r.get('/api/withdrawals', {
+    schema: { tags: ['payouts'], summary: 'Withdrawals: my own (creator, org) or all (operator)', response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
+    handler: async (request) => ({ items: (await withdrawalsOf(db, requireRole(request, 'creator', 'org', 'operator'))).map(withdrawalJson) }),
+  });
+
+  r.post('/api/withdrawals', {
+    schema: {
+      tags: ['payouts'],
+      summary: 'Ask to withdraw available money (at least the minimum setting). Honours Idempotency-Key: the same key returns the first withdrawal.',
+      headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+      body: z.object({ amount: z.number().int().positive(), currency: z.string().regex(/^[A-Z]{3}$/).optional(), payee_name: z.string(), payee_account: z.string() }),
+      response: { 201: withdrawalSchema },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      const row = await requestWithdrawal(db, requireRole(request, 'creator', 'org'), { amountMinor: b.amount, currency: b.currency, payeeName: b.payee_name, payeeAccount: b.payee_account, idempotencyKey: request.headers['idempotency-key'] ?? null });
+      reply.status(201);
+      return withdrawalJson(row);
+    },
+  });
+
+  r.post('/api/withdrawals/:id/paid', {
+    schema: { tags: ['payouts'], summary: 'Mark a payout line paid (operator)', params: idParams, response: { 200: withdrawalSchema } },
+    handler: async (request) => withdrawalJson(await recordPayout(db, requireRole(request, 'operator'), request.params.id, { paid: true })),
+  });
+
+  r.post('/api/withdrawals/:id/failed', {
+    schema: { tags: ['payouts'], summary: 'Mark a payout line failed: the money is available again (operator)', params: idParams, body: z.object({ reason: z.string().min(1).max(500) }), response: { 200: withdrawalSchema } },
+    handler: async (request) => withdrawalJson(await recordPayout(db, requireRole(request, 'operator'), request.params.id, { paid: false, reason: request.body.reason })),
+  });
+
+  const batchSchema = z.object({ id: z.string(), status: z.string(), created_at: z.string(), closed_at: z.string().nullable(), withdrawals: z.number().int(), amount: z.number().int(), paid: z.number().int(), failed: z.number().int() });
+  r.get('/api/payout-batches', {
+    schema: { tags: ['payouts'], summary: 'Payout batches (operator)', response: { 200: z.object({ items: z.array(batchSchema) }) } },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      return { items: (await payoutBatches(db)).map(({ amount_minor, ...b }) => ({ ...b, amount: amount_minor })) };
+    },
+  });
+
+  r.post('/api/payout-batches', {
+    schema: { tags: ['payouts'], summary: 'Gather every requested withdrawal into a new payout batch (operator)', response: { 201: z.object({ id: z.string(), withdrawals: z.number().int() }) } },
+    handler: async (request, reply) => {
+      const batch = await createPayoutBatch(db, requireRole(request, 'operator'));
+      reply.status(201);
+      return batch;
+    },
+  });
+
+  r.get('/api/payout-batches/:id', {
+    schema: { tags: ['payouts'], summary: 'The lines of a payout batch (operator)', params: idParams, response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      return { items: (await withdrawalsInBatch(db, request.params.id)).map(withdrawalJson) };
+    },
+  });
+
+  r.get('/api/payout-batches/:id/csv', {
+    schema: { tags: ['payouts'], summary: 'A payout batch as CSV for the bank or payment provider (operator)', params: idParams },
+    handler: async (request, reply) => {
+      requireRole(request, 'operator');
+      const csv = payoutCsv(await withdrawalsInBatch(db, request.params.id));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="payout-${request.params.id}.csv"`).send(csv);
+    },
+  });
+
+  r.get('/api/settlements', {
+    schema: { tags: ['payouts'], summary: 'Settlement runs (operator)', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), as_of: z.string(), status: z.string(), started_at: z.string(), finished_at: z.string().nullable(), lines: z.number().int(), batches: z.number().int(), summary: z.unknown() })) }) } },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      return { items: await settlementRuns(db) };
+    },
+  });
+
+  r.post('/api/settlements', {
+    schema: {
+      tags: ['payouts'],
+      summary: 'Run a settlement as of a date (default now), as `vitrine settle` does (operator)',
+      body: z.object({ as_of: z.string().optional() }).nullish(),
+      response: { 201: z.object({ settlement_id: z.string(), as_of: z.string(), resumed: z.boolean(), lines: z.number().int(), batches: z.number().int(), settled_minor: z.record(z.string(), z.number()), clawed_back_minor: z.record(z.string(), z.number()), statements: z.number().int() }) },
+    },
+    handler: async (request, reply) => {
+      const operator = requireRole(request, 'operator');
+      const asOf = parseAsOf(request.body?.as_of);
+      const summary = await settle(db, { asOf, startedBy: operator.id });
+      reply.status(201);
+      return summary;
+    },
+  });
+
+  r.get('/api/settings/ledger', {
+    schema: { tags: ['payouts'], summary: 'Money settings: service fee, windows, minimum withdrawal, settlement schedule (operator)', response: { 200: ledgerSettingsSchema } },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      return ledgerSettings(db);
+    },
+  });
+
+  r.put('/api/settings/ledger', {
+    schema: { tags: ['payouts'], summary: 'Change money settings (operator; audited by the settings history)', body: ledgerSettingsSchema.partial(), response: { 200: ledgerSettingsSchema } },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      return updateLedgerSettings(db, request.body);
+    },
+  });
+}

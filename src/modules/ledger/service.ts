@@ -1,0 +1,134 @@
+import type { Kysely } from 'kysely';
+import { NotFound } from '../../core/errors.ts';
+import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
+import type { Database } from '../../db/schema.ts';
+import type { User } from '../accounts/model.ts';
+import { csvField, partyOfUser, yuan } from './withdrawals.ts';
+import { partyKey, summaryFromBalances, type EarningsSummary, type Party } from './postings.ts';
+import { balancesWithPrefix } from './store.ts';
+
+type Q = Kysely<Database>;
+
+/** CONTRACT `GET /api/earnings/summary` for one party, from the cached balances. */
+export async function earningsOf(db: Q, party: Party, currency: string): Promise<EarningsSummary> {
+  const balances = await balancesWithPrefix(db, `${partyKey(party)}:`, currency);
+  return summaryFromBalances(new Map([[currency, balances]]), party, currency);
+}
+
+export interface StatementView {
+  id: string;
+  settlementId: string;
+  asOf: string;
+  party: { kind: string; id: string; name: string };
+  currency: string;
+  lines: number;
+  settledMinor: number;
+  clawedBackMinor: number;
+  netMinor: number;
+  createdAt: string;
+}
+
+/** Statements the user may read: their own (creator, organisation), or all of them (operator). */
+export async function statementsOf(db: Q, user: User, filter: { settlementId?: string } = {}): Promise<StatementView[]> {
+  let query = db
+    .selectFrom('statements')
+    .innerJoin('settlement_runs', 'settlement_runs.id', 'statements.settlement_id')
+    .selectAll('statements')
+    .select('settlement_runs.as_of')
+    .orderBy('statements.created_at', 'desc')
+    .orderBy('statements.id');
+  if (user.role !== 'operator') {
+    const party = await partyOfUser(db, user);
+    query = query.where('statements.party_kind', '=', party.kind).where('statements.party_id', '=', party.id);
+  }
+  if (filter.settlementId) query = query.where('statements.settlement_id', '=', filter.settlementId);
+  const rows = await query.limit(1000).execute();
+  const names = await partyNames(db, rows.map((r) => ({ kind: r.party_kind, id: r.party_id })));
+  return rows.map((r) => ({
+    id: r.id,
+    settlementId: r.settlement_id,
+    asOf: r.as_of,
+    party: { kind: r.party_kind, id: r.party_id, name: names.get(`${r.party_kind}:${r.party_id}`) ?? r.party_id },
+    currency: r.currency,
+    lines: r.lines,
+    settledMinor: Number(r.settled_minor),
+    clawedBackMinor: Number(r.clawed_back_minor),
+    netMinor: Number(r.net_minor),
+    createdAt: r.created_at,
+  }));
+}
+
+async function partyNames(db: Q, parties: readonly { kind: string; id: string }[]): Promise<Map<string, string>> {
+  const userIds = [...new Set(parties.filter((p) => p.kind !== 'org').map((p) => p.id))];
+  const orgIds = [...new Set(parties.filter((p) => p.kind === 'org').map((p) => p.id))];
+  const out = new Map<string, string>();
+  if (userIds.length > 0) for (const u of await db.selectFrom('users').select(['id', 'name', 'role']).where('id', 'in', userIds).execute()) out.set(`${u.role === 'colonel' ? 'colonel' : 'creator'}:${u.id}`, u.name);
+  if (orgIds.length > 0) for (const o of await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', orgIds).execute()) out.set(`org:${o.id}`, o.name);
+  return out;
+}
+
+export async function statementOf(db: Q, user: User, id: string): Promise<StatementView> {
+  const row = await db.selectFrom('statements').select(['settlement_id']).where('id', '=', id).executeTakeFirst();
+  const found = row && (await statementsOf(db, user, { settlementId: row.settlement_id })).find((s) => s.id === id);
+  if (!found) throw new NotFound('statement');
+  return found;
+}
+
+/** A statement as CSV: one line per settled order line, with the party's share, then claw-backs. */
+export async function statementCsv(db: Q, user: User, id: string): Promise<{ filename: string; csv: string }> {
+  const s = await statementOf(db, user, id);
+  const shareColumn = s.party.kind === 'org' ? 'organisation_amount_minor' : 'creator_amount_minor';
+  let query = db
+    .selectFrom('commissions')
+    .innerJoin('orders', 'orders.id', 'commissions.order_id')
+    .leftJoin('products', 'products.id', 'commissions.product_id')
+    .select(['orders.source_order_id', 'commissions.line_id', 'products.title', 'commissions.paid_at', 'commissions.paid_amount_minor', 'commissions.refunded_amount_minor', 'commissions.rate_bps', 'commissions.commission_minor', `commissions.${shareColumn} as share`, 'commissions.currency'])
+    .where('commissions.settlement_id', '=', s.settlementId)
+    .where('commissions.currency', '=', s.currency)
+    .orderBy('commissions.paid_at');
+  query = s.party.kind === 'org' ? query.where('commissions.organisation_id', '=', s.party.id) : s.party.kind === 'colonel' ? query.where('commissions.colonel_id', '=', s.party.id) : query.where('commissions.creator_id', '=', s.party.id);
+  const rows = await query.execute();
+  const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency';
+  const lines = rows.map((r) =>
+    [r.source_order_id, r.line_id, r.title ?? '', r.paid_at, yuan(Number(r.paid_amount_minor)), yuan(Number(r.refunded_amount_minor)), `${(r.rate_bps / 100).toFixed(2)}%`, yuan(Number(r.commission_minor)), s.party.kind === 'colonel' ? '' : yuan(Number(r.share)), r.currency].map(csvField).join(','),
+  );
+  const totals = [`settled,,,,,,,,${yuan(s.settledMinor)},${s.currency}`, `clawed_back,,,,,,,,${yuan(s.clawedBackMinor)},${s.currency}`, `net,,,,,,,,${yuan(s.netMinor)},${s.currency}`];
+  return { filename: `statement-${s.asOf.slice(0, 10)}-${s.party.kind}-${s.id}.csv`, csv: `${[header, ...lines, ...totals].join('\r\n')}\r\n` };
+}
+
+export interface DailyEarnings {
+  day: string;
+  lines: number;
+  /** The party's share of commission booked on orders paid that day, less refunds; reversed lines count 0. */
+  amountMinor: number;
+}
+
+/** Earnings by Asia/Shanghai day of payment, for the last `days` days (the console's chart). */
+export async function dailyEarningsOf(db: Q, user: User, days: number, now = new Date()): Promise<DailyEarnings[]> {
+  const party = await partyOfUser(db, user);
+  const firstDay = platformDayOf(new Date(now.getTime() - (days - 1) * 86_400_000).toISOString());
+  const column = party.kind === 'org' ? 'organisation_amount_minor' : 'creator_amount_minor';
+  const rows = await db
+    .selectFrom('commissions')
+    .select(['paid_at', column])
+    .where(party.kind === 'org' ? 'organisation_id' : 'creator_id', '=', party.id)
+    .where('paid_at', '>=', startOfPlatformDay(firstDay))
+    .execute();
+  const byDay = new Map<string, DailyEarnings>();
+  for (let i = 0; i < days; i++) {
+    const day = platformDayOf(new Date(Date.parse(startOfPlatformDay(firstDay)) + i * 86_400_000).toISOString());
+    byDay.set(day, { day, lines: 0, amountMinor: 0 });
+  }
+  for (const r of rows) {
+    const d = byDay.get(platformDayOf(r.paid_at));
+    if (!d) continue;
+    d.lines += 1;
+    d.amountMinor += Number((r as Record<string, unknown>)[column]);
+  }
+  return [...byDay.values()];
+}
+
+export async function settlementRuns(db: Q): Promise<{ id: string; as_of: string; status: string; started_at: string; finished_at: string | null; lines: number; batches: number; summary: unknown }[]> {
+  const rows = await db.selectFrom('settlement_runs').selectAll().orderBy('started_at', 'desc').limit(200).execute();
+  return rows.map((r) => ({ id: r.id, as_of: r.as_of, status: r.status, started_at: r.started_at, finished_at: r.finished_at, lines: r.lines, batches: r.batches, summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown) }));
+}

@@ -1,0 +1,216 @@
+import { sql, type Kysely } from 'kysely';
+import { Conflict, InvalidInput } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { isPostgres } from '../../db/dialect.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
+import { lineOfRow } from './commissions.ts';
+import { accountOf, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
+import { appendTransactions, chunked } from './store.ts';
+
+type Q = Kysely<Database>;
+
+export interface SettlementSummary {
+  settlement_id: string;
+  as_of: string;
+  resumed: boolean;
+  lines: number;
+  batches: number;
+  settled_minor: Record<string, number>;
+  clawed_back_minor: Record<string, number>;
+  statements: number;
+}
+
+const BATCH_LINES = 5_000;
+
+/**
+ * A settlement run (`vitrine settle --as-of`): every commission whose order completed and whose
+ * return window had passed at `asOf` moves to `settled`, then a statement is written per creator,
+ * organisation and colonel. A workflow of small steps, each one transaction, so it can crash
+ * anywhere: a run left `running` is resumed by the next call (with its own as-of), a batch either
+ * landed whole or not at all, and statements are written once per party. Running it again
+ * afterwards finds nothing left to settle.
+ */
+export async function settle(db: Q, options: { asOf: Date; startedBy?: string | null; batchLines?: number; now?: () => Date }): Promise<SettlementSummary> {
+  const now = options.now ?? (() => new Date());
+  const { run, resumed } = await startOrResume(db, options.asOf.toISOString(), options.startedBy ?? null, now());
+  let lines = run.lines;
+  let batches = run.batches;
+  for (;;) {
+    const settled = await settleBatch(db, run, options.batchLines ?? BATCH_LINES, now());
+    if (settled === 0) break;
+    lines += settled;
+    batches += 1;
+  }
+  const summary = await finish(db, run, now());
+  return { settlement_id: run.id, as_of: run.as_of, resumed, lines, batches, ...summary };
+}
+
+async function startOrResume(db: Q, asOf: string, startedBy: string | null, now: Date): Promise<{ run: SettlementRunsTable; resumed: boolean }> {
+  const running = await db.selectFrom('settlement_runs').selectAll().where('status', '=', 'running').executeTakeFirst();
+  if (running) return { run: running, resumed: true };
+  const run: SettlementRunsTable = { id: newId('settlement'), as_of: asOf, status: 'running', started_by: startedBy, started_at: now.toISOString(), finished_at: null, lines: 0, batches: 0, summary: null };
+  try {
+    await db.insertInto('settlement_runs').values(run).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new Conflict('settlement_running', 'another settlement run started meanwhile');
+    throw error;
+  }
+  return { run, resumed: false };
+}
+
+/** Settles up to `limit` due commissions in one transaction; returns how many. */
+async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    let query = tx.selectFrom('commissions').selectAll().where('status', 'in', ['confirmed', 'settleable']).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
+    if (isPostgres(tx)) query = query.forUpdate().skipLocked();
+    const due = await query.execute();
+    if (due.length === 0) return 0;
+    await appendTransactions(tx, [settlementTransaction(run, due)], now.toISOString());
+    for (const ids of chunked(due.map((c) => c.id), 1000)) {
+      await tx.updateTable('commissions').set({ status: 'settled', settlement_id: run.id, updated_at: now.toISOString() }).where('id', 'in', ids).execute();
+    }
+    await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1` }).where('id', '=', run.id).execute();
+    return due.length;
+  });
+}
+
+/**
+ * One transaction per batch, not per line: each party's shares are summed per bucket they leave
+ * (confirmed or settleable) and moved to `settled` together. The batch is named by its first
+ * commission, which can never be in another batch.
+ */
+export function settlementTransaction(run: { id: string; as_of: string }, due: readonly CommissionsTable[]): Transaction {
+  const sums = new Map<string, Posting>();
+  const add = (account: string, currency: string, amount: number) => {
+    const key = `${currency} ${account}`;
+    const p = sums.get(key);
+    if (p) p.amountMinor += amount;
+    else sums.set(key, { account, currency, amountMinor: amount });
+  };
+  for (const row of due) {
+    const from = row.status as 'confirmed' | 'settleable';
+    for (const share of sharesOf(lineOfRow(row), Number(row.refunded_amount_minor))) {
+      add(accountOf(share.party, from), row.currency, -share.amountMinor);
+      add(accountOf(share.party, 'settled'), row.currency, share.amountMinor);
+    }
+  }
+  return { id: `settlement:${run.id}:${due[0]!.id}`, kind: 'commission_moved', at: run.as_of, postings: [...sums.values()].filter((p) => p.amountMinor !== 0), ref: { settlementId: run.id } };
+}
+
+/** Charges unassigned claw-backs to this run, writes the statements, closes the run. */
+async function finish(db: Q, run: SettlementRunsTable, now: Date): Promise<Pick<SettlementSummary, 'settled_minor' | 'clawed_back_minor' | 'statements'>> {
+  return db.transaction().execute(async (tx) => {
+    await sql`insert into settlement_clawbacks (transaction_id, settlement_id)
+      select t.id, ${run.id} from ledger_transactions t
+      where t.kind = 'commission_clawed_back' and not exists (select 1 from settlement_clawbacks c where c.transaction_id = t.id)`.execute(tx);
+    const parties = await statementTotals(tx, run.id);
+    const rows = [...parties.values()].map((p) => ({ id: newId('statement'), settlement_id: run.id, party_kind: p.kind, party_id: p.id, currency: p.currency, lines: p.lines, settled_minor: p.settled, clawed_back_minor: p.clawedBack, net_minor: p.settled + p.clawedBack, created_at: now.toISOString() }));
+    for (const chunk of chunked(rows)) {
+      await tx.insertInto('statements').values(chunk).onConflict((oc) => oc.columns(['settlement_id', 'party_kind', 'party_id', 'currency']).doNothing()).execute();
+    }
+    const settledMinor: Record<string, number> = {};
+    const clawedBackMinor: Record<string, number> = {};
+    for (const p of parties.values()) {
+      settledMinor[p.currency] = (settledMinor[p.currency] ?? 0) + p.settled;
+      clawedBackMinor[p.currency] = (clawedBackMinor[p.currency] ?? 0) + p.clawedBack;
+    }
+    const summary = { settled_minor: settledMinor, clawed_back_minor: clawedBackMinor, statements: rows.length };
+    await tx.updateTable('settlement_runs').set({ status: 'completed', finished_at: now.toISOString(), summary: JSON.stringify(summary) }).where('id', '=', run.id).execute();
+    return summary;
+  });
+}
+
+interface PartyTotal {
+  kind: 'creator' | 'org' | 'colonel';
+  id: string;
+  currency: string;
+  lines: number;
+  settled: number;
+  clawedBack: number;
+}
+
+/** Each party's settled shares in this run and claw-backs charged to it, from the run's postings. */
+async function statementTotals(db: Q, settlementId: string): Promise<Map<string, PartyTotal>> {
+  const settled = await db
+    .selectFrom('ledger_postings')
+    .select(['account', 'currency', sql<number>`sum(amount_minor)`.as('total')])
+    .where('transaction_id', 'like', `settlement:${settlementId}:%`)
+    .where('account', 'like', '%:settled')
+    .groupBy(['account', 'currency'])
+    .execute();
+  const clawed = await db
+    .selectFrom('ledger_postings')
+    .innerJoin('settlement_clawbacks', 'settlement_clawbacks.transaction_id', 'ledger_postings.transaction_id')
+    .select(['ledger_postings.account', 'ledger_postings.currency', sql<number>`sum(ledger_postings.amount_minor)`.as('total')])
+    .where('settlement_clawbacks.settlement_id', '=', settlementId)
+    .where('ledger_postings.account', 'like', '%:settled')
+    .groupBy(['ledger_postings.account', 'ledger_postings.currency'])
+    .execute();
+  const lines = await linesPerParty(db, settlementId);
+  const out = new Map<string, PartyTotal>();
+  const entry = (account: string, currency: string): PartyTotal | null => {
+    const [kind, id] = account.split(':') as [string, string];
+    if (kind !== 'creator' && kind !== 'org' && kind !== 'colonel') return null;
+    const key = `${currency} ${kind}:${id}`;
+    let e = out.get(key);
+    if (!e) out.set(key, (e = { kind, id, currency, lines: lines.get(`${kind}:${id}`) ?? 0, settled: 0, clawedBack: 0 }));
+    return e;
+  };
+  for (const r of settled) {
+    const e = entry(r.account, r.currency);
+    if (e) e.settled += Number(r.total);
+  }
+  for (const r of clawed) {
+    const e = entry(r.account, r.currency);
+    if (e) e.clawedBack += Number(r.total);
+  }
+  return out;
+}
+
+async function linesPerParty(db: Q, settlementId: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const count = async (column: 'creator_id' | 'organisation_id' | 'colonel_id', kind: string) => {
+    const rows = await db
+      .selectFrom('commissions')
+      .select([column, (eb) => eb.fn.countAll<number>().as('n')])
+      .where('settlement_id', '=', settlementId)
+      .where(column, 'is not', null)
+      .groupBy(column)
+      .execute();
+    for (const r of rows) out.set(`${kind}:${(r as Record<string, unknown>)[column] as string}`, Number(r.n));
+  };
+  await count('creator_id', 'creator');
+  await count('organisation_id', 'org');
+  await count('colonel_id', 'colonel');
+  return out;
+}
+
+/**
+ * Moves confirmed commissions whose return window has passed to `settleable` (scheduled hourly,
+ * so the earnings summary shows what the next settlement will pay). Per line, in batches.
+ */
+export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (tx) => {
+      const due = await tx.selectFrom('commissions').selectAll().where('status', '=', 'confirmed').where('settleable_at', '<=', asOf.toISOString()).orderBy('id').limit(batchLines).execute();
+      const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
+      await appendTransactions(tx, transactions, asOf.toISOString());
+      for (const ids of chunked(due.map((c) => c.id), 1000)) {
+        await tx.updateTable('commissions').set({ status: 'settleable', updated_at: asOf.toISOString() }).where('id', 'in', ids).where('status', '=', 'confirmed').execute();
+      }
+      return due.length;
+    });
+    moved += n;
+    if (n < batchLines) return moved;
+  }
+}
+
+/** `--as-of 2026-12-01` means the first instant of that Asia/Shanghai day; an ISO instant is taken as it is. */
+export function parseAsOf(value: string | undefined, now = new Date()): Date {
+  if (value === undefined) return now;
+  const asDate = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00+08:00`) : Date.parse(value);
+  if (Number.isNaN(asDate)) throw new InvalidInput('invalid_as_of', `as_of must be a date (2026-12-01) or an ISO-8601 instant, got "${value}"`);
+  return new Date(asDate);
+}

@@ -1,0 +1,179 @@
+import type { Kysely } from 'kysely';
+import { Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
+import type { CommissionsTable, Database, OrdersTable } from '../../db/schema.ts';
+import type { User } from '../accounts/model.ts';
+import { commissionsOfOrders } from '../ledger/commissions.ts';
+import { organisationOf } from '../orgs/service.ts';
+import type { OrderState } from './model.ts';
+
+type Q = Kysely<Database>;
+
+export interface OrderFilter {
+  status?: string;
+  attribution?: 'unattributed' | 'attributed';
+  sourceId?: string;
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface OrderLineView {
+  lineId: string;
+  sourceProductId: string;
+  product: { id: string; title: string } | null;
+  quantity: number;
+  paidAmountMinor: number;
+  refundedAmountMinor: number;
+  commission: { status: string; rateBps: number; planKind: string; amountMinor: number } | null;
+}
+
+export interface OrderView {
+  id: string;
+  source: { id: string; name: string; platform: string | null };
+  sourceOrderId: string;
+  status: string;
+  currency: string;
+  orderedAt: string;
+  paidAt: string | null;
+  completedAt: string | null;
+  paidAmountMinor: number;
+  refundedAmountMinor: number;
+  attribution: string;
+  attributionDetail: unknown;
+  clickId: string | null;
+  subId: string | null;
+  creator: { id: string; name: string; handle: string | null } | null;
+  /** The viewer's share of the order's commission: creator's, organisation's, or the whole for the operator and the source. */
+  commissionMinor: number;
+  lines: OrderLineView[];
+}
+
+type Scope = { kind: 'all' } | { kind: 'creator'; id: string } | { kind: 'org'; id: string } | { kind: 'merchant'; id: string };
+
+async function scopeOf(db: Q, viewer: User): Promise<Scope> {
+  if (viewer.role === 'operator') return { kind: 'all' };
+  if (viewer.role === 'creator') return { kind: 'creator', id: viewer.id };
+  if (viewer.role === 'org') return { kind: 'org', id: (await organisationOf(db, viewer)).id };
+  if (viewer.role === 'merchant') return { kind: 'merchant', id: viewer.id };
+  throw new Forbidden();
+}
+
+/**
+ * Orders the viewer may see, newest first: the operator all of them; a creator those credited to
+ * them; an organisation those whose commission it shares in; a merchant those of its sources.
+ */
+export async function ordersVisibleTo(db: Q, viewer: User, filter: OrderFilter): Promise<{ items: OrderView[]; nextCursor: string | null }> {
+  const scope = await scopeOf(db, viewer);
+  let query = db.selectFrom('orders').selectAll('orders');
+  if (scope.kind === 'creator') query = query.where('orders.creator_id', '=', scope.id);
+  if (scope.kind === 'org') query = query.where('orders.id', 'in', db.selectFrom('commissions').select('order_id').where('organisation_id', '=', scope.id));
+  if (scope.kind === 'merchant') query = query.where('orders.source_id', 'in', db.selectFrom('sources').select('id').where('owner_user_id', '=', scope.id));
+  if (filter.status) query = query.where('orders.status', '=', filter.status as OrdersTable['status']);
+  if (filter.attribution === 'unattributed') query = query.where('orders.attribution', '=', 'unattributed');
+  if (filter.attribution === 'attributed') query = query.where('orders.attribution', '<>', 'unattributed');
+  if (filter.sourceId) query = query.where('orders.source_id', '=', filter.sourceId);
+  if (filter.cursor) {
+    const [at, id] = decodeCursor(filter.cursor);
+    query = query.where((eb) => eb.or([eb('orders.ordered_at', '<', at), eb.and([eb('orders.ordered_at', '=', at), eb('orders.id', '<', id)])]));
+  }
+  const rows = await query.orderBy('orders.ordered_at', 'desc').orderBy('orders.id', 'desc').limit(filter.limit + 1).execute();
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return { items: await viewsOf(db, page, scope), nextCursor: rows.length > filter.limit && last ? encodeCursor(last.ordered_at, last.id) : null };
+}
+
+export async function orderVisibleTo(db: Q, viewer: User, orderId: string): Promise<OrderView & { history: OrderEventView[] }> {
+  const scope = await scopeOf(db, viewer);
+  const row = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (!row) throw new NotFound('order');
+  const [view] = await viewsOf(db, [row], scope);
+  const visible =
+    scope.kind === 'all' ||
+    (scope.kind === 'creator' && row.creator_id === scope.id) ||
+    (scope.kind === 'org' && view!.lines.some((l) => l.commission !== null)) ||
+    (scope.kind === 'merchant' && (await db.selectFrom('sources').select('id').where('id', '=', row.source_id).where('owner_user_id', '=', scope.id).executeTakeFirst()) !== undefined);
+  if (!visible) throw new NotFound('order');
+  const history = scope.kind === 'all' || scope.kind === 'merchant' ? await historyOf(db, row.id) : [];
+  return { ...view!, history };
+}
+
+export interface OrderEventView {
+  status: string;
+  occurredAt: string;
+  receivedAt: string;
+  via: string;
+  deliveryId: string | null;
+  rawStatus: string | null;
+  payload: unknown;
+}
+
+async function historyOf(db: Q, orderId: string): Promise<OrderEventView[]> {
+  const rows = await db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('occurred_at').orderBy('id').execute();
+  return rows.map((r) => ({ status: r.status, occurredAt: r.occurred_at, receivedAt: r.received_at, via: r.via, deliveryId: r.delivery_id, rawStatus: r.raw_status, payload: JSON.parse(r.payload) as unknown }));
+}
+
+async function viewsOf(db: Q, rows: readonly OrdersTable[], scope: Scope): Promise<OrderView[]> {
+  if (rows.length === 0) return [];
+  const commissions = await commissionsOfOrders(db, rows.map((r) => r.id));
+  const sources = new Map((await db.selectFrom('sources').select(['id', 'name', 'platform']).where('id', 'in', [...new Set(rows.map((r) => r.source_id))]).execute()).map((s) => [s.id, s]));
+  const creatorIds = [...new Set(rows.flatMap((r) => (r.creator_id ? [r.creator_id] : [])))];
+  const creators = new Map(creatorIds.length === 0 ? [] : (await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', creatorIds).execute()).map((u) => [u.id, u]));
+  const productIds = [...new Set([...commissions.values()].flatMap((c) => (c.product_id ? [c.product_id] : [])))];
+  const products = new Map(productIds.length === 0 ? [] : (await db.selectFrom('products').select(['id', 'title']).where('id', 'in', productIds).execute()).map((p) => [p.id, p]));
+  return rows.map((r) => {
+    const state = JSON.parse(r.state) as OrderState;
+    const lines = state.lines.map((l): OrderLineView => {
+      const c = commissions.get(`${r.id} ${l.lineId}`);
+      const share = c && shareFor(c, scope);
+      return {
+        lineId: l.lineId,
+        sourceProductId: l.productId,
+        product: c?.product_id ? (products.get(c.product_id) ?? null) : null,
+        quantity: l.quantity,
+        paidAmountMinor: l.paidAmountMinor,
+        refundedAmountMinor: l.refundedAmountMinor,
+        commission: c && share !== null ? { status: c.status, rateBps: c.rate_bps, planKind: c.plan_kind, amountMinor: share ?? 0 } : null,
+      };
+    });
+    const source = sources.get(r.source_id)!;
+    return {
+      id: r.id,
+      source: { id: source.id, name: source.name, platform: source.platform },
+      sourceOrderId: r.source_order_id,
+      status: r.status,
+      currency: r.currency,
+      orderedAt: r.ordered_at,
+      paidAt: r.paid_at,
+      completedAt: r.completed_at,
+      paidAmountMinor: Number(r.paid_amount_minor),
+      refundedAmountMinor: Number(r.refunded_amount_minor),
+      attribution: r.attribution,
+      attributionDetail: scope.kind === 'all' ? (JSON.parse(r.attribution_detail) as unknown) : null,
+      clickId: r.click_id,
+      subId: r.sub_id,
+      creator: r.creator_id ? (creators.get(r.creator_id) ?? null) : null,
+      commissionMinor: lines.reduce((a, l) => a + (l.commission?.amountMinor ?? 0), 0),
+      lines,
+    };
+  });
+}
+
+/** The viewer's share of a line's commission; null when the viewer has none in it. */
+function shareFor(c: CommissionsTable, scope: Scope): number | null {
+  if (scope.kind === 'creator') return c.creator_id === scope.id ? Number(c.creator_amount_minor) : null;
+  if (scope.kind === 'org') return c.organisation_id === scope.id ? Number(c.organisation_amount_minor) : null;
+  return Number(c.commission_minor);
+}
+
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidInput('invalid_cursor', 'cursor is not one this API returned');
+}

@@ -1,0 +1,159 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NotFound } from '../../core/errors.ts';
+import { requireRole } from '../../http/auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import { errorSchema } from '../../http/errors.ts';
+import { webhookSecretOf } from '../sources/service.ts';
+import { ORDER_STATUSES } from './model.ts';
+import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
+import { attributeByHand, ingestOrderEvents } from './service.ts';
+import { verifyWebhook } from './webhook.ts';
+
+const lineSchema = z.object({
+  line_id: z.string(),
+  source_product_id: z.string(),
+  product: z.object({ id: z.string(), title: z.string() }).nullable(),
+  quantity: z.number().int(),
+  paid_amount: z.number().int(),
+  refunded_amount: z.number().int(),
+  commission: z.object({ status: z.string(), rate_bps: z.number().int(), plan: z.string(), amount: z.number().int() }).nullable().describe("the viewer's share of this line's commission"),
+});
+
+const orderSchema = z.object({
+  id: z.string(),
+  source: z.object({ id: z.string(), name: z.string(), platform: z.string().nullable() }),
+  source_order_id: z.string(),
+  status: z.string(),
+  currency: z.string(),
+  ordered_at: z.string(),
+  paid_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  paid_amount: z.number().int(),
+  refunded_amount: z.number().int(),
+  attribution: z.enum(['click', 'sub_id', 'manual', 'unattributed']),
+  attribution_detail: z.unknown().describe('operator only: the rule that decided and why a click or sub id was not used'),
+  click_id: z.string().nullable(),
+  sub_id: z.string().nullable(),
+  creator: z.object({ id: z.string(), name: z.string(), handle: z.string().nullable() }).nullable(),
+  commission: z.number().int().describe("the viewer's share of the order's commission (the whole for the operator and the source)"),
+  lines: z.array(lineSchema),
+});
+
+const eventSchema = z.object({ status: z.string(), occurred_at: z.string(), received_at: z.string(), via: z.string(), delivery_id: z.string().nullable(), raw_status: z.string().nullable(), payload: z.unknown() });
+
+function orderJson(o: OrderView): z.infer<typeof orderSchema> {
+  return {
+    id: o.id,
+    source: o.source,
+    source_order_id: o.sourceOrderId,
+    status: o.status,
+    currency: o.currency,
+    ordered_at: o.orderedAt,
+    paid_at: o.paidAt,
+    completed_at: o.completedAt,
+    paid_amount: o.paidAmountMinor,
+    refunded_amount: o.refundedAmountMinor,
+    attribution: o.attribution as z.infer<typeof orderSchema>['attribution'],
+    attribution_detail: o.attributionDetail,
+    click_id: o.clickId,
+    sub_id: o.subId,
+    creator: o.creator,
+    commission: o.commissionMinor,
+    lines: o.lines.map((l) => ({
+      line_id: l.lineId,
+      source_product_id: l.sourceProductId,
+      product: l.product,
+      quantity: l.quantity,
+      paid_amount: l.paidAmountMinor,
+      refunded_amount: l.refundedAmountMinor,
+      commission: l.commission && { status: l.commission.status, rate_bps: l.commission.rateBps, plan: l.commission.planKind, amount: l.commission.amountMinor },
+    })),
+  };
+}
+
+export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const db = ctx.db.kysely;
+
+  await app.register(async (hooks) => {
+    // The signature covers the exact bytes sent, so the body is kept as the raw string.
+    hooks.removeAllContentTypeParsers();
+    hooks.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    hooks.withTypeProvider<ZodTypeProvider>().post('/api/webhooks/sources/:sourceId/orders', {
+      config: { public: true },
+      schema: {
+        tags: ['orders'],
+        summary: 'Order events from a source, signed per Standard Webhooks: one event or { "events": [...] } of up to 1,000',
+        params: z.object({ sourceId: z.string() }),
+        response: {
+          200: z.object({ received: z.number().int(), applied: z.number().int(), duplicate_delivery: z.boolean() }),
+          400: errorSchema,
+          401: errorSchema,
+          404: errorSchema,
+        },
+      },
+      handler: async (request) => {
+        const secret = await webhookSecretOf(db, request.params.sourceId);
+        if (secret === null) throw new NotFound('source');
+        const body = typeof request.body === 'string' ? request.body : '';
+        const delivery = verifyWebhook(secret, request.headers as Record<string, string | undefined>, body);
+        const report = await ingestOrderEvents(db, request.params.sourceId, delivery.events.map((event) => ({ event })), { via: 'webhook', deliveryId: delivery.webhookId });
+        return { received: report.events, applied: report.applied, duplicate_delivery: report.duplicateDelivery };
+      },
+    });
+  });
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/orders', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Orders the caller may see, newest first: all (operator), credited to me (creator), sharing in my commission (org), of my sources (merchant)',
+      querystring: z.object({
+        status: z.enum(ORDER_STATUSES).optional(),
+        attribution: z.enum(['unattributed', 'attributed']).optional(),
+        source: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().optional(),
+      }),
+      response: { 200: z.object({ items: z.array(orderSchema), next_cursor: z.string().nullable() }) },
+    },
+    handler: async (request) => {
+      const viewer = requireRole(request, 'operator', 'creator', 'org', 'merchant');
+      const q = request.query;
+      const page = await ordersVisibleTo(db, viewer, { status: q.status, attribution: q.attribution, sourceId: q.source, limit: q.limit, cursor: q.cursor });
+      return { items: page.items.map(orderJson), next_cursor: page.nextCursor };
+    },
+  });
+
+  r.get('/api/orders/:id', {
+    schema: {
+      tags: ['orders'],
+      summary: "One order with its lines and the caller's commission; the operator and the source's owner also get every event applied to it",
+      params: z.object({ id: z.string() }),
+      response: { 200: orderSchema.extend({ history: z.array(eventSchema) }) },
+    },
+    handler: async (request) => {
+      const order = await orderVisibleTo(db, requireRole(request, 'operator', 'creator', 'org', 'merchant'), request.params.id);
+      return {
+        ...orderJson(order),
+        history: order.history.map((e) => ({ status: e.status, occurred_at: e.occurredAt, received_at: e.receivedAt, via: e.via, delivery_id: e.deliveryId, raw_status: e.rawStatus, payload: e.payload })),
+      };
+    },
+  });
+
+  r.post('/api/orders/:id/attribution', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Attribute an unattributed order to a creator by hand, with a reason (operator; audited)',
+      params: z.object({ id: z.string() }),
+      body: z.object({ creator_id: z.string(), reason: z.string() }),
+      response: { 200: orderSchema },
+    },
+    handler: async (request) => {
+      const operator = requireRole(request, 'operator');
+      await attributeByHand(db, operator, request.params.id, { creatorId: request.body.creator_id, reason: request.body.reason });
+      return orderJson(await orderVisibleTo(db, operator, request.params.id));
+    },
+  });
+}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
+import { createUser } from '../accounts/service.ts';
+import { balanceDrift, unbalancedTransactions } from '../ledger/store.ts';
+import { earningsOf } from '../ledger/service.ts';
+import { recordPastClicks } from '../links/service.ts';
+import { seedSource } from '../links/testing.ts';
+import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
+import type { OrderEvent, OrderStatus } from './model.ts';
+import { attributeByHand, ingestOrderEvents } from './service.ts';
+
+const T0 = Date.parse('2026-11-20T02:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
+  let db: TestDb;
+  const ids: Record<string, string> = {};
+
+  const event = (orderId: string, status: OrderStatus, atMs: number, over: Partial<OrderEvent> = {}): OrderEvent => ({
+    orderId,
+    status,
+    occurredAt: iso(atMs),
+    currency: 'CNY',
+    clickId: null,
+    subId: null,
+    lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 1990, refundedAmountMinor: 0 }],
+    ...over,
+  });
+  const ingest = (events: OrderEvent[], now = T0 + 30 * DAY, deliveryId?: string) =>
+    ingestOrderEvents(db.kysely, ids.source!, events.map((event) => ({ event })), { via: 'webhook', deliveryId, now: new Date(now) });
+  const orderRow = (orderId: string) => db.kysely.selectFrom('orders').selectAll().where('source_order_id', '=', orderId).executeTakeFirstOrThrow();
+  const commissionOf = async (orderId: string) => {
+    const order = await orderRow(orderId);
+    return db.kysely.selectFrom('commissions').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow();
+  };
+  const ledgerIsSound = async () => {
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    const q = db.kysely;
+    const creator = await createUser(q, { role: 'creator', email: 'c@orders.cn', password: 'password1', name: 'c', handle: 'orders_c' });
+    const other = await createUser(q, { role: 'creator', email: 'd@orders.cn', password: 'password1', name: 'd', handle: 'orders_d' });
+    const orgAdmin = await createUser(q, { role: 'org', email: 'o@orders.cn', password: 'password1', name: 'o' });
+    const org = await registerOrganisation(q, orgAdmin, 'MCN');
+    await recordPastMembership(q, { organisationId: org.id, creatorId: creator.id, shareBps: 1000, startsAt: iso(T0 - 90 * DAY) });
+    const seeded = await seedSource(q, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }, { id: 'P2', url: 'https://item.jd.com/2.html' }]);
+    const otherSource = await seedSource(q, { kind: 'platform', platform: 'pdd' }, [{ id: 'X1', url: 'https://mobile.yangkeduo.com/goods.html?goods_id=1' }]);
+    Object.assign(ids, { creator: creator.id, other: other.id, org: org.id, source: seeded.sourceId, product: seeded.productIds.P1, otherSource: otherSource.sourceId, otherProduct: otherSource.productIds.X1 });
+    const click = (id: string, productId: string, sourceId: string, atMs: number) => ({
+      id, link_code: 'code1', creator_id: creator.id, product_id: productId, source_id: sourceId, channel: 'showcase', clicked_at: iso(atMs), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0,
+    });
+    await recordPastClicks(q, [
+      click('clk_fresh', seeded.productIds.P1!, seeded.sourceId, T0 - HOUR),
+      click('clk_old', seeded.productIds.P1!, seeded.sourceId, T0 - 8 * DAY),
+      click('clk_pdd', otherSource.productIds.X1!, otherSource.sourceId, T0 - HOUR),
+    ]);
+    await q.insertInto('positions').values({ sub_id: 'pos_d', creator_id: other.id, source_id: seeded.sourceId, label: null, created_at: iso(T0 - 90 * DAY) }).execute();
+  });
+  afterAll(() => db.close());
+
+  it('credits a paid order to the creator of its click and books the commission split as estimated', async () => {
+    const report = await ingest([event('A1', 'paid', T0, { clickId: 'clk_fresh' })], T0 + HOUR);
+    expect(report).toMatchObject({ applied: 1, orders: 1, duplicateDelivery: false });
+    const order = await orderRow('A1');
+    expect(order).toMatchObject({ creator_id: ids.creator, attribution: 'click', status: 'paid', paid_amount_minor: 1990 });
+    // 1990 x 10% = 199; fee 10% of 199 = 19.9 -> 20; org 10% of 179 = 17.9 -> 18; creator 161.
+    expect(await commissionOf('A1')).toMatchObject({ status: 'estimated', rate_bps: 1000, commission_minor: 199, creator_amount_minor: 161, organisation_amount_minor: 18, organisation_id: ids.org });
+    expect(await earningsOf(db.kysely, { kind: 'creator', id: ids.creator! }, 'CNY')).toMatchObject({ estimated: 161, confirmed: 0 });
+    expect(await earningsOf(db.kysely, { kind: 'org', id: ids.org! }, 'CNY')).toMatchObject({ estimated: 18 });
+    await ledgerIsSound();
+  });
+
+  it('changes nothing when the same events or the same delivery come again', async () => {
+    const before = await db.kysely.selectFrom('ledger_postings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(await ingest([event('A1', 'paid', T0, { clickId: 'clk_fresh' })])).toMatchObject({ applied: 0, ledgerTransactions: 0 });
+    expect(await ingest([event('A2', 'paid', T0, { clickId: 'clk_fresh' })], T0 + HOUR, 'msg_1')).toMatchObject({ applied: 1, duplicateDelivery: false });
+    const again = await ingest([event('A2', 'paid', T0, { clickId: 'clk_fresh' }), event('A2', 'completed', T0 + DAY)], T0 + HOUR, 'msg_1');
+    expect(again).toMatchObject({ duplicateDelivery: true, applied: 0 });
+    expect((await orderRow('A2')).status).toBe('paid');
+    const after = await db.kysely.selectFrom('ledger_postings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBeGreaterThan(Number(before.n));
+  });
+
+  it('ends in the same place whatever order the events arrive in', async () => {
+    const events = [event('B1', 'paid', T0, { clickId: 'clk_fresh' }), event('B1', 'shipped', T0 + DAY), event('B1', 'completed', T0 + 2 * DAY)];
+    await ingest([events[2]!], T0 + 3 * DAY);
+    await ingest([events[0]!], T0 + 3 * DAY);
+    await ingest([events[1]!, events[0]!], T0 + 3 * DAY);
+    await ingest(events, T0 + 3 * DAY);
+    expect(await orderRow('B1')).toMatchObject({ status: 'completed', creator_id: ids.creator });
+    expect(await commissionOf('B1')).toMatchObject({ status: 'confirmed', commission_minor: 199, settleable_at: iso(T0 + 9 * DAY) });
+    await ledgerIsSound();
+  });
+
+  it('moves a completed order past its return window to settleable', async () => {
+    await ingest([event('B2', 'paid', T0, { clickId: 'clk_fresh' }), event('B2', 'completed', T0 + DAY)], T0 + 9 * DAY);
+    expect((await commissionOf('B2')).status).toBe('settleable');
+  });
+
+  it('reverses the refunded part of a line, and all of it on a full refund', async () => {
+    await ingest([event('C1', 'paid', T0, { clickId: 'clk_fresh' })], T0 + HOUR);
+    await ingest([event('C1', 'shipped', T0 + DAY, { lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 1990, refundedAmountMinor: 990 }] })], T0 + 2 * DAY);
+    // 1000 x 10% = 100; fee 10; org 9; creator 81.
+    expect(await commissionOf('C1')).toMatchObject({ status: 'estimated', refunded_amount_minor: 990, commission_minor: 100, creator_amount_minor: 81 });
+    await ingest([event('C1', 'refunded', T0 + 2 * DAY)], T0 + 3 * DAY);
+    expect(await commissionOf('C1')).toMatchObject({ status: 'reversed', commission_minor: 0, creator_amount_minor: 0 });
+    await ledgerIsSound();
+  });
+
+  it('falls back to the sub id when the click is expired, and names why', async () => {
+    await ingest([event('D1', 'paid', T0, { clickId: 'clk_old', subId: 'pos_d' })], T0 + HOUR);
+    const order = await orderRow('D1');
+    expect(order).toMatchObject({ creator_id: ids.other, attribution: 'sub_id' });
+    expect(JSON.parse(order.attribution_detail)).toMatchObject({ clickRejected: 'click_expired' });
+    const commission = await commissionOf('D1');
+    expect(commission).toMatchObject({ organisation_id: null, creator_amount_minor: 179 });
+  });
+
+  it('leaves an order unattributed when its click was sent to another source, and an operator can attribute it by hand', async () => {
+    await ingest([event('E1', 'paid', T0, { clickId: 'clk_pdd' })], T0 + HOUR);
+    const order = await orderRow('E1');
+    expect(order).toMatchObject({ creator_id: null, attribution: 'unattributed' });
+    expect(JSON.parse(order.attribution_detail)).toMatchObject({ clickRejected: 'click_other_source', subIdRejected: 'no_sub_id' });
+    expect(await db.kysely.selectFrom('commissions').select('id').where('order_id', '=', order.id).execute()).toEqual([]);
+
+    const operator = await createUser(db.kysely, { role: 'operator', email: 'ops@orders.cn', password: 'password1', name: 'ops' });
+    await attributeByHand(db.kysely, operator, order.id, { creatorId: ids.creator!, reason: 'shopper sent the screenshot of the live stream' }, new Date(T0 + 2 * HOUR));
+    expect(await orderRow('E1')).toMatchObject({ creator_id: ids.creator, attribution: 'manual' });
+    expect((await commissionOf('E1')).status).toBe('estimated');
+    const audit = await db.kysely.selectFrom('audit_log').selectAll().where('subject_id', '=', order.id).execute();
+    expect(audit.map((a) => a.action)).toEqual(['order.attributed_by_hand']);
+    await ledgerIsSound();
+  });
+
+  it('refuses to attribute by hand an order that is already attributed', async () => {
+    const operator = await db.kysely.selectFrom('users').selectAll().where('email', '=', 'ops@orders.cn').executeTakeFirstOrThrow();
+    const order = await orderRow('A1');
+    await expect(attributeByHand(db.kysely, { id: operator.id, role: 'operator' } as never, order.id, { creatorId: ids.other!, reason: 'x' })).rejects.toMatchObject({ code: 'order_already_attributed' });
+  });
+
+  it('pays a targeted plan’s rate over the open rate', async () => {
+    await db.kysely
+      .insertInto('targeted_plans')
+      .values({ id: 'tpl_1', product_id: ids.product!, target_kind: 'creator', target_id: ids.creator!, rate_bps: 2000, status: 'approved', starts_at: iso(T0 - DAY), ends_at: null, note: null, requested_by: ids.creator!, decided_by: null, decided_at: null, created_at: iso(T0 - DAY) })
+      .execute();
+    await ingest([event('F1', 'paid', T0, { clickId: 'clk_fresh' })], T0 + HOUR);
+    expect(await commissionOf('F1')).toMatchObject({ plan_kind: 'targeted', plan_id: 'tpl_1', rate_bps: 2000, commission_minor: 398 });
+  });
+});

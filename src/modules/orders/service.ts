@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { AttributionKind, Database, OrderEventsTable, OrdersTable } from '../../db/schema.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import type { User } from '../accounts/model.ts';
+import { findUserById } from '../accounts/service.ts';
+import { recordAudit } from '../audit/service.ts';
+import { reconcileCommissions, type SourceTerms } from '../ledger/commissions.ts';
+import { ledgerSettings, type LedgerSettings } from '../ledger/settings.ts';
+import { clicksByIds } from '../links/service.ts';
+import { productsByIds } from '../pool/products.ts';
+import { findSource } from '../sources/service.ts';
+import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
+import type { OrderEvent, OrderState } from './model.ts';
+import { applyEvent, eventKey } from './state-machine.ts';
+import { insertOrderEvents, insertOrders, ordersBySourceKeys, positionsBySubIds, recordDelivery, updateOrder } from './store.ts';
+
+type Q = Kysely<Database>;
+
+export type EventVia = OrderEventsTable['via'];
+
+export interface IncomingEvent {
+  event: OrderEvent;
+  /** The platform's own status code, kept beside ours. */
+  rawStatus?: string | null;
+}
+
+export interface IngestOptions {
+  via: EventVia;
+  /** A webhook delivery's `webhook-id`: a delivery seen before changes nothing. */
+  deliveryId?: string | null;
+  now?: Date;
+  settings?: LedgerSettings;
+}
+
+export interface IngestReport {
+  /** True when the delivery id had been received before: nothing was applied. */
+  duplicateDelivery: boolean;
+  events: number;
+  /** Events that changed an order (the others were already applied). */
+  applied: number;
+  orders: number;
+  ledgerTransactions: number;
+}
+
+/**
+ * Applies order events of one source, as one unit: the orders' states (state machine), their
+ * attribution, and their commissions in the ledger all land together or not at all. Events are
+ * grouped by order, so a batch of 1,000 reads each order once.
+ */
+export async function ingestOrderEvents(db: Q, sourceId: string, incoming: readonly IncomingEvent[], options: IngestOptions): Promise<IngestReport> {
+  const now = options.now ?? new Date();
+  const source = await findSource(db, sourceId);
+  const settings = options.settings ?? (await ledgerSettings(db));
+  const terms = new Map<string, SourceTerms>([[sourceId, { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps }]]);
+  return inTransaction(db, async (tx) => {
+    const nowIso = now.toISOString();
+    const report: IngestReport = { duplicateDelivery: false, events: incoming.length, applied: 0, orders: 0, ledgerTransactions: 0 };
+    if (options.deliveryId && !(await recordDelivery(tx, sourceId, options.deliveryId, incoming.length, nowIso))) {
+      return { ...report, duplicateDelivery: true };
+    }
+    const byOrder = new Map<string, IncomingEvent[]>();
+    for (const e of incoming) byOrder.set(e.event.orderId, [...(byOrder.get(e.event.orderId) ?? []), e]);
+    const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
+
+    const changed: { row: OrdersTable | undefined; id: string; state: OrderState }[] = [];
+    const eventRows: OrderEventsTable[] = [];
+    for (const [orderId, events] of byOrder) {
+      const row = existing.get(orderId);
+      const id = row?.id ?? newId('order');
+      let state: OrderState | null = row ? (JSON.parse(row.state) as OrderState) : null;
+      let any = false;
+      for (const { event, rawStatus } of events) {
+        const applied = applyEvent(state, event);
+        if (!applied.changed) continue;
+        state = applied.state;
+        any = true;
+        report.applied += 1;
+        eventRows.push(eventRowOf(id, event, rawStatus ?? null, options, nowIso));
+      }
+      if (any) changed.push({ row, id, state: state! });
+    }
+    if (changed.length === 0) return report;
+
+    const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.row)).map((c) => c.state), settings);
+    const inserts: OrdersTable[] = [];
+    for (const c of changed) {
+      const next = orderRowOf(c.id, sourceId, c.state, c.row, attributions.get(c.state.orderId), nowIso);
+      if (c.row) await updateOrder(tx, next);
+      else inserts.push(next);
+      c.row = next;
+    }
+    await insertOrders(tx, inserts);
+    await insertOrderEvents(tx, eventRows);
+    const attributed = changed.filter((c) => c.row!.creator_id !== null).map((c) => ({ id: c.id, sourceId, creatorId: c.row!.creator_id!, state: c.state }));
+    const booked = await reconcileCommissions(tx, attributed, terms, settings, now);
+    return { ...report, orders: changed.length, ledgerTransactions: booked.transactions };
+  });
+}
+
+function isAttributed(row: OrdersTable | undefined): boolean {
+  return row !== undefined && row.attribution !== 'unattributed';
+}
+
+/** Attribution of orders not attributed yet, by the rules of attribution.ts, with lookups batched. */
+async function attributeOrders(db: Q, sourceId: string, states: readonly OrderState[], settings: LedgerSettings): Promise<Map<string, Attribution>> {
+  const clicks = await clicksByIds(db, states.flatMap((s) => (s.clickId ? [s.clickId] : [])));
+  const products = await productsByIds(db, [...new Set([...clicks.values()].map((c) => c.product_id))]);
+  const positions = await positionsBySubIds(db, states.flatMap((s) => (s.subId ? [s.subId] : [])));
+  const clickLookup = (id: string): ClickRecord | undefined => {
+    const c = clicks.get(id);
+    // The order names the source's product id; the click names ours: compare like with like.
+    return c && { id: c.id, creatorId: c.creator_id, productId: products.get(c.product_id)?.source_product_id ?? c.product_id, sourceId: c.source_id, clickedAt: c.clicked_at };
+  };
+  const positionLookup = (subId: string) => {
+    const p = positions.get(subId);
+    return p && { creatorId: p.creator_id, sourceId: p.source_id };
+  };
+  const out = new Map<string, Attribution>();
+  for (const state of states) out.set(state.orderId, attribute(attributableOrderOf(state, sourceId), clickLookup, { windowDays: settings.attribution_window_days, positionLookup }));
+  return out;
+}
+
+function orderRowOf(id: string, sourceId: string, state: OrderState, before: OrdersTable | undefined, attribution: Attribution | undefined, nowIso: string): OrdersTable {
+  const decided = attribution ?? null;
+  const creatorId = decided ? (decided.kind === 'unattributed' ? null : decided.creatorId) : (before?.creator_id ?? null);
+  const kind: AttributionKind = decided ? decided.kind : (before?.attribution ?? 'unattributed');
+  return {
+    id,
+    source_id: sourceId,
+    source_order_id: state.orderId,
+    currency: state.currency,
+    status: state.status,
+    ordered_at: state.orderedAt,
+    paid_at: state.paidAt,
+    completed_at: state.completedAt,
+    click_id: state.clickId,
+    sub_id: state.subId,
+    paid_amount_minor: state.lines.reduce((a, l) => a + l.paidAmountMinor, 0),
+    refunded_amount_minor: state.lines.reduce((a, l) => a + l.refundedAmountMinor, 0),
+    state: JSON.stringify(state),
+    creator_id: creatorId,
+    attribution: kind,
+    attribution_detail: decided ? JSON.stringify(decided) : (before?.attribution_detail ?? '{}'),
+    created_at: before?.created_at ?? nowIso,
+    updated_at: nowIso,
+  };
+}
+
+function eventRowOf(orderRowId: string, event: OrderEvent, rawStatus: string | null, options: IngestOptions, nowIso: string): OrderEventsTable {
+  return {
+    id: newId('orderEvent'),
+    order_id: orderRowId,
+    event_key: createHash('sha256').update(eventKey(event)).digest('hex'),
+    status: event.status,
+    occurred_at: event.occurredAt,
+    via: options.via,
+    delivery_id: options.deliveryId ?? null,
+    raw_status: rawStatus,
+    payload: JSON.stringify(event),
+    received_at: nowIso,
+  };
+}
+
+/**
+ * The operator credits an unattributed order to a creator by hand, with a reason (audited); its
+ * commission is booked at once, on the terms in force when the order was paid.
+ */
+export async function attributeByHand(db: Q, operator: User, orderId: string, input: { creatorId: string; reason: string }, now = new Date()): Promise<void> {
+  if (operator.role !== 'operator') throw new Forbidden();
+  const reason = input.reason.trim();
+  if (reason.length === 0 || reason.length > 500) throw new InvalidInput('invalid_reason', 'a reason of 1-500 characters is required');
+  const creator = await findUserById(db, input.creatorId);
+  if (!creator || creator.role !== 'creator') throw new InvalidInput('unknown_creator', `no creator ${input.creatorId}`);
+  const settings = await ledgerSettings(db);
+  await inTransaction(db, async (tx) => {
+    const row = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+    if (!row) throw new NotFound('order');
+    if (row.attribution !== 'unattributed') throw new Conflict('order_already_attributed', `order ${orderId} is already attributed (${row.attribution})`);
+    const claimed = await tx
+      .updateTable('orders')
+      .set({ creator_id: creator.id, attribution: 'manual', attribution_detail: JSON.stringify({ kind: 'manual', creatorId: creator.id, reason, by: operator.id }), updated_at: now.toISOString() })
+      .where('id', '=', orderId)
+      .where('attribution', '=', 'unattributed')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new Conflict('order_already_attributed', `order ${orderId} was attributed meanwhile`);
+    const source = await findSource(tx, row.source_id);
+    const terms = new Map<string, SourceTerms>([[source.id, { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps }]]);
+    await reconcileCommissions(tx, [{ id: row.id, sourceId: row.source_id, creatorId: creator.id, state: JSON.parse(row.state) as OrderState }], terms, settings, now);
+    await recordAudit(tx, operator.id, 'order.attributed_by_hand', orderId, { creator_id: creator.id, reason });
+  });
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import { isPostgres } from '../../db/dialect.ts';
+import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
+import { chunked } from '../ledger/store.ts';
+
+type Q = Kysely<Database>;
+
+/**
+ * The orders of one source by the source's order ids. On PostgreSQL the rows are locked until the
+ * caller's transaction ends, so two deliveries about one order apply one after the other.
+ */
+export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds: readonly string[]): Promise<Map<string, OrdersTable>> {
+  const out = new Map<string, OrdersTable>();
+  for (const ids of chunked([...new Set(sourceOrderIds)])) {
+    let query = db.selectFrom('orders').selectAll().where('source_id', '=', sourceId).where('source_order_id', 'in', ids);
+    if (isPostgres(db)) query = query.orderBy('source_order_id').forUpdate();
+    for (const row of await query.execute()) out.set(row.source_order_id, row);
+  }
+  return out;
+}
+
+export async function insertOrders(db: Q, rows: readonly OrdersTable[]): Promise<void> {
+  for (const chunk of chunked(rows, 200)) await db.insertInto('orders').values(chunk).execute();
+}
+
+export async function updateOrder(db: Q, row: OrdersTable): Promise<void> {
+  const { id, status, paid_at, completed_at, click_id, sub_id, paid_amount_minor, refunded_amount_minor, state, creator_id, attribution, attribution_detail, updated_at } = row;
+  await db
+    .updateTable('orders')
+    .set({ status, paid_at, completed_at, click_id, sub_id, paid_amount_minor, refunded_amount_minor, state, creator_id, attribution, attribution_detail, updated_at })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertOrderEvents(db: Q, rows: readonly OrderEventsTable[]): Promise<void> {
+  for (const chunk of chunked(rows, 200)) await db.insertInto('order_events').values(chunk).execute();
+}
+
+/** Records a webhook delivery; false when this webhook-id was received before (a redelivery). */
+export async function recordDelivery(db: Q, sourceId: string, webhookId: string, events: number, receivedAt: string): Promise<boolean> {
+  const inserted = await db
+    .insertInto('webhook_deliveries')
+    .values({ source_id: sourceId, webhook_id: webhookId, events, received_at: receivedAt })
+    .onConflict((oc) => oc.columns(['source_id', 'webhook_id']).doNothing())
+    .returning('webhook_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function positionsBySubIds(db: Q, subIds: readonly string[]): Promise<Map<string, PositionsTable>> {
+  const out = new Map<string, PositionsTable>();
+  for (const ids of chunked([...new Set(subIds)])) {
+    for (const row of await db.selectFrom('positions').selectAll().where('sub_id', 'in', ids).execute()) out.set(row.sub_id, row);
+  }
+  return out;
+}
