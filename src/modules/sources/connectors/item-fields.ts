@@ -1,5 +1,5 @@
 import type { ParsedRow, ProductInput } from '../../pool/model.ts';
-import { isRecord, parseChineseCount, parseDecimalScaled, rateToBps, yuanToFen, type RateUnit } from './common.ts';
+import { isRecord, parseChineseCount, parseDecimalScaled, rateToBps, shanghaiDateTimeToIso, yuanToFen, type RateUnit } from './common.ts';
 
 /**
  * Readers for one item of a platform response. Each takes the raw value and the field's name as
@@ -13,22 +13,29 @@ export function rejectItem(field: string, why: string): never {
   throw new ItemRejected(`${field}: ${why}`);
 }
 
+export type ReadItem<T> = { row: number; value: T } | { row: number; rejected: string };
+
+/** `read` applied to each item, rows numbered from `firstRow`; a rejected item does not stop the others. */
+export function readItems<T>(items: readonly unknown[], read: (item: Record<string, unknown>) => T, firstRow = 1): ReadItem<T>[] {
+  return items.map((item, i) => {
+    const row = firstRow + i;
+    if (!isRecord(item)) return { row, rejected: 'item: not an object' };
+    try {
+      return { row, value: read(item) };
+    } catch (e) {
+      if (e instanceof ItemRejected) return { row, rejected: e.message };
+      throw e;
+    }
+  });
+}
+
 /** One ParsedRow per item, rows numbered from `firstRow` (1 for a whole document). */
 export function parseItems(
   items: readonly unknown[],
   toProduct: (item: Record<string, unknown>) => ProductInput,
   firstRow = 1,
 ): ParsedRow[] {
-  return items.map((item, i) => {
-    const row = firstRow + i;
-    if (!isRecord(item)) return { row, rejected: 'item: not an object' };
-    try {
-      return { row, product: toProduct(item) };
-    } catch (e) {
-      if (e instanceof ItemRejected) return { row, rejected: e.message };
-      throw e;
-    }
-  });
+  return readItems(items, toProduct, firstRow).map((r) => ('value' in r ? { row: r.row, product: r.value } : r));
 }
 
 function absent(value: unknown): boolean {
@@ -126,4 +133,20 @@ export function absoluteUrl(url: string): string {
   if (url.startsWith('//')) return `https:${url}`;
   if (/^https?:\/\//i.test(url)) return url;
   return `https://${url}`;
+}
+
+/** A count of goods, at least 1: 2 or "2". */
+export function positiveCount(value: unknown, field: string): number {
+  if (absent(value)) rejectItem(field, 'missing');
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) rejectItem(field, `not a whole number of at least 1: ${String(value)}`);
+  return n;
+}
+
+/** 'yyyy-MM-dd HH:mm:ss' in Beijing time (JD, Taobao) as ISO UTC. */
+export function shanghaiTimeIso(value: unknown, field: string): string {
+  if (absent(value)) rejectItem(field, 'missing');
+  const iso = typeof value === 'string' ? shanghaiDateTimeToIso(value) : null;
+  if (iso === null) rejectItem(field, `not a Beijing time 'yyyy-MM-dd HH:mm:ss': ${String(value)}`);
+  return iso;
 }

@@ -56,21 +56,29 @@ function jdGatewayErrorKind(code: string): ConnectorErrorKind {
   return 'platform';
 }
 
-/** The SKUs of one saved or live `jd.union.open.goods.query` answer; throws on any error code. */
-export function readJdGoodsQuery(json: unknown): PageOfItems {
+/**
+ * The union API's own result inside a JD router answer for `method` (jd.union.open.goods.query ->
+ * `jd_union_open_goods_query_responce`, JD's spelling); throws on any gateway or union error code.
+ */
+export function jdUnionResult(json: unknown, method: string): Record<string, unknown> {
   if (!isRecord(json)) throw new ConnectorError('jd', 'bad_json', 'response is not a JSON object', 'bad_response');
   if (isRecord(json.error_response)) throw jdGatewayError(json.error_response);
+  const key = method.replaceAll('.', '_');
   // Older gateway versions answered `..._response` with `result`; saved files of both kinds exist.
-  const envelope = json.jd_union_open_goods_query_responce ?? json.jd_union_open_goods_query_response;
-  if (!isRecord(envelope)) {
-    throw new ConnectorError('jd', 'bad_json', 'no jd_union_open_goods_query_responce in the response', 'bad_response');
-  }
+  const envelope = json[`${key}_responce`] ?? json[`${key}_response`];
+  if (!isRecord(envelope)) throw new ConnectorError('jd', 'bad_json', `no ${key}_responce in the response`, 'bad_response');
   const result = innerResult(envelope.queryResult ?? envelope.result);
   if (Number(result.code) !== 200) {
     const code = String(result.code ?? envelope.code ?? 'unknown');
     const kind = Number(result.code) >= 500 ? 'unavailable' : 'invalid_request';
     throw new ConnectorError('jd', code, String(result.message ?? 'queryResult without a message'), kind);
   }
+  return result;
+}
+
+/** The SKUs of one saved or live `jd.union.open.goods.query` answer; throws on any error code. */
+export function readJdGoodsQuery(json: unknown): PageOfItems {
+  const result = jdUnionResult(json, JD_GOODS_QUERY);
   const items = Array.isArray(result.data) ? result.data : [];
   return { items, totalCount: totalOf(result.totalCount) };
 }

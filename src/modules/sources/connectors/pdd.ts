@@ -47,12 +47,19 @@ export interface PddGoodsSearchPage extends PageOfItems {
   listId: string | null;
 }
 
-/** The goods of one saved or live `pdd.ddk.goods.search` answer; throws on `error_response`. */
-export function readPddGoodsSearch(json: unknown): PddGoodsSearchPage {
+/** The body under `key` of a PDD router answer; throws PDD's `error_response` as a ConnectorError. */
+export function pddResponseBody(json: unknown, key: string): Record<string, unknown> {
   if (!isRecord(json)) throw new ConnectorError('pdd', 'bad_json', 'response is not a JSON object', 'bad_response');
   if (isRecord(json.error_response)) throw pddError(json.error_response);
-  const body = json.goods_search_response;
-  if (!isRecord(body) || !Array.isArray(body.goods_list)) {
+  const body = json[key];
+  if (!isRecord(body)) throw new ConnectorError('pdd', 'bad_json', `no ${key} in the response`, 'bad_response');
+  return body;
+}
+
+/** The goods of one saved or live `pdd.ddk.goods.search` answer; throws on `error_response`. */
+export function readPddGoodsSearch(json: unknown): PddGoodsSearchPage {
+  const body = pddResponseBody(json, 'goods_search_response');
+  if (!Array.isArray(body.goods_list)) {
     throw new ConnectorError('pdd', 'bad_json', 'no goods_search_response.goods_list in the response', 'bad_response');
   }
   return {

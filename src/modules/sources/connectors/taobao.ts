@@ -52,25 +52,34 @@ export const TAOBAO_MAX_PAGE_SIZE = 100;
  * platform's side (retry), `isv.*` the caller's.
  */
 const TOP_RATE_LIMITED = new Set(['7', '8']);
+/**
+ * Alimama's account-wide throttle, from taobao.tbk.order.details.get's 错误码表: 9100 (about 40 API
+ * calls a second per account) and 3000 (throttled until the next day); 3001 is 系统繁忙.
+ */
+const TBK_RATE_LIMITED = new Set(['9100', '3000']);
 const TOP_AUTH = new Set(['11', '24', '25', '26', '27', '28', '29']);
 const TOP_INVALID = new Set(['21', '22', '23', '30', '31', '32', '33', '34', '40', '41', '42', '43']);
 
 function topErrorKind(code: string, subCode: string): ConnectorErrorKind {
-  if (TOP_RATE_LIMITED.has(code)) return 'rate_limited';
-  if (code === '10' || subCode.startsWith('isp.')) return 'unavailable';
+  if (TOP_RATE_LIMITED.has(code) || TBK_RATE_LIMITED.has(subCode)) return 'rate_limited';
+  if (code === '10' || subCode === '3001' || subCode.startsWith('isp.')) return 'unavailable';
   if (TOP_AUTH.has(code)) return 'auth';
   if (TOP_INVALID.has(code) || subCode.startsWith('isv.')) return 'invalid_request';
   return 'platform';
 }
 
-/** The items of one saved or live `taobao.tbk.dg.material.optional` answer; throws on `error_response`. */
-export function readTaobaoMaterialOptional(json: unknown): PageOfItems {
+/** The body under `key` of a TOP answer; throws TOP's `error_response` as a ConnectorError. */
+export function topResponseBody(json: unknown, key: string): Record<string, unknown> {
   if (!isRecord(json)) throw new ConnectorError('taobao', 'bad_json', 'response is not a JSON object', 'bad_response');
   if (isRecord(json.error_response)) throw topError(json.error_response);
-  const body = json.tbk_dg_material_optional_response;
-  if (!isRecord(body)) {
-    throw new ConnectorError('taobao', 'bad_json', 'no tbk_dg_material_optional_response in the response', 'bad_response');
-  }
+  const body = json[key];
+  if (!isRecord(body)) throw new ConnectorError('taobao', 'bad_json', `no ${key} in the response`, 'bad_response');
+  return body;
+}
+
+/** The items of one saved or live `taobao.tbk.dg.material.optional` answer; throws on `error_response`. */
+export function readTaobaoMaterialOptional(json: unknown): PageOfItems {
+  const body = topResponseBody(json, 'tbk_dg_material_optional_response');
   // TOP wraps arrays as { map_data: [...] }; with simplify=true it sends the bare array.
   const list = Array.isArray(body.result_list) ? body.result_list : asRecord(body.result_list).map_data;
   const items = Array.isArray(list) ? list : [];
@@ -79,7 +88,7 @@ export function readTaobaoMaterialOptional(json: unknown): PageOfItems {
 
 function topError(error: Record<string, unknown>): ConnectorError {
   const code = String(error.code ?? 'unknown');
-  const subCode = typeof error.sub_code === 'string' ? error.sub_code : '';
+  const subCode = typeof error.sub_code === 'string' || typeof error.sub_code === 'number' ? String(error.sub_code) : '';
   const message = textList(error.msg, subCode, error.sub_msg).join(' — ') || 'error_response without a message';
   return new ConnectorError('taobao', code, message, topErrorKind(code, subCode));
 }

@@ -93,10 +93,10 @@ export interface FakeJdOptions {
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-/** The gateway's checks, in the order of JD's 网关系统错误码 table. */
-function gatewayError(params: Record<string, string>, options: FakeJdOptions): Record<string, unknown> | null {
+/** The gateway's checks, in the order of JD's 网关系统错误码 table, for the API named `method`. */
+export function jdGatewayError(params: Record<string, string>, options: { appKey: string; appSecret: string }, method: string): Record<string, unknown> | null {
   if (!params.method) return jdErrorResponse('14', '缺少方法名参数', 'Missing Method');
-  if (params.method !== JD_GOODS_QUERY) return jdErrorResponse('15', '不存在的方法名', 'Invalid Method');
+  if (params.method !== method) return jdErrorResponse('15', '不存在的方法名', 'Invalid Method');
   if (params.app_key !== options.appKey) return jdErrorResponse('21', `key=${params.app_key ?? ''} 信息无效`, 'Invalid app_key');
   if (!params.v) return jdErrorResponse('4', '缺少版本参数', 'Missing Version');
   if (params.v !== '1.0') return jdErrorResponse('5', '不支持的版本号', 'Unsupported Version');
@@ -111,7 +111,7 @@ export async function startFakeJd(options: FakeJdOptions): Promise<FakeGateway> 
   const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => jdGoodsItem(i)) : options.items;
   return startFakeGateway((params, requestNo): FakeReply => {
     if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
-    const rejected = gatewayError(params, options);
+    const rejected = jdGatewayError(params, options, JD_GOODS_QUERY);
     if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(jdErrorResponse('2', '限制时间内调用失败次数', 'App Call Limited'));
     const request = goodsReq(params['360buy_param_json']);

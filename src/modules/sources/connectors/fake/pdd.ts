@@ -82,16 +82,23 @@ export interface FakePddOptions {
 
 const REQUIRED = ['type', 'client_id', 'timestamp', 'sign'] as const;
 
+/** The router's checks of the public parameters and the signature, for the API named `type`. */
+export function pddRouterError(params: Record<string, string>, credentials: { appKey: string; appSecret: string }, type: string): Record<string, unknown> | null {
+  const missing = REQUIRED.find((name) => !params[name]);
+  if (missing) return pddErrorResponse(10000, '参数错误', `公共参数${missing}不能为空`);
+  if (params.client_id !== credentials.appKey) return pddErrorResponse(10016, 'client下线或者clientId不正确');
+  if (params.type !== type) return pddErrorResponse(10000, '参数错误', `type ${params.type} 不存在`);
+  if (!/^\d{10}$/.test(params.timestamp!)) return pddErrorResponse(10000, '参数错误', 'timestamp格式错误');
+  if (params.sign !== signMd5(params, credentials.appSecret)) return pddErrorResponse(20004, '签名验证失败');
+  return null;
+}
+
 export async function startFakePdd(options: FakePddOptions): Promise<FakeGateway> {
   const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => pddGoodsItem(i)) : options.items;
   return startFakeGateway((params, requestNo): FakeReply => {
     if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
-    const missing = REQUIRED.find((name) => !params[name]);
-    if (missing) return ok(pddErrorResponse(10000, '参数错误', `公共参数${missing}不能为空`));
-    if (params.client_id !== options.appKey) return ok(pddErrorResponse(10016, 'client下线或者clientId不正确'));
-    if (params.type !== PDD_GOODS_SEARCH) return ok(pddErrorResponse(10000, '参数错误', `type ${params.type} 不存在`));
-    if (!/^\d{10}$/.test(params.timestamp!)) return ok(pddErrorResponse(10000, '参数错误', 'timestamp格式错误'));
-    if (params.sign !== signMd5(params, options.appSecret)) return ok(pddErrorResponse(20004, '签名验证失败'));
+    const rejected = pddRouterError(params, options, PDD_GOODS_SEARCH);
+    if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(pddErrorResponse(52101, '当前接口调用频率超过限制，请稍后重试'));
     const pageNo = positiveInt(params.page, 1);
     const pageSize = positiveInt(params.page_size, options.pageSize ?? PDD_MAX_PAGE_SIZE);

@@ -86,10 +86,10 @@ export interface FakeTaobaoOptions {
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-/** TOP's checks, each answered with its system error code. */
-function gatewayError(params: Record<string, string>, options: FakeTaobaoOptions): Record<string, unknown> | null {
+/** TOP's checks, each answered with its system error code, for the API named `method`. */
+export function topGatewayError(params: Record<string, string>, options: { appKey: string; appSecret: string }, method: string): Record<string, unknown> | null {
   if (!params.method) return taobaoErrorResponse(21, 'Missing method');
-  if (params.method !== TAOBAO_MATERIAL_OPTIONAL) return taobaoErrorResponse(22, 'Invalid method');
+  if (params.method !== method) return taobaoErrorResponse(22, 'Invalid method');
   if (!params.app_key) return taobaoErrorResponse(28, 'Missing app key');
   if (params.app_key !== options.appKey) return taobaoErrorResponse(29, 'Invalid app Key', 'isv.appkey-not-exists');
   if (!params.timestamp) return taobaoErrorResponse(30, 'Missing timestamp');
@@ -97,9 +97,9 @@ function gatewayError(params: Record<string, string>, options: FakeTaobaoOptions
   if (!params.v) return taobaoErrorResponse(32, 'Missing version');
   if (params.v !== '2.0') return taobaoErrorResponse(34, 'Unsupported version');
   if (!params.sign) return taobaoErrorResponse(24, 'Missing signature');
-  const method = params.sign_method ?? 'md5';
-  if (method !== 'md5' && method !== 'hmac') return taobaoErrorResponse(41, 'Invalid arguments:sign_method');
-  const expected = method === 'hmac' ? signHmacMd5(params, options.appSecret) : signMd5(params, options.appSecret);
+  const signMethod = params.sign_method ?? 'md5';
+  if (signMethod !== 'md5' && signMethod !== 'hmac') return taobaoErrorResponse(41, 'Invalid arguments:sign_method');
+  const expected = signMethod === 'hmac' ? signHmacMd5(params, options.appSecret) : signMd5(params, options.appSecret);
   if (params.sign !== expected) return taobaoErrorResponse(25, 'Invalid signature');
   return null;
 }
@@ -108,7 +108,7 @@ export async function startFakeTaobao(options: FakeTaobaoOptions): Promise<FakeG
   const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => taobaoMapData(i)) : options.items;
   return startFakeGateway((params, requestNo): FakeReply => {
     if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
-    const rejected = gatewayError(params, options);
+    const rejected = topGatewayError(params, options, TAOBAO_MATERIAL_OPTIONAL);
     if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) {
       return ok(taobaoErrorResponse(7, 'App Call Limited', 'accesscontrol.limited-by-app-access-count', 'This ban will last for 1 more seconds'));
