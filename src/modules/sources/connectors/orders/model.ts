@@ -30,7 +30,10 @@ export interface PolledOrders {
 
 export interface OrderPollRange {
   since: Date;
-  /** Leave the platform a few minutes to settle: PDD asks for end times at least 3 minutes in the past. */
+  /**
+   * A few minutes in the past: the platforms' order reports lag the orders, and a row written
+   * after its window was read only comes back when the order changes again.
+   */
   until: Date;
 }
 

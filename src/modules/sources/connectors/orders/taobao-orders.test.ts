@@ -89,6 +89,14 @@ describe('taobaoOrderClient against the fake TOP gateway', () => {
     expect(new Set(pages.flatMap((p) => p.orders.map((o) => o.event.orderId))).size).toBe(30);
   });
 
+  it('refuses to stop at page 100 of a window, which would lose the orders beyond it', async () => {
+    const busy = Array.from({ length: 101 }, (_, i) => taobaoOrderDto(i, { modified_time: '2026-11-24 10:30:00' }));
+    fake = await startFakeTaobaoOrders({ ...CREDENTIALS, orders: busy });
+    const client = taobaoOrderClient({ ...CREDENTIALS, baseUrl: fake.url, pageSize: 1, ...FAST });
+    await expect(collectPages(client.orders(SIX_HOURS))).rejects.toMatchObject({ code: 'too_many_pages', retryable: false });
+    expect(fake.requests).toBe(100);
+  });
+
   it('fails at once with TOP’s signature error when the secret is wrong', async () => {
     fake = await startFakeTaobaoOrders({ ...CREDENTIALS, orders: 3 });
     const client = taobaoOrderClient({ ...CREDENTIALS, appSecret: 'wrong', baseUrl: fake.url, ...FAST });
