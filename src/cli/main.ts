@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DomainError } from '../core/errors.ts';
+import { DomainError, InvalidInput } from '../core/errors.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { Role } from '../db/schema.ts';
 import { createUser } from '../modules/accounts/service.ts';
@@ -77,9 +77,12 @@ program
   .command('settle')
   .description('settle every commission whose return window has passed as of the date (default now); safe to run twice or to re-run after a crash')
   .option('--as-of <date>', 'a date (2026-12-01: the start of that Asia/Shanghai day) or an ISO-8601 instant')
+  .option('--batch-lines <n>', 'commission lines per transaction (default 5000)')
   .action((o) =>
     withDb(async (db) => {
-      const summary = await settle(db.kysely, { asOf: parseAsOf(o.asOf) });
+      const batchLines = o.batchLines === undefined ? undefined : Number(o.batchLines);
+      if (batchLines !== undefined && (!Number.isInteger(batchLines) || batchLines < 1)) throw new InvalidInput('invalid_batch_lines', '--batch-lines is a positive whole number');
+      const summary = await settle(db.kysely, { asOf: parseAsOf(o.asOf), batchLines });
       printResult(summary);
     }),
   );
