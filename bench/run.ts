@@ -6,6 +6,7 @@
 const BENCHMARKS: Record<string, () => Promise<{ run(options: Record<string, string>): Promise<void> }>> = {
   search: () => import('./search.ts'),
   redirect: () => import('./redirect.ts'),
+  orders: () => import('./orders.ts'),
 };
 
 function parseOptions(args: string[]): Record<string, string> {

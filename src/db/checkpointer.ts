@@ -43,6 +43,7 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.unref();
   return async () => {
+    worker.ref(); // keep the process alive until the last checkpoint is done
     worker.postMessage('stop');
     await exited;
     restoreAutoCheckpoint();

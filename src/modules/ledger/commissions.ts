@@ -13,6 +13,8 @@ import type { LedgerSettings } from './settings.ts';
 import { appendTransactions, chunked } from './store.ts';
 
 type Q = Kysely<Database>;
+/** What moves on a booked commission; its terms never change. */
+const MUTABLE_COLUMNS = ['status', 'refunded_amount_minor', 'commission_minor', 'creator_amount_minor', 'organisation_amount_minor', 'settleable_at', 'updated_at'] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An attributed order, as the orders module hands it to the ledger after applying its events. */
@@ -66,10 +68,12 @@ export async function reconcileCommissions(
       else if (changed(row, next)) updates.push(next);
     }
   }
-  for (const rows of chunked(inserts, 200)) await db.insertInto('commissions').values(rows).execute();
-  for (const row of updates) {
-    const { id, status, refunded_amount_minor, commission_minor, creator_amount_minor, organisation_amount_minor, settleable_at, updated_at } = row;
-    await db.updateTable('commissions').set({ status, refunded_amount_minor, commission_minor, creator_amount_minor, organisation_amount_minor, settleable_at, updated_at }).where('id', '=', id).execute();
+  for (const rows of chunked([...inserts, ...updates], 100)) {
+    await db
+      .insertInto('commissions')
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(MUTABLE_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))))
+      .execute();
   }
   await appendTransactions(db, transactions, nowIso);
   return { transactions: transactions.length };

@@ -15,7 +15,7 @@ import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import type { OrderEvent, OrderState } from './model.ts';
 import { applyEvent, eventKey } from './state-machine.ts';
-import { insertOrderEvents, insertOrders, ordersBySourceKeys, positionsBySubIds, recordDelivery, updateOrder } from './store.ts';
+import { insertOrderEvents, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders } from './store.ts';
 
 type Q = Kysely<Database>;
 
@@ -85,14 +85,8 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     if (changed.length === 0) return report;
 
     const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.row)).map((c) => c.state), settings);
-    const inserts: OrdersTable[] = [];
-    for (const c of changed) {
-      const next = orderRowOf(c.id, sourceId, c.state, c.row, attributions.get(c.state.orderId), nowIso);
-      if (c.row) await updateOrder(tx, next);
-      else inserts.push(next);
-      c.row = next;
-    }
-    await insertOrders(tx, inserts);
+    for (const c of changed) c.row = orderRowOf(c.id, sourceId, c.state, c.row, attributions.get(c.state.orderId), nowIso);
+    await saveOrders(tx, changed.map((c) => c.row!));
     await insertOrderEvents(tx, eventRows);
     const attributed = changed.filter((c) => c.row!.creator_id !== null).map((c) => ({ id: c.id, sourceId, creatorId: c.row!.creator_id!, state: c.state }));
     const booked = await reconcileCommissions(tx, attributed, terms, settings, now);

@@ -19,17 +19,17 @@ export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds
   return out;
 }
 
-export async function insertOrders(db: Q, rows: readonly OrdersTable[]): Promise<void> {
-  for (const chunk of chunked(rows, 200)) await db.insertInto('orders').values(chunk).execute();
-}
+const MUTABLE_ORDER_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub_id', 'paid_amount_minor', 'refunded_amount_minor', 'state', 'creator_id', 'attribution', 'attribution_detail', 'updated_at'] as const;
 
-export async function updateOrder(db: Q, row: OrdersTable): Promise<void> {
-  const { id, status, paid_at, completed_at, click_id, sub_id, paid_amount_minor, refunded_amount_minor, state, creator_id, attribution, attribution_detail, updated_at } = row;
-  await db
-    .updateTable('orders')
-    .set({ status, paid_at, completed_at, click_id, sub_id, paid_amount_minor, refunded_amount_minor, state, creator_id, attribution, attribution_detail, updated_at })
-    .where('id', '=', id)
-    .execute();
+/** Inserts new orders and rewrites changed ones, many rows per statement. */
+export async function saveOrders(db: Q, rows: readonly OrdersTable[]): Promise<void> {
+  for (const chunk of chunked(rows, 200)) {
+    await db
+      .insertInto('orders')
+      .values(chunk)
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(MUTABLE_ORDER_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))))
+      .execute();
+  }
 }
 
 export async function insertOrderEvents(db: Q, rows: readonly OrderEventsTable[]): Promise<void> {

@@ -1,0 +1,220 @@
+/**
+ * Order events into attribution and the ledger, and a settlement run.
+ *
+ *   npm run bench -- orders [--events 200000] [--batch 1000] [--settle-lines 1000000] [--creators 200]
+ *
+ * On a fresh SQLite database (a file, WAL, as `npm start` uses): creators with org memberships,
+ * one JD source with 1,000 products and a click per creator. A stream of webhook deliveries of
+ * `--batch` events each — a realistic mix: 55% new paid orders carrying a click id, 25% of them
+ * completed later, 8% partially refunded, 4% fully refunded, 8% duplicates of earlier events — is
+ * signed, then each delivery verified (Standard Webhooks), parsed and ingested (state machine,
+ * attribution, commission booking, postings, balances) in one transaction, as the webhook route
+ * does. Then `--settle-lines` completed commission lines (bulk-loaded) are settled by a run.
+ * Prints a table and, last, one JSON line.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { newId } from '../src/core/ids.ts';
+import { startBackgroundCheckpoints } from '../src/db/checkpointer.ts';
+import { openDb } from '../src/db/connection.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { createUser } from '../src/modules/accounts/service.ts';
+import { DEFAULT_LEDGER_SETTINGS } from '../src/modules/ledger/settings.ts';
+import { settle } from '../src/modules/ledger/settlement.ts';
+import { recordPastClicks } from '../src/modules/links/service.ts';
+import { seedSource } from '../src/modules/links/testing.ts';
+import { ingestOrderEvents } from '../src/modules/orders/service.ts';
+import { verifyWebhook } from '../src/modules/orders/webhook.ts';
+import { recordPastMembership, registerOrganisation } from '../src/modules/orgs/service.ts';
+
+const HOUR = 3_600_000;
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** A deterministic stream of order events (xorshift), with later events for earlier orders. */
+function* eventStream(total: number, creators: number, seed: number): Generator<Record<string, unknown>> {
+  let x = seed >>> 0 || 1;
+  const random = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4_294_967_296;
+  };
+  const t0 = Date.now() - 10 * 24 * HOUR;
+  const orders: { id: string; click: string; paid: number; at: number; product: string }[] = [];
+  const sent: Record<string, unknown>[] = [];
+  for (let n = 0; n < total; n++) {
+    const roll = random();
+    let event: Record<string, unknown>;
+    if (orders.length < 100 || roll < 0.55) {
+      const o = { id: `JD${1_000_000 + orders.length}`, click: `clk_bench${Math.floor(random() * creators)}`, paid: 990 + Math.floor(random() * 40_000), at: t0 + orders.length * 1000, product: `P${Math.floor(random() * 1000)}` };
+      orders.push(o);
+      event = wire(o, 'paid', o.at, 0);
+    } else if (roll < 0.8) {
+      const o = orders[Math.floor(random() * orders.length)]!;
+      event = wire(o, 'completed', o.at + 3 * 24 * HOUR, 0);
+    } else if (roll < 0.88) {
+      const o = orders[Math.floor(random() * orders.length)]!;
+      event = wire(o, 'paid', o.at + HOUR, Math.floor(o.paid / 3));
+    } else if (roll < 0.92) {
+      const o = orders[Math.floor(random() * orders.length)]!;
+      event = wire(o, 'refunded', o.at + 2 * HOUR, o.paid);
+    } else {
+      event = sent[Math.floor(random() * sent.length)]!;
+    }
+    sent.push(event);
+    yield event;
+  }
+}
+
+function wire(o: { id: string; click: string; paid: number; product: string }, status: string, at: number, refunded: number): Record<string, unknown> {
+  return {
+    type: 'order.updated',
+    data: { order_id: o.id, status, occurred_at: new Date(at).toISOString(), currency: 'CNY', click_id: o.click, lines: [{ line_id: '1', product_id: o.product, quantity: 1, paid_amount: o.paid, refunded_amount: refunded }] },
+  };
+}
+
+export async function run(options: Record<string, string>): Promise<void> {
+  const total = Number(options.events ?? 200_000);
+  const batch = Number(options.batch ?? 1000);
+  const settleLines = Number(options['settle-lines'] ?? 1_000_000);
+  const creators = Number(options.creators ?? 200);
+  const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-orders-'));
+  const db = openDb(`sqlite:${join(dir, 'bench.db')}`);
+  try {
+    await migrateToLatest(db.kysely);
+    const q = db.kysely;
+    process.stderr.write(`setting up ${creators} creators, 1,000 products…\n`);
+    const admin = await createUser(q, { role: 'org', email: 'org@bench.cn', password: 'password1', name: 'org' });
+    const org = await registerOrganisation(q, admin, 'Bench MCN');
+    const seeded = await seedSource(q, { kind: 'platform', platform: 'jd' }, Array.from({ length: 1000 }, (_, i) => ({ id: `P${i}`, url: `https://item.jd.com/${i}.html` })));
+    const clicks = [];
+    for (let c = 0; c < creators; c++) {
+      const creator = await q
+        .insertInto('users')
+        .values({ id: newId('user'), role: 'creator', email: `c${c}@bench.cn`, password_hash: 'x', name: `c${c}`, handle: `bench_${c}`, created_at: new Date().toISOString() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (c % 2 === 0) await recordPastMembership(q, { organisationId: org.id, creatorId: creator.id, shareBps: 1000, startsAt: new Date(Date.now() - 90 * 24 * HOUR).toISOString() });
+      clicks.push({ id: `clk_bench${c}`, link_code: 'bench', creator_id: creator.id, product_id: seeded.productIds.P0!, source_id: seeded.sourceId, channel: 'showcase', clicked_at: new Date(Date.now() - 11 * 24 * HOUR).toISOString(), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 });
+    }
+    await recordPastClicks(q, clicks);
+    const secret = (await q.selectFrom('sources').select('webhook_secret').where('id', '=', seeded.sourceId).executeTakeFirstOrThrow()).webhook_secret;
+    const signer = new Webhook(secret);
+    // A 30-day attribution window: the stream's orders span ten days after the clicks.
+    const settings = { ...DEFAULT_LEDGER_SETTINGS, attribution_window_days: 30 };
+
+    process.stderr.write(`signing ${total.toLocaleString('en')} events in deliveries of ${batch}…\n`);
+    const deliveries: { headers: Record<string, string>; body: string }[] = [];
+    let pending: Record<string, unknown>[] = [];
+    const flush = () => {
+      const id = `msg_${deliveries.length}`;
+      const body = JSON.stringify({ events: pending });
+      const now = new Date();
+      deliveries.push({ headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body });
+      pending = [];
+    };
+    for (const e of eventStream(total, creators, 7)) {
+      pending.push(e);
+      if (pending.length === batch) flush();
+    }
+    if (pending.length > 0) flush();
+
+    process.stderr.write('ingesting…\n');
+    // As the server does: WAL checkpoints in a worker thread, off the committing connection.
+    const stopCheckpoints = startBackgroundCheckpoints(db);
+    const batchMs: number[] = [];
+    let applied = 0;
+    const started = performance.now();
+    for (const d of deliveries) {
+      const t = performance.now();
+      const verified = verifyWebhook(secret, d.headers, d.body);
+      const report = await ingestOrderEvents(q, seeded.sourceId, verified.events.map((event) => ({ event })), { via: 'webhook', deliveryId: verified.webhookId, settings });
+      applied += report.applied;
+      batchMs.push(performance.now() - t);
+    }
+    const ingestS = (performance.now() - started) / 1000;
+    await stopCheckpoints();
+    const eventsPerS = Math.round(total / ingestS);
+
+    process.stderr.write(`loading ${settleLines.toLocaleString('en')} completed commission lines…\n`);
+    const postings = await bulkLoadSettleable(db.sqlite!, settleLines, clicks.map((c) => c.creator_id), org.id, seeded.sourceId);
+    const settleStarted = performance.now();
+    const summary = await settle(q, { asOf: new Date() });
+    const settleS = (performance.now() - settleStarted) / 1000;
+    const settledAll = summary.lines;
+
+    const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+    log('');
+    log(`| step | count | seconds | per second | p50 batch ms | p99 batch ms |`);
+    log(`| --- | ---: | ---: | ---: | ---: | ---: |`);
+    log(`| order events (batches of ${batch}) | ${total.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} |`);
+    log(`| settlement run | ${settledAll.toLocaleString('en')} lines (${postings.toLocaleString('en')} preloaded) | ${settleS.toFixed(2)} | ${Math.round(settledAll / settleS).toLocaleString('en')} | | |`);
+    log(`load average (1/5/15 min): ${load}; targets: >= 20,000 events/s; 1M lines settled in < 30 s`);
+    log(JSON.stringify({ bench: 'orders', events: total, events_per_s: eventsPerS, p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Completed commissions past their return window, with their orders and estimated->confirmed
+ * postings, written straight into the tables (as if ingested earlier), so the settlement run has
+ * `lines` lines to settle. Returns how many lines were loaded.
+ */
+async function bulkLoadSettleable(sqlite: import('better-sqlite3').Database, lines: number, creatorIds: string[], orgId: string, sourceId: string): Promise<number> {
+  const at = new Date(Date.now() - 20 * 24 * HOUR).toISOString();
+  const settleableAt = new Date(Date.now() - 24 * HOUR).toISOString();
+  const insertOrder = sqlite.prepare(
+    `insert into orders (id, source_id, source_order_id, currency, status, ordered_at, paid_at, completed_at, click_id, sub_id, paid_amount_minor, refunded_amount_minor, state, creator_id, attribution, attribution_detail, created_at, updated_at)
+     values (?, ?, ?, 'CNY', 'completed', ?, ?, ?, null, null, 1990, 0, '{}', ?, 'click', '{}', ?, ?)`,
+  );
+  const insertCommission = sqlite.prepare(
+    `insert into commissions (id, order_id, line_id, source_id, source_product_id, product_id, currency, creator_id, organisation_id, organisation_share_bps, colonel_id, colonel_share_bps, platform_fee_bps, rate_bps, plan_kind, plan_id, paid_amount_minor, refunded_amount_minor, commission_minor, creator_amount_minor, organisation_amount_minor, status, paid_at, settleable_at, settlement_id, created_at, updated_at)
+     values (?, ?, '1', ?, 'P1', null, 'CNY', ?, ?, ?, null, null, 1000, 1000, 'open', null, 1990, 0, 199, ?, ?, 'confirmed', ?, ?, null, ?, ?)`,
+  );
+  const insertTx = sqlite.prepare(`insert into ledger_transactions (id, kind, at, ref, recorded_at) values (?, 'commission_moved', ?, null, ?)`);
+  const insertPosting = sqlite.prepare(`insert into ledger_postings (transaction_id, seq, account, currency, amount_minor) values (?, ?, ?, 'CNY', ?)`);
+  const addBalance = sqlite.prepare(`insert into ledger_balances (account, currency, balance_minor) values (?, 'CNY', ?) on conflict (account, currency) do update set balance_minor = balance_minor + excluded.balance_minor`);
+  const chunk = 50_000;
+  for (let start = 0; start < lines; start += chunk) {
+    sqlite.transaction(() => {
+      const totals = new Map<string, number>();
+      const add = (account: string, amount: number) => totals.set(account, (totals.get(account) ?? 0) + amount);
+      const txId = `bench-load:${start}`;
+      insertTx.run(txId, at, at);
+      for (let i = start; i < Math.min(lines, start + chunk); i++) {
+        const creator = creatorIds[i % creatorIds.length]!;
+        const withOrg = i % 2 === 0;
+        const orderId = `ord_bench${i}`;
+        insertOrder.run(orderId, sourceId, `BULK${i}`, at, at, at, creator, at, at);
+        // 199: fee 20, then org 10% of 179 = 18 (when a member), creator the rest.
+        const org = withOrg ? 18 : 0;
+        const creatorShare = 179 - org;
+        insertCommission.run(`com_bench${String(i).padStart(8, '0')}`, orderId, sourceId, creator, withOrg ? orgId : null, withOrg ? 1000 : null, creatorShare, org, at, settleableAt, at, at);
+        add(`source:${sourceId}:receivable`, -199);
+        add('platform:fee:confirmed', 20);
+        add(`creator:${creator}:confirmed`, creatorShare);
+        if (withOrg) add(`org:${orgId}:confirmed`, org);
+      }
+      let seq = 0;
+      for (const [account, amount] of totals) {
+        insertPosting.run(txId, seq++, account, amount);
+        addBalance.run(account, amount);
+      }
+    })();
+  }
+  return lines;
+}
