@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, type TestDb } from '../db/testing.ts';
@@ -167,5 +170,35 @@ describe.each(DIALECTS)('vitrine import on %s', (dialect) => {
     }
     const count = await db.kysely.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', id).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+
+  it('imports an order report, reporting bad rows, and settles it; both are safe to run twice', async () => {
+    const creator = await vitrine(db.url, 'user', 'create', '--role', 'creator', '--email', 'orders@x.cn', '--password', 'password1', '--handle', 'cli_orders');
+    const src = await vitrine(db.url, 'source', 'create', '--kind', 'platform', '--name', '京东联盟', '--platform', 'jd');
+    await db.kysely.insertInto('positions').values({ sub_id: 'pos_cli', creator_id: creator.last.id, source_id: null, label: null, created_at: new Date().toISOString() }).execute();
+    const report = join(tmpdir(), `vitrine-cli-orders-${process.pid}-${dialect}.csv`);
+    const paid = new Date(Date.now() - 20 * 86_400_000).toISOString();
+    const done = new Date(Date.now() - 15 * 86_400_000).toISOString();
+    writeFileSync(report, [
+      'order_id,status,occurred_at,sub_id,line_id,product_id,quantity,paid_amount,refunded_amount',
+      `R1,paid,${paid},pos_cli,1,SKU1,1,1990,0`,
+      `R1,completed,${done},pos_cli,1,SKU1,1,1990,0`,
+      `R2,paid,${paid},pos_cli,1,SKU2,1,19.90,0`,
+    ].join('\n'));
+    const first = await vitrine(db.url, 'import-orders', '--source', src.last.id, '--format', 'csv', report);
+    expect(first.code).toBe(0);
+    expect(first.last).toMatchObject({ events: 2, applied: 2, rejected: [{ row: 3 }] });
+    const again = await vitrine(db.url, 'import-orders', '--source', src.last.id, '--format', 'csv', report);
+    expect(again.last).toMatchObject({ events: 2, applied: 0 });
+
+    const settled = await vitrine(db.url, 'settle', '--as-of', new Date().toISOString().slice(0, 10));
+    expect(settled.code).toBe(0);
+    // The source has no default rate and the product is not in the pool: the line earns at 0 bps.
+    expect(settled.last).toMatchObject({ lines: 1, resumed: false });
+    const twice = await vitrine(db.url, 'settle');
+    expect(twice.last).toMatchObject({ lines: 0 });
+    const bad = await vitrine(db.url, 'settle', '--as-of', 'next tuesday');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

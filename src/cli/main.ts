@@ -10,6 +10,7 @@ import type { NewSource } from '../modules/sources/service.ts';
 import { createSource } from '../modules/sources/service.ts';
 import { printResult, withDb } from './context.ts';
 import { importCommand } from './import.ts';
+import { importOrdersCommand } from './import-orders.ts';
 import { serve } from './serve.ts';
 
 const program = new Command('vitrine').description('Vitrine: creator-commerce platform').exitOverride();
@@ -72,6 +73,14 @@ program
   .requiredOption('--format <format>', 'pdd-goods-search|jd-goods-query|taobao-material-optional|csv|jsonl|google-merchant-xml|shopify-products-json')
   .option('--mode <mode>', 'full (missing products go offline; default for feeds) or incremental (default for platform responses)')
   .action((file, o) => importCommand(file, o));
+
+program
+  .command('import-orders')
+  .description('import an order report (one row per order line) of a source; see docs/orders-report.md')
+  .argument('<file>')
+  .requiredOption('--source <id>', 'the source the orders come from')
+  .requiredOption('--format <format>', 'csv|jsonl')
+  .action((file, o) => importOrdersCommand(file, o));
 
 program
   .command('settle')
