@@ -316,7 +316,8 @@ export interface ColonelActivitiesTable {
   name: string;
   rate_bps: number;
   share_bps: number;
-  status: 'active' | 'cancelled';
+  /** Proposed by the colonel; active once the products' owners (or the operator) approve. */
+  status: 'proposed' | 'active' | 'rejected' | 'cancelled';
   starts_at: string;
   ends_at: string | null;
   created_by: string;
@@ -431,7 +432,7 @@ export type WithdrawalStatus = 'requested' | 'in_batch' | 'paid' | 'failed';
 
 export interface WithdrawalsTable {
   id: string;
-  party_kind: 'creator' | 'org';
+  party_kind: 'creator' | 'org' | 'colonel';
   party_id: string;
   requested_by: string;
   currency: string;

@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { newId } from '../core/ids.ts';
 import { accountRoutes } from '../modules/accounts/routes.ts';
 import { linkRoutes } from '../modules/links/routes.ts';
+import { planRoutes } from '../modules/ledger/plans-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/routes.ts';
 import { orderRoutes } from '../modules/orders/routes.ts';
 import { orgRoutes } from '../modules/orgs/routes.ts';
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await linkRoutes(app, ctx);
   await orderRoutes(app, ctx);
   await ledgerRoutes(app, ctx);
+  await planRoutes(app, ctx);
   await publicShowcaseRoutes(app, ctx);
   await registerConsole(app);
 

@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from './testing.ts';
  * Every endpoint tried by the wrong user: no session gets 401, the wrong role 403, and another
  * party's resource 404 — never 500 and never someone else's data.
  */
-const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'POST /api/auth/signup']);
+// The order webhook is authenticated by its Standard Webhooks signature, not by a session.
+const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'POST /api/auth/signup', 'POST /api/webhooks/sources/{sourceId}/orders']);
 const today = platformDayOf(new Date().toISOString());
 
 describe.each(DIALECTS)('authorization on %s', (dialect) => {

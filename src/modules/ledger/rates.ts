@@ -34,7 +34,7 @@ export interface TargetedPlan extends InForce {
   createdAt: string;
 }
 
-export type ColonelActivityStatus = 'active' | 'cancelled';
+export type ColonelActivityStatus = 'proposed' | 'active' | 'rejected' | 'cancelled';
 
 export interface ColonelActivity extends InForce {
   id: string;

@@ -74,8 +74,8 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   const db = ctx.db.kysely;
 
   r.get('/api/earnings/summary', {
-    schema: { tags: ['earnings'], summary: "The caller's commission by status, what can be withdrawn and what was paid (creator, org)", querystring: currencyQuery, response: { 200: summarySchema } },
-    handler: async (request) => earningsOf(db, await partyOfUser(db, requireRole(request, 'creator', 'org')), request.query.currency),
+    schema: { tags: ['earnings'], summary: "The caller's commission by status, what can be withdrawn and what was paid (creator, org, colonel)", querystring: currencyQuery, response: { 200: summarySchema } },
+    handler: async (request) => earningsOf(db, await partyOfUser(db, requireRole(request, 'creator', 'org', 'colonel')), request.query.currency),
   });
 
   r.get('/api/earnings/daily', {
@@ -85,30 +85,30 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
       response: { 200: z.object({ items: z.array(z.object({ day: z.string(), lines: z.number().int(), amount: z.number().int() })) }) },
     },
-    handler: async (request) => ({ items: (await dailyEarningsOf(db, requireRole(request, 'creator', 'org'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
+    handler: async (request) => ({ items: (await dailyEarningsOf(db, requireRole(request, 'creator', 'org', 'colonel'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
   });
 
   r.get('/api/statements', {
-    schema: { tags: ['earnings'], summary: 'Settlement statements: my own (creator, org) or all (operator)', querystring: z.object({ settlement: z.string().optional() }), response: { 200: z.object({ items: z.array(statementSchema) }) } },
-    handler: async (request) => ({ items: (await statementsOf(db, requireRole(request, 'creator', 'org', 'operator'), { settlementId: request.query.settlement })).map(statementJson) }),
+    schema: { tags: ['earnings'], summary: 'Settlement statements: my own (creator, org, colonel) or all (operator)', querystring: z.object({ settlement: z.string().optional() }), response: { 200: z.object({ items: z.array(statementSchema) }) } },
+    handler: async (request) => ({ items: (await statementsOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), { settlementId: request.query.settlement })).map(statementJson) }),
   });
 
   r.get('/api/statements/:id', {
     schema: { tags: ['earnings'], summary: 'One statement', params: idParams, response: { 200: statementSchema } },
-    handler: async (request) => statementJson(await statementOf(db, requireRole(request, 'creator', 'org', 'operator'), request.params.id)),
+    handler: async (request) => statementJson(await statementOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id)),
   });
 
   r.get('/api/statements/:id/csv', {
     schema: { tags: ['earnings'], summary: 'One statement as CSV: every settled line with the party’s share, then claw-backs and the net', params: idParams },
     handler: async (request, reply) => {
-      const { filename, csv } = await statementCsv(db, requireRole(request, 'creator', 'org', 'operator'), request.params.id);
+      const { filename, csv } = await statementCsv(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
     },
   });
 
   r.get('/api/withdrawals', {
-    schema: { tags: ['payouts'], summary: 'Withdrawals: my own (creator, org) or all (operator)', response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
-    handler: async (request) => ({ items: (await withdrawalsOf(db, requireRole(request, 'creator', 'org', 'operator'))).map(withdrawalJson) }),
+    schema: { tags: ['payouts'], summary: 'Withdrawals: my own (creator, org, colonel) or all (operator)', response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
+    handler: async (request) => ({ items: (await withdrawalsOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'))).map(withdrawalJson) }),
   });
 
   r.post('/api/withdrawals', {
@@ -121,7 +121,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     handler: async (request, reply) => {
       const b = request.body;
-      const row = await requestWithdrawal(db, requireRole(request, 'creator', 'org'), { amountMinor: b.amount, currency: b.currency, payeeName: b.payee_name, payeeAccount: b.payee_account, idempotencyKey: request.headers['idempotency-key'] ?? null });
+      const row = await requestWithdrawal(db, requireRole(request, 'creator', 'org', 'colonel'), { amountMinor: b.amount, currency: b.currency, payeeName: b.payee_name, payeeAccount: b.payee_account, idempotencyKey: request.headers['idempotency-key'] ?? null });
       reply.status(201);
       return withdrawalJson(row);
     },

@@ -4,7 +4,8 @@ import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
 import type { Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { csvField, partyOfUser, yuan } from './withdrawals.ts';
-import { partyKey, summaryFromBalances, type EarningsSummary, type Party } from './postings.ts';
+import { lineOfRow } from './commissions.ts';
+import { partyKey, sharesOf, summaryFromBalances, type EarningsSummary, type Party } from './postings.ts';
 import { balancesWithPrefix } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -107,13 +108,14 @@ export interface DailyEarnings {
 export async function dailyEarningsOf(db: Q, user: User, days: number, now = new Date()): Promise<DailyEarnings[]> {
   const party = await partyOfUser(db, user);
   const firstDay = platformDayOf(new Date(now.getTime() - (days - 1) * 86_400_000).toISOString());
-  const column = party.kind === 'org' ? 'organisation_amount_minor' : 'creator_amount_minor';
-  const rows = await db
-    .selectFrom('commissions')
-    .select(['paid_at', column])
-    .where(party.kind === 'org' ? 'organisation_id' : 'creator_id', '=', party.id)
-    .where('paid_at', '>=', startOfPlatformDay(firstDay))
-    .execute();
+  const since = startOfPlatformDay(firstDay);
+  const column = { creator: 'creator_id', org: 'organisation_id', colonel: 'colonel_id' } as const;
+  const rows = await db.selectFrom('commissions').selectAll().where(column[party.kind], '=', party.id).where('paid_at', '>=', since).execute();
+  const amountOf = (row: (typeof rows)[number]): number => {
+    if (party.kind === 'creator') return Number(row.creator_amount_minor);
+    if (party.kind === 'org') return Number(row.organisation_amount_minor);
+    return sharesOf(lineOfRow(row), Number(row.refunded_amount_minor)).find((s) => s.party.kind === 'colonel')?.amountMinor ?? 0;
+  };
   const byDay = new Map<string, DailyEarnings>();
   for (let i = 0; i < days; i++) {
     const day = platformDayOf(new Date(Date.parse(startOfPlatformDay(firstDay)) + i * 86_400_000).toISOString());
@@ -123,7 +125,7 @@ export async function dailyEarningsOf(db: Q, user: User, days: number, now = new
     const d = byDay.get(platformDayOf(r.paid_at));
     if (!d) continue;
     d.lines += 1;
-    d.amountMinor += Number((r as Record<string, unknown>)[column]);
+    d.amountMinor += r.status === 'reversed' ? 0 : amountOf(r);
   }
   return [...byDay.values()];
 }

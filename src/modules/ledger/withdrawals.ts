@@ -12,9 +12,10 @@ import { appendTransactions, balancesWithPrefix, lockBalances } from './store.ts
 
 type Q = Kysely<Database>;
 
-/** The ledger party a user acts for: a creator for themselves, an org account for its organisation. */
-export async function partyOfUser(db: Q, user: User): Promise<Party & { kind: 'creator' | 'org' }> {
+/** The ledger party a user acts for: a creator or colonel for themselves, an org account for its organisation. */
+export async function partyOfUser(db: Q, user: User): Promise<Party & { kind: 'creator' | 'org' | 'colonel' }> {
   if (user.role === 'creator') return { kind: 'creator', id: user.id };
+  if (user.role === 'colonel') return { kind: 'colonel', id: user.id };
   if (user.role === 'org') return { kind: 'org', id: (await organisationOf(db, user)).id };
   throw new Forbidden();
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../../http/context.ts';
 import { errorSchema } from '../../http/errors.ts';
 import { webhookSecretOf } from '../sources/service.ts';
 import { ORDER_STATUSES } from './model.ts';
+import { addPosition, positionsOf } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
 import { verifyWebhook } from './webhook.ts';
@@ -139,6 +140,26 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
         ...orderJson(order),
         history: order.history.map((e) => ({ status: e.status, occurred_at: e.occurredAt, received_at: e.receivedAt, via: e.via, delivery_id: e.deliveryId, raw_status: e.rawStatus, payload: e.payload })),
       };
+    },
+  });
+
+  const positionSchema = z.object({ sub_id: z.string(), source_id: z.string().nullable(), label: z.string().nullable(), created_at: z.string() });
+  r.get('/api/positions', {
+    schema: { tags: ['orders'], summary: "The creator's position ids at the sources: the attribution fallback when an order has no click id", response: { 200: z.object({ items: z.array(positionSchema) }) } },
+    handler: async (request) => ({ items: await positionsOf(db, requireRole(request, 'creator')) }),
+  });
+
+  r.post('/api/positions', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Record a position id the platform issued to the creator (PDD pid, JD positionId, Taobao relation_id/adzone_id)',
+      body: z.object({ sub_id: z.string(), source_id: z.string().nullable().optional(), label: z.string().max(100).nullable().optional() }),
+      response: { 201: positionSchema },
+    },
+    handler: async (request, reply) => {
+      const row = await addPosition(db, requireRole(request, 'creator'), { subId: request.body.sub_id, sourceId: request.body.source_id, label: request.body.label });
+      reply.status(201);
+      return row;
     },
   });
 

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { platformDayOf } from '../../core/time.ts';
+import { requireRole } from '../../http/auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import type { ColonelActivitiesTable, TargetedPlansTable } from '../../db/schema.ts';
+import { colonelActivitiesFor, decideColonelActivity, decideTargetedPlan, proposeColonelActivity, requestTargetedPlan, targetedPlansFor } from './plans.ts';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD');
+const bps = z.number().int().min(0).max(10_000);
+const idParams = z.object({ id: z.string() });
+
+const targetedSchema = z.object({
+  id: z.string(),
+  product_id: z.string(),
+  product_title: z.string().optional(),
+  target: z.object({ kind: z.enum(['creator', 'organisation']), id: z.string() }),
+  rate_bps: z.number().int(),
+  status: z.enum(['requested', 'approved', 'rejected']),
+  starts_on: z.string(),
+  ends_on: z.string().nullable(),
+  note: z.string().nullable(),
+  created_at: z.string(),
+  decided_at: z.string().nullable(),
+});
+
+const activitySchema = z.object({
+  id: z.string(),
+  colonel_id: z.string(),
+  name: z.string(),
+  rate_bps: z.number().int(),
+  share_bps: z.number().int().describe("the colonel's service share of the commission earned under the activity"),
+  status: z.enum(['proposed', 'active', 'rejected', 'cancelled']),
+  starts_on: z.string(),
+  ends_on: z.string().nullable(),
+  product_ids: z.array(z.string()),
+  created_at: z.string(),
+});
+
+function targetedJson(p: TargetedPlansTable & { product_title?: string }): z.infer<typeof targetedSchema> {
+  return {
+    id: p.id,
+    product_id: p.product_id,
+    ...(p.product_title === undefined ? {} : { product_title: p.product_title }),
+    target: { kind: p.target_kind, id: p.target_id },
+    rate_bps: p.rate_bps,
+    status: p.status,
+    starts_on: platformDayOf(p.starts_at),
+    ends_on: p.ends_at === null ? null : platformDayOf(p.ends_at),
+    note: p.note,
+    created_at: p.created_at,
+    decided_at: p.decided_at,
+  };
+}
+
+function activityJson(a: ColonelActivitiesTable & { product_ids: string[] }): z.infer<typeof activitySchema> {
+  return { id: a.id, colonel_id: a.colonel_id, name: a.name, rate_bps: a.rate_bps, share_bps: a.share_bps, status: a.status, starts_on: platformDayOf(a.starts_at), ends_on: a.ends_at === null ? null : platformDayOf(a.ends_at), product_ids: a.product_ids, created_at: a.created_at };
+}
+
+/** Targeted plans (a higher rate for a creator or organisation) and colonel (团长) activities. */
+export async function planRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.db.kysely;
+
+  r.get('/api/plans/targeted', {
+    schema: { tags: ['plans'], summary: 'Targeted plans: mine (creator, org), on my products (merchant), all (operator)', response: { 200: z.object({ items: z.array(targetedSchema) }) } },
+    handler: async (request) => ({ items: (await targetedPlansFor(db, requireRole(request, 'creator', 'org', 'merchant', 'operator'))).map(targetedJson) }),
+  });
+
+  r.post('/api/plans/targeted', {
+    schema: {
+      tags: ['plans'],
+      summary: 'Ask for a higher rate on one product, for me (creator) or my organisation (org); the source’s owner or the operator decides',
+      body: z.object({ product_id: z.string(), rate_bps: bps, starts_on: day.optional(), ends_on: day.optional(), note: z.string().max(500).optional() }),
+      response: { 201: targetedSchema },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      const plan = await requestTargetedPlan(db, requireRole(request, 'creator', 'org'), { productId: b.product_id, rateBps: b.rate_bps, startsOn: b.starts_on, endsOn: b.ends_on, note: b.note });
+      reply.status(201);
+      return targetedJson(plan);
+    },
+  });
+
+  for (const [path, decision] of [['approve', 'approved'], ['reject', 'rejected']] as const) {
+    r.post(`/api/plans/targeted/:id/${path}`, {
+      schema: { tags: ['plans'], summary: `${path === 'approve' ? 'Approve' : 'Reject'} a requested targeted plan (the product’s source owner, or the operator)`, params: idParams, response: { 200: targetedSchema } },
+      handler: async (request) => targetedJson(await decideTargetedPlan(db, requireRole(request, 'merchant', 'creator', 'operator'), request.params.id, decision)),
+    });
+  }
+
+  r.get('/api/colonel/activities', {
+    schema: { tags: ['plans'], summary: 'Colonel activities: mine (colonel), on my products (merchant), active ones (creator), all (operator)', response: { 200: z.object({ items: z.array(activitySchema) }) } },
+    handler: async (request) => ({ items: (await colonelActivitiesFor(db, requireRole(request, 'colonel', 'merchant', 'creator', 'operator'))).map(activityJson) }),
+  });
+
+  r.post('/api/colonel/activities', {
+    schema: {
+      tags: ['plans'],
+      summary: 'Propose an activity: a rate and the colonel’s share for a set of products and a window (colonel); it runs once approved',
+      body: z.object({ name: z.string(), rate_bps: bps, share_bps: bps, product_ids: z.array(z.string()).min(1).max(500), starts_on: day.optional(), ends_on: day.optional() }),
+      response: { 201: activitySchema },
+    },
+    handler: async (request, reply) => {
+      const b = request.body;
+      const activity = await proposeColonelActivity(db, requireRole(request, 'colonel'), { name: b.name, rateBps: b.rate_bps, shareBps: b.share_bps, productIds: b.product_ids, startsOn: b.starts_on, endsOn: b.ends_on });
+      reply.status(201);
+      return activityJson({ ...activity, product_ids: [...new Set(b.product_ids)] });
+    },
+  });
+
+  for (const [path, decision] of [['approve', 'active'], ['reject', 'rejected']] as const) {
+    r.post(`/api/colonel/activities/:id/${path}`, {
+      schema: { tags: ['plans'], summary: `${path === 'approve' ? 'Approve' : 'Reject'} a proposed activity (the owner of every product’s source, or the operator)`, params: idParams, response: { 200: activitySchema } },
+      handler: async (request) => {
+        const activity = await decideColonelActivity(db, requireRole(request, 'merchant', 'creator', 'operator'), request.params.id, decision);
+        const [withProducts] = (await colonelActivitiesFor(db, requireRole(request, 'merchant', 'creator', 'operator'))).filter((a) => a.id === activity.id);
+        return activityJson(withProducts ?? { ...activity, product_ids: [] });
+      },
+    });
+  }
+}
