@@ -2,7 +2,7 @@
  * Tracked redirect with a durable click: the real server against a bare node:http 302 server, in
  * the same run, on the same machine.
  *
- *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 20000 (requests)]
+ *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 20000 (requests)] [--cpu-prof DIR]
  *
  * Builds a fresh SQLite database with N links (over 1,000 products of four sources: JD, PDD,
  * Taobao, a Youzan merchant, so every click-parameter path runs), starts `vitrine serve` on it in
@@ -153,6 +153,8 @@ export async function run(options: Record<string, string>): Promise<void> {
   const connections = Number(options.connections ?? 50);
   const rate = Number(options.rate ?? 5_000);
   const warmupRequests = Number(options.warmup ?? 20_000);
+  // The server's own CPU profile (written when it stops), to see where a redirect's time goes.
+  const profileArgs = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', options['cpu-prof']] : [];
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-redirect-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
   try {
@@ -160,7 +162,7 @@ export async function run(options: Record<string, string>): Promise<void> {
     const { codes, productUrlOf } = await seed(databaseUrl, links);
     process.stderr.write(`seeded ${codes.length.toLocaleString('en')} links in ${Date.now() - started} ms\n`);
 
-    const vitrine = await startChild(['bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
+    const vitrine = await startChild([...profileArgs, 'bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
     const ours = await drive(vitrine, codes, { duration, connections, rate, warmupRequests });
     await stopChild(vitrine.child);
     const db = openDb(databaseUrl);

@@ -17,6 +17,7 @@ import { showcaseRoutes } from '../modules/showcase/routes.ts';
 import { sourceRoutes } from '../modules/sources/routes.ts';
 import { authenticateRequests } from './auth.ts';
 import type { AppContext } from './context.ts';
+import { EarlyListeners } from './early-listeners.ts';
 import { errorBody, handleError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerConsole, WEB_DIST, webBuilt } from './web.ts';
@@ -27,7 +28,9 @@ export interface AppOptions {
 
 /** Assembles the HTTP server: plugins, error mapping, every module's routes, the console. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const early = new EarlyListeners(); // hot paths answered before routing (the tracked redirect)
   const app = Fastify({
+    serverFactory: early.serverFactory,
     logger: options.logger ?? { level: ctx.config.logLevel },
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: () => newId('request'),
@@ -59,7 +62,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  registerMetrics(app);
+  early.countIn(registerMetrics(app));
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.db.kysely.selectFrom('users').select('id').limit(1).execute();
@@ -72,7 +75,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await sourceRoutes(app, ctx);
   await poolRoutes(app, ctx);
   await showcaseRoutes(app, ctx);
-  await linkRoutes(app, ctx);
+  await linkRoutes(app, ctx, early);
   await orderRoutes(app, ctx);
   await ledgerRoutes(app, ctx);
   await planRoutes(app, ctx);

@@ -83,6 +83,18 @@ describe.each(DIALECTS)('tracked links over HTTP on %s', (dialect) => {
     }
   });
 
+  it('answers redirects before the router, counted in the metrics like any route, and leaves the rest to the router', async () => {
+    const metricOf = async () => Number(/vitrine_http_requests_total\{method="GET",route="\/r\/:code",status="302"\} (\d+)/.exec((await s.call('GET', '/metrics')).body)?.[1] ?? 0);
+    const before = await metricOf();
+    const withQuery = await fetch(`${s.url}/r/${codes.jd}?from=video`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
+    expect(withQuery.status).toBe(302);
+    expect(withQuery.headers.get('x-request-id')).toBeNull(); // no Fastify request behind it
+    expect(await metricOf()).toBe(before + 1);
+    const head = await fetch(`${s.url}/r/${codes.jd}`, { method: 'HEAD', redirect: 'manual', headers: { 'user-agent': PHONE } });
+    expect(head.headers.get('x-request-id')).toMatch(/^req_/); // the router's route, as before
+    expect((await fetch(`${s.url}/r/${codes.jd}/`, { redirect: 'manual' })).status).toBe(404);
+  });
+
   it('never stores the client’s IP, only a keyed hash of it', async () => {
     const r = await follow(codes.youzan!, { 'x-forwarded-for': '203.0.113.77', referer: 'https://v.douyin.com/abc' });
     const row = (await clickRow(clickIdIn(r.headers.get('location')!)))!;

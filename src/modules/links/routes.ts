@@ -3,15 +3,18 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
+import type { EarlyListeners } from '../../http/early-listeners.ts';
 import { errorBody } from '../../http/errors.ts';
+import { ClickCountFolding } from './click-counts.ts';
 import { LinkTargets } from './link-targets.ts';
 import { channelSchema, type LinkWithCounts } from './model.ts';
 import { qrPng, qrSvg } from './qr.ts';
 import { ClickRecorder } from './recorder.ts';
 import { Redirector } from './redirect.ts';
+import { REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
-import { clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
+import { clickCountFoldFor, clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
 
 const linkSchema = z.object({
   code: z.string(),
@@ -46,17 +49,25 @@ function redirectLogLevel(serverLevel: string): LogLevel {
 const WARM_START_LINKS = 100_000;
 
 /**
- * Tracked links. `/r/:code` is the hot path: no schema validation, warn-level logging, the link
- * from the per-node cache, the click written by the group-commit recorder, which is flushed when
- * the server closes.
+ * Tracked links. `/r/:code` is the hot path: answered on the bare node:http listener before
+ * Fastify's routing (`early`; the Fastify route below answers everything else about it, and
+ * `app.inject`), the link from the per-node cache, the click written by the group-commit
+ * recorder, which is flushed when the server closes. SQLite's per-link counts are folded in the
+ * background (click-counts.ts).
  */
-export async function linkRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: EarlyListeners): Promise<void> {
   const db = ctx.db.kysely;
   const targets = new LinkTargets((codes) => linkTargets(db, codes), { onRefreshError: (err) => app.log.warn({ err }, 'link target refresh failed') });
   targets.prime(await newestLinkTargets(db, WARM_START_LINKS));
   const recorder = new ClickRecorder(clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
   const redirector = new Redirector(targets, recorder, await clickIpSecret(db));
-  app.addHook('onClose', () => recorder.close());
+  const fold = clickCountFoldFor(ctx.db);
+  const folding = fold && new ClickCountFolding(fold, { onError: (err) => app.log.warn({ err }, 'click counts not folded') });
+  app.addHook('onClose', async () => {
+    await recorder.close();
+    await folding?.stop();
+  });
+  early.add(redirectListener(redirector, early.metricFor('GET', '/r/:code'), (err) => app.log.error({ err }, 'click not recorded: handing the redirect to the router')));
 
   app.get('/r/:code', {
     config: { public: true },
@@ -74,7 +85,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext): Promise
       switch (outcome.kind) {
         case 'redirect':
           // The destination learns our origin, not the showcase page's path (JD checks the origin against the registered site).
-          return reply.code(302).header('location', outcome.location).header('cache-control', 'no-store').header('referrer-policy', 'strict-origin-when-cross-origin').send();
+          return reply.code(302).header('location', outcome.location).headers(REDIRECT_HEADERS).send();
         case 'unknown_link':
           return sendProblem(request, reply, 404, 'link_not_found', 'This link does not exist.', '链接不存在');
         case 'no_product_url':

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { SqliteAdapter, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connection.ts';
 import type { Database, LinksTable } from '../../db/schema.ts';
 import type { ClickCounts, ClickRow, LinkTarget } from './model.ts';
@@ -15,16 +15,52 @@ export async function linkRow(db: Q, code: string): Promise<LinksTable | undefin
   return db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-function withCounts(db: Q) {
+/** SQLite's per-link click counts, folded from clicks (migration 010): the rest stays in `clicks` above the watermark. */
+interface LinkClickCountsTable {
+  link_code: string;
+  clicks: number;
+  unique_clicks: number;
+}
+
+/** The rowid of the last click folded into link_click_counts, in `settings`. */
+const FOLDED_THROUGH_KEY = 'link_clicks_folded_through_rowid';
+
+const isUnique = sql<number>`case when clicks.is_bot = 0 and clicks.is_repeat = 0 then 1 else 0 end`;
+
+/** Links with their counts, filtered and ordered by the caller on `links` columns. */
+function withCounts(db: Q): SelectQueryBuilder<Database, 'links', LinkRowWithCounts> {
+  // The SQLite query also joins the rollup, which the filters and orders on `links` never name.
+  return db.getExecutor().adapter instanceof SqliteAdapter ? (withFoldedCounts(db) as unknown as SelectQueryBuilder<Database, 'links', LinkRowWithCounts>) : withCountedClicks(db);
+}
+
+/** PostgreSQL: counts straight from clicks, by its (link_code, clicked_at) index. */
+function withCountedClicks(db: Q) {
   return db
     .selectFrom('links')
     .leftJoin('clicks', 'clicks.link_code', 'links.code')
     .selectAll('links')
-    .select((eb) => [
-      eb.fn.count<number>('clicks.id').as('clicks'),
-      eb.fn.coalesce(eb.fn.sum<number>(sql<number>`case when clicks.is_bot = 0 and clicks.is_repeat = 0 then 1 else 0 end`), sql<number>`0`).as('unique_clicks'),
-    ])
+    .select((eb) => [eb.fn.count<number>('clicks.id').as('clicks'), eb.fn.coalesce(eb.fn.sum<number>(isUnique), sql<number>`0`).as('unique_clicks')])
     .groupBy('links.code');
+}
+
+/** SQLite: folded counts plus the clicks not folded yet (a few seconds' worth at most while the server runs). */
+function withFoldedCounts(db: Q) {
+  const folded = db.withTables<{ link_click_counts: LinkClickCountsTable }>();
+  const recent = folded
+    .selectFrom('clicks')
+    .select((eb) => ['clicks.link_code', eb.fn.countAll<number>().as('clicks'), eb.fn.sum<number>(isUnique).as('unique_clicks')])
+    .where(sql`clicks.rowid`, '>', sql<number>`(select cast(value as integer) from settings where key = ${FOLDED_THROUGH_KEY})`)
+    .groupBy('clicks.link_code')
+    .as('recent');
+  return folded
+    .selectFrom('links')
+    .leftJoin('link_click_counts as counted', 'counted.link_code', 'links.code')
+    .leftJoin(recent, 'recent.link_code', 'links.code')
+    .selectAll('links')
+    .select([
+      sql<number>`coalesce(counted.clicks, 0) + coalesce(recent.clicks, 0)`.as('clicks'),
+      sql<number>`coalesce(counted.unique_clicks, 0) + coalesce(recent.unique_clicks, 0)`.as('unique_clicks'),
+    ]);
 }
 
 export type LinkRowWithCounts = LinksTable & { clicks: number; unique_clicks: number };
@@ -34,9 +70,8 @@ export async function linkRowWithCounts(db: Q, code: string): Promise<LinkRowWit
 }
 
 export async function linkRowsOfCreator(db: Q, creatorId: string, itemId: string | undefined): Promise<LinkRowWithCounts[]> {
-  let query = withCounts(db).where('links.creator_id', '=', creatorId);
-  if (itemId !== undefined) query = query.where('links.item_id', '=', itemId);
-  return query.orderBy('links.created_at', 'desc').orderBy('links.code').execute();
+  const query = withCounts(db).where('links.creator_id', '=', creatorId);
+  return (itemId === undefined ? query : query.where('links.item_id', '=', itemId)).orderBy('links.created_at', 'desc').orderBy('links.code').execute();
 }
 
 export function countsOf(row: { clicks: number | string; unique_clicks: number | string }): ClickCounts {
@@ -115,5 +150,45 @@ function sqliteClickWriter(kysely: Q, database: NonNullable<Db['sqlite']>): Clic
     kysely.connection().execute(async () => {
       if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; clicks are not written into it');
       insertAll(rows);
+    });
+}
+
+/** Folds up to `maxClicks` clicks into the per-link counts; resolves with how many it folded (0 once caught up). */
+export type ClickCountFold = (maxClicks: number) => Promise<number>;
+
+/**
+ * SQLite only (null on PostgreSQL, which counts by index): one transaction reads the clicks above
+ * the watermark in rowid order — SQLite has one writer, so rowid order is commit order and no
+ * click can appear below the watermark later — adds them to link_click_counts and moves the
+ * watermark, so counts are exact at every moment. Like the click writer, it runs holding Kysely's
+ * connection, never inside another caller's transaction.
+ */
+export function clickCountFoldFor(db: Db): ClickCountFold | null {
+  const database = db.sqlite;
+  if (!database) return null;
+  const watermark = database.prepare('select cast(value as integer) from settings where key = ?').pluck();
+  const clicksAbove = database.prepare('select rowid, link_code, is_bot, is_repeat from clicks where rowid > ? order by rowid limit ?').raw();
+  const add = database.prepare(
+    'insert into link_click_counts (link_code, clicks, unique_clicks) values (?, ?, ?) on conflict (link_code) do update set clicks = clicks + excluded.clicks, unique_clicks = unique_clicks + excluded.unique_clicks',
+  );
+  const advance = database.prepare('update settings set value = ? where key = ?');
+  const fold = database.transaction((maxClicks: number): number => {
+    const rows = clicksAbove.all(watermark.get(FOLDED_THROUGH_KEY), maxClicks) as [number, string, number, number][];
+    if (rows.length === 0) return 0;
+    const byLink = new Map<string, { clicks: number; unique: number }>();
+    for (const [, code, isBot, isRepeat] of rows) {
+      let counts = byLink.get(code);
+      if (!counts) byLink.set(code, (counts = { clicks: 0, unique: 0 }));
+      counts.clicks++;
+      if (isBot === 0 && isRepeat === 0) counts.unique++;
+    }
+    for (const [code, counts] of byLink) add.run(code, counts.clicks, counts.unique);
+    advance.run(String(rows[rows.length - 1]![0]), FOLDED_THROUGH_KEY);
+    return rows.length;
+  });
+  return (maxClicks) =>
+    db.kysely.connection().execute(async () => {
+      if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; click counts are not folded into it');
+      return fold(maxClicks);
     });
 }
