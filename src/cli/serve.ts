@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, parsePort } from '../core/config.ts';
 import { startBackgroundCheckpoints } from '../db/checkpointer.ts';
+import { startLedgerScheduler } from '../jobs/ledger.ts';
 import { openDb } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from '../http/app.ts';
@@ -38,6 +39,7 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
   log(`pool index: ${ctx.pool.index.size.toLocaleString('en')} products in ${Date.now() - started} ms`);
   ctx.pool.followImports();
   const stopSync = startSyncScheduler(db.kysely, ctx.pool, log);
+  const stopLedger = startLedgerScheduler(db.kysely, log);
   const stopCheckpoints = startBackgroundCheckpoints(db, { onError: (message) => log(`WAL checkpoint: ${message}`) });
   const app = await buildApp(ctx);
   const address = await app.listen({ port: config.port, host: config.host });
@@ -51,6 +53,7 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
   const shutdown = async (signal: string) => {
     log(`${signal}: shutting down`);
     stopSync();
+    stopLedger();
     ctx.pool.stopFollowing();
     await app.close();
     await stopCheckpoints();

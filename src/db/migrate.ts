@@ -3,7 +3,7 @@ import * as foundation from './migrations/001_foundation.ts';
 import * as pool from './migrations/002_pool.ts';
 import * as showcaseLinks from './migrations/003_showcase_links.ts';
 import * as ordersLedger from './migrations/004_orders_ledger.ts';
-// 005..009: reserved for the orders and ledger work.
+import * as orderPolling from './migrations/005_order_polling.ts';
 import * as linksPerf from './migrations/010_links_perf.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
@@ -12,7 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_pool': pool,
   '003_showcase_links': showcaseLinks,
   '004_orders_ledger': ordersLedger,
-  // 005..009: reserved for the orders and ledger work.
+  '005_order_polling': orderPolling,
   '010_links_perf': linksPerf,
 };
 

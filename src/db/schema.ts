@@ -170,6 +170,9 @@ export interface SourceConnectionsTable {
   next_sync_at: string;
   last_sync_at: string | null;
   last_sync_error: string | null;
+  /** Orders updated before this instant have been polled (null: never polled). */
+  orders_polled_until: string | null;
+  orders_poll_error: string | null;
 }
 
 /** How a product came into a showcase: the four ways in. */

@@ -6,6 +6,7 @@ import type { ImportReport } from '../modules/pool/import.ts';
 import type { PoolService } from '../modules/pool/service.ts';
 import { claimDueSyncs, clientFor, connectionOf, recordSyncOutcome } from '../modules/sources/connections.ts';
 import { findSource } from '../modules/sources/service.ts';
+import { pollSourceOrders } from './orders.ts';
 
 type Q = Kysely<Database>;
 
@@ -38,7 +39,7 @@ export async function syncSource(db: Q, pool: PoolService, sourceId: string, opt
   }
 }
 
-/** Runs due syncs every minute; a failed sync is recorded on its source and retried on schedule. */
+/** Runs due syncs (products, then orders) every minute; a failure is recorded on its source and retried on schedule. */
 export function startSyncScheduler(db: Q, pool: PoolService, log: (message: string) => void, everyMs = 60_000): () => void {
   let running = false;
   const tick = async () => {
@@ -51,6 +52,12 @@ export function startSyncScheduler(db: Q, pool: PoolService, log: (message: stri
           log(`synced ${connection.source_id}: ${report.imported} new, ${report.updated} updated, ${report.rejected.length} rejected`);
         } catch (error) {
           log(`sync of ${connection.source_id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        try {
+          const report = await pollSourceOrders(db, connection.source_id);
+          log(`polled orders of ${connection.source_id}: ${report.orders} read, ${report.applied} changes, ${report.rejected} rejected rows`);
+        } catch (error) {
+          log(`order poll of ${connection.source_id} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
     } finally {

@@ -3,6 +3,10 @@ import { InvalidInput, NotFound } from '../../core/errors.ts';
 import { nowIso } from '../../core/time.ts';
 import type { Database, SourceConnectionsTable } from '../../db/schema.ts';
 import { JdClient } from './connectors/jd.ts';
+import { jdOrderClient } from './connectors/orders/jd-orders.ts';
+import type { OrderClient } from './connectors/orders/model.ts';
+import { pddOrderClient } from './connectors/orders/pdd-orders.ts';
+import { taobaoOrderClient } from './connectors/orders/taobao-orders.ts';
 import { PddClient } from './connectors/pdd.ts';
 import { TaobaoClient } from './connectors/taobao.ts';
 import type { ConnectorQuery } from './connectors/paging.ts';
@@ -46,6 +50,8 @@ export async function connectSource(db: Q, source: Source, input: ConnectionInpu
     next_sync_at: nowIso(),
     last_sync_at: null,
     last_sync_error: null,
+    orders_polled_until: null,
+    orders_poll_error: null,
   };
   await db
     .insertInto('source_connections')
@@ -70,6 +76,21 @@ export function clientFor(source: Source, connection: SourceConnectionsTable, op
       return new JdClient(common);
     case 'taobao':
       return new TaobaoClient({ ...common, adzoneId: connection.position_id ?? undefined });
+    default:
+      throw new InvalidInput('no_connector', `no API connector for platform ${source.platform}`);
+  }
+}
+
+/** The order-report client of a connected platform source (PDD, JD Union, Taobao). */
+export function orderClientFor(source: Source, connection: SourceConnectionsTable, options: { fetch?: typeof fetch; minBackoffMs?: number } = {}): OrderClient {
+  const common = { appKey: connection.app_key, appSecret: connection.app_secret, baseUrl: connection.base_url ?? undefined, ...options };
+  switch (source.platform) {
+    case 'pdd':
+      return pddOrderClient(common);
+    case 'jd':
+      return jdOrderClient(common);
+    case 'taobao':
+      return taobaoOrderClient(common);
     default:
       throw new InvalidInput('no_connector', `no API connector for platform ${source.platform}`);
   }
