@@ -2,12 +2,17 @@ import type { ReactNode } from 'react';
 import type { Role } from './lib/types';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { MyOrganisationPage } from './pages/creator/MyOrganisationPage';
+import { EarningsPage } from './pages/earnings/EarningsPage';
+import { ColonelHome } from './pages/home/ColonelHome';
 import { CreatorHome } from './pages/home/CreatorHome';
 import { MerchantHome } from './pages/home/MerchantHome';
 import { OperatorHome } from './pages/home/OperatorHome';
+import { OrderDetailPage } from './pages/orders/OrderDetailPage';
+import { OrdersPage } from './pages/orders/OrdersPage';
 import { OrgHome } from './pages/home/OrgHome';
 import { ProductsPage } from './pages/merchant/ProductsPage';
 import { OrganisationsPage } from './pages/operator/OrganisationsPage';
+import { PayoutsPage } from './pages/payouts/PayoutsPage';
 import { UsersPage } from './pages/operator/UsersPage';
 import { CreatorsPage } from './pages/org/CreatorsPage';
 import { InvitationsPage } from './pages/org/InvitationsPage';
@@ -15,6 +20,7 @@ import { LinksPage } from './pages/links/LinksPage';
 import { PoolPage } from './pages/pool/PoolPage';
 import { ShowcasePage } from './pages/showcase/ShowcasePage';
 import { StoresPage } from './pages/showcase/StoresPage';
+import { SettlementPage } from './pages/settlement/SettlementPage';
 import { SourceDetailPage } from './pages/sources/SourceDetailPage';
 import { SourcesPage } from './pages/SourcesPage';
 
@@ -23,6 +29,7 @@ const HOME: Record<Role, () => ReactNode> = {
   creator: () => <CreatorHome />,
   org: () => <OrgHome />,
   merchant: () => <MerchantHome />,
+  colonel: () => <ColonelHome />,
 };
 
 /** Sections backed by an API today; every other menu entry is a placeholder until its issue lands. */
@@ -37,11 +44,16 @@ const PAGES: Record<string, () => ReactNode> = {
   products: () => <ProductsPage />,
   showcase: () => <ShowcasePage />,
   links: () => <LinksPage />,
+  orders: () => <OrdersPage />,
+  earnings: () => <EarningsPage />,
+  settlement: () => <SettlementPage />,
+  payouts: () => <PayoutsPage />,
 };
 
 /** Pages one level down a section, e.g. sources/<id>; the section decides who may open them. */
 const DETAIL_PAGES: Record<string, (id: string) => ReactNode> = {
   sources: (id) => <SourceDetailPage key={id} id={id} />,
+  orders: (id) => <OrderDetailPage key={id} id={id} />,
   showcase: (tab) => (tab === 'stores' ? <StoresPage /> : <ShowcasePage />),
 };
 

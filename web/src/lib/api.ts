@@ -20,13 +20,14 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** `headers` adds to the JSON ones, e.g. an Idempotency-Key on a POST that creates money. */
+export async function api<T>(method: Method, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -63,4 +64,13 @@ function errorFrom(status: number, payload: unknown): ApiError {
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
   const message = typeof error?.message === 'string' ? error.message : '';
   return new ApiError(status, code, message);
+}
+
+/**
+ * A fresh Idempotency-Key: a UUID where the browser offers one (secure origins), else 128 random
+ * bits in hex (a console opened over plain http on a LAN has no crypto.randomUUID).
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

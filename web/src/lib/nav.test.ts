@@ -15,4 +15,12 @@ describe('who may open which route', () => {
     expect(mayOpen('creator', 'sources')).toBe(false);
     expect(mayOpen('org', 'sources/src_1')).toBe(false);
   });
+
+  it('lets every role with orders open one order, and a colonel only its home', () => {
+    expect(mayOpen('operator', 'orders/ord_1')).toBe(true);
+    expect(mayOpen('creator', 'orders/ord_1')).toBe(true);
+    expect(mayOpen('colonel', 'home')).toBe(true);
+    expect(mayOpen('colonel', 'orders')).toBe(false);
+    expect(mayOpen('creator', 'settlement')).toBe(false);
+  });
 });

@@ -6,6 +6,7 @@ export const NAV_BY_ROLE: Record<Role, readonly string[]> = {
   creator: ['home', 'pool', 'showcase', 'links', 'orders', 'earnings', 'organisation'],
   org: ['home', 'pool', 'creators', 'invitations', 'orders', 'earnings'],
   merchant: ['home', 'sources', 'products', 'orders'],
+  colonel: ['home'],
 };
 
 /** The i18n key of a menu entry: a merchant's sources are its own. */

@@ -1,6 +1,7 @@
 /** Shapes of the console API's answers, as the server sends them (snake_case kept). */
 
-export type Role = 'operator' | 'creator' | 'org' | 'merchant';
+/** 'colonel' (团长): negotiates activity rates with merchants; its console is a home page for now. */
+export type Role = 'operator' | 'creator' | 'org' | 'merchant' | 'colonel';
 
 export interface User {
   id: string;
@@ -236,4 +237,146 @@ export interface TrackedLink {
   created_at: string;
   product_id?: string;
   item_id?: string | null;
+}
+
+export type OrderStatus = 'created' | 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled';
+export type CommissionStatus = 'estimated' | 'confirmed' | 'settleable' | 'settled' | 'reversed';
+export type AttributionRule = 'click' | 'sub_id' | 'manual' | 'unattributed';
+
+/** One line of an order; `commission` is the viewer's share of it (null when the viewer has none). */
+export interface OrderLine {
+  line_id: string;
+  source_product_id: string;
+  product: { id: string; title: string } | null;
+  quantity: number;
+  paid_amount: number;
+  refunded_amount: number;
+  commission: { status: CommissionStatus; rate_bps: number; plan: string; amount: number } | null;
+}
+
+/** An order as the viewer may see it: amounts in minor units; `commission` is the viewer's share (the whole for the operator). */
+export interface Order {
+  id: string;
+  source: SourceRef;
+  source_order_id: string;
+  status: OrderStatus;
+  currency: string;
+  ordered_at: string;
+  paid_at: string | null;
+  completed_at: string | null;
+  paid_amount: number;
+  refunded_amount: number;
+  attribution: AttributionRule;
+  attribution_detail?: unknown;
+  click_id: string | null;
+  sub_id: string | null;
+  creator: { id: string; name: string; handle: string | null } | null;
+  commission: number;
+  lines: OrderLine[];
+}
+
+/** An event applied to an order, as it arrived (webhook, poll, import or by hand). */
+export interface OrderEvent {
+  status: string;
+  occurred_at: string;
+  received_at: string;
+  via: 'webhook' | 'poll' | 'import' | 'manual';
+  delivery_id: string | null;
+  raw_status: string | null;
+  payload: unknown;
+}
+
+export interface OrderDetail extends Order {
+  history: OrderEvent[];
+}
+
+export interface EarningsSummary {
+  currency: string;
+  estimated: number;
+  confirmed: number;
+  settleable: number;
+  settled: number;
+  /** Settled, less paid out and withdrawals in progress; negative after a claw-back. */
+  available: number;
+  paid_out: number;
+}
+
+export interface DailyEarning {
+  /** YYYY-MM-DD, Asia/Shanghai. */
+  day: string;
+  lines: number;
+  amount: number;
+}
+
+export interface Statement {
+  id: string;
+  settlement_id: string;
+  as_of: string;
+  party: { kind: string; id: string; name: string };
+  currency: string;
+  lines: number;
+  settled: number;
+  /** Negative: refunds after an earlier settlement, charged to this one. */
+  clawed_back: number;
+  net: number;
+  created_at: string;
+}
+
+export type WithdrawalStatus = 'requested' | 'in_batch' | 'paid' | 'failed';
+
+export interface Withdrawal {
+  id: string;
+  party: { kind: string; id: string };
+  currency: string;
+  amount: number;
+  payee_name: string;
+  payee_account: string;
+  status: WithdrawalStatus;
+  batch_id: string | null;
+  failure_reason: string | null;
+  requested_at: string;
+  decided_at: string | null;
+}
+
+export interface PayoutBatch {
+  id: string;
+  status: 'open' | 'closed';
+  created_at: string;
+  closed_at: string | null;
+  withdrawals: number;
+  amount: number;
+  paid: number;
+  failed: number;
+}
+
+export interface SettlementRun {
+  id: string;
+  as_of: string;
+  status: 'running' | 'completed';
+  started_at: string;
+  finished_at: string | null;
+  lines: number;
+  batches: number;
+  summary: { settled_minor: Record<string, number>; clawed_back_minor: Record<string, number>; statements: number } | null;
+}
+
+/** What POST /api/settlements answers. */
+export interface SettlementResult {
+  settlement_id: string;
+  as_of: string;
+  resumed: boolean;
+  lines: number;
+  batches: number;
+  settled_minor: Record<string, number>;
+  clawed_back_minor: Record<string, number>;
+  statements: number;
+}
+
+export interface LedgerSettings {
+  platform_fee_bps: number;
+  attribution_window_days: number;
+  return_window_days: number;
+  withdrawal_minimum_minor: number;
+  settlement_day_of_month: number;
+  settlement_hour: number;
 }

@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Async } from '../../components/Async';
+import { Fact } from '../../components/Fact';
 import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { PlatformBadge } from '../../components/PlatformBadge';
@@ -20,6 +21,7 @@ const BACK_BY_ROLE: Record<Role, { route: string; label: string }> = {
   org: { route: 'home', label: 'nav.home' },
   merchant: { route: 'products', label: 'nav.products' },
   creator: { route: 'showcase/stores', label: 'showcase.tabs.stores' },
+  colonel: { route: 'home', label: 'nav.home' },
 };
 
 /** #/sources/<id>: what the source is, importing a file into it, its past imports and its products. */
@@ -80,14 +82,5 @@ export function SourceDetailPage({ id }: { id: string }) {
         )}
       </Async>
     </>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="fact">
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }

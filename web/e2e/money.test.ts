@@ -1,0 +1,270 @@
+import { join } from 'node:path';
+import type { APIRequestContext, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { formatMoney } from '../src/lib/money';
+import type { EarningsSummary, Order } from '../src/lib/types';
+import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, newPage, pageErrors, setUpConsole, signIn } from './harness';
+
+/**
+ * Orders and money in the console, over a merchant source made through the API: its signed order
+ * webhook (Standard Webhooks, as a real source sends it) brings an order paid through lin's tracked
+ * link; lin sees it and the commission; the operator settles; lin withdraws; the operator pays the
+ * withdrawal out in a batch. And an order without a click, attributed by hand by the operator.
+ */
+
+setUpConsole();
+
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
+const PRODUCT = { id: 'e2e-money-1', title: 'E2E 真丝睡衣套装', price: '599.00' };
+const WANG = { email: 'wang@demo.vitrine.dev', name: '王一' };
+
+interface Shop {
+  sourceId: string;
+  secret: string;
+}
+
+let shop: Shop | undefined;
+let deliveries = 0;
+
+describe('orders and money', () => {
+  it(
+    'shows lin the order and her commission, settles it, and pays out her withdrawal through a batch',
+    async () => {
+      const { sourceId } = await merchantShop();
+      const creator = await newPage();
+      await signIn(creator, DEMO.creator);
+      const clickId = await clickThroughShowcase(creator.request, sourceId);
+      const orderId = `E2E-PAID-${Date.now()}`;
+      await deliver(orderId, 'paid', { clickId });
+
+      // 订单: the order with its product, source, amount and lin's commission, estimated, by click.
+      await creator.goto(`${baseUrl()}/#/orders`);
+      const row = creator.getByTestId('orders-table').locator('tbody tr').filter({ hasText: orderId });
+      await row.waitFor();
+      const order = await only<Order>(creator.request, `/api/orders?limit=100`, (o) => o.source_order_id === orderId);
+      expect(order.commission).toBeGreaterThan(0);
+      expect(order.commission).toBeLessThan(59_900);
+      const commission = formatMoney(order.commission);
+      expect(await row.getByTestId('order-link').innerText()).toContain(PRODUCT.title);
+      expect(await row.getByTestId('order-paid').innerText()).toBe('¥599.00');
+      expect(await row.getByTestId('order-commission').innerText()).toBe(commission);
+      expect(await row.getByTestId('commission-status').innerText()).toBe('预估');
+      expect(await row.getByTestId('order-attribution').getAttribute('data-attribution')).toBe('click');
+      await creator.screenshot({ path: join(ARTIFACTS, 'orders-creator.png'), fullPage: true });
+
+      // Her organisation sees the same order with its own share of the commission.
+      const org = await newPage();
+      await signIn(org, DEMO.org);
+      await org.goto(`${baseUrl()}/#/orders`);
+      const orgRow = org.getByTestId('orders-table').locator('tbody tr').filter({ hasText: orderId });
+      await orgRow.waitFor();
+      const orgShare = await only<Order>(org.request, `/api/orders?limit=100`, (o) => o.source_order_id === orderId);
+      expect(orgShare.commission).toBeGreaterThan(0);
+      expect(orgShare.commission).toBeLessThan(order.commission);
+      expect(await orgRow.getByTestId('order-commission').innerText()).toBe(formatMoney(orgShare.commission));
+      expect(await orgRow.innerText()).toContain('林小鱼');
+
+      // 收益: the commission is estimated, nothing else yet; the chart holds it.
+      await creator.locator('[data-nav="earnings"]').click();
+      await expect.poll(() => figure(creator, 'estimated')).toBe(commission);
+      expect(await figure(creator, 'settled')).toBe('¥0.00');
+      expect(await figure(creator, 'available')).toBe('¥0.00');
+      expect(Number(await creator.getByTestId('earnings-chart-total').getAttribute('data-total'))).toBe(order.commission);
+      expect(await creator.getByTestId('earnings-chart').locator('rect.bar-chart-bar').count()).toBe(30);
+
+      // The order completes; the operator settles as of a day past the return window.
+      await deliver(orderId, 'completed');
+      const operator = await newPage();
+      await signIn(operator, DEMO.operator);
+      await operator.locator('[data-nav="settlement"]').click();
+      await operator.getByTestId('settle-as-of').fill(futureDate(9));
+      await operator.getByTestId('settle-submit').click();
+      const result = operator.getByTestId('settle-result');
+      await result.waitFor();
+      expect(Number(await result.getAttribute('data-lines'))).toBeGreaterThanOrEqual(1);
+      const runStatements = operator.getByTestId('run-statements').locator('tbody tr').filter({ hasText: '林小鱼' });
+      await runStatements.waitFor();
+      expect(await runStatements.getByTestId('statement-net').innerText()).toBe(commission);
+      await operator.screenshot({ path: join(ARTIFACTS, 'settlement-operator.png'), fullPage: true });
+
+      // lin: settled and available, a statement whose CSV lists the order.
+      await creator.reload();
+      await expect.poll(() => figure(creator, 'settled')).toBe(commission);
+      expect(await figure(creator, 'available')).toBe(commission);
+      expect(await figure(creator, 'estimated')).toBe('¥0.00');
+      const statement = creator.getByTestId('statements-table').locator('tbody tr').first();
+      expect(await statement.getByTestId('statement-net').innerText()).toBe(commission);
+      const csv = await creator.request.get(`${baseUrl()}${await statement.getByTestId('statement-csv').getAttribute('href')}`);
+      expect(csv.headers()['content-type']).toContain('text/csv');
+      expect(await csv.text()).toContain(orderId);
+
+      // Withdrawing: the server's refusals in words, then ¥20.00 asked for.
+      await withdraw(creator, '1');
+      expect(await creator.getByTestId('withdraw-panel').getByTestId('error').innerText()).toContain('低于平台规定的最低提现金额');
+      await withdraw(creator, '99999');
+      expect(await creator.getByTestId('withdraw-panel').getByTestId('error').innerText()).toContain('可提现余额不足');
+      await withdraw(creator, '20');
+      await creator.getByTestId('withdraw-panel').getByTestId('notice').waitFor();
+      const withdrawal = creator.getByTestId('withdrawals-table').locator('tbody tr').first();
+      await expect.poll(() => withdrawal.getByTestId('withdrawal-status').innerText()).toBe('待打款');
+      await expect.poll(() => figure(creator, 'available')).toBe(formatMoney(order.commission - 2000));
+
+      // 打款: the operator batches the waiting withdrawal, downloads the CSV and marks the line paid.
+      await operator.locator('[data-nav="payouts"]').click();
+      const waiting = operator.getByTestId('waiting-withdrawals').locator('tbody tr').filter({ hasText: '林小鱼的支付宝' });
+      await waiting.waitFor();
+      expect(await waiting.getByTestId('withdrawal-amount').innerText()).toBe('¥20.00');
+      await operator.getByTestId('batch-create').click();
+      const line = operator.getByTestId('batch-lines').locator('tbody tr').filter({ hasText: '林小鱼的支付宝' });
+      await line.waitFor();
+      expect(await line.getByTestId('withdrawal-status').innerText()).toBe('打款中');
+      const batchCsv = await operator.request.get(`${baseUrl()}${await operator.getByTestId('batch-csv').first().getAttribute('href')}`);
+      expect(await batchCsv.text()).toContain('lin@alipay.example,20.00,CNY');
+      await line.getByTestId('payout-paid').click();
+      await expect.poll(() => line.getByTestId('withdrawal-status').innerText()).toBe('已打款');
+      await operator.getByTestId('waiting-withdrawals-empty').waitFor();
+      const batch = operator.getByTestId('payout-batches').locator('tbody tr').first();
+      await expect.poll(() => batch.getByTestId('batch-status').innerText()).toBe('已完成');
+      await operator.screenshot({ path: join(ARTIFACTS, 'payouts-operator.png'), fullPage: true });
+
+      // lin sees it paid out.
+      await creator.reload();
+      await expect.poll(() => figure(creator, 'paid_out')).toBe('¥20.00');
+      expect(await figure(creator, 'available')).toBe(formatMoney(order.commission - 2000));
+      expect(await creator.getByTestId('withdrawals-table').locator('tbody tr').first().getByTestId('withdrawal-status').innerText()).toBe('已打款');
+      const summary = (await (await creator.request.get(`${baseUrl()}/api/earnings/summary`)).json()) as EarningsSummary;
+      expect(summary).toMatchObject({ settled: order.commission, paid_out: 2000, available: order.commission - 2000 });
+      await creator.evaluate(() => window.scrollTo(0, 0));
+      await creator.screenshot({ path: join(ARTIFACTS, 'earnings-creator.png'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT * 3,
+  );
+
+  it(
+    'lists an order without a click as unattributed for the operator, with its events, until it is attributed to wang by hand',
+    async () => {
+      await merchantShop();
+      const orderId = `E2E-LOST-${Date.now()}`;
+      await deliver(orderId, 'paid');
+
+      const operator = await newPage();
+      await signIn(operator, DEMO.operator);
+      await operator.locator('[data-nav="orders"]').click();
+      await operator.getByTestId('orders-tab-unattributed').click();
+      const row = operator.getByTestId('orders-table').locator('tbody tr').filter({ hasText: orderId });
+      await row.waitFor();
+      expect(await row.getByTestId('order-attribution').getAttribute('data-attribution')).toBe('unattributed');
+      await row.getByTestId('order-link').click();
+
+      // The detail: the webhook's event, then the form that credits the order by hand.
+      const history = operator.getByTestId('order-history').locator('tbody tr');
+      await expect.poll(() => history.count()).toBe(1);
+      expect(await history.first().getByTestId('event-status').innerText()).toBe('已付款');
+      expect(await history.first().getByTestId('event-via').getAttribute('data-via')).toBe('webhook');
+      await operator.getByTestId('attribute-creator').selectOption({ label: `${WANG.name} @wang_yi` });
+      await operator.getByTestId('attribute-reason').fill('达人提供了买家的下单截图');
+      await operator.getByTestId('attribute-submit').click();
+      await expect.poll(() => operator.getByTestId('order-facts').getByTestId('order-attribution').getAttribute('data-attribution')).toBe('manual');
+      expect(await operator.getByTestId('order-creator').innerText()).toContain(WANG.name);
+      expect(await operator.getByTestId('attribute-panel').count()).toBe(0);
+      await operator.screenshot({ path: join(ARTIFACTS, 'order-operator.png'), fullPage: true });
+
+      // No longer unattributed; wang now has it, with a commission.
+      await operator.getByTestId('order-back').click();
+      await operator.getByTestId('orders-tab-unattributed').click();
+      await operator.locator('[data-testid="orders-list"][data-state="ready"]').waitFor();
+      expect(await operator.getByTestId('orders-list').locator('tbody tr').filter({ hasText: orderId }).count()).toBe(0);
+      const wang = await newPage();
+      await signIn(wang, WANG.email);
+      await wang.goto(`${baseUrl()}/#/orders`);
+      const mine = wang.getByTestId('orders-table').locator('tbody tr').filter({ hasText: orderId });
+      await mine.waitFor();
+      expect(await mine.getByTestId('order-attribution').innerText()).toBe('手动归因');
+      expect(Number(await mine.getByTestId('order-commission').getAttribute('data-amount'))).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT * 2,
+  );
+});
+
+/** A merchant source of the demo merchant with one product, made once per file through the API; its webhook secret is shown only then. */
+async function merchantShop(): Promise<Shop> {
+  if (shop) return shop;
+  const merchant = await newPage();
+  await signIn(merchant, DEMO.merchant);
+  const created = await merchant.request.post(`${baseUrl()}/api/sources`, { data: { kind: 'merchant', name: `E2E 结算小店 ${Date.now()}` } });
+  expect(created.status()).toBe(201);
+  const source = (await created.json()) as { id: string; webhook_secret: string };
+  const csv = ['id,title,price,commission_rate,url', `${PRODUCT.id},${PRODUCT.title},${PRODUCT.price},20%,https://shop.example.invalid/${PRODUCT.id}`].join('\n');
+  const imported = await merchant.request.post(`${baseUrl()}/api/sources/${source.id}/imports?format=csv&mode=full`, {
+    headers: { 'content-type': 'application/octet-stream' },
+    data: Buffer.from(`${csv}\n`),
+  });
+  expect(((await imported.json()) as { imported: number }).imported).toBe(1);
+  shop = { sourceId: source.id, secret: source.webhook_secret };
+  return shop;
+}
+
+/** Adds the shop's product to the creator's showcase and follows its tracked link as a shopper's phone would; the click id the source receives. */
+async function clickThroughShowcase(request: APIRequestContext, sourceId: string): Promise<string> {
+  const products = (await (await request.get(`${baseUrl()}/api/stores/${sourceId}/products`)).json()) as { items: { id: string }[] };
+  const added = await request.post(`${baseUrl()}/api/showcase/items`, { data: { product_id: products.items[0]?.id } });
+  expect(added.status()).toBe(201);
+  const link = ((await added.json()) as { link: { code: string; url: string } }).link;
+  const redirect = await fetch(`${baseUrl()}${link.url}`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
+  const clickId = /(clk_[0-9a-z]+)/i.exec(decodeURIComponent(redirect.headers.get('location') ?? ''))?.[1];
+  if (!clickId) throw new Error(`no click id in the redirect to ${redirect.headers.get('location')}`);
+  // The click is recorded once the redirect was answered; its count shows when it is readable.
+  await expect
+    .poll(async () => {
+      const links = (await (await request.get(`${baseUrl()}/api/links`)).json()) as { items: { code: string; clicks: number }[] };
+      return links.items.find((l) => l.code === link.code)?.clicks ?? 0;
+    }, { timeout: 15_000 })
+    .toBeGreaterThan(0);
+  return clickId;
+}
+
+/** One order event, signed with the source's secret as Standard Webhooks has it. */
+async function deliver(orderId: string, status: 'paid' | 'completed', { clickId }: { clickId?: string } = {}): Promise<void> {
+  if (!shop) throw new Error('merchantShop() first');
+  const id = `msg_e2e_${++deliveries}_${Date.now()}`;
+  const timestamp = new Date();
+  const line = { line_id: '1', product_id: PRODUCT.id, quantity: 1, paid_amount: 59_900, refunded_amount: 0 };
+  const payload = JSON.stringify({
+    type: 'order.updated',
+    data: { order_id: orderId, status, occurred_at: timestamp.toISOString(), currency: 'CNY', ...(clickId ? { click_id: clickId } : {}), lines: [line] },
+  });
+  const response = await fetch(`${baseUrl()}/api/webhooks/sources/${shop.sourceId}/orders`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': new Webhook(shop.secret).sign(id, timestamp, payload),
+    },
+    body: payload,
+  });
+  expect(await response.json()).toMatchObject({ received: 1, applied: 1 });
+}
+
+async function only<T>(request: APIRequestContext, path: string, match: (item: T) => boolean): Promise<T> {
+  const { items } = (await (await request.get(`${baseUrl()}${path}`)).json()) as { items: T[] };
+  const found = items.filter(match);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+async function figure(page: Page, key: string): Promise<string> {
+  return page.getByTestId(`earnings-${key}`).innerText();
+}
+
+async function withdraw(page: Page, amount: string): Promise<void> {
+  const form = page.getByTestId('withdraw-form');
+  await form.getByTestId('withdraw-amount').fill(amount);
+  await form.getByTestId('withdraw-payee-name').fill('林小鱼');
+  await form.getByTestId('withdraw-payee-account').fill('林小鱼的支付宝 lin@alipay.example');
+  await form.getByTestId('withdraw-submit').click();
+  await form.getByTestId('error').or(form.getByTestId('notice')).first().waitFor();
+}
