@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, type TestDb } from '../db/testing.ts';
+import { balanceDrift, unbalancedTransactions } from '../modules/ledger/store.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vitrine.mjs', import.meta.url));
 
@@ -103,6 +104,18 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
     expect(roles.map((u) => u.role).sort()).toEqual(['creator', 'creator', 'creator', 'merchant', 'operator', 'org']);
     const platforms = await db.kysely.selectFrom('sources').select(['platform', 'kind']).execute();
     expect(platforms.map((s) => s.platform).sort()).toEqual(['jd', 'mokuai', 'pdd', 'taobao', 'weimob', 'youzan']);
+    // Orders in every status, a past settlement, a paid withdrawal, a claw-back waiting, a balanced ledger.
+    expect(r.last.orders).toBeGreaterThan(50);
+    expect(r.last.settled_lines).toBeGreaterThan(0);
+    const statuses = await db.kysely.selectFrom('orders').select('status').distinct().execute();
+    expect(statuses.map((o) => o.status).sort()).toEqual(['cancelled', 'completed', 'paid', 'refunded', 'shipped']);
+    const commissionStatuses = await db.kysely.selectFrom('commissions').select('status').distinct().execute();
+    expect(commissionStatuses.map((c) => c.status).sort()).toEqual(['confirmed', 'estimated', 'reversed', 'settleable', 'settled']);
+    expect(await db.kysely.selectFrom('orders').select('id').where('attribution', '=', 'unattributed').execute()).toHaveLength(4);
+    expect((await db.kysely.selectFrom('withdrawals').select('status').orderBy('requested_at').execute()).map((w) => w.status)).toEqual(['paid', 'requested']);
+    expect(await db.kysely.selectFrom('ledger_transactions').select('id').where('kind', '=', 'commission_clawed_back').execute()).toHaveLength(1);
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
     const again = await vitrine(db.url, 'demo');
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/database_not_empty/);

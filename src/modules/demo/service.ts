@@ -8,6 +8,7 @@ import type { ParsedRow } from '../pool/model.ts';
 import { createSource } from '../sources/service.ts';
 import { findUserById } from '../accounts/service.ts';
 import { createChannelLink, recordPastClicks } from '../links/service.ts';
+import { fillDemoOrders } from './orders.ts';
 import { addItem, updateItem } from '../showcase/service.ts';
 import { newIdAt } from '../../core/ids.ts';
 import type { ClicksTable } from '../../db/schema.ts';
@@ -60,8 +61,9 @@ const MEMBERSHIP_AGE_DAYS = 90;
 
 /**
  * Fills an empty database with a demo alliance: an operator, an organisation with two bound
- * creators, an unbound creator, a merchant, six sources, and a pool of products across them —
- * in one transaction, so a failure leaves the database empty.
+ * creators, an unbound creator, a merchant, six sources, a pool of products across them, the
+ * bound creators' showcases with weeks of clicks, and the orders, settlement and payouts that
+ * followed — in one transaction, so a failure leaves the database empty.
  */
 export async function fillDemo(db: Kysely<Database>) {
   if ((await countUsers(db)) > 0) throw new Conflict('database_not_empty', 'the demo only fills an empty database');
@@ -81,7 +83,8 @@ export async function fillDemo(db: Kysely<Database>) {
     }
     const products = await fillDemoPool(tx, sources);
     const showcases = await fillDemoShowcases(tx, [users.lin!, users.chen!]);
-    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases };
+    const orders = await fillDemoOrders(tx, { operator: users.operator!, lin: users.lin!, chen: users.chen! });
+    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases, ...orders };
   });
   return seeded;
 }

@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
 import { lineOfRow } from './commissions.ts';
 import { accountOf, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { appendTransactions, chunked } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -61,7 +62,7 @@ async function startOrResume(db: Q, asOf: string, startedBy: string | null, now:
 
 /** Settles up to `limit` due commissions in one transaction; returns how many. */
 async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     let query = tx.selectFrom('commissions').selectAll().where('status', 'in', ['confirmed', 'settleable']).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
     if (isPostgres(tx)) query = query.forUpdate().skipLocked();
     const due = await query.execute();
@@ -100,7 +101,7 @@ export function settlementTransaction(run: { id: string; as_of: string }, due: r
 
 /** Charges unassigned claw-backs to this run, writes the statements, closes the run. */
 async function finish(db: Q, run: SettlementRunsTable, now: Date): Promise<Pick<SettlementSummary, 'settled_minor' | 'clawed_back_minor' | 'statements'>> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await sql`insert into settlement_clawbacks (transaction_id, settlement_id)
       select t.id, ${run.id} from ledger_transactions t
       where t.kind = 'commission_clawed_back' and not exists (select 1 from settlement_clawbacks c where c.transaction_id = t.id)`.execute(tx);
@@ -193,7 +194,7 @@ async function linesPerParty(db: Q, settlementId: string): Promise<Map<string, n
 export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000): Promise<number> {
   let moved = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (tx) => {
+    const n = await inTransaction(db, async (tx) => {
       const due = await tx.selectFrom('commissions').selectAll().where('status', '=', 'confirmed').where('settleable_at', '<=', asOf.toISOString()).orderBy('id').limit(batchLines).execute();
       const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
       await appendTransactions(tx, transactions, asOf.toISOString());
