@@ -34,7 +34,9 @@ export function WithdrawalsTable({
             cell: (row: Withdrawal) => (
               <span className="person">
                 <span>{t(`statements.parties.${row.party.kind}`, { defaultValue: row.party.kind })}</span>
-                <span className="muted mono">{row.party.id}</span>
+                <span className="muted mono party-id" title={row.party.id}>
+                  {row.party.id}
+                </span>
               </span>
             ),
           },

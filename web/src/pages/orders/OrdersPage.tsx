@@ -46,7 +46,17 @@ export function OrdersPage() {
   };
 
   const columns: Column<Order>[] = [
-    { key: 'time', header: t('orders.time'), className: 'nowrap', cell: (row) => dateTimeOf(row.paid_at ?? row.ordered_at) },
+    {
+      key: 'time',
+      header: t('orders.timeAndStatus'),
+      className: 'nowrap',
+      cell: (row) => (
+        <span className="status-cell">
+          {dateTimeOf(row.paid_at ?? row.ordered_at)}
+          <OrderStatusBadge status={row.status} />
+        </span>
+      ),
+    },
     {
       key: 'product',
       header: t('orders.product'),
@@ -61,7 +71,6 @@ export function OrdersPage() {
       ),
     },
     { key: 'source', header: t('orders.source'), cell: (row) => <PlatformBadge source={row.source} /> },
-    { key: 'status', header: t('columns.status'), cell: (row) => <OrderStatusBadge status={row.status} /> },
     { key: 'paid', header: t('orders.paid'), className: 'num', cell: (row) => <span data-testid="order-paid">{formatMoney(row.paid_amount, row.currency)}</span> },
     { key: 'refunded', header: t('orders.refunded'), className: 'num', cell: (row) => (row.refunded_amount > 0 ? formatMoney(row.refunded_amount, row.currency) : t('common.none')) },
     {
@@ -128,7 +137,7 @@ export function OrdersPage() {
         }
       >
         <ErrorAlert error={pages.error} onRetry={pages.reload} />
-        <div data-testid="orders-list" data-state={pages.loading || pages.loadedPath !== path ? 'loading' : 'ready'}>
+        <div className="dense-table" data-testid="orders-list" data-state={pages.loading || pages.loadedPath !== path ? 'loading' : 'ready'}>
           {pages.loading && pages.first === undefined ? (
             <Loading />
           ) : (

@@ -45,7 +45,7 @@ export function PayoutsPage() {
     { key: 'status', header: t('columns.status'), cell: (row) => <StatusBadge status={row.status} label={t(`batches.statuses.${row.status}`)} testId="batch-status" /> },
     { key: 'lines', header: t('batches.lines'), className: 'num', cell: (row) => row.withdrawals },
     { key: 'amount', header: t('batches.amount'), className: 'num', cell: (row) => formatMoney(row.amount) },
-    { key: 'paid', header: t('batches.paid'), className: 'num', cell: (row) => row.paid },
+    { key: 'paid', header: t('batches.paid'), className: 'num', cell: (row) => <span data-testid="batch-paid">{row.paid}</span> },
     { key: 'failed', header: t('batches.failed'), className: 'num', cell: (row) => row.failed },
     {
       key: 'actions',
@@ -83,7 +83,9 @@ export function PayoutsPage() {
       >
         <ErrorAlert error={action.error} />
         {created && <Notice onDismiss={() => setCreated(undefined)}>{t('payouts.created', { count: created.withdrawals })}</Notice>}
-        <Async loaded={withdrawals}>{() => <WithdrawalsTable rows={waiting ?? []} withParty empty={t('payouts.noneWaiting')} testId="waiting-withdrawals" />}</Async>
+        <div className="dense-table">
+          <Async loaded={withdrawals}>{() => <WithdrawalsTable rows={waiting ?? []} withParty empty={t('payouts.noneWaiting')} testId="waiting-withdrawals" />}</Async>
+        </div>
       </Panel>
       <Panel title={t('batches.title')} testId="batches-panel">
         <Async loaded={batches}>{(data) => <DataTable columns={columns} rows={data.items} empty={t('batches.empty')} testId="payout-batches" />}</Async>
@@ -98,24 +100,26 @@ function BatchLines({ batchId, onDecided }: { batchId: string; onDecided: () => 
   const lines = useLoad<Items<Withdrawal>>(`/api/payout-batches/${encodeURIComponent(batchId)}`);
   return (
     <Panel title={t('batches.linesOf', { id: batchId })} testId="batch-lines-panel">
-      <Async loaded={lines}>
-        {(data) => (
-          <WithdrawalsTable
-            rows={data.items}
-            withParty
-            testId="batch-lines"
-            actions={(row) => (
-              <PayoutLineActions
-                withdrawal={row}
-                onDecided={() => {
-                  lines.reload();
-                  onDecided();
-                }}
-              />
-            )}
-          />
-        )}
-      </Async>
+      <div className="dense-table">
+        <Async loaded={lines}>
+          {(data) => (
+            <WithdrawalsTable
+              rows={data.items}
+              withParty
+              testId="batch-lines"
+              actions={(row) => (
+                <PayoutLineActions
+                  withdrawal={row}
+                  onDecided={() => {
+                    lines.reload();
+                    onDecided();
+                  }}
+                />
+              )}
+            />
+          )}
+        </Async>
+      </div>
     </Panel>
   );
 }
