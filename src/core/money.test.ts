@@ -33,6 +33,11 @@ describe('split', () => {
     expect(split(-100, [1, 1, 1])).toEqual([-34, -33, -33]);
   });
 
+  it('gives the same parts in plain integers as the BigInt reference, up to the largest safe amounts', () => {
+    const anyAmount = fc.oneof(amount, fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }));
+    fc.assert(fc.property(anyAmount, weights, (a, w) => split(a, w).every((part, i) => Object.is(part, referenceSplit(a, w)[i]))));
+  });
+
   it('refuses weights that cannot divide anything', () => {
     expect(() => split(100, [])).toThrow(RangeError);
     expect(() => split(100, [0, 0])).toThrow(RangeError);
@@ -59,7 +64,30 @@ describe('applyRate', () => {
       }),
     );
   });
+
+  it('rounds exactly half up at the limits of safe amounts', () => {
+    expect(applyRate(Number.MAX_SAFE_INTEGER, 10_000)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(applyRate(Number.MAX_SAFE_INTEGER, 5_000)).toBe(4_503_599_627_370_496);
+    expect(applyRate(-Number.MAX_SAFE_INTEGER, 1)).toBe(-900_719_925_474);
+    expect(Object.is(applyRate(-4, 1000), 0)).toBe(true);
+  });
 });
+
+/** The largest-remainder split all in BigInt, as the rule reads. */
+function referenceSplit(amountMinor: number, weights: number[]): number[] {
+  const sign = amountMinor < 0 ? -1n : 1n;
+  const amount = BigInt(amountMinor) * sign;
+  const total = BigInt(weights.reduce((x, y) => x + y, 0));
+  const floors = weights.map((w) => (amount * BigInt(w)) / total);
+  let leftover = amount - floors.reduce((x, y) => x + y, 0n);
+  const order = weights.map((w, i) => ({ i, r: (amount * BigInt(w)) % total })).sort((x, y) => (x.r === y.r ? x.i - y.i : x.r > y.r ? -1 : 1));
+  for (const { i } of order) {
+    if (leftover === 0n) break;
+    floors[i]! += 1n;
+    leftover -= 1n;
+  }
+  return floors.map((f) => Number(f * sign));
+}
 
 describe('formatBps', () => {
   it('prints basis points as a percentage without floats', () => {

@@ -17,17 +17,28 @@ export function assertMinorUnits(amountMinor: number, what = 'amount'): void {
 
 /**
  * amount x rate, rounded half up (away from zero for negatives) to the minor unit.
- * Computed in BigInt so that no intermediate product can lose precision.
+ * Exact: in plain integers while every intermediate is a safe integer (any real order), else in
+ * BigInt, so that no intermediate product can lose precision.
  */
 export function applyRate(amountMinor: number, rateBps: number): number {
   assertMinorUnits(amountMinor);
   assertMinorUnits(rateBps, 'rate');
+  const abs = Math.abs(amountMinor * rateBps);
+  const negative = amountMinor < 0 !== rateBps < 0;
+  const rounded = Number.isSafeInteger(abs * 2 + BPS_PER_UNIT) ? exactQuotient(abs * 2 + BPS_PER_UNIT, BPS_PER_UNIT * 2) : bigRateRounded(amountMinor, rateBps);
+  return negative && rounded !== 0 ? -rounded : rounded;
+}
+
+function bigRateRounded(amountMinor: number, rateBps: number): number {
   const product = BigInt(amountMinor) * BigInt(rateBps);
   const divisor = BigInt(BPS_PER_UNIT);
-  const sign = product < 0n ? -1n : 1n;
-  const abs = product * sign;
-  const rounded = (abs * 2n + divisor) / (divisor * 2n);
-  return Number(rounded * sign);
+  const abs = product < 0n ? -product : product;
+  return Number((abs * 2n + divisor) / (divisor * 2n));
+}
+
+/** floor(n / d) for non-negative safe integers, exactly: `%` is exact, and so is dividing a multiple. */
+function exactQuotient(n: number, d: number): number {
+  return (n - (n % d)) / d;
 }
 
 /**
@@ -43,19 +54,28 @@ export function split(amountMinor: number, weights: readonly number[]): number[]
   });
   const total = weights.reduce((a, b) => a + b, 0);
   if (total === 0) throw new RangeError('split needs a positive total weight');
-  const sign = amountMinor < 0 ? -1n : 1n;
-  const amount = BigInt(amountMinor) * sign;
-  const bigTotal = BigInt(total);
-  const floors = weights.map((w) => (amount * BigInt(w)) / bigTotal);
-  const remainders = weights.map((w, i) => ({ i, r: (amount * BigInt(w)) % bigTotal }));
-  let leftover = amount - floors.reduce((a, b) => a + b, 0n);
-  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
-  for (const { i } of remainders) {
-    if (leftover === 0n) break;
-    floors[i] = floors[i]! + 1n;
-    leftover -= 1n;
+  const amount = Math.abs(amountMinor);
+  const { floors, remainders } = Number.isSafeInteger(amount * total) ? shares(amount, weights, total) : bigShares(amount, weights, total);
+  let leftover = amount - floors.reduce((a, b) => a + b, 0);
+  const byRemainder = remainders.map((r, i) => ({ i, r })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (leftover === 0) break;
+    floors[i] = floors[i]! + 1;
+    leftover -= 1;
   }
-  return floors.map((f) => Number(f * sign));
+  return amountMinor < 0 ? floors.map((f) => (f === 0 ? 0 : -f)) : floors;
+}
+
+/** floor(amount x w / total) and its remainder per weight, when amount x total is a safe integer. */
+function shares(amount: number, weights: readonly number[], total: number): { floors: number[]; remainders: number[] } {
+  return { floors: weights.map((w) => exactQuotient(amount * w, total)), remainders: weights.map((w) => (amount * w) % total) };
+}
+
+/** The same in BigInt; each floor is at most the amount and each remainder below the total, so both fit a number. */
+function bigShares(amount: number, weights: readonly number[], total: number): { floors: number[]; remainders: number[] } {
+  const a = BigInt(amount);
+  const t = BigInt(total);
+  return { floors: weights.map((w) => Number((a * BigInt(w)) / t)), remainders: weights.map((w) => Number((a * BigInt(w)) % t)) };
 }
 
 /** "15.00%" for 1500 bps, by string arithmetic. */

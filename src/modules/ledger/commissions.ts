@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
+import { insertRows } from '../../db/bulk.ts';
 import type { CommissionsTable, Database } from '../../db/schema.ts';
 import type { LineState, OrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
@@ -68,13 +69,7 @@ export async function reconcileCommissions(
       else if (changed(row, next)) updates.push(next);
     }
   }
-  for (const rows of chunked([...inserts, ...updates], 100)) {
-    await db
-      .insertInto('commissions')
-      .values(rows)
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(MUTABLE_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))))
-      .execute();
-  }
+  await insertRows(db, 'commissions', [...inserts, ...updates], { conflict: ['id'], update: MUTABLE_COLUMNS });
   await appendTransactions(db, transactions, nowIso);
   return { transactions: transactions.length };
 }

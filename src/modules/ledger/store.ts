@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { assertBalanced, type Posting, type Transaction } from './postings.ts';
@@ -26,8 +27,8 @@ export async function appendTransactions(db: Q, transactions: readonly Transacti
     assertBalanced(t.postings);
     return t.postings.map((p, seq) => ({ transaction_id: t.id, seq, account: p.account, currency: p.currency, amount_minor: p.amountMinor }));
   });
-  for (const rows of chunked(txRows)) await db.insertInto('ledger_transactions').values(rows).execute();
-  for (const rows of chunked(postingRows)) await db.insertInto('ledger_postings').values(rows).execute();
+  await insertRows(db, 'ledger_transactions', txRows);
+  await insertRows(db, 'ledger_postings', postingRows);
   await addToBalances(db, transactions.flatMap((t) => t.postings));
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import { chunked } from '../ledger/store.ts';
@@ -21,19 +22,13 @@ export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds
 
 const MUTABLE_ORDER_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub_id', 'paid_amount_minor', 'refunded_amount_minor', 'state', 'creator_id', 'attribution', 'attribution_detail', 'updated_at'] as const;
 
-/** Inserts new orders and rewrites changed ones, many rows per statement. */
+/** Inserts new orders and rewrites changed ones. */
 export async function saveOrders(db: Q, rows: readonly OrdersTable[]): Promise<void> {
-  for (const chunk of chunked(rows, 200)) {
-    await db
-      .insertInto('orders')
-      .values(chunk)
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(MUTABLE_ORDER_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))))
-      .execute();
-  }
+  await insertRows(db, 'orders', rows, { conflict: ['id'], update: MUTABLE_ORDER_COLUMNS });
 }
 
 export async function insertOrderEvents(db: Q, rows: readonly OrderEventsTable[]): Promise<void> {
-  for (const chunk of chunked(rows, 200)) await db.insertInto('order_events').values(chunk).execute();
+  await insertRows(db, 'order_events', rows);
 }
 
 /** Records a webhook delivery; false when this webhook-id was received before (a redelivery). */

@@ -1,0 +1,79 @@
+import type SQLite from 'better-sqlite3';
+import type { Insertable, Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * Many-row writes on the ingestion hot path. On SQLite, one prepared statement per table, run
+ * once per row: compiling and preparing a multi-row INSERT of hundreds of rows cost more than
+ * inserting them. On PostgreSQL, where every statement is a round trip, multi-row statements.
+ */
+
+/** Carries the raw better-sqlite3 handle on a Kysely instance, and so on every transaction made from it. */
+export class SqliteHandle implements KyselyPlugin {
+  constructor(readonly database: SQLite.Database) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/**
+ * The raw handle, only inside a SQLite transaction: there Kysely holds the one connection for the
+ * caller, so a statement run on the handle is part of the caller's transaction and of nothing else.
+ */
+function sqliteOf(db: Kysely<Database>): SQLite.Database | undefined {
+  if (!db.isTransaction) return undefined;
+  return db.getExecutor().plugins.find((p): p is SqliteHandle => p instanceof SqliteHandle)?.database;
+}
+
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+function prepared(database: SQLite.Database, text: string): SQLite.Statement {
+  let cache = statements.get(database);
+  if (cache === undefined) statements.set(database, (cache = new Map()));
+  let statement = cache.get(text);
+  if (statement === undefined) cache.set(text, (statement = database.prepare(text)));
+  return statement;
+}
+
+/** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
+const ROWS_PER_STATEMENT = 500;
+
+export interface Upsert<C extends string> {
+  /** The unique key a row may already exist under. */
+  conflict: readonly C[];
+  /** Columns that take the new row's value when it does. */
+  update: readonly C[];
+}
+
+/**
+ * Inserts rows (all with the same columns) in the caller's transaction; with `upsert`, a row
+ * whose key exists rewrites the listed columns instead.
+ */
+export async function insertRows<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  upsert?: Upsert<keyof Database[T] & string>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const sqlite = sqliteOf(db);
+  if (sqlite !== undefined) {
+    const conflict = upsert ? ` on conflict (${upsert.conflict.map(quoted).join(', ')}) do update set ${upsert.update.map((c) => `${quoted(c)} = excluded.${quoted(c)}`).join(', ')}` : '';
+    const statement = prepared(sqlite, `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values (${columns.map(() => '?').join(', ')})${conflict}`);
+    for (const row of rows) statement.run(columns.map((c) => (row as Record<string, unknown>)[c]));
+    return;
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    // The table is chosen by the caller at run time, beyond what Kysely's types can follow.
+    const query = (db as Kysely<any>).insertInto(table as string).values(rows.slice(i, i + ROWS_PER_STATEMENT));
+    await (upsert ? query.onConflict((oc) => oc.columns([...upsert.conflict]).doUpdateSet((eb) => Object.fromEntries(upsert.update.map((c) => [c, eb.ref(`excluded.${c as string}`)])))) : query).execute();
+  }
+}
+
+function quoted(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
