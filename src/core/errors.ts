@@ -46,7 +46,7 @@ export class Conflict extends DomainError {
 }
 
 export class Unprocessable extends DomainError {
-  constructor(code: string, message: string) {
-    super(422, code, message);
+  constructor(code: string, message: string, details?: unknown) {
+    super(422, code, message, details);
   }
 }

@@ -107,7 +107,7 @@ describe('orders and money', () => {
 
       // Withdrawing: the server's refusals in words, then ¥20.00 asked for.
       await withdraw(creator, '1');
-      expect(await creator.getByTestId('withdraw-panel').getByTestId('error').innerText()).toContain('低于平台规定的最低提现金额');
+      expect(await creator.getByTestId('withdraw-panel').getByTestId('error').innerText()).toContain('低于最低提现金额 ¥10.00');
       await withdraw(creator, '99999');
       expect(await creator.getByTestId('withdraw-panel').getByTestId('error').innerText()).toContain('可提现余额不足');
       await withdraw(creator, '20');

@@ -104,12 +104,13 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
   it('pays a withdrawal through a payout batch, once per idempotency key', async () => {
     const tooSmall = await s.call('POST', '/api/withdrawals', { token: t.creator, body: { amount: 150, payee_name: '林', payee_account: 'lin@alipay' } });
     expect(tooSmall.status).toBe(422);
-    expect(tooSmall.body.error.code).toBe('below_minimum');
+    expect(tooSmall.body.error).toMatchObject({ code: 'below_minimum', details: { minimum: 1000, available: 161, currency: 'CNY' } });
     await s.call('PUT', '/api/settings/ledger', { token: t.operator, body: { withdrawal_minimum_minor: 100 } });
     const headers = { 'idempotency-key': 'withdraw-1' };
     const first = await s.call('POST', '/api/withdrawals', { token: t.creator, body: { amount: 150, payee_name: '林', payee_account: 'lin@alipay' }, headers });
     const second = await s.call('POST', '/api/withdrawals', { token: t.creator, body: { amount: 150, payee_name: '林', payee_account: 'lin@alipay' }, headers });
     expect(first.status).toBe(201);
+    expect(first.body.party).toEqual({ kind: 'creator', id: ids.creator, name: 'creator' });
     expect(second.body.id).toBe(first.body.id);
     expect(await summary()).toMatchObject({ settled: 161, available: 11, paid_out: 0 });
     const tooMuch = await s.call('POST', '/api/withdrawals', { token: t.creator, body: { amount: 200, payee_name: '林', payee_account: 'lin@alipay' } });
@@ -125,7 +126,7 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect(twice.status).toBe(422);
     expect(await summary()).toMatchObject({ available: 11, paid_out: 150 });
     const batches = (await s.call('GET', '/api/payout-batches', { token: t.operator })).body.items;
-    expect(batches[0]).toMatchObject({ status: 'closed', paid: 1, amount: 150 });
+    expect(batches[0]).toMatchObject({ status: 'closed', paid: 1, amount: 150, currency: 'CNY' });
   });
 
   it('claws back a refund after settlement against the next settlement, and shows the balance negative', async () => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
-import { dailyEarningsOf, earningsOf, settlementRuns, statementCsv, statementOf, statementsOf, type StatementView } from './service.ts';
+import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementOf, statementsOf, type StatementView } from './service.ts';
 import { parseAsOf, settle } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
@@ -21,7 +21,7 @@ const summarySchema = z.object({
 
 const withdrawalSchema = z.object({
   id: z.string(),
-  party: z.object({ kind: z.string(), id: z.string() }),
+  party: z.object({ kind: z.string(), id: z.string(), name: z.string() }),
   currency: z.string(),
   amount: z.number().int(),
   payee_name: z.string(),
@@ -46,10 +46,10 @@ const statementSchema = z.object({
   created_at: z.string(),
 });
 
-function withdrawalJson(w: WithdrawalsTable): z.infer<typeof withdrawalSchema> {
+function withdrawalJson(w: WithdrawalsTable, names: ReadonlyMap<string, string>): z.infer<typeof withdrawalSchema> {
   return {
     id: w.id,
-    party: { kind: w.party_kind, id: w.party_id },
+    party: { kind: w.party_kind, id: w.party_id, name: names.get(`${w.party_kind}:${w.party_id}`) ?? w.party_id },
     currency: w.currency,
     amount: Number(w.amount_minor),
     payee_name: w.payee_name,
@@ -72,6 +72,10 @@ const currencyQuery = z.object({ currency: z.string().regex(/^[A-Z]{3}$/).defaul
 export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const withdrawalsJson = async (rows: WithdrawalsTable[]) => {
+    const names = await partyNames(db, rows.map((w) => ({ kind: w.party_kind, id: w.party_id })));
+    return { items: rows.map((w) => withdrawalJson(w, names)) };
+  };
 
   r.get('/api/earnings/summary', {
     schema: { tags: ['earnings'], summary: "The caller's commission by status, what can be withdrawn and what was paid (creator, org, colonel)", querystring: currencyQuery, response: { 200: summarySchema } },
@@ -108,7 +112,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   r.get('/api/withdrawals', {
     schema: { tags: ['payouts'], summary: 'Withdrawals: my own (creator, org, colonel) or all (operator)', response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
-    handler: async (request) => ({ items: (await withdrawalsOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'))).map(withdrawalJson) }),
+    handler: async (request) => withdrawalsJson(await withdrawalsOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'))),
   });
 
   r.post('/api/withdrawals', {
@@ -123,21 +127,21 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const b = request.body;
       const row = await requestWithdrawal(db, requireRole(request, 'creator', 'org', 'colonel'), { amountMinor: b.amount, currency: b.currency, payeeName: b.payee_name, payeeAccount: b.payee_account, idempotencyKey: request.headers['idempotency-key'] ?? null });
       reply.status(201);
-      return withdrawalJson(row);
+      return (await withdrawalsJson([row])).items[0]!;
     },
   });
 
   r.post('/api/withdrawals/:id/paid', {
     schema: { tags: ['payouts'], summary: 'Mark a payout line paid (operator)', params: idParams, response: { 200: withdrawalSchema } },
-    handler: async (request) => withdrawalJson(await recordPayout(db, requireRole(request, 'operator'), request.params.id, { paid: true })),
+    handler: async (request) => (await withdrawalsJson([await recordPayout(db, requireRole(request, 'operator'), request.params.id, { paid: true })])).items[0]!,
   });
 
   r.post('/api/withdrawals/:id/failed', {
     schema: { tags: ['payouts'], summary: 'Mark a payout line failed: the money is available again (operator)', params: idParams, body: z.object({ reason: z.string().min(1).max(500) }), response: { 200: withdrawalSchema } },
-    handler: async (request) => withdrawalJson(await recordPayout(db, requireRole(request, 'operator'), request.params.id, { paid: false, reason: request.body.reason })),
+    handler: async (request) => (await withdrawalsJson([await recordPayout(db, requireRole(request, 'operator'), request.params.id, { paid: false, reason: request.body.reason })])).items[0]!,
   });
 
-  const batchSchema = z.object({ id: z.string(), status: z.string(), created_at: z.string(), closed_at: z.string().nullable(), withdrawals: z.number().int(), amount: z.number().int(), paid: z.number().int(), failed: z.number().int() });
+  const batchSchema = z.object({ id: z.string(), status: z.string(), created_at: z.string(), closed_at: z.string().nullable(), withdrawals: z.number().int(), currency: z.string(), amount: z.number().int(), paid: z.number().int(), failed: z.number().int() });
   r.get('/api/payout-batches', {
     schema: { tags: ['payouts'], summary: 'Payout batches (operator)', response: { 200: z.object({ items: z.array(batchSchema) }) } },
     handler: async (request) => {
@@ -159,7 +163,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'The lines of a payout batch (operator)', params: idParams, response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return { items: (await withdrawalsInBatch(db, request.params.id)).map(withdrawalJson) };
+      return withdrawalsJson(await withdrawalsInBatch(db, request.params.id));
     },
   });
 

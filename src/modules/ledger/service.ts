@@ -59,7 +59,8 @@ export async function statementsOf(db: Q, user: User, filter: { settlementId?: s
   }));
 }
 
-async function partyNames(db: Q, parties: readonly { kind: string; id: string }[]): Promise<Map<string, string>> {
+/** Display names of ledger parties, keyed `kind:id` (users for creators and colonels, organisations). */
+export async function partyNames(db: Q, parties: readonly { kind: string; id: string }[]): Promise<Map<string, string>> {
   const userIds = [...new Set(parties.filter((p) => p.kind !== 'org').map((p) => p.id))];
   const orgIds = [...new Set(parties.filter((p) => p.kind === 'org').map((p) => p.id))];
   const out = new Map<string, string>();

@@ -29,8 +29,9 @@ export interface WithdrawalRequest {
   idempotencyKey?: string | null;
 }
 
-function refusal(error: unknown): never {
-  if (error instanceof LedgerError) throw new Unprocessable(error.code, error.message);
+/** A refused withdrawal as a 422, with the figures the requester needs to try again. */
+function refusal(error: unknown, details: Record<string, unknown>): never {
+  if (error instanceof LedgerError) throw new Unprocessable(error.code, error.message, details);
   throw error;
 }
 
@@ -72,7 +73,7 @@ export async function requestWithdrawal(db: Q, user: User, input: WithdrawalRequ
     try {
       transaction = withdrawalRequested(withdrawalOf(row), summary.available, settings.withdrawal_minimum_minor, row.requested_at);
     } catch (error) {
-      refusal(error);
+      refusal(error, { minimum: settings.withdrawal_minimum_minor, available: summary.available, currency });
     }
     await tx.insertInto('withdrawals').values(row).execute();
     await appendTransactions(tx, [transaction], row.requested_at);
@@ -91,13 +92,13 @@ export async function withdrawalsOf(db: Q, user: User): Promise<WithdrawalsTable
   return db.selectFrom('withdrawals').selectAll().where('party_kind', '=', party.kind).where('party_id', '=', party.id).orderBy('requested_at', 'desc').execute();
 }
 
-/** The operator gathers every requested withdrawal into a payout batch to export and pay. */
-export async function createPayoutBatch(db: Q, operator: User, now = new Date()): Promise<{ id: string; withdrawals: number }> {
+/** The operator gathers every requested withdrawal in one currency into a payout batch to export and pay. */
+export async function createPayoutBatch(db: Q, operator: User, now = new Date(), currency = 'CNY'): Promise<{ id: string; withdrawals: number }> {
   if (operator.role !== 'operator') throw new Forbidden();
   return inTransaction(db, async (tx) => {
     const id = newId('payoutBatch');
     await tx.insertInto('payout_batches').values({ id, status: 'open', created_by: operator.id, created_at: now.toISOString(), closed_at: null }).execute();
-    const result = await tx.updateTable('withdrawals').set({ status: 'in_batch', batch_id: id }).where('status', '=', 'requested').executeTakeFirst();
+    const result = await tx.updateTable('withdrawals').set({ status: 'in_batch', batch_id: id }).where('status', '=', 'requested').where('currency', '=', currency).executeTakeFirst();
     const count = Number(result.numUpdatedRows);
     if (count === 0) throw new Unprocessable('nothing_to_pay', 'no withdrawal is waiting for a payout batch');
     await recordAudit(tx, operator.id, 'payout_batch.created', id, { withdrawals: count });
@@ -105,9 +106,9 @@ export async function createPayoutBatch(db: Q, operator: User, now = new Date())
   });
 }
 
-export async function payoutBatches(db: Q): Promise<{ id: string; status: string; created_at: string; closed_at: string | null; withdrawals: number; amount_minor: number; paid: number; failed: number }[]> {
+export async function payoutBatches(db: Q): Promise<{ id: string; status: string; created_at: string; closed_at: string | null; withdrawals: number; currency: string; amount_minor: number; paid: number; failed: number }[]> {
   const batches = await db.selectFrom('payout_batches').selectAll().orderBy('created_at', 'desc').execute();
-  const lines = await db.selectFrom('withdrawals').select(['batch_id', 'status', 'amount_minor']).where('batch_id', 'is not', null).execute();
+  const lines = await db.selectFrom('withdrawals').select(['batch_id', 'status', 'amount_minor', 'currency']).where('batch_id', 'is not', null).execute();
   return batches.map((b) => {
     const mine = lines.filter((l) => l.batch_id === b.id);
     return {
@@ -116,6 +117,7 @@ export async function payoutBatches(db: Q): Promise<{ id: string; status: string
       created_at: b.created_at,
       closed_at: b.closed_at,
       withdrawals: mine.length,
+      currency: mine[0]?.currency ?? 'CNY',
       amount_minor: mine.reduce((a, l) => a + Number(l.amount_minor), 0),
       paid: mine.filter((l) => l.status === 'paid').length,
       failed: mine.filter((l) => l.status === 'failed').length,

@@ -326,7 +326,7 @@ export type WithdrawalStatus = 'requested' | 'in_batch' | 'paid' | 'failed';
 
 export interface Withdrawal {
   id: string;
-  party: { kind: string; id: string };
+  party: { kind: string; id: string; name: string };
   currency: string;
   amount: number;
   payee_name: string;
@@ -344,6 +344,7 @@ export interface PayoutBatch {
   created_at: string;
   closed_at: string | null;
   withdrawals: number;
+  currency: string;
   amount: number;
   paid: number;
   failed: number;

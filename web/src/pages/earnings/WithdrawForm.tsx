@@ -46,7 +46,9 @@ export function WithdrawForm({ available, onRequested }: { available: EarningsSu
     });
   };
 
-  const error = action.error && new ApiError(action.error.status, action.error.code, t(`withdraw.errors.${action.error.code}`, { defaultValue: action.error.message }));
+  const figures = action.error?.details;
+  const money = (key: string) => (typeof figures?.[key] === 'number' ? formatMoney(figures[key] as number, String(figures.currency ?? 'CNY')) : '');
+  const error = action.error && new ApiError(action.error.status, action.error.code, t(`withdraw.errors.${action.error.code}`, { defaultValue: action.error.message, minimum: money('minimum'), available: money('available') }));
 
   return (
     <form className="form form-grid" onSubmit={submit} data-testid="withdraw-form">

@@ -33,10 +33,8 @@ export function WithdrawalsTable({
             header: t('withdrawals.party'),
             cell: (row: Withdrawal) => (
               <span className="person">
-                <span>{t(`statements.parties.${row.party.kind}`, { defaultValue: row.party.kind })}</span>
-                <span className="muted mono party-id" title={row.party.id}>
-                  {row.party.id}
-                </span>
+                <span title={row.party.id}>{row.party.name}</span>
+                <span className="muted">{t(`statements.parties.${row.party.kind}`, { defaultValue: row.party.kind })}</span>
               </span>
             ),
           },

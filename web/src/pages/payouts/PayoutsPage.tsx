@@ -44,7 +44,7 @@ export function PayoutsPage() {
     { key: 'created', header: t('batches.createdAt'), className: 'nowrap', cell: (row) => dateTimeOf(row.created_at) },
     { key: 'status', header: t('columns.status'), cell: (row) => <StatusBadge status={row.status} label={t(`batches.statuses.${row.status}`)} testId="batch-status" /> },
     { key: 'lines', header: t('batches.lines'), className: 'num', cell: (row) => row.withdrawals },
-    { key: 'amount', header: t('batches.amount'), className: 'num', cell: (row) => formatMoney(row.amount) },
+    { key: 'amount', header: t('batches.amount'), className: 'num', cell: (row) => formatMoney(row.amount, row.currency) },
     { key: 'paid', header: t('batches.paid'), className: 'num', cell: (row) => <span data-testid="batch-paid">{row.paid}</span> },
     { key: 'failed', header: t('batches.failed'), className: 'num', cell: (row) => row.failed },
     {
