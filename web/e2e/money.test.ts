@@ -142,6 +142,12 @@ describe('orders and money', () => {
       expect(await summaryOf(creator.request)).toMatchObject({ paid_out: settledSummary.paid_out + 2000, available: settledSummary.available - 2000 });
       await creator.evaluate(() => window.scrollTo(0, 0));
       await creator.screenshot({ path: join(ARTIFACTS, 'earnings-creator.png'), fullPage: true });
+
+      // The shopper returns it after settlement: lin's share is clawed back from what was settled.
+      await deliver(orderId, 'refunded', { clickId });
+      await creator.reload();
+      await expect.poll(() => figure(creator, 'settled')).toBe(formatMoney(settledSummary.settled - order.commission));
+      expect(await figure(creator, 'available')).toBe(formatMoney(settledSummary.available - 2000 - order.commission));
       expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT * 3,
@@ -232,7 +238,7 @@ async function clickThroughShowcase(request: APIRequestContext, sourceId: string
 }
 
 /** One order event, signed with the source's secret as Standard Webhooks has it. */
-async function deliver(orderId: string, status: 'paid' | 'completed', { clickId }: { clickId?: string } = {}): Promise<void> {
+async function deliver(orderId: string, status: 'paid' | 'completed' | 'refunded', { clickId }: { clickId?: string } = {}): Promise<void> {
   if (!shop) throw new Error('merchantShop() first');
   const id = `msg_e2e_${++deliveries}_${Date.now()}`;
   const timestamp = new Date();
