@@ -195,6 +195,7 @@ export async function run(options: Record<string, string>): Promise<void> {
         p99_ms: round(ours.full.latency.p99),
         p99_ms_at_5k: round(ours.fixed.latency.p99),
         baseline_rps: round(rps(baseline.full), 0),
+        baseline_p99_ms_at_5k: round(baseline.fixed.latency.p99),
         ratio: round(rps(ours.full) / rps(baseline.full), 3),
         clicks_stored: Number(stored.n),
         redirects_answered: redirectsAnswered,
