@@ -23,7 +23,7 @@ export class ClickCountFolding {
 
   constructor(fold: ClickCountFold, options: ClickCountFoldingOptions = {}) {
     this.#fold = fold;
-    this.#maxClicks = options.maxClicks ?? 2_000;
+    this.#maxClicks = options.maxClicks ?? 1_000;
     this.#onError = options.onError ?? (() => undefined);
     this.#timer = setInterval(() => this.#run(), options.everyMs ?? 100);
     this.#timer.unref();
