@@ -4,6 +4,7 @@ import * as pool from './migrations/002_pool.ts';
 import * as showcaseLinks from './migrations/003_showcase_links.ts';
 import * as ordersLedger from './migrations/004_orders_ledger.ts';
 import * as orderPolling from './migrations/005_order_polling.ts';
+import * as ledgerHotPaths from './migrations/006_ledger_hot_paths.ts';
 import * as linksPerf from './migrations/010_links_perf.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_showcase_links': showcaseLinks,
   '004_orders_ledger': ordersLedger,
   '005_order_polling': orderPolling,
+  '006_ledger_hot_paths': ledgerHotPaths,
   '010_links_perf': linksPerf,
 };
 

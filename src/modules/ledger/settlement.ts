@@ -63,7 +63,9 @@ async function startOrResume(db: Q, asOf: string, startedBy: string | null, now:
 /** Settles up to `limit` due commissions in one transaction; returns how many. */
 async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
   return inTransaction(db, async (tx) => {
-    let query = tx.selectFrom('commissions').selectAll().where('status', 'in', ['confirmed', 'settleable']).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
+    // The statuses as literals, as in the partial index commissions_settle_queue (migration 006),
+    // which yields the due lines in id order.
+    let query = tx.selectFrom('commissions').selectAll().where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
     if (isPostgres(tx)) query = query.forUpdate().skipLocked();
     const due = await query.execute();
     if (due.length === 0) return 0;
@@ -195,7 +197,8 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
   let moved = 0;
   for (;;) {
     const n = await inTransaction(db, async (tx) => {
-      const due = await tx.selectFrom('commissions').selectAll().where('status', '=', 'confirmed').where('settleable_at', '<=', asOf.toISOString()).orderBy('id').limit(batchLines).execute();
+      // The status as a literal, as in the partial index commissions_confirmed_due (migration 006).
+      const due = await tx.selectFrom('commissions').selectAll().where(sql<boolean>`status = 'confirmed'`).where('settleable_at', '<=', asOf.toISOString()).orderBy('id').limit(batchLines).execute();
       const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
       await appendTransactions(tx, transactions, asOf.toISOString());
       for (const ids of chunked(due.map((c) => c.id), 1000)) {
