@@ -55,10 +55,20 @@ export function applyEvent(state: OrderState | null, event: OrderEvent): Applied
   return { state: next, changed: true, transitions: transitionsBetween(state, next) };
 }
 
+/**
+ * Keys already computed, per event object: an event's key is read on every comparison and every
+ * replay of its order's history. Events are never mutated once parsed, so a key cannot go stale.
+ */
+const keys = new WeakMap<OrderEvent, string>();
+
 /** Identity of an event: all of its content. Two deliveries of the same content are one event. */
 export function eventKey(event: OrderEvent): string {
-  const lines = [...event.lines].sort((a, b) => compareText(a.lineId, b.lineId)).map(lineKey);
-  return JSON.stringify([event.orderId, event.status, event.occurredAt, event.currency, event.clickId, event.subId, lines]);
+  let key = keys.get(event);
+  if (key === undefined) {
+    const lines = [...event.lines].sort((a, b) => compareText(a.lineId, b.lineId)).map(lineKey);
+    keys.set(event, (key = JSON.stringify([event.orderId, event.status, event.occurredAt, event.currency, event.clickId, event.subId, lines])));
+  }
+  return key;
 }
 
 /** True time order: by `occurredAt`, then lifecycle rank, then content, so it is total. */
