@@ -1,4 +1,5 @@
 import { clearBit, grownBits, setBit, wordsFor } from './bitset.ts';
+import { IdTable } from './id-table.ts';
 import { PRICE_BUCKETS, PRICE_LEVELS, RangeBitsets, RATE_BUCKETS, RATE_LEVELS, SHOP_SCORE_BUCKETS, SHOP_SCORE_LEVELS } from './range-bitsets.ts';
 import type { PoolDoc } from './types.ts';
 
@@ -55,7 +56,8 @@ export class DocColumns {
   capacity = 0;
   end = 0;
   liveCount = 0;
-  productIds: (string | undefined)[] = [];
+  /** Product ids by ordinal, and the live ordinal of a product id. */
+  readonly ids = new IdTable();
   alive: Int32Array = new Int32Array(0);
   fingerprint = new Float64Array(0);
   finalPrice = new Float64Array(0);
@@ -128,7 +130,7 @@ export class DocColumns {
 
   append(doc: PoolDoc, fingerprint: number): number {
     const o = this.end++;
-    this.productIds[o] = doc.productId;
+    this.ids.push(doc.productId);
     this.fingerprint[o] = fingerprint;
     const platform = doc.platform === null ? 0 : this.platforms.idOf(doc.platform) + 1;
     if (platform >= MAX_PLATFORMS) throw new RangeError(`more than ${MAX_PLATFORMS - 1} platforms`);
@@ -159,7 +161,7 @@ export class DocColumns {
   kill(o: number): void {
     clearBit(this.alive, o);
     this.countLive(o, -1);
-    this.productIds[o] = undefined;
+    this.ids.remove(o);
   }
 
   /**
@@ -177,9 +179,7 @@ export class DocColumns {
     move(this.facetKey);
     move(this.source);
     move(this.topCategory);
-    const ids: (string | undefined)[] = new Array(next);
-    for (let o = 0; o < this.end; o++) if (remap[o]! >= 0) ids[remap[o]!] = this.productIds[o];
-    this.productIds = ids;
+    this.ids.compact(remap);
     this.end = next;
     this.alive = new Int32Array(this.words);
     for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.reset(this.words);

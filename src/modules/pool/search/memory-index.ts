@@ -38,7 +38,6 @@ export interface MemoryIndexOptions {
 export class MemoryPoolIndex implements PoolIndex {
   private readonly cols = new DocColumns();
   private readonly vocabulary = new Vocabulary();
-  private readonly ordinalOf = new Map<string, number>();
   private readonly lists = new ListBuilder();
   private dead = 0;
   private stamp = 0;
@@ -89,8 +88,8 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   remove(productId: string): void {
-    const o = this.ordinalOf.get(productId);
-    if (o === undefined) return;
+    const o = this.cols.ids.find(productId);
+    if (o < 0) return;
     this.kill(o);
     this.compactIfWorthIt();
   }
@@ -118,14 +117,14 @@ export class MemoryPoolIndex implements PoolIndex {
 
   private write(doc: PoolDoc): void {
     validateDoc(doc);
-    const existing = this.ordinalOf.get(doc.productId);
+    const existing = this.cols.ids.find(doc.productId);
     if (!doc.online) {
-      if (existing !== undefined) this.kill(existing);
+      if (existing >= 0) this.kill(existing);
       return;
     }
     const titleLength = this.collectTerms(doc);
     const fingerprint = this.fingerprintOf(doc, titleLength);
-    if (existing !== undefined) {
+    if (existing >= 0) {
       if (this.cols.fingerprint[existing] === fingerprint) {
         this.cols.updateValues(existing, doc);
         return;
@@ -134,7 +133,6 @@ export class MemoryPoolIndex implements PoolIndex {
     }
     this.reserve(this.cols.end + 1);
     const o = this.cols.append(doc, fingerprint);
-    this.ordinalOf.set(doc.productId, o);
     this.postTerms(o, doc, titleLength);
   }
 
@@ -231,7 +229,6 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   private kill(o: number): void {
-    this.ordinalOf.delete(this.cols.productIds[o]!);
     this.cols.kill(o);
     this.dead++;
   }
@@ -241,8 +238,6 @@ export class MemoryPoolIndex implements PoolIndex {
     const remap = this.cols.compact();
     const words = this.cols.words;
     for (const t of this.vocabulary.all) t.compact(remap, words);
-    this.ordinalOf.clear();
-    this.cols.productIds.forEach((id, o) => this.ordinalOf.set(id!, o));
     this.dead = 0;
   }
 
@@ -323,11 +318,11 @@ export class MemoryPoolIndex implements PoolIndex {
   private answer(query: PoolQuery, mode: MatchMode, result: ScanResult | null): PoolResult {
     if (result === null) return { productIds: [], total: 0, facets: emptyFacets(), nextCursor: null };
     const top = result.top.drain();
-    const productIds = top.map((t) => this.cols.productIds[t.ordinal]!);
+    const productIds = top.map((t) => this.cols.ids.get(t.ordinal));
     const last = top[top.length - 1];
     const nextCursor =
       result.hasMore && last
-        ? encodeCursor({ sort: query.sort, mode, primary: last.primary, secondary: last.secondary, productId: this.cols.productIds[last.ordinal]! })
+        ? encodeCursor({ sort: query.sort, mode, primary: last.primary, secondary: last.secondary, productId: this.cols.ids.get(last.ordinal) })
         : null;
     return { productIds, total: result.total, facets: this.facets(result), nextCursor };
   }

@@ -111,7 +111,7 @@ class Scan {
     this.platformCounts = new Int32Array(cols.platforms.names.length + 1);
     this.categoryCounts = new Int32Array(cols.topCategories.names.length + 1);
     this.sourceCounts = new Int32Array(cols.sources.names.length);
-    this.top = new TopK(spec.limit, cols.productIds);
+    this.top = new TopK(spec.limit, cols.ids);
     this.rangeValues = spec.ranges.map((r) => r.values);
     this.rangeLo = Float64Array.from(spec.ranges, (r) => r.mask.lo);
     this.rangeHi = Float64Array.from(spec.ranges, (r) => r.mask.hi);
@@ -309,7 +309,7 @@ class Scan {
       if (rankBatchByKey(this.batch, n, keys, sign, this.spec.blockMax, this.top)) this.skipped = true;
       return;
     }
-    const ids = this.cols.productIds;
+    const ids = this.cols.ids;
     const top = this.top;
     const blockMax = this.spec.blockMax;
     let worst = top.worstPrimary;
@@ -321,7 +321,7 @@ class Scan {
         continue;
       }
       const primary = sign * keys[o]!;
-      if (primary > after.primary || (primary === after.primary && ids[o]! <= after.productId)) continue;
+      if (primary > after.primary || (primary === after.primary && ids.atOrBefore(o, after.productId))) continue;
       this.remaining++;
       if (primary < worst) continue;
       top.offer(primary, 0, o);
@@ -332,7 +332,7 @@ class Scan {
   private rankByScore(n: number): void {
     const { batch, top } = this;
     const { after } = this.spec;
-    const { commission, productIds } = this.cols;
+    const { commission, ids } = this.cols;
     let worst = top.worstPrimary;
     for (let i = 0; i < n; i++) {
       const o = batch[i]!;
@@ -342,7 +342,7 @@ class Scan {
         if (primary === after.primary) {
           const secondary = commission[o]!;
           if (secondary > after.secondary) continue;
-          if (secondary === after.secondary && productIds[o]! <= after.productId) continue;
+          if (secondary === after.secondary && ids.atOrBefore(o, after.productId)) continue;
         }
       }
       this.remaining++;

@@ -1,3 +1,5 @@
+import type { IdTable } from './id-table.ts';
+
 /**
  * The best `limit` documents seen so far in the order (primary desc, secondary desc, productId
  * asc): a binary heap with the worst kept document at the root, so a candidate that cannot enter
@@ -13,7 +15,7 @@ export class TopK {
 
   constructor(
     private readonly limit: number,
-    private readonly productIds: readonly (string | undefined)[],
+    private readonly ids: IdTable,
   ) {
     this.primary = new Float64Array(limit);
     this.secondary = new Float64Array(limit);
@@ -44,11 +46,10 @@ export class TopK {
     for (let i = 0; i < this.size; i++) {
       out.push({ ordinal: this.ords[i]!, primary: this.primary[i]!, secondary: this.secondary[i]! });
     }
-    const ids = this.productIds;
     return out.sort((a, b) => {
       if (a.primary !== b.primary) return b.primary - a.primary;
       if (a.secondary !== b.secondary) return b.secondary - a.secondary;
-      return ids[a.ordinal]! < ids[b.ordinal]! ? -1 : 1;
+      return this.ids.less(a.ordinal, b.ordinal) ? -1 : 1;
     });
   }
 
@@ -58,7 +59,7 @@ export class TopK {
     if (primary !== p) return primary > p;
     const s = this.secondary[i]!;
     if (secondary !== s) return secondary > s;
-    return this.productIds[ordinal]! < this.productIds[this.ords[i]!]!;
+    return this.ids.less(ordinal, this.ords[i]!);
   }
 
   private siftUp(i: number): void {
