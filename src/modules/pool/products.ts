@@ -47,7 +47,27 @@ export async function otherOffers(db: Q, shown: readonly ProductRow[]): Promise<
   return byGroup;
 }
 
-export function toPoolDoc(r: ProductRow): PoolDoc {
+/** What the index needs of a product row (with its source's platform). */
+export type IndexedRow = Pick<
+  ProductRow,
+  | 'id'
+  | 'group_key'
+  | 'title'
+  | 'brand'
+  | 'category_path'
+  | 'source_id'
+  | 'source_platform'
+  | 'price_minor'
+  | 'final_price_minor'
+  | 'commission_rate_bps'
+  | 'commission_amount_minor'
+  | 'sales_30d'
+  | 'shop_score'
+  | 'updated_at'
+  | 'status'
+>;
+
+export function toPoolDoc(r: IndexedRow): PoolDoc {
   return {
     productId: r.id,
     title: r.title,
@@ -71,13 +91,14 @@ export function toPoolDoc(r: ProductRow): PoolDoc {
  * Of the offers of one product (its group), the one the pool shows: the best online offer whose
  * price is close to it; an offer too far off in price is a different product and shown on its own.
  */
-export function offersToIndex(group: readonly ProductRow[]): { shown: ProductRow[]; hidden: ProductRow[] } {
+export function offersToIndex<T extends Pick<ProductRow, 'id' | 'status' | 'final_price_minor' | 'commission_amount_minor'>>(group: readonly T[]): { shown: T[]; hidden: T[] } {
   const online = group.filter((p) => p.status === 'online');
-  const shown: ProductRow[] = [];
-  const hidden: ProductRow[] = group.filter((p) => p.status !== 'online');
+  const shown: T[] = [];
+  const hidden: T[] = group.filter((p) => p.status !== 'online');
   let rest = online;
+  if (online.length === 1) return { shown: online, hidden };
   while (rest.length > 0) {
-    const best = bestOffer(rest.map((p) => ({ ...p, productId: p.id, finalPriceMinor: p.final_price_minor, commissionAmountMinor: p.commission_amount_minor })));
+    const best = bestOffer(rest.map((p) => ({ productId: p.id, finalPriceMinor: p.final_price_minor, commissionAmountMinor: p.commission_amount_minor })));
     const bestRow = rest.find((p) => p.id === best.productId)!;
     shown.push(bestRow);
     const same = rest.filter((p) => p !== bestRow && pricesClose(bestRow.final_price_minor, p.final_price_minor));
@@ -97,6 +118,45 @@ export async function* allProducts(db: Q, filter: { lastImportId?: string; group
     if (rows.length === 0) return;
     yield rows;
     after = rows[rows.length - 1]!.id;
+  }
+}
+
+/**
+ * The online products, narrowed to what the index needs, a page of whole groups at a time in
+ * group order (every offer of a product in the same page), for rebuilding the index on start: one
+ * query per page on the `products_group` index, the sources' platforms read once instead of joined
+ * into every row. A page ends before its last group, which the next page starts with, unless that
+ * group is the whole page; then the group is read on its own.
+ */
+export async function* onlineProductsByGroup(db: Q, pageSize = 20_000): AsyncGenerator<IndexedRow[]> {
+  const platforms = new Map((await db.selectFrom('sources').select(['id', 'platform']).execute()).map((s) => [s.id, s.platform]));
+  const columns = ['id', 'group_key', 'title', 'brand', 'category_path', 'source_id', 'price_minor', 'final_price_minor', 'commission_rate_bps', 'commission_amount_minor', 'sales_30d', 'shop_score', 'updated_at', 'status'] as const;
+  const online = () => db.selectFrom('products').select(columns).where('status', '=', 'online');
+  const withPlatform = (rows: Omit<IndexedRow, 'source_platform'>[]): IndexedRow[] => {
+    // the rows are this page's own: given their platform in place rather than copied
+    for (const r of rows as IndexedRow[]) r.source_platform = platforms.get(r.source_id) ?? null;
+    return rows as IndexedRow[];
+  };
+  let after: string | null = null;
+  for (;;) {
+    let page = online().orderBy('group_key').limit(pageSize);
+    if (after !== null) page = page.where('group_key', '>', after);
+    const rows = await page.execute();
+    if (rows.length === 0) return;
+    const lastKey = rows[rows.length - 1]!.group_key;
+    if (rows.length < pageSize) {
+      yield withPlatform(rows);
+      return;
+    }
+    let cut = rows.length;
+    while (cut > 0 && rows[cut - 1]!.group_key === lastKey) cut--;
+    if (cut > 0) {
+      yield withPlatform(rows.slice(0, cut));
+      after = rows[cut - 1]!.group_key;
+    } else {
+      yield withPlatform(await online().where('group_key', '=', lastKey).execute());
+      after = lastKey;
+    }
   }
 }
 

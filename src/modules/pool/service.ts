@@ -6,7 +6,8 @@ import { parseImport, type ImportFormat } from '../sources/formats.ts';
 import type { Source } from '../sources/model.ts';
 import { importProducts, type ImportReport } from './import.ts';
 import type { ParsedRow } from './model.ts';
-import { allProducts, offersToIndex, otherOffers, productsByIds, productsInGroups, toPoolDoc, type ProductRow } from './products.ts';
+import { allProducts, offersToIndex, onlineProductsByGroup, otherOffers, productsByIds, productsInGroups, toPoolDoc, type IndexedRow, type ProductRow } from './products.ts';
+import type { PoolDoc } from './search/types.ts';
 import type { PoolIndex, PoolQuery, PoolResult } from './search/types.ts';
 
 type Q = Kysely<Database>;
@@ -121,39 +122,12 @@ export class PoolService {
     return count;
   }
 
-  /** Rebuilds the index from the database, one group of offers at a time. */
+  /** Rebuilds the index from the database, a page of whole groups of offers at a time. */
   async rebuild(): Promise<number> {
     const latest = await this.db.selectFrom('import_runs').select('finished_at').where('status', '=', 'completed').orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
     this.watermark = latest?.finished_at ?? '';
     for (const run of await this.db.selectFrom('import_runs').select('id').where('status', '=', 'completed').execute()) this.applied.add(run.id);
-    let group: ProductRow[] = [];
-    const flush = () => {
-      if (group.length === 0) return;
-      for (const row of offersToIndex(group).shown) this.index.upsert(toPoolDoc(row));
-      group = [];
-    };
-    let after = { key: '', id: '' };
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('products')
-        .innerJoin('sources', 'sources.id', 'products.source_id')
-        .selectAll('products')
-        .select(['sources.name as source_name', 'sources.platform as source_platform'])
-        .where('products.status', '=', 'online')
-        .where((eb) => eb.or([eb('products.group_key', '>', after.key), eb.and([eb('products.group_key', '=', after.key), eb('products.id', '>', after.id)])]))
-        .orderBy('products.group_key')
-        .orderBy('products.id')
-        .limit(5000)
-        .execute();
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        if (group.length > 0 && group[0]!.group_key !== row.group_key) flush();
-        group.push(row);
-      }
-      const last = rows[rows.length - 1]!;
-      after = { key: last.group_key, id: last.id };
-    }
-    flush();
+    for await (const rows of onlineProductsByGroup(this.db)) this.index.upsertMany(shownOffers(rows));
     return this.index.size;
   }
 
@@ -195,4 +169,17 @@ export class PoolService {
       next_cursor: result.nextCursor,
     };
   }
+}
+
+/** The documents to index of a page of whole groups (see `offersToIndex`). */
+function shownOffers(rows: readonly IndexedRow[]): PoolDoc[] {
+  const docs: PoolDoc[] = [];
+  for (let start = 0; start < rows.length; ) {
+    let end = start + 1;
+    while (end < rows.length && rows[end]!.group_key === rows[start]!.group_key) end++;
+    if (end === start + 1) docs.push(toPoolDoc(rows[start]!));
+    else for (const row of offersToIndex(rows.slice(start, end)).shown) docs.push(toPoolDoc(row));
+    start = end;
+  }
+  return docs;
 }
