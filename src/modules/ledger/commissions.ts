@@ -136,6 +136,13 @@ async function termsForNewLines(
 }
 
 export function lineOfRow(row: CommissionsTable): CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null } {
+  return { ...commissionLineOfRow(row), productId: row.product_id, planKind: row.plan_kind, planId: row.plan_id };
+}
+
+/** The columns a commission's split between the parties depends on: enough for `sharesOf`. */
+export const SHARE_COLUMNS = ['id', 'source_id', 'currency', 'creator_id', 'paid_amount_minor', 'rate_bps', 'platform_fee_bps', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps'] as const;
+
+export function commissionLineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number]>): CommissionLine {
   return {
     id: row.id,
     sourceId: row.source_id,
@@ -146,9 +153,6 @@ export function lineOfRow(row: CommissionsTable): CommissionLine & { productId: 
     platformFeeBps: row.platform_fee_bps,
     colonel: row.colonel_id === null ? null : { colonelId: row.colonel_id, shareBps: row.colonel_share_bps ?? 0 },
     organisation: row.organisation_id === null ? null : { organisationId: row.organisation_id, shareBps: row.organisation_share_bps ?? 0 },
-    productId: row.product_id,
-    planKind: row.plan_kind,
-    planId: row.plan_id,
   };
 }
 

@@ -160,8 +160,22 @@ export function remainingCommission(line: CommissionLine, refundedMinor = 0): nu
   return commissionOf(line.paidAmountMinor - refundedMinor, line.rateBps);
 }
 
+/**
+ * Shares already computed, per line object and refunded total: one step of a commission reads
+ * them for each of its transactions and for its row. A line is never changed once built.
+ */
+const computedShares = new WeakMap<CommissionLine, Map<number, readonly Share[]>>();
+
 /** Each party's share of the line's commission after refunds totalling refundedMinor (platform, colonel, org, creator). */
-export function sharesOf(line: CommissionLine, refundedMinor = 0): Share[] {
+export function sharesOf(line: CommissionLine, refundedMinor = 0): readonly Share[] {
+  let byRefunded = computedShares.get(line);
+  if (byRefunded === undefined) computedShares.set(line, (byRefunded = new Map()));
+  let shares = byRefunded.get(refundedMinor);
+  if (shares === undefined) byRefunded.set(refundedMinor, (shares = computeShares(line, refundedMinor)));
+  return shares;
+}
+
+function computeShares(line: CommissionLine, refundedMinor: number): Share[] {
   const parts = splitCommission({
     commissionMinor: remainingCommission(line, refundedMinor),
     platformFeeBps: line.platformFeeBps,

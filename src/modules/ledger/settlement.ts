@@ -4,7 +4,7 @@ import { newId } from '../../core/ids.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
-import { lineOfRow } from './commissions.ts';
+import { commissionLineOfRow, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
 import { accountOf, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { appendTransactions, chunked } from './store.ts';
@@ -60,12 +60,16 @@ async function startOrResume(db: Q, asOf: string, startedBy: string | null, now:
   return { run, resumed: false };
 }
 
+/** What settling a line reads of it: its split's terms, where it stands, what was refunded. */
+const DUE_LINE_COLUMNS = [...SHARE_COLUMNS, 'status', 'refunded_amount_minor'] as const;
+type DueLine = Pick<CommissionsTable, (typeof DUE_LINE_COLUMNS)[number]>;
+
 /** Settles up to `limit` due commissions in one transaction; returns how many. */
 async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
   return inTransaction(db, async (tx) => {
     // The statuses as literals, as in the partial index commissions_settle_queue (migration 006),
     // which yields the due lines in id order.
-    let query = tx.selectFrom('commissions').selectAll().where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
+    let query = tx.selectFrom('commissions').select(DUE_LINE_COLUMNS).where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
     if (isPostgres(tx)) query = query.forUpdate().skipLocked();
     const due = await query.execute();
     if (due.length === 0) return 0;
@@ -83,7 +87,7 @@ async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: 
  * (confirmed or settleable) and moved to `settled` together. The batch is named by its first
  * commission, which can never be in another batch.
  */
-export function settlementTransaction(run: { id: string; as_of: string }, due: readonly CommissionsTable[]): Transaction {
+export function settlementTransaction(run: { id: string; as_of: string }, due: readonly DueLine[]): Transaction {
   const sums = new Map<string, Posting>();
   const add = (account: string, currency: string, amount: number) => {
     const key = `${currency} ${account}`;
@@ -93,7 +97,7 @@ export function settlementTransaction(run: { id: string; as_of: string }, due: r
   };
   for (const row of due) {
     const from = row.status as 'confirmed' | 'settleable';
-    for (const share of sharesOf(lineOfRow(row), Number(row.refunded_amount_minor))) {
+    for (const share of sharesOf(commissionLineOfRow(row), Number(row.refunded_amount_minor))) {
       add(accountOf(share.party, from), row.currency, -share.amountMinor);
       add(accountOf(share.party, 'settled'), row.currency, share.amountMinor);
     }
