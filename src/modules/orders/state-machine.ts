@@ -49,8 +49,7 @@ export function statusRank(status: OrderStatus): number {
 
 export function applyEvent(state: OrderState | null, event: OrderEvent): AppliedEvent {
   if (state !== null) assertSameOrder(state, event);
-  const key = eventKey(event);
-  if (state !== null && state.history.some((e) => eventKey(e) === key)) return { state, changed: false, transitions: [] };
+  if (state !== null && state.history.some((e) => isSameEvent(e, event))) return { state, changed: false, transitions: [] };
   const next = orderStateFrom(insertInTimeOrder(state?.history ?? [], event));
   return { state: next, changed: true, transitions: transitionsBetween(state, next) };
 }
@@ -69,6 +68,11 @@ export function eventKey(event: OrderEvent): string {
     keys.set(event, (key = JSON.stringify([event.orderId, event.status, event.occurredAt, event.currency, event.clickId, event.subId, lines])));
   }
   return key;
+}
+
+/** Same content; the instant and the status are part of the key, so events differing there differ without serialising either. */
+function isSameEvent(a: OrderEvent, b: OrderEvent): boolean {
+  return a.occurredAt === b.occurredAt && a.status === b.status && eventKey(a) === eventKey(b);
 }
 
 /** True time order: by `occurredAt`, then lifecycle rank, then content, so it is total. */
