@@ -23,7 +23,9 @@ export class Dictionary {
  * Everything the facets need of a document in one Int32, so that counting a match loads one word:
  * platform id + 1 in bits 0–5 (0: none), the coupon in bit 6, top category id + 1 in bits 7–15 (0:
  * none), source id in bits 16–31. An id too large for its field is stored as the field's all-ones
- * value and read from its own column instead (`topCategory`, `source`).
+ * value and read from its own column instead (`topCategory`, `source`), which exist only once such
+ * an id has been seen: 8 bytes an ordinal no pool with fewer than 65,535 sources and 510 top-level
+ * categories needs.
  */
 export const FACET_KEY = {
   platformMask: 0x3f,
@@ -68,9 +70,11 @@ export class DocColumns {
   /** NaN when unknown, so that no `>= min` comparison matches it. */
   shopScore = new Float64Array(0);
   facetKey = new Int32Array(0);
+  /** Empty until some source id overflows the facet key (see `FACET_KEY`); then per ordinal. */
   source = new Int32Array(0);
-  /** Top-level category id, -1 for none. */
+  /** Top-level category id, -1 for none; empty until some category id overflows the facet key. */
   topCategory = new Int32Array(0);
+  private wideIds = false;
   /**
    * Per sort key, an upper bound of the key over each block of 32 ordinals (one bitset word): a
    * scan skips the key of a match whose whole block cannot reach the current top-k. Raised on
@@ -124,8 +128,10 @@ export class DocColumns {
     this.updatedAt = grow(this.updatedAt, f64);
     this.shopScore = grow(this.shopScore, f64);
     this.facetKey = grow(this.facetKey, i32);
-    this.source = grow(this.source, i32);
-    this.topCategory = grow(this.topCategory, i32);
+    if (this.wideIds) {
+      this.source = grow(this.source, i32);
+      this.topCategory = grow(this.topCategory, i32);
+    }
     this.capacity = capacity;
     this.alive = grownBits(this.alive, this.words);
     for (const r of [this.priceRange, this.rateRange, this.shopRange]) r.resize(this.words);
@@ -147,8 +153,16 @@ export class DocColumns {
       ((doc.hasCoupon ? 1 : 0) << k.couponShift) |
       (Math.min(top + 1, k.categoryMask) << k.categoryShift) |
       (Math.min(source, k.sourceMask) << k.sourceShift);
-    this.source[o] = source;
-    this.topCategory[o] = top;
+    if (!this.wideIds && (source >= k.sourceMask || top + 1 >= k.categoryMask)) {
+      // only ordinals whose key field is all ones are ever read from these
+      this.source = new Int32Array(this.capacity);
+      this.topCategory = new Int32Array(this.capacity);
+      this.wideIds = true;
+    }
+    if (this.wideIds) {
+      this.source[o] = source;
+      this.topCategory[o] = top;
+    }
     this.writeValues(o, doc);
     setBit(this.alive, o);
     this.countLive(o, 1);
@@ -182,8 +196,10 @@ export class DocColumns {
     };
     for (const a of [this.fingerprint, this.finalPrice, this.commission, this.rate, this.sales, this.updatedAt, this.shopScore]) move(a);
     move(this.facetKey);
-    move(this.source);
-    move(this.topCategory);
+    if (this.wideIds) {
+      move(this.source);
+      move(this.topCategory);
+    }
     this.ids.compact(remap);
     this.end = next;
     this.alive = new Int32Array(this.words);
@@ -223,8 +239,8 @@ export class DocColumns {
     const key = this.facetKey[o]!;
     this.liveCount += delta;
     bump(this.livePerPlatform, key & FACET_KEY.platformMask, delta);
-    bump(this.livePerCategory, this.topCategory[o]! + 1, delta);
-    bump(this.livePerSource, this.source[o]!, delta);
+    bump(this.livePerCategory, categoryOf(key, o, this.topCategory), delta);
+    bump(this.livePerSource, sourceOf(key, o, this.source), delta);
     if ((key >>> FACET_KEY.couponShift) & 1) this.liveWithCoupon += delta;
   }
 }

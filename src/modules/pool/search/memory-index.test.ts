@@ -134,4 +134,18 @@ describe('MemoryPoolIndex', () => {
     expect(index.search({ q: '手机', sort: 'price_desc', limit: 100 })).toEqual(before);
     expect(index.search({ q: '升级款', sort: 'relevance', limit: 100 }).total).toBe(FIXTURE_DOCS.length - 25);
   });
+
+  it('counts sources and categories beyond what the facet key holds, before and after compaction', () => {
+    const index = new MemoryPoolIndex({ compactAfterDead: 1 });
+    const base = doc('prd_pb_anker');
+    const many = Array.from({ length: 70_000 }, (_, i): PoolDoc => ({ ...base, productId: `prd_${i}`, sourceId: `src_${i}`, categoryPath: [`类目${i % 600}`] }));
+    index.upsertMany(many);
+    const facets = () => index.search({ sourceIds: ['src_0', 'src_65534', 'src_65535', 'src_69999'], sort: 'commission', limit: 10 }).facets;
+    expect(facets().source).toEqual({ src_0: 1, src_65534: 1, src_65535: 1, src_69999: 1 });
+    expect(facets().category).toEqual({ 类目0: 1, 类目134: 1, 类目135: 1, 类目399: 1 });
+    expect(index.search({ sort: 'commission', limit: 1 }).facets.category['类目599']).toBe(many.filter((d) => d.categoryPath[0] === '类目599').length);
+    for (let i = 0; i < 60_000; i++) index.remove(`prd_${i}`);
+    expect(facets().source).toEqual({ src_65534: 1, src_65535: 1, src_69999: 1 });
+    expect(index.search({ sort: 'commission', limit: 1 }).facets.source).toEqual(Object.fromEntries(many.slice(60_000).map((d) => [d.sourceId, 1])));
+  });
 });

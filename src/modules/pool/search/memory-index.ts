@@ -11,8 +11,8 @@ import { analyseQuery, indexTokens, pieceTokens } from './tokenize.ts';
 import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
 
-/** Pending postings appended once this many have piled up during a bulk load (bounds its memory). */
-const PENDING_FLUSH = 1 << 22;
+/** Pending postings appended once this many have piled up during a bulk load (bounds its memory: 9 bytes each, kept between loads). */
+const PENDING_FLUSH = 1 << 20;
 /** Pieces of text whose terms are remembered: titles are made of recurring phrases. */
 const PIECE_CACHE_LIMIT = 1 << 19;
 

@@ -54,7 +54,12 @@ function normaliseText(text: string): string {
   return folded.toLowerCase();
 }
 
-const CACHE_LIMIT = 1 << 19;
+/**
+ * Smaller than the index's cache of whole pieces, which already remembers every Chinese-only piece
+ * it has seen: this one serves the runs inside mixed pieces (适用iphone15手机壳), which are few
+ * and recur, and each of its entries holds its own word strings (~250 bytes).
+ */
+const CACHE_LIMIT = 1 << 16;
 const indexSegments = new Map<string, readonly string[]>();
 
 /** A Chinese run as index words; runs repeat across titles, so their segmentation is cached. */
