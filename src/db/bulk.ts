@@ -77,3 +77,10 @@ export async function insertRows<T extends keyof Database & string>(
 function quoted(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }
+
+/** Splits rows into lists of at most `size` (default: what one statement or IN list may carry). */
+export function chunked<T>(rows: readonly T[], size = ROWS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}

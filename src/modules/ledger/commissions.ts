@@ -11,7 +11,8 @@ import { plansOfProducts } from './plans-store.ts';
 import { remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
 import { resolveRate } from './rates.ts';
 import type { LedgerSettings } from './settings.ts';
-import { appendTransactions, chunked } from './store.ts';
+import { chunked } from '../../db/bulk.ts';
+import { appendTransactions } from './store.ts';
 
 type Q = Kysely<Database>;
 /** What moves on a booked commission; its terms never change. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ColonelActivity, TargetedPlan } from './rates.ts';
-import { chunked } from './store.ts';
+import { chunked } from '../../db/bulk.ts';
 
 type Q = Kysely<Database>;
 

@@ -7,7 +7,8 @@ import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/s
 import { commissionLineOfRow, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
 import { accountOf, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { appendTransactions, chunked } from './store.ts';
+import { chunked } from '../../db/bulk.ts';
+import { appendTransactions } from './store.ts';
 
 type Q = Kysely<Database>;
 

@@ -1,19 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import { insertRows } from '../../db/bulk.ts';
+import { chunked, insertRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { assertBalanced, type Posting, type Transaction } from './postings.ts';
 
 type Q = Kysely<Database>;
-
-/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const ROWS_PER_INSERT = 500;
-
-export function chunked<T>(rows: readonly T[], size = ROWS_PER_INSERT): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
 
 /**
  * Appends transactions to the ledger and adds their postings to the cached balances, in the

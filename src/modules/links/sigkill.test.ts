@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVitrine, serveVitrine } from '../../cli/testing.ts';
 import { openDb } from '../../db/connection.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { createLink } from './service.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/vitrine.mjs', import.meta.url));
 const PHONE = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36';
 const LOOPS = 16;
 const KILL_AFTER_MS = 700;
@@ -18,31 +16,6 @@ const GIVE_UP_AFTER_MS = 1500;
  * before its click is committed would lose the clicks of the last window and fail this test.
  */
 const CLICK_BATCH_DELAY_MS = '20';
-
-function vitrine(databaseUrl: string, ...args: string[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').pop()!)) : reject(new Error(`vitrine ${args.join(' ')}: ${stderr}`))));
-  });
-}
-
-/** The real server in a child process; resolves with its URL once it listens. */
-function serve(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--no-demo'], { env: { ...process.env, DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLICK_BATCH_DELAY_MS } });
-    let stderr = '';
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const port = /serving http:\/\/[^:]+:(\d+)/.exec(stderr)?.[1];
-      if (port) resolve({ child, url: `http://127.0.0.1:${port}` });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening: ${stderr}`)));
-  });
-}
 
 /** Redirects as fast as one connection allows until the server goes away; the click ids of every 302 received. */
 async function redirectLoop(url: string, code: string, until: number, received: string[]): Promise<void> {
@@ -63,11 +36,11 @@ describe.each(DIALECTS)('a click whose redirect was answered survives kill -9 of
 
   beforeAll(async () => {
     db = await openTestDb(dialect);
-    const creator = await vitrine(db.url, 'user', 'create', '--role', 'creator', '--email', 'kill@x.cn', '--password', 'password1', '--handle', 'kill_creator');
-    const source = await vitrine(db.url, 'source', 'create', '--kind', 'platform', '--name', '京东联盟', '--platform', 'jd');
+    const creator = await runVitrine(db.url, ['user', 'create', '--role', 'creator', '--email', 'kill@x.cn', '--password', 'password1', '--handle', 'kill_creator']);
+    const source = await runVitrine(db.url, ['source', 'create', '--kind', 'platform', '--name', '京东联盟', '--platform', 'jd']);
     const feed = join(tmpdir(), `vitrine-kill-${process.pid}-${dialect}.csv`);
     writeFileSync(feed, 'id,title,price,commission_rate,url\nK1,充电宝 20000mAh,99.00,10%,https://item.jd.com/100012043978.html\n');
-    expect(await vitrine(db.url, 'import', '--source', source.id, '--format', 'csv', feed)).toMatchObject({ imported: 1 });
+    expect(await runVitrine(db.url, ['import', '--source', source.id, '--format', 'csv', feed])).toMatchObject({ imported: 1 });
     const product = await db.kysely.selectFrom('products').select('id').where('source_id', '=', source.id).executeTakeFirstOrThrow();
     code = (await createLink(db.kysely, { creatorId: creator.id, productId: product.id, itemId: null, channel: 'showcase' })).code;
   }, 60_000);
@@ -76,7 +49,7 @@ describe.each(DIALECTS)('a click whose redirect was answered survives kill -9 of
   });
 
   it('finds every click id a 302 carried in the database after the process was killed mid-load', async () => {
-    const { child, url } = await serve(db.url);
+    const { child, url } = await serveVitrine(db.url, { CLICK_BATCH_DELAY_MS });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const received: string[] = [];
     const started = Date.now();

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { insertRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
-import { chunked } from '../ledger/store.ts';
+import { chunked } from '../../db/bulk.ts';
 
 type Q = Kysely<Database>;
 
