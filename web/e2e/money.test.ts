@@ -185,6 +185,8 @@ describe('orders and money', () => {
       // No longer unattributed; wang now has it, with a commission.
       await operator.getByTestId('order-back').click();
       await operator.getByTestId('orders-tab-unattributed').click();
+      // The tab may first show the list it had, then the one it reloads: wait for the order to leave.
+      await expect.poll(() => operator.getByTestId('orders-list').locator('tbody tr').filter({ hasText: orderId }).count()).toBe(0);
       await operator.locator('[data-testid="orders-list"][data-state="ready"]').waitFor();
       expect(await operator.getByTestId('orders-list').locator('tbody tr').filter({ hasText: orderId }).count()).toBe(0);
       const wang = await newPage();
