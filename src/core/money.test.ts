@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyRate, formatBps, split } from './money.ts';
+import { applyRate, formatBps, formatMinor, split } from './money.ts';
 
 const amount = fc.integer({ min: -1_000_000_000_000, max: 1_000_000_000_000 });
 const weights = fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 8 }).filter((w) => w.some((x) => x > 0));
@@ -94,5 +94,11 @@ describe('formatBps', () => {
     expect(formatBps(1500)).toBe('15.00%');
     expect(formatBps(1)).toBe('0.01%');
     expect(formatBps(10_000)).toBe('100.00%');
+  });
+});
+
+describe('formatMinor', () => {
+  it('writes fen as yuan with two places, by integer arithmetic', () => {
+    expect([formatMinor(1990), formatMinor(5), formatMinor(0), formatMinor(-16100), formatMinor(123_456_789_012)]).toEqual(['19.90', '0.05', '0.00', '-161.00', '1234567890.12']);
   });
 });

@@ -84,3 +84,11 @@ export function formatBps(rateBps: number): string {
   const abs = Math.abs(rateBps);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}%`;
 }
+
+/** Minor units as a decimal text with two places, by integer arithmetic: 1990 -> "19.90" (for CSVs a bank or person reads). */
+export function formatMinor(amountMinor: number): string {
+  assertMinorUnits(amountMinor);
+  const sign = amountMinor < 0 ? '-' : '';
+  const abs = Math.abs(amountMinor);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

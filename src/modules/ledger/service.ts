@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { NotFound } from '../../core/errors.ts';
+import { formatBps, formatMinor } from '../../core/money.ts';
 import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
 import type { Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
-import { csvField, partyOfUser, yuan } from './withdrawals.ts';
+import { csvField, partyOfUser } from './withdrawals.ts';
 import { lineOfRow } from './commissions.ts';
 import { partyKey, sharesOf, summaryFromBalances, type EarningsSummary, type Party } from './postings.ts';
 import { balancesWithPrefix } from './store.ts';
@@ -92,9 +93,9 @@ export async function statementCsv(db: Q, user: User, id: string): Promise<{ fil
   const rows = await query.execute();
   const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency';
   const lines = rows.map((r) =>
-    [r.source_order_id, r.line_id, r.title ?? '', r.paid_at, yuan(Number(r.paid_amount_minor)), yuan(Number(r.refunded_amount_minor)), `${(r.rate_bps / 100).toFixed(2)}%`, yuan(Number(r.commission_minor)), s.party.kind === 'colonel' ? '' : yuan(Number(r.share)), r.currency].map(csvField).join(','),
+    [r.source_order_id, r.line_id, r.title ?? '', r.paid_at, formatMinor(Number(r.paid_amount_minor)), formatMinor(Number(r.refunded_amount_minor)), formatBps(r.rate_bps), formatMinor(Number(r.commission_minor)), s.party.kind === 'colonel' ? '' : formatMinor(Number(r.share)), r.currency].map(csvField).join(','),
   );
-  const totals = [`settled,,,,,,,,${yuan(s.settledMinor)},${s.currency}`, `clawed_back,,,,,,,,${yuan(s.clawedBackMinor)},${s.currency}`, `net,,,,,,,,${yuan(s.netMinor)},${s.currency}`];
+  const totals = [`settled,,,,,,,,${formatMinor(s.settledMinor)},${s.currency}`, `clawed_back,,,,,,,,${formatMinor(s.clawedBackMinor)},${s.currency}`, `net,,,,,,,,${formatMinor(s.netMinor)},${s.currency}`];
   return { filename: `statement-${s.asOf.slice(0, 10)}-${s.party.kind}-${s.id}.csv`, csv: `${[header, ...lines, ...totals].join('\r\n')}\r\n` };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/errors.ts';
+import { formatMinor } from '../../core/money.ts';
 import { newId } from '../../core/ids.ts';
 import type { Database, WithdrawalsTable } from '../../db/schema.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -164,15 +165,10 @@ export async function recordPayout(db: Q, operator: User, withdrawalId: string, 
  */
 export function payoutCsv(rows: readonly WithdrawalsTable[]): string {
   const header = 'reference,payee_name,payee_account,amount,currency,party,requested_at';
-  const lines = rows.map((r) => [r.id, r.payee_name, r.payee_account, yuan(Number(r.amount_minor)), r.currency, `${r.party_kind}:${r.party_id}`, r.requested_at].map(csvField).join(','));
+  const lines = rows.map((r) => [r.id, r.payee_name, r.payee_account, formatMinor(Number(r.amount_minor)), r.currency, `${r.party_kind}:${r.party_id}`, r.requested_at].map(csvField).join(','));
   return `${[header, ...lines].join('\r\n')}\r\n`;
 }
 
-export function yuan(minor: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
 
 export function csvField(value: string): string {
   // A leading = + - @ would be a formula in a spreadsheet: quote it and prefix an apostrophe.
