@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../db/testing.ts';
+import { seedSource } from '../modules/links/testing.ts';
 import { startTestServer, type TestServer } from './testing.ts';
 
 describe.each(DIALECTS)('the HTTP surface on %s', (dialect) => {
@@ -104,5 +105,30 @@ describe.each(DIALECTS)('the HTTP surface on %s', (dialect) => {
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
     const last = await server.call('POST', '/api/auth/login', { body: { email: 'new@x.cn', password: 'password1' } });
     expect(last).toMatchObject({ status: 429, body: { error: { code: 'rate_limited' } } });
+  });
+});
+
+// Its own server: the one above counts its sign-ins against a per-minute limit of five.
+describe.each(DIALECTS)('signing up as a colonel on %s', (dialect) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('signs up a colonel (a person, no organisation, no handle) who signs in and proposes an activity', async () => {
+    const signup = await server.call('POST', '/api/auth/signup', { body: { role: 'colonel', email: 'tuan@x.cn', password: 'password1', name: '李团长' } });
+    expect(signup.status).toBe(201);
+    expect(signup.body.user).toMatchObject({ role: 'colonel', name: '李团长', handle: null });
+    const token = await server.login('tuan@x.cn', 'password1');
+    expect((await server.call('GET', '/api/me', { token })).body).toMatchObject({ user: { role: 'colonel' }, organisation: null });
+
+    const shop = await seedSource(server.db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'T1', url: null }, { id: 'T2', url: null }]);
+    const proposed = await server.call('POST', '/api/colonel/activities', { token, body: { name: '年货节', rate_bps: 2000, share_bps: 1500, product_ids: [shop.productIds.T1, shop.productIds.T2] } });
+    expect(proposed).toMatchObject({ status: 201, body: { status: 'proposed', name: '年货节' } });
+    const mine = await server.call('GET', '/api/colonel/activities', { token });
+    expect(mine.body.items).toEqual([expect.objectContaining({ id: proposed.body.id, colonel_name: '李团长', may_decide: false })]);
   });
 });

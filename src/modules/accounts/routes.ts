@@ -34,9 +34,9 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
     config: { public: true, rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
     schema: {
       tags: ['auth'],
-      summary: 'Sign up as a creator or as an organisation (MCN)',
+      summary: 'Sign up as a creator, as an organisation (MCN), or as a colonel (团长: a person, no organisation)',
       body: z.object({
-        role: z.enum(['creator', 'org']),
+        role: z.enum(['creator', 'org', 'colonel']),
         email: z.string(),
         password: z.string(),
         name: z.string(),

@@ -5,7 +5,7 @@ import { platformDayOf } from '../../core/time.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { ColonelActivitiesTable, TargetedPlansTable } from '../../db/schema.ts';
-import { colonelActivitiesFor, decideColonelActivity, decideTargetedPlan, proposeColonelActivity, requestTargetedPlan, targetedPlansFor } from './plans.ts';
+import { colonelActivitiesFor, decideColonelActivity, decideTargetedPlan, proposeColonelActivity, requestTargetedPlan, targetedPlansFor, type ColonelActivityView, type TargetedPlanView } from './plans.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD');
 const bps = z.number().int().min(0).max(10_000);
@@ -15,7 +15,8 @@ const targetedSchema = z.object({
   id: z.string(),
   product_id: z.string(),
   product_title: z.string().optional(),
-  target: z.object({ kind: z.enum(['creator', 'organisation']), id: z.string() }),
+  open_rate_bps: z.number().int().optional().describe('the product’s open rate now, which the plan would beat (lists only)'),
+  target: z.object({ kind: z.enum(['creator', 'organisation']), id: z.string(), name: z.string().optional().describe('the creator’s or organisation’s name (lists only)') }),
   rate_bps: z.number().int(),
   status: z.enum(['requested', 'approved', 'rejected']),
   starts_on: z.string(),
@@ -23,6 +24,7 @@ const targetedSchema = z.object({
   note: z.string().nullable(),
   created_at: z.string(),
   decided_at: z.string().nullable(),
+  may_decide: z.boolean().optional().describe('whether the caller may approve or reject it now (lists only)'),
 });
 
 const activitySchema = z.object({
@@ -35,15 +37,19 @@ const activitySchema = z.object({
   starts_on: z.string(),
   ends_on: z.string().nullable(),
   product_ids: z.array(z.string()),
+  products: z.array(z.object({ id: z.string(), title: z.string(), commission_rate_bps: z.number().int() })).optional().describe('the products with their titles and open rates (lists and decisions)'),
+  colonel_name: z.string().optional(),
+  may_decide: z.boolean().optional().describe('whether the caller may approve or reject it now: the operator, or the owner of every product’s source'),
   created_at: z.string(),
 });
 
-function targetedJson(p: TargetedPlansTable & { product_title?: string }): z.infer<typeof targetedSchema> {
+function targetedJson(p: TargetedPlansTable & Partial<Omit<TargetedPlanView, keyof TargetedPlansTable>>): z.infer<typeof targetedSchema> {
   return {
     id: p.id,
     product_id: p.product_id,
     ...(p.product_title === undefined ? {} : { product_title: p.product_title }),
-    target: { kind: p.target_kind, id: p.target_id },
+    ...(p.open_rate_bps === undefined ? {} : { open_rate_bps: p.open_rate_bps }),
+    target: { kind: p.target_kind, id: p.target_id, ...(p.target_name === undefined ? {} : { name: p.target_name }) },
     rate_bps: p.rate_bps,
     status: p.status,
     starts_on: platformDayOf(p.starts_at),
@@ -51,11 +57,26 @@ function targetedJson(p: TargetedPlansTable & { product_title?: string }): z.inf
     note: p.note,
     created_at: p.created_at,
     decided_at: p.decided_at,
+    ...(p.may_decide === undefined ? {} : { may_decide: p.may_decide }),
   };
 }
 
-function activityJson(a: ColonelActivitiesTable & { product_ids: string[] }): z.infer<typeof activitySchema> {
-  return { id: a.id, colonel_id: a.colonel_id, name: a.name, rate_bps: a.rate_bps, share_bps: a.share_bps, status: a.status, starts_on: platformDayOf(a.starts_at), ends_on: a.ends_at === null ? null : platformDayOf(a.ends_at), product_ids: a.product_ids, created_at: a.created_at };
+function activityJson(a: ColonelActivitiesTable & { product_ids: string[] } & Partial<Omit<ColonelActivityView, keyof ColonelActivitiesTable | 'product_ids'>>): z.infer<typeof activitySchema> {
+  return {
+    id: a.id,
+    colonel_id: a.colonel_id,
+    name: a.name,
+    rate_bps: a.rate_bps,
+    share_bps: a.share_bps,
+    status: a.status,
+    starts_on: platformDayOf(a.starts_at),
+    ends_on: a.ends_at === null ? null : platformDayOf(a.ends_at),
+    product_ids: a.product_ids,
+    ...(a.products === undefined ? {} : { products: a.products }),
+    ...(a.colonel_name === undefined ? {} : { colonel_name: a.colonel_name }),
+    ...(a.may_decide === undefined ? {} : { may_decide: a.may_decide }),
+    created_at: a.created_at,
+  };
 }
 
 /** Targeted plans (a higher rate for a creator or organisation) and colonel (团长) activities. */

@@ -71,6 +71,25 @@ describe.each(DIALECTS)('commission plans over HTTP on %s', (dialect) => {
     expect(colonelEarnings.body).toMatchObject({ estimated: 360 });
   });
 
+  it('lists plans with what a decider needs: who asked, the open rate, the products by title, and whether the caller may decide', async () => {
+    const asked = await s.call('POST', '/api/plans/targeted', { token: t.creator, body: { product_id: ids.shopProduct, rate_bps: 3000, starts_on: '2030-01-01', note: '年货节' } });
+    const forMerchant = (await s.call('GET', '/api/plans/targeted', { token: t.merchant })).body.items.find((p: { id: string }) => p.id === asked.body.id);
+    expect(forMerchant).toMatchObject({ product_title: '商品 M1', open_rate_bps: 1000, target: { kind: 'creator', id: ids.creator, name: 'creator' }, status: 'requested', starts_on: '2030-01-01', may_decide: true });
+    const forCreator = (await s.call('GET', '/api/plans/targeted', { token: t.creator })).body.items.find((p: { id: string }) => p.id === asked.body.id);
+    expect(forCreator).toMatchObject({ note: '年货节', may_decide: false });
+
+    // Products of two owners: only the operator can approve the whole activity.
+    const both = await s.call('POST', '/api/colonel/activities', { token: t.colonel, body: { name: '跨店专场', rate_bps: 2200, share_bps: 1000, product_ids: [ids.shopProduct, ids.jdProduct] } });
+    const mine = await s.call('POST', '/api/colonel/activities', { token: t.colonel, body: { name: '有赞专场', rate_bps: 2200, share_bps: 1000, product_ids: [ids.shopProduct] } });
+    const seen = async (token: string | undefined, id: string) => (await s.call('GET', '/api/colonel/activities', { token })).body.items.find((a: { id: string }) => a.id === id);
+    expect(await seen(t.merchant, both.body.id)).toMatchObject({ colonel_name: 'colonel', may_decide: false, products: expect.arrayContaining([{ id: ids.jdProduct, title: '商品 J1', commission_rate_bps: 1000 }]) });
+    expect(await seen(t.merchant, mine.body.id)).toMatchObject({ may_decide: true, products: [{ id: ids.shopProduct, title: '商品 M1', commission_rate_bps: 1000 }] });
+    expect(await seen(t.operator, both.body.id)).toMatchObject({ may_decide: true });
+    expect(await seen(t.otherMerchant, mine.body.id)).toBeUndefined();
+    const approved = await s.call('POST', `/api/colonel/activities/${mine.body.id}/approve`, { token: t.merchant });
+    expect(approved.body).toMatchObject({ status: 'active', may_decide: false, products: [{ id: ids.shopProduct, title: '商品 M1' }] });
+  });
+
   it('records a creator’s position ids once each', async () => {
     const first = await s.call('POST', '/api/positions', { token: t.creator, body: { sub_id: '1001_2002', source_id: ids.jd, label: '抖音直播间' } });
     expect(first.status).toBe(201);

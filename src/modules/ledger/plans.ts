@@ -78,14 +78,35 @@ export async function requestTargetedPlan(db: Q, user: User, input: { productId:
   return row;
 }
 
+/** A targeted plan as its viewer sees it: the product, the open rate it would replace, who asked, and whether the viewer may decide it. */
+export type TargetedPlanView = TargetedPlansTable & { product_title: string; open_rate_bps: number; target_name: string; may_decide: boolean };
+
 /** Plans the user may see: their own (creator, org), their products' (merchant), all (operator). */
-export async function targetedPlansFor(db: Q, user: User): Promise<(TargetedPlansTable & { product_title: string })[]> {
-  let query = db.selectFrom('targeted_plans').innerJoin('products', 'products.id', 'targeted_plans.product_id').selectAll('targeted_plans').select('products.title as product_title').orderBy('targeted_plans.created_at', 'desc');
+export async function targetedPlansFor(db: Q, user: User): Promise<TargetedPlanView[]> {
+  let query = db
+    .selectFrom('targeted_plans')
+    .innerJoin('products', 'products.id', 'targeted_plans.product_id')
+    .selectAll('targeted_plans')
+    .select(['products.title as product_title', 'products.commission_rate_bps as open_rate_bps'])
+    .orderBy('targeted_plans.created_at', 'desc');
   if (user.role === 'creator') query = query.where('targeted_plans.target_kind', '=', 'creator').where('targeted_plans.target_id', '=', user.id);
   else if (user.role === 'org') query = query.where('targeted_plans.target_kind', '=', 'organisation').where('targeted_plans.target_id', '=', (await organisationOf(db, user)).id);
   else if (user.role === 'merchant') query = query.where('products.source_id', 'in', db.selectFrom('sources').select('id').where('owner_user_id', '=', user.id));
   else if (user.role !== 'operator') throw new Forbidden();
-  return query.limit(500).execute();
+  const rows = await query.limit(500).execute();
+  const names = await targetNames(db, rows);
+  // A merchant sees only its own products' plans, the operator all: both decide what they see.
+  const decides = user.role === 'merchant' || user.role === 'operator';
+  return rows.map((r) => ({ ...r, target_name: names.get(`${r.target_kind}:${r.target_id}`) ?? r.target_id, may_decide: decides && r.status === 'requested' }));
+}
+
+async function targetNames(db: Q, plans: readonly Pick<TargetedPlansTable, 'target_kind' | 'target_id'>[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const creatorIds = [...new Set(plans.filter((p) => p.target_kind === 'creator').map((p) => p.target_id))];
+  const organisationIds = [...new Set(plans.filter((p) => p.target_kind === 'organisation').map((p) => p.target_id))];
+  if (creatorIds.length > 0) for (const u of await db.selectFrom('users').select(['id', 'name']).where('id', 'in', creatorIds).execute()) names.set(`creator:${u.id}`, u.name);
+  if (organisationIds.length > 0) for (const o of await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', organisationIds).execute()) names.set(`organisation:${o.id}`, o.name);
+  return names;
 }
 
 export async function decideTargetedPlan(db: Q, user: User, planId: string, decision: 'approved' | 'rejected'): Promise<TargetedPlansTable> {
@@ -121,16 +142,34 @@ export async function proposeColonelActivity(db: Q, colonel: User, input: { name
   return row;
 }
 
-export async function colonelActivitiesFor(db: Q, user: User): Promise<(ColonelActivitiesTable & { product_ids: string[] })[]> {
-  let query = db.selectFrom('colonel_activities').selectAll().orderBy('created_at', 'desc');
-  if (user.role === 'colonel') query = query.where('colonel_id', '=', user.id);
+/** An activity as its viewer sees it: its products by title, its colonel by name, and whether the viewer may decide it. */
+export type ColonelActivityView = ColonelActivitiesTable & { product_ids: string[]; products: { id: string; title: string; commission_rate_bps: number }[]; colonel_name: string; may_decide: boolean };
+
+export async function colonelActivitiesFor(db: Q, user: User): Promise<ColonelActivityView[]> {
+  let query = db.selectFrom('colonel_activities').innerJoin('users', 'users.id', 'colonel_activities.colonel_id').selectAll('colonel_activities').select('users.name as colonel_name').orderBy('colonel_activities.created_at', 'desc');
+  if (user.role === 'colonel') query = query.where('colonel_activities.colonel_id', '=', user.id);
   else if (user.role === 'merchant') {
-    query = query.where('id', 'in', db.selectFrom('colonel_activity_products').innerJoin('products', 'products.id', 'colonel_activity_products.product_id').innerJoin('sources', 'sources.id', 'products.source_id').select('colonel_activity_products.activity_id').where('sources.owner_user_id', '=', user.id));
+    query = query.where('colonel_activities.id', 'in', db.selectFrom('colonel_activity_products').innerJoin('products', 'products.id', 'colonel_activity_products.product_id').innerJoin('sources', 'sources.id', 'products.source_id').select('colonel_activity_products.activity_id').where('sources.owner_user_id', '=', user.id));
   } else if (user.role !== 'operator' && user.role !== 'creator') throw new Forbidden();
-  if (user.role === 'creator') query = query.where('status', '=', 'active');
+  if (user.role === 'creator') query = query.where('colonel_activities.status', '=', 'active');
   const rows = await query.limit(500).execute();
-  const products = rows.length === 0 ? [] : await db.selectFrom('colonel_activity_products').selectAll().where('activity_id', 'in', rows.map((r) => r.id)).execute();
-  return rows.map((r) => ({ ...r, product_ids: products.filter((p) => p.activity_id === r.id).map((p) => p.product_id) }));
+  const products =
+    rows.length === 0
+      ? []
+      : await db
+          .selectFrom('colonel_activity_products')
+          .innerJoin('products', 'products.id', 'colonel_activity_products.product_id')
+          .innerJoin('sources', 'sources.id', 'products.source_id')
+          .select(['colonel_activity_products.activity_id', 'products.id', 'products.title', 'products.commission_rate_bps', 'sources.owner_user_id'])
+          .where('colonel_activity_products.activity_id', 'in', rows.map((r) => r.id))
+          .orderBy('products.id')
+          .execute();
+  return rows.map((r) => {
+    const own = products.filter((p) => p.activity_id === r.id);
+    // The same rule as mayDecideFor: the operator, or the owner of every product's source.
+    const decides = user.role === 'operator' || (user.role !== 'colonel' && own.length > 0 && own.every((p) => p.owner_user_id === user.id));
+    return { ...r, product_ids: own.map((p) => p.id), products: own.map((p) => ({ id: p.id, title: p.title, commission_rate_bps: p.commission_rate_bps })), may_decide: decides && r.status === 'proposed' };
+  });
 }
 
 export async function decideColonelActivity(db: Q, user: User, activityId: string, decision: 'active' | 'rejected'): Promise<ColonelActivitiesTable> {
