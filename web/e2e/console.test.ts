@@ -7,10 +7,10 @@ import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, htmlLang, navKeys, 
 const UNBOUND_CREATOR = { email: 'wang@demo.vitrine.dev', handle: 'wang_yi' };
 
 const NAV = {
-  operator: ['home', 'pool', 'sources', 'users', 'organisations', 'orders', 'settlement', 'payouts'],
-  creator: ['home', 'pool', 'showcase', 'links', 'orders', 'earnings', 'organisation'],
-  org: ['home', 'pool', 'creators', 'invitations', 'orders', 'earnings'],
-  merchant: ['home', 'sources', 'products', 'orders'],
+  operator: ['home', 'pool', 'sources', 'plans', 'users', 'organisations', 'orders', 'settlement', 'payouts'],
+  creator: ['home', 'pool', 'plans', 'showcase', 'links', 'orders', 'earnings', 'organisation'],
+  org: ['home', 'pool', 'plans', 'creators', 'invitations', 'orders', 'earnings'],
+  merchant: ['home', 'sources', 'products', 'plans', 'orders'],
 } as const;
 
 setUpConsole();

@@ -13,6 +13,7 @@ import { OrgHome } from './pages/home/OrgHome';
 import { ProductsPage } from './pages/merchant/ProductsPage';
 import { OrganisationsPage } from './pages/operator/OrganisationsPage';
 import { PayoutsPage } from './pages/payouts/PayoutsPage';
+import { PlansPage } from './pages/plans/PlansPage';
 import { UsersPage } from './pages/operator/UsersPage';
 import { CreatorsPage } from './pages/org/CreatorsPage';
 import { InvitationsPage } from './pages/org/InvitationsPage';
@@ -41,6 +42,7 @@ const PAGES: Record<string, () => ReactNode> = {
   organisations: () => <OrganisationsPage />,
   sources: () => <SourcesPage />,
   pool: () => <PoolPage />,
+  plans: () => <PlansPage />,
   products: () => <ProductsPage />,
   showcase: () => <ShowcasePage />,
   links: () => <LinksPage />,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mayOpen } from './nav';
+import { mayOpen, navLabelKey } from './nav';
 
 describe('who may open which route', () => {
+  it('gives plans to those who ask for them (creator, org) and those who decide them (merchant, operator)', () => {
+    for (const role of ['creator', 'org', 'merchant', 'operator'] as const) expect(mayOpen(role, 'plans')).toBe(true);
+    expect(navLabelKey('creator', 'plans')).toBe('nav.plans');
+    expect(navLabelKey('merchant', 'plans')).toBe('nav.planApprovals');
+    expect(navLabelKey('operator', 'plans')).toBe('nav.planApprovals');
+  });
+
   it('lets every role open its menu sections and what lies under them', () => {
     expect(mayOpen('creator', 'showcase')).toBe(true);
     expect(mayOpen('creator', 'showcase/stores')).toBe(true);
@@ -16,11 +23,13 @@ describe('who may open which route', () => {
     expect(mayOpen('org', 'sources/src_1')).toBe(false);
   });
 
-  it('lets every role with orders open one order, and a colonel only its home', () => {
+  it('lets every role with orders open one order, and a colonel its home (its activities) and earnings', () => {
     expect(mayOpen('operator', 'orders/ord_1')).toBe(true);
     expect(mayOpen('creator', 'orders/ord_1')).toBe(true);
     expect(mayOpen('colonel', 'home')).toBe(true);
+    expect(mayOpen('colonel', 'earnings')).toBe(true);
     expect(mayOpen('colonel', 'orders')).toBe(false);
+    expect(mayOpen('colonel', 'plans')).toBe(false);
     expect(mayOpen('creator', 'settlement')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /** Shapes of the console API's answers, as the server sends them (snake_case kept). */
 
-/** 'colonel' (团长): negotiates activity rates with merchants; its console is a home page for now. */
+/** 'colonel' (团长): negotiates activity rates with merchants and takes a service share of the commission earned under them. */
 export type Role = 'operator' | 'creator' | 'org' | 'merchant' | 'colonel';
 
 export interface User {
@@ -380,4 +380,42 @@ export interface LedgerSettings {
   withdrawal_minimum_minor: number;
   settlement_day_of_month: number;
   settlement_hour: number;
+}
+
+export type TargetedPlanStatus = 'requested' | 'approved' | 'rejected';
+
+/** A higher rate on one product for a creator or organisation (GET /api/plans/targeted); lists add the open rate, who asked and may_decide. */
+export interface TargetedPlan {
+  id: string;
+  product_id: string;
+  product_title?: string;
+  open_rate_bps?: number;
+  target: { kind: 'creator' | 'organisation'; id: string; name?: string };
+  rate_bps: number;
+  status: TargetedPlanStatus;
+  starts_on: string;
+  ends_on: string | null;
+  note: string | null;
+  created_at: string;
+  decided_at: string | null;
+  may_decide?: boolean;
+}
+
+export type ColonelActivityStatus = 'proposed' | 'active' | 'rejected' | 'cancelled';
+
+/** A colonel's (团长) activity: a rate and the colonel's service share over products and a window (GET /api/colonel/activities). */
+export interface ColonelActivity {
+  id: string;
+  colonel_id: string;
+  colonel_name?: string;
+  name: string;
+  rate_bps: number;
+  share_bps: number;
+  status: ColonelActivityStatus;
+  starts_on: string;
+  ends_on: string | null;
+  product_ids: string[];
+  products?: { id: string; title: string; commission_rate_bps: number }[];
+  may_decide?: boolean;
+  created_at: string;
 }

@@ -7,7 +7,9 @@ import { api } from '../lib/api';
 import { href } from '../lib/router';
 import { useAction } from '../lib/useAction';
 
-type SignupRole = 'creator' | 'org';
+type SignupRole = 'creator' | 'org' | 'colonel';
+
+const NAME_LABEL: Record<SignupRole, string> = { creator: 'signup.creatorName', org: 'signup.contactName', colonel: 'signup.colonelName' };
 
 export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const { t } = useTranslation();
@@ -26,7 +28,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const common = { role, email: email.trim(), password, name: name.trim() };
-    const body = role === 'creator' ? { ...common, handle: handle.trim() } : { ...common, organisation_name: organisationName.trim() };
+    const body = role === 'creator' ? { ...common, handle: handle.trim() } : role === 'org' ? { ...common, organisation_name: organisationName.trim() } : common;
     void action.run(async () => {
       await api('POST', '/api/auth/signup', body);
       await onSignedIn();
@@ -42,6 +44,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
           <legend className="sr-only">{t('columns.role')}</legend>
           <RoleOption value="creator" current={role} onChange={setRole} title={t('signup.asCreator')} hint={t('signup.asCreatorHint')} />
           <RoleOption value="org" current={role} onChange={setRole} title={t('signup.asOrg')} hint={t('signup.asOrgHint')} />
+          <RoleOption value="colonel" current={role} onChange={setRole} title={t('signup.asColonel')} hint={t('signup.asColonelHint')} />
         </fieldset>
         {role === 'org' && (
           <Field label={t('signup.orgName')} htmlFor="signup-org-name">
@@ -55,7 +58,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
             />
           </Field>
         )}
-        <Field label={role === 'creator' ? t('signup.creatorName') : t('signup.contactName')} htmlFor="signup-name">
+        <Field label={t(NAME_LABEL[role])} htmlFor="signup-name">
           <input
             id="signup-name"
             className="input"

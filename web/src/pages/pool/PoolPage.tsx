@@ -7,6 +7,7 @@ import { useSession } from '../../lib/session';
 import { api } from '../../lib/api';
 import type { PoolFacets, PoolItem, PoolSearch } from '../../lib/types';
 import { useCursorPages } from '../../lib/useCursorPages';
+import { AskForRate } from '../plans/AskForRate';
 import { AddToShowcase, useShowcaseProductIds } from '../showcase/AddToShowcase';
 import { PoolCard } from './PoolCard';
 import { PoolFilters } from './PoolFilters';
@@ -20,6 +21,8 @@ export function PoolPage() {
   const { t } = useTranslation();
   const { me } = useSession();
   const creator = me.user.role === 'creator';
+  // Creators and organisations ask a product's owner for a higher rate (定向计划) from its card.
+  const asksForRates = creator || me.user.role === 'org';
   const inShowcase = useShowcaseProductIds(creator);
   const hashQuery = useHashQuery();
   const query = useMemo(() => parsePoolQuery(hashQuery), [hashQuery]);
@@ -107,7 +110,14 @@ export function PoolPage() {
             <PoolCard
               key={item.id}
               item={item}
-              action={creator ? <AddToShowcase productId={item.id} title={item.title} inShowcase={inShowcase?.has(item.id)} /> : undefined}
+              action={
+                asksForRates ? (
+                  <>
+                    {creator && <AddToShowcase productId={item.id} title={item.title} inShowcase={inShowcase?.has(item.id)} />}
+                    <AskForRate item={item} />
+                  </>
+                ) : undefined
+              }
             />
           ))}
         </div>

@@ -1,0 +1,31 @@
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { StatusBadge } from '../../components/StatusBadge';
+import type { ApiError } from '../../lib/api';
+import type { ColonelActivityStatus, TargetedPlanStatus } from '../../lib/types';
+
+const PLAN_TONE = { requested: 'warn', approved: 'ok', rejected: 'danger' } as const;
+const ACTIVITY_TONE = { proposed: 'warn', active: 'ok', rejected: 'danger', cancelled: 'muted' } as const;
+
+/** 待审核 / 已通过 / 已拒绝: a targeted plan's status in words of its own (an "approved" plan is not a generic state). */
+export function PlanStatusBadge({ status }: { status: TargetedPlanStatus }) {
+  const { t } = useTranslation();
+  return <StatusBadge status={status} tone={PLAN_TONE[status]} label={t(`plans.status.${status}`)} testId="plan-status" />;
+}
+
+/** 待审核 / 进行中 / 已拒绝 / 已取消: a colonel activity's status. */
+export function ActivityStatusBadge({ status }: { status: ColonelActivityStatus }) {
+  const { t } = useTranslation();
+  return <StatusBadge status={status} tone={ACTIVITY_TONE[status]} label={t(`activities.status.${status}`)} testId="activity-status" />;
+}
+
+/** A plan's or activity's days: "2026-12-01 → 2027-01-01", or "from 2026-12-01" when it has no end. */
+export function windowText(t: TFunction, startsOn: string, endsOn: string | null): string {
+  return endsOn ? t('plans.fromTo', { from: startsOn, to: endsOn }) : t('plans.from', { from: startsOn });
+}
+
+/** The server's known refusals of a plan in the reader's language; anything else in the server's words. */
+export function planErrorText(t: TFunction, error: ApiError): string {
+  if (error.status === 0) return t('common.networkError');
+  return t(`plans.errors.${error.code}`, { defaultValue: error.message || t('common.unknownError') });
+}
