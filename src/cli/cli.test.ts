@@ -94,14 +94,17 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
   it('fills an empty database with the demo alliance, and only an empty one', async () => {
     const r = await vitrine(db.url, 'demo');
     expect(r.code).toBe(0);
-    expect(r.last).toMatchObject({ users: 6, organisations: 1, memberships: 2, sources: 6 });
+    expect(r.last).toMatchObject({ users: 7, organisations: 1, memberships: 2, sources: 6, targeted_plans: 2, colonel_activities: 2 });
     expect(r.last.products).toBeGreaterThanOrEqual(20_000);
     expect(r.last.showcase_items).toBeGreaterThan(20);
     expect(r.last.clicks).toBeGreaterThan(1000);
     const online = await db.kysely.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'online').executeTakeFirstOrThrow();
     expect(Number(online.n)).toBeGreaterThanOrEqual(20_000);
     const roles = await db.kysely.selectFrom('users').select('role').execute();
-    expect(roles.map((u) => u.role).sort()).toEqual(['creator', 'creator', 'creator', 'merchant', 'operator', 'org']);
+    expect(roles.map((u) => u.role).sort()).toEqual(['colonel', 'creator', 'creator', 'creator', 'merchant', 'operator', 'org']);
+    // A targeted plan approved and one awaiting the merchant; a colonel activity running and one proposed.
+    expect((await db.kysely.selectFrom('targeted_plans').select('status').orderBy('status').execute()).map((p) => p.status)).toEqual(['approved', 'requested']);
+    expect((await db.kysely.selectFrom('colonel_activities').select('status').orderBy('status').execute()).map((a) => a.status)).toEqual(['active', 'proposed']);
     const platforms = await db.kysely.selectFrom('sources').select(['platform', 'kind']).execute();
     expect(platforms.map((s) => s.platform).sort()).toEqual(['jd', 'mokuai', 'pdd', 'taobao', 'weimob', 'youzan']);
     // Orders in every status, a past settlement, a paid withdrawal, a claw-back waiting, a balanced ledger.

@@ -9,6 +9,7 @@ import { createSource } from '../sources/service.ts';
 import { findUserById } from '../accounts/service.ts';
 import { createChannelLink, recordPastClicks } from '../links/service.ts';
 import { fillDemoOrders } from './orders.ts';
+import { fillDemoPlans } from './plans.ts';
 import { addItem, updateItem } from '../showcase/service.ts';
 import { newIdAt } from '../../core/ids.ts';
 import type { ClicksTable } from '../../db/schema.ts';
@@ -31,6 +32,7 @@ const ACCOUNTS: DemoAccount[] = [
   { key: 'chen', role: 'creator', email: 'chen@demo.vitrine.dev', name: '陈默', handle: 'chen_mo' },
   { key: 'wang', role: 'creator', email: 'wang@demo.vitrine.dev', name: '王一', handle: 'wang_yi' },
   { key: 'merchant', role: 'merchant', email: 'merchant@demo.vitrine.dev', name: '好物优选旗舰店' },
+  { key: 'colonel', role: 'colonel', email: 'colonel@demo.vitrine.dev', name: '赵团长' },
 ];
 
 export const DEMO_LOGINS = ACCOUNTS.map((a) => ({ role: a.role, email: a.email }));
@@ -61,9 +63,10 @@ const MEMBERSHIP_AGE_DAYS = 90;
 
 /**
  * Fills an empty database with a demo alliance: an operator, an organisation with two bound
- * creators, an unbound creator, a merchant, six sources, a pool of products across them, the
- * bound creators' showcases with weeks of clicks, and the orders, settlement and payouts that
- * followed — in one transaction, so a failure leaves the database empty.
+ * creators, an unbound creator, a merchant, a colonel, six sources, a pool of products across
+ * them, the bound creators' showcases with weeks of clicks, the orders, settlement and payouts that
+ * followed, and targeted plans and colonel activities — in one transaction, so a failure leaves
+ * the database empty.
  */
 export async function fillDemo(db: Kysely<Database>) {
   if ((await countUsers(db)) > 0) throw new Conflict('database_not_empty', 'the demo only fills an empty database');
@@ -84,7 +87,8 @@ export async function fillDemo(db: Kysely<Database>) {
     const products = await fillDemoPool(tx, sources);
     const showcases = await fillDemoShowcases(tx, [users.lin!, users.chen!]);
     const orders = await fillDemoOrders(tx, { operator: users.operator!, lin: users.lin!, chen: users.chen! });
-    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases, ...orders };
+    const plans = await fillDemoPlans(tx, { operator: users.operator!, merchant: users.merchant!, lin: users.lin!, colonel: users.colonel! });
+    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases, ...orders, ...plans };
   });
   return seeded;
 }

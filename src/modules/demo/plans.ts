@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { platformDayOf } from '../../core/time.ts';
+import type { Database } from '../../db/schema.ts';
+import type { User } from '../accounts/model.ts';
+import { findUserById } from '../accounts/service.ts';
+import { decideColonelActivity, decideTargetedPlan, proposeColonelActivity, requestTargetedPlan } from '../ledger/plans.ts';
+
+const DAY = 86_400_000;
+/** What a plan asks above a product's open rate, in basis points. */
+const UPLIFT_BPS = 500;
+
+/**
+ * The demo's commission plans, made after its orders so those keep the rates they were paid at:
+ * for lin, a targeted plan the merchant approved and one still awaiting it; for the colonel, an
+ * activity over three JD products the operator approved (running for a month) and one over the
+ * merchant's products awaiting the merchant.
+ */
+export async function fillDemoPlans(db: Kysely<Database>, ids: { operator: string; merchant: string; lin: string; colonel: string }): Promise<{ targeted_plans: number; colonel_activities: number }> {
+  const operator = await userOrThrow(db, ids.operator);
+  const merchant = await userOrThrow(db, ids.merchant);
+  const lin = await userOrThrow(db, ids.lin);
+  const colonel = await userOrThrow(db, ids.colonel);
+  const merchantProducts = await bestProducts(db, (q) => q.where('sources.owner_user_id', '=', merchant.id), 4);
+  const jdProducts = await bestProducts(db, (q) => q.where('sources.platform', '=', 'jd'), 3);
+
+  const [approvedOn, requestedOn, ...proposedOver] = merchantProducts;
+  const approved = await requestTargetedPlan(db, lin, { productId: approvedOn!.id, rateBps: above(approvedOn!.commission_rate_bps), note: '直播间专场，预计单场 300 单' });
+  await decideTargetedPlan(db, merchant, approved.id, 'approved');
+  await requestTargetedPlan(db, lin, { productId: requestedOn!.id, rateBps: above(requestedOn!.commission_rate_bps), endsOn: platformDayOf(new Date(Date.now() + 60 * DAY).toISOString()), note: '双十二短视频种草' });
+
+  const running = await proposeColonelActivity(db, colonel, {
+    name: '年货节 · 数码家电专场',
+    rateBps: above(Math.max(...jdProducts.map((p) => p.commission_rate_bps))),
+    shareBps: 1500,
+    productIds: jdProducts.map((p) => p.id),
+    endsOn: platformDayOf(new Date(Date.now() + 30 * DAY).toISOString()),
+  });
+  await decideColonelActivity(db, operator, running.id, 'active');
+  await proposeColonelActivity(db, colonel, {
+    name: '双十二 · 好物优选美妆周',
+    rateBps: above(Math.max(...proposedOver.map((p) => p.commission_rate_bps))),
+    shareBps: 1200,
+    productIds: proposedOver.map((p) => p.id),
+    startsOn: platformDayOf(new Date(Date.now() + 7 * DAY).toISOString()),
+    endsOn: platformDayOf(new Date(Date.now() + 21 * DAY).toISOString()),
+  });
+  return { targeted_plans: 2, colonel_activities: 2 };
+}
+
+function above(openRateBps: number): number {
+  return Math.min(10_000, Math.ceil((openRateBps + UPLIFT_BPS) / 100) * 100);
+}
+
+async function userOrThrow(db: Kysely<Database>, id: string): Promise<User> {
+  const user = await findUserById(db, id);
+  if (!user) throw new Error(`demo user ${id} is missing`);
+  return user;
+}
+
+type ProductsQuery = ReturnType<typeof productsQuery>;
+
+function productsQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('products')
+    .innerJoin('sources', 'sources.id', 'products.source_id')
+    .select(['products.id', 'products.commission_rate_bps'])
+    .where('products.status', '=', 'online')
+    .where('products.commission_rate_bps', '<', 10_000 - UPLIFT_BPS);
+}
+
+/** The online products paying the most per unit, in a stable order. */
+async function bestProducts(db: Kysely<Database>, where: (query: ProductsQuery) => ProductsQuery, count: number) {
+  const products = await where(productsQuery(db)).orderBy('products.commission_amount_minor', 'desc').orderBy('products.id').limit(count).execute();
+  if (products.length < count) throw new Error(`the demo pool has fewer than ${count} products for its plans`);
+  return products;
+}
