@@ -37,7 +37,7 @@ export async function fillDemoPlans(db: Kysely<Database>, ids: { operator: strin
   });
   await decideColonelActivity(db, operator, running.id, 'active');
   await proposeColonelActivity(db, colonel, {
-    name: '双十二 · 好物优选美妆周',
+    name: '双十二 · 好物优选狂欢周',
     rateBps: above(Math.max(...proposedOver.map((p) => p.commission_rate_bps))),
     shareBps: 1200,
     productIds: proposedOver.map((p) => p.id),

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DataTable, type Column } from '../../components/DataTable';
 import { formatBps } from '../../lib/percent';
 import type { ColonelActivity } from '../../lib/types';
-import { ActivityStatusBadge, windowText } from '../plans/planText';
+import { ActivityStatusBadge, PlanWindow } from '../plans/planText';
 
 const PRODUCTS_SHOWN = 3;
 
@@ -24,10 +24,10 @@ export function ActivitiesTable({
   const { t } = useTranslation();
   const columns: Column<ColonelActivity>[] = [
     { key: 'name', header: t('activities.name'), cell: (row) => <strong data-testid="activity-name">{row.name}</strong> },
-    ...(showColonel ? [{ key: 'colonel', header: t('activities.colonel'), cell: (row: ColonelActivity) => row.colonel_name ?? row.colonel_id }] : []),
+    ...(showColonel ? [{ key: 'colonel', header: t('activities.colonel'), className: 'nowrap', cell: (row: ColonelActivity) => row.colonel_name ?? row.colonel_id }] : []),
     { key: 'rate', header: t('activities.rate'), className: 'num', cell: (row) => <span data-testid="activity-rate">{formatBps(row.rate_bps)}</span> },
     { key: 'share', header: t('activities.share'), className: 'num', cell: (row) => <span data-testid="activity-share">{formatBps(row.share_bps)}</span> },
-    { key: 'window', header: t('plans.window'), className: 'nowrap', cell: (row) => windowText(t, row.starts_on, row.ends_on) },
+    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} /> },
     { key: 'products', header: t('activities.products'), cell: (row) => <ProductList activity={row} /> },
     { key: 'status', header: t('columns.status'), cell: (row) => <ActivityStatusBadge status={row.status} /> },
     ...(actions ? [{ key: 'actions', header: t('common.actions'), className: 'actions', cell: actions }] : []),

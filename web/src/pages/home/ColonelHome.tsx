@@ -22,7 +22,7 @@ export function ColonelHome() {
   return (
     <>
       <PageHeader title={t('home.greeting', { name: me.user.name })} description={t('home.colonelIntro')} />
-      <div className="stats">
+      <div className="stats colonel-stats">
         <Stat label={t('home.account')} value={me.user.email} testId="home-account" />
         <Stat label={t('home.colonelRunning')} value={count('active')} testId="activities-running" />
         <Stat label={t('home.colonelAwaiting')} value={count('proposed')} testId="activities-awaiting" />

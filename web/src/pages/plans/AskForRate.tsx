@@ -111,7 +111,10 @@ function AskForRateForm({
             value={rate}
             aria-invalid={Boolean(rateProblem)}
             data-testid="ask-rate-percent"
-            onChange={(event) => setRate(event.target.value)}
+            onChange={(event) => {
+              setRate(event.target.value);
+              setRateProblem(undefined);
+            }}
           />
           <span className="affix">%</span>
         </div>

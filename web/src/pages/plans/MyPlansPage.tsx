@@ -9,7 +9,7 @@ import { href } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import type { Items, TargetedPlan } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
-import { PlanStatusBadge, windowText } from './planText';
+import { PlanStatusBadge, PlanWindow } from './planText';
 
 /** 定向计划 of a creator (for themself) or an organisation (for all its creators): what was asked, and what the owner decided. */
 export function MyPlansPage() {
@@ -21,8 +21,8 @@ export function MyPlansPage() {
     { key: 'product', header: t('plans.product'), cell: (row) => <span data-testid="plan-product">{row.product_title ?? row.product_id}</span> },
     { key: 'rate', header: t('plans.rate'), className: 'num', cell: (row) => <span data-testid="plan-rate">{formatBps(row.rate_bps)}</span> },
     { key: 'open', header: t('plans.openRate'), className: 'num', cell: (row) => (row.open_rate_bps === undefined ? t('common.none') : formatBps(row.open_rate_bps)) },
-    { key: 'window', header: t('plans.window'), className: 'nowrap', cell: (row) => windowText(t, row.starts_on, row.ends_on) },
-    { key: 'note', header: t('plans.note'), cell: (row) => row.note ?? <span className="muted">{t('common.none')}</span> },
+    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} /> },
+    { key: 'note', header: t('plans.note'), className: 'plan-note', cell: (row) => row.note ?? <span className="muted">{t('common.none')}</span> },
     { key: 'status', header: t('columns.status'), cell: (row) => <PlanStatusBadge status={row.status} /> },
     { key: 'requested', header: t('plans.requestedAt'), className: 'nowrap', cell: (row) => dateOf(row.created_at) },
     { key: 'decided', header: t('plans.decidedAt'), className: 'nowrap', cell: (row) => (row.decided_at ? dateOf(row.decided_at) : t('common.none')) },

@@ -12,7 +12,7 @@ import type { ColonelActivity, Items, TargetedPlan } from '../../lib/types';
 import { useAction, type Action } from '../../lib/useAction';
 import { useLoad } from '../../lib/useLoad';
 import { ActivitiesTable } from '../colonel/ActivitiesTable';
-import { PlanStatusBadge, windowText } from './planText';
+import { PlanStatusBadge, PlanWindow } from './planText';
 
 /** Open requests first, then the newest. */
 function awaitingFirst<Row extends { created_at: string; may_decide?: boolean }>(rows: Row[]): Row[] {
@@ -59,6 +59,7 @@ function TargetedRequests() {
     {
       key: 'target',
       header: t('plans.askedBy'),
+      className: 'nowrap',
       cell: (row) => (
         <span className="person">
           <strong data-testid="plan-target">{row.target.name ?? row.target.id}</strong>
@@ -67,8 +68,8 @@ function TargetedRequests() {
       ),
     },
     { key: 'rate', header: t('plans.rate'), className: 'num', cell: (row) => <span data-testid="plan-rate">{formatBps(row.rate_bps)}</span> },
-    { key: 'window', header: t('plans.window'), className: 'nowrap', cell: (row) => windowText(t, row.starts_on, row.ends_on) },
-    { key: 'note', header: t('plans.note'), cell: (row) => row.note ?? <span className="muted">{t('common.none')}</span> },
+    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} /> },
+    { key: 'note', header: t('plans.note'), className: 'plan-note', cell: (row) => row.note ?? <span className="muted">{t('common.none')}</span> },
     { key: 'status', header: t('columns.status'), cell: (row) => <PlanStatusBadge status={row.status} /> },
     { key: 'requested', header: t('plans.requestedAt'), className: 'nowrap', cell: (row) => dateOf(row.created_at) },
     { key: 'actions', header: t('common.actions'), className: 'actions', cell: (row) => row.may_decide && <Decision action={action} onDecide={(verb) => decide(row, verb)} testId="plan" /> },

@@ -19,9 +19,20 @@ export function ActivityStatusBadge({ status }: { status: ColonelActivityStatus 
   return <StatusBadge status={status} tone={ACTIVITY_TONE[status]} label={t(`activities.status.${status}`)} testId="activity-status" />;
 }
 
-/** A plan's or activity's days: "2026-12-01 → 2027-01-01", or "from 2026-12-01" when it has no end. */
-export function windowText(t: TFunction, startsOn: string, endsOn: string | null): string {
-  return endsOn ? t('plans.fromTo', { from: startsOn, to: endsOn }) : t('plans.from', { from: startsOn });
+/** A plan's or activity's days: "2026-12-01 → 2027-01-01" (wrapping between the two, never inside a date), or "from 2026-12-01". */
+export function PlanWindow({ startsOn, endsOn }: { startsOn: string; endsOn: string | null }) {
+  const { t } = useTranslation();
+  return (
+    <span className="plan-window">
+      {endsOn ? (
+        <>
+          <span>{startsOn}</span> <span>{t('plans.until', { to: endsOn })}</span>
+        </>
+      ) : (
+        <span>{t('plans.from', { from: startsOn })}</span>
+      )}
+    </span>
+  );
 }
 
 /** The server's known refusals of a plan in the reader's language; anything else in the server's words. */
