@@ -3,9 +3,9 @@ import type { Insertable, Kysely, KyselyPlugin, PluginTransformQueryArgs, Plugin
 import type { Database } from './schema.ts';
 
 /**
- * Many-row writes on the ingestion hot path. On SQLite, one prepared statement per table, run
- * once per row: compiling and preparing a multi-row INSERT of hundreds of rows cost more than
- * inserting them. On PostgreSQL, where every statement is a round trip, multi-row statements.
+ * Many-row writes on the ingestion hot path. On SQLite, prepared statements per table of a fixed
+ * width, reused: compiling and preparing a multi-row INSERT of whatever size a list has cost more
+ * than inserting it. On PostgreSQL, where every statement is a round trip, multi-row statements.
  */
 
 /** Carries the raw better-sqlite3 handle on a Kysely instance, and so on every transaction made from it. */
@@ -41,6 +41,14 @@ function prepared(database: SQLite.Database, text: string): SQLite.Statement {
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
 const ROWS_PER_STATEMENT = 500;
 
+/**
+ * Rows per statement on SQLite: a fixed width, so the statement is prepared once and reused;
+ * each run crosses into SQLite once for 32 rows (a third less time per row than one run per row
+ * for small rows), and the widest table stays far below SQLite's 32,766 bound parameters. The
+ * rest of a list goes one row per run.
+ */
+const SQLITE_ROWS_PER_STATEMENT = 32;
+
 export interface Upsert<C extends string> {
   /** The unique key a row may already exist under. */
   conflict: readonly C[];
@@ -63,8 +71,24 @@ export async function insertRows<T extends keyof Database & string>(
   const sqlite = sqliteOf(db);
   if (sqlite !== undefined) {
     const conflict = upsert ? ` on conflict (${upsert.conflict.map(quoted).join(', ')}) do update set ${upsert.update.map((c) => `${quoted(c)} = excluded.${quoted(c)}`).join(', ')}` : '';
-    const statement = prepared(sqlite, `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values (${columns.map(() => '?').join(', ')})${conflict}`);
-    for (const row of rows) statement.run(columns.map((c) => (row as Record<string, unknown>)[c]));
+    const statementOf = (n: number) => {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      return prepared(sqlite, `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${Array.from({ length: n }, () => tuple).join(', ')}${conflict}`);
+    };
+    let at = 0;
+    if (rows.length >= SQLITE_ROWS_PER_STATEMENT) {
+      const many = statementOf(SQLITE_ROWS_PER_STATEMENT);
+      const values: unknown[] = new Array(SQLITE_ROWS_PER_STATEMENT * columns.length);
+      for (; at + SQLITE_ROWS_PER_STATEMENT <= rows.length; at += SQLITE_ROWS_PER_STATEMENT) {
+        let v = 0;
+        for (let r = at; r < at + SQLITE_ROWS_PER_STATEMENT; r++) for (const c of columns) values[v++] = (rows[r] as Record<string, unknown>)[c];
+        many.run(values);
+      }
+    }
+    if (at < rows.length) {
+      const one = statementOf(1);
+      for (; at < rows.length; at++) one.run(columns.map((c) => (rows[at] as Record<string, unknown>)[c]));
+    }
     return;
   }
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {

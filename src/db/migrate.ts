@@ -6,6 +6,7 @@ import * as ordersLedger from './migrations/004_orders_ledger.ts';
 import * as orderPolling from './migrations/005_order_polling.ts';
 import * as ledgerHotPaths from './migrations/006_ledger_hot_paths.ts';
 import * as linksPerf from './migrations/010_links_perf.ts';
+import * as ledgerWithoutRowid from './migrations/011_ledger_without_rowid.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_order_polling': orderPolling,
   '006_ledger_hot_paths': ledgerHotPaths,
   '010_links_perf': linksPerf,
+  '011_ledger_without_rowid': ledgerWithoutRowid,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -31,4 +33,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Runs the migrations up to and including `name` (in name order), and no further: for migration tests. */
+export async function migrateThrough(db: Kysely<any>, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), allowUnorderedMigrations: true });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -86,7 +86,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
 
     const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.row)).map((c) => c.state), settings);
     for (const c of changed) c.row = orderRowOf(c.id, sourceId, c.state, c.row, attributions.get(c.state.orderId), nowIso);
-    await saveOrders(tx, changed.map((c) => c.row!));
+    await saveOrders(tx, changed.map((c) => ({ row: c.row!, attributionDecided: attributions.has(c.state.orderId) })));
     await insertOrderEvents(tx, eventRows);
     const attributed = changed.filter((c) => c.row!.creator_id !== null).map((c) => ({ id: c.id, sourceId, creatorId: c.row!.creator_id!, state: c.state }));
     const booked = await reconcileCommissions(tx, attributed, terms, settings, now);

@@ -20,11 +20,19 @@ export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds
   return out;
 }
 
-const MUTABLE_ORDER_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub_id', 'paid_amount_minor', 'refunded_amount_minor', 'state', 'creator_id', 'attribution', 'attribution_detail', 'updated_at'] as const;
+/** What an event moves on an order; none of these columns is in an index. */
+const LIFECYCLE_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub_id', 'paid_amount_minor', 'refunded_amount_minor', 'state', 'updated_at'] as const;
+/** And when the order's attribution was decided again: these are in indexes (by creator, by attribution). */
+const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 'attribution_detail'] as const;
 
-/** Inserts new orders and rewrites changed ones. */
-export async function saveOrders(db: Q, rows: readonly OrdersTable[]): Promise<void> {
-  await insertRows(db, 'orders', rows, { conflict: ['id'], update: MUTABLE_ORDER_COLUMNS });
+/**
+ * Inserts new orders and rewrites changed ones. Orders whose attribution was not decided again
+ * (most later events: the order was attributed when it came) rewrite only lifecycle columns, so
+ * their index entries are left alone instead of being deleted and written again.
+ */
+export async function saveOrders(db: Q, rows: readonly { row: OrdersTable; attributionDecided: boolean }[]): Promise<void> {
+  await insertRows(db, 'orders', rows.filter((r) => r.attributionDecided).map((r) => r.row), { conflict: ['id'], update: ATTRIBUTION_COLUMNS });
+  await insertRows(db, 'orders', rows.filter((r) => !r.attributionDecided).map((r) => r.row), { conflict: ['id'], update: LIFECYCLE_COLUMNS });
 }
 
 export async function insertOrderEvents(db: Q, rows: readonly OrderEventsTable[]): Promise<void> {

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from './connection.ts';
+import { migrateThrough, migrateToLatest } from './migrate.ts';
+
+describe('migration 011 (SQLite ledger tables without rowid)', () => {
+  let db: Db;
+  let dir: string;
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openAt(name: string): Promise<Db> {
+    dir = mkdtempSync(join(tmpdir(), 'vitrine-migration-'));
+    db = openDb(`sqlite:${join(dir, 'm.db')}`);
+    await migrateThrough(db.kysely, name);
+    return db;
+  }
+
+  it('keeps every transaction, posting, balance and delivery, and the foreign key from postings to transactions', async () => {
+    const q = (await openAt('010_links_perf')).kysely;
+    await q.insertInto('ledger_transactions').values([
+      { id: 'tx1', kind: 'commission_estimated', at: '2026-11-01T00:00:00.000Z', ref: '{"order":"o1"}', recorded_at: '2026-11-01T00:00:01.000Z' },
+      { id: 'tx2', kind: 'commission_moved', at: '2026-11-02T00:00:00.000Z', ref: null, recorded_at: '2026-11-02T00:00:01.000Z' },
+    ]).execute();
+    await q.insertInto('ledger_postings').values([
+      { transaction_id: 'tx1', seq: 0, account: 'source:s:receivable', currency: 'CNY', amount_minor: -199 },
+      { transaction_id: 'tx1', seq: 1, account: 'creator:c:estimated', currency: 'CNY', amount_minor: 199 },
+      { transaction_id: 'tx2', seq: 0, account: 'creator:c:estimated', currency: 'CNY', amount_minor: -199 },
+      { transaction_id: 'tx2', seq: 1, account: 'creator:c:confirmed', currency: 'CNY', amount_minor: 199 },
+    ]).execute();
+    await q.insertInto('ledger_balances').values([
+      { account: 'source:s:receivable', currency: 'CNY', balance_minor: -199 },
+      { account: 'creator:c:confirmed', currency: 'CNY', balance_minor: 199 },
+    ]).execute();
+    await q.insertInto('webhook_deliveries').values({ source_id: 's', webhook_id: 'msg_1', events: 3, received_at: '2026-11-01T00:00:00.000Z' }).execute();
+
+    expect(await migrateToLatest(q)).toContain('011_ledger_without_rowid');
+
+    expect(await q.selectFrom('ledger_transactions').selectAll().orderBy('id').execute()).toEqual([
+      { id: 'tx1', kind: 'commission_estimated', at: '2026-11-01T00:00:00.000Z', ref: '{"order":"o1"}', recorded_at: '2026-11-01T00:00:01.000Z' },
+      { id: 'tx2', kind: 'commission_moved', at: '2026-11-02T00:00:00.000Z', ref: null, recorded_at: '2026-11-02T00:00:01.000Z' },
+    ]);
+    expect(await q.selectFrom('ledger_postings').select(['transaction_id', 'seq', 'amount_minor']).orderBy('transaction_id').orderBy('seq').execute()).toEqual([
+      { transaction_id: 'tx1', seq: 0, amount_minor: -199 },
+      { transaction_id: 'tx1', seq: 1, amount_minor: 199 },
+      { transaction_id: 'tx2', seq: 0, amount_minor: -199 },
+      { transaction_id: 'tx2', seq: 1, amount_minor: 199 },
+    ]);
+    expect(await q.selectFrom('ledger_balances').select(['account', 'balance_minor']).orderBy('account').execute()).toEqual([
+      { account: 'creator:c:confirmed', balance_minor: 199 },
+      { account: 'source:s:receivable', balance_minor: -199 },
+    ]);
+    expect(await q.selectFrom('webhook_deliveries').select(['webhook_id', 'events']).execute()).toEqual([{ webhook_id: 'msg_1', events: 3 }]);
+
+    const tables = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'table' and name in ('ledger_transactions', 'ledger_postings', 'ledger_balances', 'webhook_deliveries')`.execute(q);
+    expect(tables.rows).toHaveLength(4);
+    for (const t of tables.rows) expect(t.sql.toLowerCase()).toMatch(/without rowid$/);
+    // The old tables are gone, and a posting of no transaction is still refused.
+    expect((await sql<{ n: number }>`select count(*) as n from sqlite_master where name like '%_old'`.execute(q)).rows[0]!.n).toBe(0);
+    await expect(q.insertInto('ledger_postings').values({ transaction_id: 'nope', seq: 0, account: 'a', currency: 'CNY', amount_minor: 1 }).execute()).rejects.toThrow(/FOREIGN KEY/);
+    // The primary keys still refuse a second posting at the same place and a second delivery.
+    await expect(q.insertInto('ledger_postings').values({ transaction_id: 'tx1', seq: 1, account: 'a', currency: 'CNY', amount_minor: 1 }).execute()).rejects.toThrow(/UNIQUE|PRIMARY/);
+    await expect(q.insertInto('webhook_deliveries').values({ source_id: 's', webhook_id: 'msg_1', events: 1, received_at: 'x' }).execute()).rejects.toThrow(/UNIQUE|PRIMARY/);
+  });
+
+  it('makes the organisation and settlement indexes of commissions partial, and the planner still uses them', async () => {
+    const q = (await openAt('011_ledger_without_rowid')).kysely;
+    const indexes = await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where type = 'index' and name in ('commissions_organisation', 'commissions_settlement')`.execute(q);
+    expect(indexes.rows.map((r) => r.sql.toLowerCase())).toEqual(expect.arrayContaining([expect.stringContaining('where organisation_id is not null'), expect.stringContaining('where settlement_id is not null')]));
+    const plan = await sql<{ detail: string }>`explain query plan select id from commissions where organisation_id = ${'org_1'} order by paid_at`.execute(q);
+    expect(plan.rows.map((r) => r.detail).join(' ')).toContain('commissions_organisation');
+    const bySettlement = await sql<{ detail: string }>`explain query plan select id from commissions where settlement_id = ${'stl_1'}`.execute(q);
+    expect(bySettlement.rows.map((r) => r.detail).join(' ')).toContain('commissions_settlement');
+  });
+
+  it('goes down again to rowid tables with the same rows', async () => {
+    const q = (await openAt('011_ledger_without_rowid')).kysely;
+    await q.insertInto('ledger_transactions').values({ id: 'tx1', kind: 'k', at: 'a', ref: null, recorded_at: 'r' }).execute();
+    await q.insertInto('ledger_postings').values({ transaction_id: 'tx1', seq: 0, account: 'x', currency: 'CNY', amount_minor: 0 }).execute();
+    await migrateThrough(q, '010_links_perf');
+    const tables = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name in ('ledger_transactions', 'ledger_postings')`.execute(q);
+    for (const t of tables.rows) expect(t.sql.toLowerCase()).not.toContain('without rowid');
+    expect(await q.selectFrom('ledger_postings').select('transaction_id').execute()).toEqual([{ transaction_id: 'tx1' }]);
+  });
+});
