@@ -151,4 +151,22 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     await ingest([event('F1', 'paid', T0, { clickId: 'clk_fresh' })], T0 + HOUR);
     expect(await commissionOf('F1')).toMatchObject({ plan_kind: 'targeted', plan_id: 'tpl_1', rate_bps: 2000, commission_minor: 398 });
   });
+  it('applies concurrent deliveries about the same new orders, each event once, whatever order they commit in', async () => {
+    // Two deliveries in flight at once, both naming orders neither has seen: on PostgreSQL they
+    // race for the same new rows; the loser waits, retries, and finds the winner's orders.
+    const orders = ['CONC1', 'CONC2', 'CONC3'];
+    const first = orders.map((id, i) => event(id, 'paid', T0 + i * 1000, { clickId: 'clk_fresh' }));
+    const second = [...orders].reverse().map((id, i) => event(id, 'completed', T0 + DAY + i * 1000, { clickId: 'clk_fresh' }));
+    const reports = await Promise.all([ingest(first, T0 + 2 * DAY, 'conc-a'), ingest(second, T0 + 2 * DAY, 'conc-b'), ingest(first, T0 + 2 * DAY, 'conc-c')]);
+    expect(reports.reduce((n, r) => n + r.applied, 0)).toBe(6);
+    for (const id of orders) {
+      const row = await orderRow(id);
+      expect(row.status).toBe('completed');
+      expect(row.creator_id).toBe(ids.creator);
+      expect((await commissionOf(id)).status).toBe('confirmed');
+      const events = await db.kysely.selectFrom('order_events').select('status').where('order_id', '=', row.id).orderBy('occurred_at').execute();
+      expect(events.map((e) => e.status)).toEqual(['paid', 'completed']);
+    }
+    await ledgerIsSound();
+  });
 });

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { AttributionKind, Database, OrderEventsTable, OrdersTable } from '../../db/schema.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import { inRetriedTransaction, inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { findUserById } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -48,21 +48,28 @@ export interface IngestReport {
 /**
  * Applies order events of one source, as one unit: the orders' states (state machine), their
  * attribution, and their commissions in the ledger all land together or not at all. Events are
- * grouped by order, so a batch of 1,000 reads each order once.
+ * grouped by order, so a batch of 1,000 reads each order once; orders are written in the order of
+ * their ids, so concurrent deliveries take their rows' locks in one order.
  */
 export async function ingestOrderEvents(db: Q, sourceId: string, incoming: readonly IncomingEvent[], options: IngestOptions): Promise<IngestReport> {
   const now = options.now ?? new Date();
   const source = await findSource(db, sourceId);
   const settings = options.settings ?? (await ledgerSettings(db));
   const terms = new Map<string, SourceTerms>([[sourceId, { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps }]]);
-  return inTransaction(db, async (tx) => {
+  // Concurrent deliveries may name the same new order (PostgreSQL): the one that loses the race
+  // for its row runs again and applies its events to the winner's order.
+  return inRetriedTransaction(db, async (tx) => {
     const nowIso = now.toISOString();
     const report: IngestReport = { duplicateDelivery: false, events: incoming.length, applied: 0, orders: 0, ledgerTransactions: 0 };
     if (options.deliveryId && !(await recordDelivery(tx, sourceId, options.deliveryId, incoming.length, nowIso))) {
       return { ...report, duplicateDelivery: true };
     }
     const byOrder = new Map<string, IncomingEvent[]>();
-    for (const e of incoming) byOrder.set(e.event.orderId, [...(byOrder.get(e.event.orderId) ?? []), e]);
+    for (const e of [...incoming].sort((a, b) => (a.event.orderId < b.event.orderId ? -1 : a.event.orderId > b.event.orderId ? 1 : 0))) {
+      const events = byOrder.get(e.event.orderId);
+      if (events) events.push(e);
+      else byOrder.set(e.event.orderId, [e]);
+    }
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
 
     const changed: { row: OrdersTable | undefined; id: string; state: OrderState }[] = [];
