@@ -8,6 +8,8 @@ import { decideColonelActivity, decideTargetedPlan, proposeColonelActivity, requ
 const DAY = 86_400_000;
 /** What a plan asks above a product's open rate, in basis points. */
 const UPLIFT_BPS = 500;
+/** Plans go to products with an everyday open rate, so the demo's plan rates look like real ones. */
+const MAX_OPEN_RATE_BPS = 2500;
 
 /**
  * The demo's commission plans, made after its orders so those keep the rates they were paid at:
@@ -48,7 +50,7 @@ export async function fillDemoPlans(db: Kysely<Database>, ids: { operator: strin
 }
 
 function above(openRateBps: number): number {
-  return Math.min(10_000, Math.ceil((openRateBps + UPLIFT_BPS) / 100) * 100);
+  return Math.ceil((openRateBps + UPLIFT_BPS) / 100) * 100;
 }
 
 async function userOrThrow(db: Kysely<Database>, id: string): Promise<User> {
@@ -65,7 +67,7 @@ function productsQuery(db: Kysely<Database>) {
     .innerJoin('sources', 'sources.id', 'products.source_id')
     .select(['products.id', 'products.commission_rate_bps'])
     .where('products.status', '=', 'online')
-    .where('products.commission_rate_bps', '<', 10_000 - UPLIFT_BPS);
+    .where('products.commission_rate_bps', '<=', MAX_OPEN_RATE_BPS);
 }
 
 /** The online products paying the most per unit, in a stable order. */

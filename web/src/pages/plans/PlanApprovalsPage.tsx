@@ -78,7 +78,9 @@ function TargetedRequests() {
   return (
     <Panel title={t('approvals.targetedTitle')} testId="targeted-requests">
       <ErrorAlert error={action.error} />
-      <Async loaded={plans}>{(data) => <DataTable columns={columns} rows={awaitingFirst(data.items)} empty={t('approvals.targetedEmpty')} testId="plan-requests" />}</Async>
+      <div className="dense-table">
+        <Async loaded={plans}>{(data) => <DataTable columns={columns} rows={awaitingFirst(data.items)} empty={t('approvals.targetedEmpty')} testId="plan-requests" />}</Async>
+      </div>
     </Panel>
   );
 }
@@ -96,23 +98,25 @@ function ActivityRequests() {
   return (
     <Panel title={t('approvals.activitiesTitle')} testId="activity-requests">
       <ErrorAlert error={action.error} />
-      <Async loaded={activities}>
-        {(data) => (
-          <ActivitiesTable
-            activities={awaitingFirst(data.items)}
-            empty={t('approvals.activitiesEmpty')}
-            testId="activity-requests-table"
-            showColonel
-            actions={(row) =>
-              row.may_decide ? (
-                <Decision action={action} onDecide={(verb) => decide(row, verb)} testId="activity" />
-              ) : (
-                row.status === 'proposed' && <span className="muted small">{t('approvals.operatorDecides')}</span>
-              )
-            }
-          />
-        )}
-      </Async>
+      <div className="dense-table">
+        <Async loaded={activities}>
+          {(data) => (
+            <ActivitiesTable
+              activities={awaitingFirst(data.items)}
+              empty={t('approvals.activitiesEmpty')}
+              testId="activity-requests-table"
+              showColonel
+              actions={(row) =>
+                row.may_decide ? (
+                  <Decision action={action} onDecide={(verb) => decide(row, verb)} testId="activity" />
+                ) : (
+                  row.status === 'proposed' && <span className="muted small">{t('approvals.operatorDecides')}</span>
+                )
+              }
+            />
+          )}
+        </Async>
+      </div>
     </Panel>
   );
 }
