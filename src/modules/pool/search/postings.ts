@@ -7,6 +7,9 @@ import { grownBits, setBit } from './bitset.ts';
  * them against the live bitset. A term that grows dense also keeps a bitset of its ordinals, so
  * that membership is one load and the bitset scan can AND it word by word; a dense filter term
  * (a platform, a coupon flag) keeps only the bitset (`bitsOnly`): nothing needs its list then.
+ * A dense text term also keeps the highest impact in each block of 32 ordinals (`blockMaxImpact`,
+ * one byte a bitset word), and every text term its highest impact (`maxImpact`): upper bounds that
+ * let a relevance scan pass over matches whose score cannot reach the page without looking it up.
  */
 export class TermPostings {
   ords: Uint32Array;
@@ -17,6 +20,10 @@ export class TermPostings {
   docCount = 0;
   bits: Int32Array | null = null;
   bitsOnly = false;
+  /** Per bitset word, the highest impact posted in it (dense text terms); raised on append, recomputed by compaction. */
+  blockMaxImpact: Uint8Array | null = null;
+  /** The highest impact posted (0 for filter terms); an upper bound until compaction recomputes it. */
+  maxImpact = 0;
   /** Scratch while one document is being indexed: which document (`stamp`) and its summed units. */
   stamp = 0;
   units = 0;
@@ -41,7 +48,13 @@ export class TermPostings {
     this.ords[this.length] = ordinal;
     if (this.impacts) this.impacts[this.length] = impact;
     this.length++;
-    if (this.bits) this.bits[ordinal >>> 5]! |= 1 << (ordinal & 31);
+    if (impact > this.maxImpact) this.maxImpact = impact;
+    if (this.bits) {
+      const w = ordinal >>> 5;
+      this.bits[w]! |= 1 << (ordinal & 31);
+      const blockMax = this.blockMaxImpact;
+      if (blockMax !== null && impact > blockMax[w]!) blockMax[w] = impact;
+    }
   }
 
   /** Makes room for `extra` more postings at once (a bulk load knows how many are coming); grows by a quarter at least, so that page after page of a load copies each list a bounded number of times, with less room left unused than growing by half. */
@@ -53,14 +66,16 @@ export class TermPostings {
 
   /** Builds (or regrows) the dense bitset to cover `words` words. */
   makeDense(words: number): void {
-    if (this.bits && this.bits.length >= words) return;
-    if (this.bits) {
+    if (this.bits !== null && this.bits.length >= words) return;
+    if (this.bits !== null) {
       this.bits = grownBits(this.bits, words);
+      if (this.blockMaxImpact !== null) this.blockMaxImpact = grownBytes(this.blockMaxImpact, words);
       return;
     }
     const bits = new Int32Array(words);
     for (let i = 0; i < this.length; i++) setBit(bits, this.ords[i]!);
     this.bits = bits;
+    if (this.impacts !== null) this.blockMaxImpact = blockMaxima(this.ords, this.impacts, this.length, words);
     if (this.impacts === null) {
       this.bitsOnly = true;
       this.ords = new Uint32Array(0);
@@ -107,18 +122,25 @@ export class TermPostings {
       return;
     }
     let kept = 0;
+    let maxImpact = 0;
     for (let i = 0; i < this.length; i++) {
       const to = remap[this.ords[i]!]!;
       if (to < 0) continue;
       this.ords[kept] = to;
-      if (this.impacts) this.impacts[kept] = this.impacts[i]!;
+      if (this.impacts) {
+        const impact = this.impacts[i]!;
+        this.impacts[kept] = impact;
+        if (impact > maxImpact) maxImpact = impact;
+      }
       kept++;
     }
     this.length = kept;
     this.docCount = kept;
+    this.maxImpact = maxImpact;
     this.trim();
     if (this.bits) {
       this.bits = null;
+      this.blockMaxImpact = null;
       this.makeDense(words);
     }
   }
@@ -133,6 +155,22 @@ export class TermPostings {
       this.impacts = impacts;
     }
   }
+}
+
+/** The highest impact in each block of 32 ordinals, over `words` blocks. */
+function blockMaxima(ords: Uint32Array, impacts: Uint8Array, length: number, words: number): Uint8Array {
+  const maxima = new Uint8Array(words);
+  for (let i = 0; i < length; i++) {
+    const w = ords[i]! >>> 5;
+    if (impacts[i]! > maxima[w]!) maxima[w] = impacts[i]!;
+  }
+  return maxima;
+}
+
+function grownBytes(bytes: Uint8Array, size: number): Uint8Array {
+  const grown = new Uint8Array(size);
+  grown.set(bytes.subarray(0, Math.min(bytes.length, size)));
+  return grown;
 }
 
 /** The first index >= `from` whose ordinal is >= `target` (`length` if none): galloping search. */

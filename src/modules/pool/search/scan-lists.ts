@@ -7,7 +7,7 @@ import type { TermPostings } from './postings.ts';
  * of: a bitset (`bits`), any of a few member lists (`members`: a union left unmaterialised, e.g.
  * two platforms), or galloping through ascending ordinals (`ords`, `pos` is the cursor). The score
  * contribution at a position is weight x impact for a single term, or precomputed (`contrib`) for
- * a materialised union.
+ * a materialised union. `blockMax` (per 32 ordinals) and `maxContrib` bound that contribution.
  */
 export interface ScanList {
   ords: Uint32Array | null;
@@ -18,6 +18,10 @@ export interface ScanList {
   contrib: Int32Array | null;
   bits: Int32Array | null;
   members: ScanList[] | null;
+  /** The highest impact per block of 32 ordinals (a dense term), to be multiplied by `weight`. */
+  blockMax: Uint8Array | null;
+  /** The highest contribution any of its documents can make. */
+  maxContrib: number;
 }
 
 /**
@@ -42,7 +46,7 @@ export class ListBuilder {
   private bestContrib = new Int32Array(0);
   private readonly streamPool: Int32Array[] = [];
   private streamsInUse = 0;
-  private materialised = new Map<TermGroup, { ords: Uint32Array; contrib: Int32Array }>();
+  private materialised = new Map<TermGroup, Materialised>();
 
   startQuery(words: number, capacity: number): void {
     this.words = words;
@@ -62,8 +66,8 @@ export class ListBuilder {
     if (role === 'member' && group.terms.length <= MAX_MEMBERS) {
       return { ...EMPTY, members: group.terms.map((t, k) => this.termList(t, group.weights[k]!, false)) };
     }
-    const { ords, contrib } = this.materialise(group);
-    return { ...EMPTY, ords, length: ords.length, contrib };
+    const { ords, contrib, maxContrib } = this.materialise(group);
+    return { ...EMPTY, ords, length: ords.length, contrib, maxContrib };
   }
 
   private termList(t: TermPostings, weight: number, needBits: boolean): ScanList {
@@ -72,7 +76,7 @@ export class ListBuilder {
       bits = this.borrowBits();
       for (let i = 0; i < t.length; i++) setBit(bits, t.ords[i]!);
     }
-    return { ords: t.ords, length: t.length, pos: 0, impacts: t.impacts, weight, contrib: null, bits, members: null };
+    return { ords: t.ords, length: t.length, pos: 0, impacts: t.impacts, weight, contrib: null, bits, members: null, blockMax: t.blockMaxImpact, maxContrib: weight * t.maxImpact };
   }
 
   private unionBits(group: TermGroup): Int32Array {
@@ -102,7 +106,7 @@ export class ListBuilder {
   }
 
   /** The union as ascending ordinals, each with its best weight x impact over the terms containing it. */
-  private materialise(group: TermGroup): { ords: Uint32Array; contrib: Int32Array } {
+  private materialise(group: TermGroup): Materialised {
     const done = this.materialised.get(group);
     if (done) return done;
     if (this.bestContrib.length < this.capacity) this.bestContrib = new Int32Array(this.capacity);
@@ -134,6 +138,7 @@ export class ListBuilder {
     });
     const ords = new Uint32Array(count);
     const contrib = new Int32Array(count);
+    let maxContrib = 0;
     let n = 0;
     for (let w = minWord; w <= maxWord; w++) {
       let word = marks[w]!;
@@ -145,12 +150,19 @@ export class ListBuilder {
         const o = (w << 5) + 31 - Math.clz32(bit);
         ords[n] = o;
         contrib[n++] = best[o]!;
+        if (best[o]! > maxContrib) maxContrib = best[o]!;
       }
     }
-    const result = { ords, contrib };
+    const result = { ords, contrib, maxContrib };
     this.materialised.set(group, result);
     return result;
   }
 }
 
-const EMPTY: ScanList = { ords: null, length: 0, pos: 0, impacts: null, weight: 0, contrib: null, bits: null, members: null };
+interface Materialised {
+  ords: Uint32Array;
+  contrib: Int32Array;
+  maxContrib: number;
+}
+
+const EMPTY: ScanList = { ords: null, length: 0, pos: 0, impacts: null, weight: 0, contrib: null, bits: null, members: null, blockMax: null, maxContrib: 0 };

@@ -154,107 +154,30 @@ class Scan {
     const a = required[0]?.bits ?? alive;
     const b = required[1]?.bits ?? alive;
     const rest = required.slice(2).map((l) => l.bits!);
-    if (ranges.length === 0) this.wordsWithoutRanges(words, alive, a, b, rest);
-    else if (ranges.length <= 2) this.wordsWithTwoRanges(words, alive, a, b, rest, ranges[0]!.mask, ranges[1]?.mask ?? null);
-    else this.wordsWithRanges(words, alive, a, b, rest, ...combineRanges(ranges, words, this.spec.rangeScratch()));
-    this.flush();
-  }
-
-  private wordsWithoutRanges(words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[]): void {
-    const batch = this.batch;
-    let size = this.size;
-    for (let j = 0; j < words; j++) {
-      let w = alive[j]! & a[j]! & b[j]!;
-      for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
-      if (w === 0) continue;
-      if (size > BATCH - 32) {
-        this.size = size;
-        this.flush();
-        size = 0;
+    if (ranges.length === 0) {
+      for (let j = 0; j < words; this.flush()) {
+        j = wordsWithoutRanges(j, words, alive, a, b, rest, this.batch, this.size);
+        this.size = filled.sure;
       }
-      const base = j << 5;
-      while (w !== 0) {
-        const bit = w & -w;
-        w ^= bit;
-        batch[size++] = base + 31 - Math.clz32(bit);
-      }
+      return;
     }
-    this.size = size;
-  }
-
-  /** `wordsWithRanges` for one or two ranges, reading their bitsets in the same pass instead of combining them first. */
-  private wordsWithTwoRanges(words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[], first: RangeMask, second: RangeMask | null): void {
-    const batch = this.batch;
-    const pending = this.unsure;
-    const { superFrom: p1, superTo: q1, sureFrom: s1, sureTo: t1 } = first;
-    // with one range, the second is "every live document, less none"
-    const { superFrom: p2, superTo: q2, sureFrom: s2, sureTo: t2 } = second ?? { superFrom: alive, superTo: first.empty, sureFrom: alive, sureTo: first.empty };
-    let size = this.size;
-    let count = this.unsureSize;
-    for (let j = 0; j < words; j++) {
-      let w = alive[j]! & a[j]! & b[j]!;
-      for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
-      if (w === 0) continue;
-      w &= p1[j]! & ~q1[j]! & p2[j]! & ~q2[j]!;
-      if (w === 0) continue;
-      if (size > BATCH - 32 || count > BATCH - 32) {
-        this.size = size;
-        this.unsureSize = count;
-        this.flush();
-        size = 0;
-        count = 0;
-      }
-      let sure = w & s1[j]! & ~t1[j]! & s2[j]! & ~t2[j]!;
-      let unsure = w ^ sure;
-      const base = j << 5;
-      while (sure !== 0) {
-        const bit = sure & -sure;
-        sure ^= bit;
-        batch[size++] = base + 31 - Math.clz32(bit);
-      }
-      while (unsure !== 0) {
-        const bit = unsure & -unsure;
-        unsure ^= bit;
-        pending[count++] = base + 31 - Math.clz32(bit);
-      }
+    let first: RangeMask;
+    let second: RangeMask;
+    if (ranges.length <= 2) {
+      first = ranges[0]!.mask;
+      // with one range, the second is "every live document, less none"
+      second = ranges[1]?.mask ?? { ...first, superFrom: alive, superTo: first.empty, sureFrom: alive, sureTo: first.empty };
+    } else {
+      const [possible, certain] = combineRanges(ranges, words, this.spec.rangeScratch());
+      const none = ranges[0]!.mask.empty;
+      first = { ...ranges[0]!.mask, superFrom: possible, superTo: none, sureFrom: certain, sureTo: none };
+      second = { ...first, superFrom: alive, sureFrom: alive };
     }
-    this.size = size;
-    this.unsureSize = count;
-  }
-
-  /** Like `wordsWithoutRanges`; matches outside the ranges' sure part wait in `unsure` for their values to be compared. */
-  private wordsWithRanges(words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[], possible: Int32Array, certain: Int32Array): void {
-    const batch = this.batch;
-    const pending = this.unsure;
-    let size = this.size;
-    let count = this.unsureSize;
-    for (let j = 0; j < words; j++) {
-      let w = alive[j]! & a[j]! & b[j]! & possible[j]!;
-      for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
-      if (w === 0) continue;
-      if (size > BATCH - 32 || count > BATCH - 32) {
-        this.size = size;
-        this.unsureSize = count;
-        this.flush();
-        size = 0;
-        count = 0;
-      }
-      let sure = w & certain[j]!;
-      let unsure = w ^ sure;
-      const base = j << 5;
-      while (sure !== 0) {
-        const bit = sure & -sure;
-        sure ^= bit;
-        batch[size++] = base + 31 - Math.clz32(bit);
-      }
-      while (unsure !== 0) {
-        const bit = unsure & -unsure;
-        unsure ^= bit;
-        pending[count++] = base + 31 - Math.clz32(bit);
-      }
+    for (let j = 0; j < words; this.flush()) {
+      j = wordsWithTwoRanges(j, words, alive, a, b, rest, first, second, this.batch, this.size, this.unsure, this.unsureSize);
+      this.size = filled.sure;
+      this.unsureSize = filled.unsure;
     }
-    this.size = size;
-    this.unsureSize = count;
   }
 
   /**
@@ -329,13 +252,27 @@ class Scan {
     }
   }
 
+  /**
+   * Offers a batch to the top-k by relevance. A match whose block's score bound (the scoring lists'
+   * block maxima) cannot reach the worst kept score is passed over without looking its score up.
+   */
   private rankByScore(n: number): void {
     const { batch, top } = this;
     const { after } = this.spec;
     const { commission, ids } = this.cols;
     let worst = top.worstPrimary;
+    let boundWord = -1;
+    let bound = Infinity;
     for (let i = 0; i < n; i++) {
       const o = batch[i]!;
+      if (o >>> 5 !== boundWord) {
+        boundWord = o >>> 5;
+        bound = this.scoreBound(boundWord);
+      }
+      if (bound < worst) {
+        this.skipped = true;
+        continue;
+      }
       const primary = this.score(o);
       if (after !== null) {
         if (primary > after.primary) continue;
@@ -350,6 +287,17 @@ class Scan {
       top.offer(primary, commission[o]!, o);
       worst = top.worstPrimary;
     }
+  }
+
+  /** The highest score a document in block `word` (of 32 ordinals) can have. */
+  private scoreBound(word: number): number {
+    const scoring = this.spec.scoring;
+    let bound = 0;
+    for (let g = 0; g < scoring.length; g++) {
+      const list = scoring[g]!;
+      bound += list.blockMax !== null ? list.weight * list.blockMax[word]! : list.maxContrib;
+    }
+    return bound;
   }
 
   private score(o: number): number {
@@ -369,6 +317,77 @@ class Scan {
     }
     return total;
   }
+}
+
+/**
+ * How far a word loop filled the buffers. The loops are free functions that stop when a buffer is
+ * nearly full and return the next word, rather than methods that flush inside the loop: a flush
+ * branch the optimiser had not seen taken made V8 deoptimise the loop on every query.
+ */
+const filled = { sure: 0, unsure: 0 };
+
+/** ANDs the groups' bitsets with the live one from word `from` on, writing matches to `batch`; returns the next word. */
+function wordsWithoutRanges(from: number, words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[], batch: Int32Array, size: number): number {
+  let j = from;
+  for (; j < words && size <= BATCH - 32; j++) {
+    let w = alive[j]! & a[j]! & b[j]!;
+    for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
+    const base = j << 5;
+    while (w !== 0) {
+      const bit = w & -w;
+      w ^= bit;
+      batch[size++] = base + 31 - Math.clz32(bit);
+    }
+  }
+  filled.sure = size;
+  return j;
+}
+
+/**
+ * Like `wordsWithoutRanges`, also ANDing two ranges' bitsets in the same pass (more ranges are
+ * combined into one beforehand): matches in the ranges' sure part go to `batch`, those in an edge
+ * bucket to `unsure`, for their values to be compared.
+ */
+function wordsWithTwoRanges(
+  from: number,
+  words: number,
+  alive: Int32Array,
+  a: Int32Array,
+  b: Int32Array,
+  rest: Int32Array[],
+  first: RangeMask,
+  second: RangeMask,
+  batch: Int32Array,
+  size: number,
+  unsure: Int32Array,
+  count: number,
+): number {
+  const { superFrom: p1, superTo: q1, sureFrom: s1, sureTo: t1 } = first;
+  const { superFrom: p2, superTo: q2, sureFrom: s2, sureTo: t2 } = second;
+  let j = from;
+  for (; j < words && size <= BATCH - 32 && count <= BATCH - 32; j++) {
+    let w = alive[j]! & a[j]! & b[j]!;
+    for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
+    if (w === 0) continue;
+    w &= p1[j]! & ~q1[j]! & p2[j]! & ~q2[j]!;
+    if (w === 0) continue;
+    let sure = w & s1[j]! & ~t1[j]! & s2[j]! & ~t2[j]!;
+    let edge = w ^ sure;
+    const base = j << 5;
+    while (sure !== 0) {
+      const bit = sure & -sure;
+      sure ^= bit;
+      batch[size++] = base + 31 - Math.clz32(bit);
+    }
+    while (edge !== 0) {
+      const bit = edge & -edge;
+      edge ^= bit;
+      unsure[count++] = base + 31 - Math.clz32(bit);
+    }
+  }
+  filled.sure = size;
+  filled.unsure = count;
+  return j;
 }
 
 /** The ranges ANDed into two bitsets: documents possibly inside all of them, and certainly inside. */
