@@ -145,4 +145,21 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect((await s.call('GET', '/api/payout-batches', { token: t.org })).status).toBe(403);
     expect((await s.call('GET', '/api/earnings/summary', { token: t.operator })).status).toBe(403);
   });
+  it('takes a full delivery of 1,000 events (verified off the event loop) and refuses a forged one of the same size, changing nothing', async () => {
+    const big = (prefix: string) => ({
+      events: Array.from({ length: 1000 }, (_, i) => ({
+        type: 'order.updated',
+        data: { order_id: `${prefix}-${i}`, status: 'paid', occurred_at: new Date(Date.now() - 60_000).toISOString(), currency: 'CNY', lines: [{ line_id: '1', product_id: 'P1', quantity: 1, paid_amount: 990 + i, refunded_amount: 0 }] },
+      })),
+    });
+    const bigOrders = async (prefix: string) => (await s.db.kysely.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('source_order_id', 'like', `${prefix}-%`).executeTakeFirstOrThrow()).n;
+    const forged = await signedPost(big('FORGED'), { secretOverride: `whsec_${Buffer.from('not the secret at all!!').toString('base64')}` });
+    expect([forged.status, forged.body.error.code]).toEqual([401, 'webhook_signature_invalid']);
+    expect(Number(await bigOrders('FORGED'))).toBe(0);
+    const taken = await signedPost(big('BIG'));
+    expect(taken.status).toBe(200);
+    expect(taken.body).toEqual({ received: 1000, applied: 1000, duplicate_delivery: false });
+    expect(Number(await bigOrders('BIG'))).toBe(1000);
+    expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);
+  });
 });

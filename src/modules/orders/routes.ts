@@ -10,7 +10,7 @@ import { ORDER_STATUSES } from './model.ts';
 import { addPosition, positionsOf } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
-import { verifyWebhook } from './webhook.ts';
+import { WebhookVerifier } from './verifier.ts';
 
 const lineSchema = z.object({
   line_id: z.string(),
@@ -77,6 +77,9 @@ function orderJson(o: OrderView): z.infer<typeof orderSchema> {
 export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.db.kysely;
 
+  // Large deliveries are verified in a worker thread, started on the first one.
+  const verifier = new WebhookVerifier();
+  app.addHook('onClose', () => verifier.close());
   await app.register(async (hooks) => {
     // The signature covers the exact bytes sent, so the body is kept as the raw string.
     hooks.removeAllContentTypeParsers();
@@ -98,7 +101,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
         const secret = await webhookSecretOf(db, request.params.sourceId);
         if (secret === null) throw new NotFound('source');
         const body = typeof request.body === 'string' ? request.body : '';
-        const delivery = verifyWebhook(secret, request.headers as Record<string, string | undefined>, body);
+        const delivery = await verifier.verify(secret, request.headers as Record<string, string | undefined>, body);
         const report = await ingestOrderEvents(db, request.params.sourceId, delivery.events.map((event) => ({ event })), { via: 'webhook', deliveryId: delivery.webhookId });
         return { received: report.events, applied: report.applied, duplicate_delivery: report.duplicateDelivery };
       },

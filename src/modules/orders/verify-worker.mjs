@@ -1,0 +1,20 @@
+// The webhook verifier's worker thread (verifier.ts): checks a delivery's signature and parses
+// its events off the event loop. Plain JavaScript that registers tsx itself, so it starts the
+// same way under `npm start`, the tests and the benchmarks.
+import { parentPort } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+register();
+const { verifyWebhook } = await import('./webhook.ts');
+const { DomainError } = await import('../../core/errors.ts');
+
+parentPort.on('message', ({ id, secret, headers, body, nowMs }) => {
+  try {
+    const delivery = verifyWebhook(secret, headers, body, new Date(nowMs));
+    parentPort.postMessage({ id, delivery });
+  } catch (error) {
+    const refusal = error instanceof DomainError ? { status: error.status, code: error.code, message: error.message, details: error.details } : { message: String(error?.stack ?? error) };
+    parentPort.postMessage({ id, error: refusal });
+  }
+});
+parentPort.postMessage({ ready: true });
