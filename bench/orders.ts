@@ -2,23 +2,31 @@
  * Order events into attribution and the ledger, and a settlement run.
  *
  *   npm run bench -- orders [--events 200000] [--batch 1000] [--settle-lines 1000000] [--creators 200]
+ *                           [--in-flight 2] [--database postgres://…]
  *
- * On a fresh SQLite database (a file, WAL, as `npm start` uses): creators with org memberships,
- * one JD source with 1,000 products and a click per creator. A stream of webhook deliveries of
- * `--batch` events each — a realistic mix: 55% new paid orders carrying a click id, 25% of them
- * completed later, 8% partially refunded, 4% fully refunded, 8% duplicates of earlier events — is
- * signed, then each delivery verified (Standard Webhooks) and parsed in a worker thread, and
- * ingested (state machine, attribution, commission booking, postings, balances) in one
- * transaction, as the webhook route does; the next delivery is verified while one is ingested. Then `--settle-lines` completed commission lines (bulk-loaded) are settled by a run.
- * Prints a table and, last, one JSON line.
+ * On a fresh database (a SQLite file, WAL, as `npm start` uses; or a new database on the given
+ * PostgreSQL server): creators with org memberships, one JD source with 1,000 products and a click
+ * per creator. A stream of webhook deliveries of `--batch` events each — a realistic mix: 55% new
+ * paid orders carrying a click id, 25% of them completed later, 8% partially refunded, 4% fully
+ * refunded, 8% duplicates of earlier events — is signed, then sent `--in-flight` at a time: each
+ * delivery verified (Standard Webhooks) and parsed in a worker thread, and ingested (state
+ * machine, attribution, commission booking, postings, balances) in one transaction, as the
+ * webhook route does. Then `--settle-lines` completed commission lines (bulk-loaded) are settled
+ * by a run. Prints a table and, last, one JSON line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { newId } from '../src/core/ids.ts';
 import { startBackgroundCheckpoints } from '../src/db/checkpointer.ts';
-import { openDb } from '../src/db/connection.ts';
+import { openDb, type Db } from '../src/db/connection.ts';
+import type { Kysely } from 'kysely';
+import { insertRows } from '../src/db/bulk.ts';
+import type { Database } from '../src/db/schema.ts';
+import { appendTransactions } from '../src/modules/ledger/store.ts';
+import { inTransaction } from '../src/db/transaction.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createUser } from '../src/modules/accounts/service.ts';
 import { DEFAULT_LEDGER_SETTINGS } from '../src/modules/ledger/settings.ts';
@@ -90,8 +98,9 @@ export async function run(options: Record<string, string>): Promise<void> {
   const batch = Number(options.batch ?? 1000);
   const settleLines = Number(options['settle-lines'] ?? 1_000_000);
   const creators = Number(options.creators ?? 200);
-  const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-orders-'));
-  const db = openDb(`sqlite:${join(dir, 'bench.db')}`);
+  const inFlight = Math.max(1, Number(options['in-flight'] ?? 2));
+  const target = await benchDatabase(options.database);
+  const db = target.db;
   try {
     await migrateToLatest(db.kysely);
     const q = db.kysely;
@@ -137,20 +146,23 @@ export async function run(options: Record<string, string>): Promise<void> {
     const batchMs: number[] = [];
     let applied = 0;
     // As the webhook route does: large deliveries are verified and parsed in a worker thread,
-    // the next one while the current one is ingested (a sender with two deliveries in flight).
+    // then ingested. `--in-flight` deliveries at a time (a sender with that many requests open):
+    // one is checked while another is ingested; on PostgreSQL they also commit side by side.
     const verifier = new WebhookVerifier();
     await verifier.verify(secret, deliveries[0]!.headers, deliveries[0]!.body); // start the worker before the clock
     const cpuBefore = mainThreadCpuUs();
     const started = performance.now();
-    let next = verifier.verify(secret, deliveries[0]!.headers, deliveries[0]!.body);
-    for (let i = 0; i < deliveries.length; i++) {
-      const t = performance.now();
-      const verified = await next;
-      if (i + 1 < deliveries.length) next = verifier.verify(secret, deliveries[i + 1]!.headers, deliveries[i + 1]!.body);
-      const report = await ingestOrderEvents(q, seeded.sourceId, verified.events.map((event) => ({ event })), { via: 'webhook', deliveryId: verified.webhookId, settings });
-      applied += report.applied;
-      batchMs.push(performance.now() - t);
-    }
+    let nextDelivery = 0;
+    const sender = async () => {
+      for (let d = deliveries[nextDelivery++]; d !== undefined; d = deliveries[nextDelivery++]) {
+        const t = performance.now();
+        const verified = await verifier.verify(secret, d.headers, d.body);
+        const report = await ingestOrderEvents(q, seeded.sourceId, verified.events.map((event) => ({ event })), { via: 'webhook', deliveryId: verified.webhookId, settings });
+        applied += report.applied;
+        batchMs.push(performance.now() - t);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, sender));
     const ingestS = (performance.now() - started) / 1000;
     await verifier.close();
     // The event loop's CPU time per event: less sensitive than wall time to whatever else the
@@ -160,7 +172,7 @@ export async function run(options: Record<string, string>): Promise<void> {
     const eventsPerS = Math.round(total / ingestS);
 
     process.stderr.write(`loading ${settleLines.toLocaleString('en')} completed commission lines…\n`);
-    const postings = await bulkLoadSettleable(db.sqlite!, settleLines, clicks.map((c) => c.creator_id), org.id, seeded.sourceId);
+    const postings = await bulkLoadSettleable(q, settleLines, clicks.map((c) => c.creator_id), org.id, seeded.sourceId);
     const settleStarted = performance.now();
     const summary = await settle(q, { asOf: new Date() });
     const settleS = (performance.now() - settleStarted) / 1000;
@@ -170,14 +182,36 @@ export async function run(options: Record<string, string>): Promise<void> {
     log('');
     log(`| step | count | seconds | per second | p50 batch ms | p99 batch ms | event-loop CPU µs each |`);
     log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
-    log(`| order events (batches of ${batch}) | ${total.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} |`);
+    log(`| order events (batches of ${batch}, ${inFlight} in flight, ${target.name}) | ${total.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} |`);
     log(`| settlement run | ${settledAll.toLocaleString('en')} lines (${postings.toLocaleString('en')} preloaded) | ${settleS.toFixed(2)} | ${Math.round(settledAll / settleS).toLocaleString('en')} | | | |`);
     log(`load average (1/5/15 min): ${load}; targets: >= 20,000 events/s; 1M lines settled in < 30 s`);
-    log(JSON.stringify({ bench: 'orders', events: total, events_per_s: eventsPerS, p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
+    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, events: total, events_per_s: eventsPerS, p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
   } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await target.drop();
   }
+}
+
+/**
+ * A fresh database for the run: a SQLite file in a temporary directory (WAL, as `npm start` uses),
+ * or with `--database postgres://…/any` a new database on that server, dropped afterwards.
+ */
+async function benchDatabase(url: string | undefined): Promise<{ db: Db; name: string; drop: () => Promise<void> }> {
+  if (url === undefined || url.startsWith('sqlite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-orders-'));
+    const db = openDb(`sqlite:${join(dir, 'bench.db')}`);
+    return { db, name: 'sqlite', drop: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const name = `vitrine_bench_${Date.now().toString(36)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try { await client.query(statement); } finally { await client.end(); }
+  };
+  await admin(`create database ${name}`);
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  const db = openDb(dbUrl.toString());
+  return { db, name: 'postgres', drop: async () => { await db.close(); await admin(`drop database ${name}`); } };
 }
 
 /**
@@ -200,47 +234,41 @@ function mainThreadCpuUs(): number {
  * postings, written straight into the tables (as if ingested earlier), so the settlement run has
  * `lines` lines to settle. Returns how many lines were loaded.
  */
-async function bulkLoadSettleable(sqlite: import('better-sqlite3').Database, lines: number, creatorIds: string[], orgId: string, sourceId: string): Promise<number> {
+async function bulkLoadSettleable(db: Kysely<Database>, lines: number, creatorIds: string[], orgId: string, sourceId: string): Promise<number> {
   const at = new Date(Date.now() - 20 * 24 * HOUR).toISOString();
   const settleableAt = new Date(Date.now() - 24 * HOUR).toISOString();
-  const insertOrder = sqlite.prepare(
-    `insert into orders (id, source_id, source_order_id, currency, status, ordered_at, paid_at, completed_at, click_id, sub_id, paid_amount_minor, refunded_amount_minor, state, creator_id, attribution, attribution_detail, created_at, updated_at)
-     values (?, ?, ?, 'CNY', 'completed', ?, ?, ?, null, null, 1990, 0, '{}', ?, 'click', '{}', ?, ?)`,
-  );
-  const insertCommission = sqlite.prepare(
-    `insert into commissions (id, order_id, line_id, source_id, source_product_id, product_id, currency, creator_id, organisation_id, organisation_share_bps, colonel_id, colonel_share_bps, platform_fee_bps, rate_bps, plan_kind, plan_id, paid_amount_minor, refunded_amount_minor, commission_minor, creator_amount_minor, organisation_amount_minor, status, paid_at, settleable_at, settlement_id, created_at, updated_at)
-     values (?, ?, '1', ?, 'P1', null, 'CNY', ?, ?, ?, null, null, 1000, 1000, 'open', null, 1990, 0, 199, ?, ?, 'confirmed', ?, ?, null, ?, ?)`,
-  );
-  const insertTx = sqlite.prepare(`insert into ledger_transactions (id, kind, at, ref, recorded_at) values (?, 'commission_moved', ?, null, ?)`);
-  const insertPosting = sqlite.prepare(`insert into ledger_postings (transaction_id, seq, account, currency, amount_minor) values (?, ?, ?, 'CNY', ?)`);
-  const addBalance = sqlite.prepare(`insert into ledger_balances (account, currency, balance_minor) values (?, 'CNY', ?) on conflict (account, currency) do update set balance_minor = balance_minor + excluded.balance_minor`);
   const chunk = 50_000;
   for (let start = 0; start < lines; start += chunk) {
-    sqlite.transaction(() => {
+    await inTransaction(db, async (tx) => {
       const totals = new Map<string, number>();
       const add = (account: string, amount: number) => totals.set(account, (totals.get(account) ?? 0) + amount);
       const txId = `bench-load:${start}`;
-      insertTx.run(txId, at, at);
+      const orders = [];
+      const commissions = [];
       for (let i = start; i < Math.min(lines, start + chunk); i++) {
         const creator = creatorIds[i % creatorIds.length]!;
         const withOrg = i % 2 === 0;
         const orderId = `ord_bench${i}`;
-        insertOrder.run(orderId, sourceId, `BULK${i}`, at, at, at, creator, at, at);
+        orders.push({ id: orderId, source_id: sourceId, source_order_id: `BULK${i}`, currency: 'CNY', status: 'completed' as const, ordered_at: at, paid_at: at, completed_at: at, click_id: null, sub_id: null, paid_amount_minor: 1990, refunded_amount_minor: 0, state: '{}', creator_id: creator, attribution: 'click' as const, attribution_detail: '{}', created_at: at, updated_at: at });
         // 199: fee 20, then org 10% of 179 = 18 (when a member), creator the rest.
         const org = withOrg ? 18 : 0;
         const creatorShare = 179 - org;
-        insertCommission.run(`com_bench${String(i).padStart(8, '0')}`, orderId, sourceId, creator, withOrg ? orgId : null, withOrg ? 1000 : null, creatorShare, org, at, settleableAt, at, at);
+        commissions.push({
+          id: `com_bench${String(i).padStart(8, '0')}`, order_id: orderId, line_id: '1', source_id: sourceId, source_product_id: 'P1', product_id: null, currency: 'CNY', creator_id: creator,
+          organisation_id: withOrg ? orgId : null, organisation_share_bps: withOrg ? 1000 : null, colonel_id: null, colonel_share_bps: null, platform_fee_bps: 1000, rate_bps: 1000, plan_kind: 'open' as const, plan_id: null,
+          paid_amount_minor: 1990, refunded_amount_minor: 0, commission_minor: 199, creator_amount_minor: creatorShare, organisation_amount_minor: org, status: 'confirmed' as const, paid_at: at, settleable_at: settleableAt, settlement_id: null, created_at: at, updated_at: at,
+        });
         add(`source:${sourceId}:receivable`, -199);
         add('platform:fee:confirmed', 20);
         add(`creator:${creator}:confirmed`, creatorShare);
         if (withOrg) add(`org:${orgId}:confirmed`, org);
       }
-      let seq = 0;
-      for (const [account, amount] of totals) {
-        insertPosting.run(txId, seq++, account, amount);
-        addBalance.run(account, amount);
-      }
-    })();
+      await insertRows(tx, 'orders', orders);
+      await insertRows(tx, 'commissions', commissions);
+      // One transaction per chunk, with one posting per account: the lines' estimated->confirmed
+      // moves, summed, as if ingested earlier.
+      await appendTransactions(tx, [{ id: txId, kind: 'commission_moved', at, postings: [...totals].map(([account, amountMinor]) => ({ account, currency: 'CNY', amountMinor })) }], at);
+    });
   }
   return lines;
 }

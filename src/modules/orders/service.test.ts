@@ -152,8 +152,8 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     expect(await commissionOf('F1')).toMatchObject({ plan_kind: 'targeted', plan_id: 'tpl_1', rate_bps: 2000, commission_minor: 398 });
   });
   it('applies concurrent deliveries about the same new orders, each event once, whatever order they commit in', async () => {
-    // Two deliveries in flight at once, both naming orders neither has seen: on PostgreSQL they
-    // race for the same new rows; the loser waits, retries, and finds the winner's orders.
+    // Deliveries in flight at once, naming orders none has seen: on PostgreSQL they would race
+    // for the same new rows; deliveries of one source take turns instead.
     const orders = ['CONC1', 'CONC2', 'CONC3'];
     const first = orders.map((id, i) => event(id, 'paid', T0 + i * 1000, { clickId: 'clk_fresh' }));
     const second = [...orders].reverse().map((id, i) => event(id, 'completed', T0 + DAY + i * 1000, { clickId: 'clk_fresh' }));

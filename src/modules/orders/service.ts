@@ -15,7 +15,7 @@ import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import type { OrderEvent, OrderState } from './model.ts';
 import { applyEvent, eventKey } from './state-machine.ts';
-import { insertOrderEvents, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders } from './store.ts';
+import { insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders } from './store.ts';
 
 type Q = Kysely<Database>;
 
@@ -56,11 +56,12 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
   const source = await findSource(db, sourceId);
   const settings = options.settings ?? (await ledgerSettings(db));
   const terms = new Map<string, SourceTerms>([[sourceId, { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps }]]);
-  // Concurrent deliveries may name the same new order (PostgreSQL): the one that loses the race
-  // for its row runs again and applies its events to the winner's order.
+  // Deliveries of one source take turns (lockSourceForIngest); a transaction that still loses a
+  // race on PostgreSQL (a deadlock with another writer, say) runs again.
   return inRetriedTransaction(db, async (tx) => {
     const nowIso = now.toISOString();
     const report: IngestReport = { duplicateDelivery: false, events: incoming.length, applied: 0, orders: 0, ledgerTransactions: 0 };
+    await lockSourceForIngest(tx, sourceId);
     if (options.deliveryId && !(await recordDelivery(tx, sourceId, options.deliveryId, incoming.length, nowIso))) {
       return { ...report, duplicateDelivery: true };
     }

@@ -1,10 +1,24 @@
-import type { Kysely } from 'kysely';
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { insertRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import { chunked } from '../../db/bulk.ts';
 
 type Q = Kysely<Database>;
+
+/**
+ * PostgreSQL: deliveries of one source are applied one at a time, as on SQLite (where every
+ * write is). Two deliveries in flight often name the same new orders (a sender's consecutive
+ * batches); without this, one of them lost the race for each new order's key and ran again, and
+ * under a steady stream kept losing. Deliveries of different sources still run side by side. The
+ * lock is the transaction's: it ends with the commit.
+ */
+export async function lockSourceForIngest(db: Q, sourceId: string): Promise<void> {
+  if (!isPostgres(db)) return;
+  const key = createHash('sha256').update(`vitrine:orders:${sourceId}`).digest().readBigInt64BE(0);
+  await sql`select pg_advisory_xact_lock(${key.toString()}::bigint)`.execute(db);
+}
 
 /**
  * The orders of one source by the source's order ids. On PostgreSQL the rows are locked until the
