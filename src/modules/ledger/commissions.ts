@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
 import { insertRows } from '../../db/bulk.ts';
 import type { CommissionsTable, Database } from '../../db/schema.ts';
-import type { LineState, OrderState } from '../orders/model.ts';
+import type { LineState, StoredOrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
 import { membershipsAtMany } from '../orgs/service.ts';
 import { productsBySourceKeys } from '../pool/products.ts';
@@ -25,7 +25,7 @@ export interface OrderForCommission {
   id: string;
   sourceId: string;
   creatorId: string;
-  state: OrderState;
+  state: StoredOrderState;
 }
 
 export interface SourceTerms {

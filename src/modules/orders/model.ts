@@ -143,3 +143,15 @@ export interface OrderState {
   /** Every distinct event applied, in true time order (see `compareEvents`). */
   history: OrderEvent[];
 }
+
+/**
+ * The state as `orders.state` stores it: without the history, which `order_events` holds already
+ * (one row per event applied). Kept in the row, an order's events were written again on each of
+ * its updates, so an order reported many times grew a row rewritten whole every time.
+ */
+export type StoredOrderState = Omit<OrderState, 'history'>;
+
+export function storedStateOf(state: OrderState): StoredOrderState {
+  const { history: _history, ...stored } = state;
+  return stored;
+}

@@ -4,7 +4,7 @@ import type { CommissionsTable, Database, OrdersTable } from '../../db/schema.ts
 import type { User } from '../accounts/model.ts';
 import { commissionsOfOrders } from '../ledger/commissions.ts';
 import { organisationOf } from '../orgs/service.ts';
-import type { OrderState } from './model.ts';
+import type { StoredOrderState } from './model.ts';
 
 type Q = Kysely<Database>;
 
@@ -120,7 +120,7 @@ async function viewsOf(db: Q, rows: readonly OrdersTable[], scope: Scope): Promi
   const productIds = [...new Set([...commissions.values()].flatMap((c) => (c.product_id ? [c.product_id] : [])))];
   const products = new Map(productIds.length === 0 ? [] : (await db.selectFrom('products').select(['id', 'title']).where('id', 'in', productIds).execute()).map((p) => [p.id, p]));
   return rows.map((r) => {
-    const state = JSON.parse(r.state) as OrderState;
+    const state = JSON.parse(r.state) as StoredOrderState;
     const lines = state.lines.map((l): OrderLineView => {
       const c = commissions.get(`${r.id} ${l.lineId}`);
       const share = c && shareFor(c, scope);

@@ -13,9 +13,9 @@ import { clicksByIds } from '../links/service.ts';
 import { productsByIds } from '../pool/products.ts';
 import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
-import type { OrderEvent, OrderState } from './model.ts';
+import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
 import { applyEvent, eventKey } from './state-machine.ts';
-import { insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders } from './store.ts';
+import { historiesOf, insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders } from './store.ts';
 
 type Q = Kysely<Database>;
 
@@ -72,13 +72,14 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       else byOrder.set(e.event.orderId, [e]);
     }
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
+    const histories = await historiesOf(tx, [...existing.values()].map((row) => row.id));
 
     const changed: { row: OrdersTable | undefined; id: string; state: OrderState }[] = [];
     const eventRows: OrderEventsTable[] = [];
     for (const [orderId, events] of byOrder) {
       const row = existing.get(orderId);
       const id = row?.id ?? newId('order');
-      let state: OrderState | null = row ? (JSON.parse(row.state) as OrderState) : null;
+      let state: OrderState | null = row ? { ...(JSON.parse(row.state) as StoredOrderState), history: histories.get(row.id) ?? [] } : null;
       let any = false;
       for (const { event, rawStatus } of events) {
         const applied = applyEvent(state, event);
@@ -142,7 +143,7 @@ function orderRowOf(id: string, sourceId: string, state: OrderState, before: Ord
     sub_id: state.subId,
     paid_amount_minor: state.lines.reduce((a, l) => a + l.paidAmountMinor, 0),
     refunded_amount_minor: state.lines.reduce((a, l) => a + l.refundedAmountMinor, 0),
-    state: JSON.stringify(state),
+    state: JSON.stringify(storedStateOf(state)),
     creator_id: creatorId,
     attribution: kind,
     attribution_detail: decided ? JSON.stringify(decided) : (before?.attribution_detail ?? '{}'),
@@ -199,7 +200,7 @@ export async function attributeByHand(db: Q, operator: User, orderId: string, in
     if (Number(claimed.numUpdatedRows) !== 1) throw new Conflict('order_already_attributed', `order ${orderId} was attributed meanwhile`);
     const source = await findSource(tx, row.source_id);
     const terms = new Map<string, SourceTerms>([[source.id, { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps }]]);
-    await reconcileCommissions(tx, [{ id: row.id, sourceId: row.source_id, creatorId: creator.id, state: JSON.parse(row.state) as OrderState }], terms, settings, now);
+    await reconcileCommissions(tx, [{ id: row.id, sourceId: row.source_id, creatorId: creator.id, state: JSON.parse(row.state) as StoredOrderState }], terms, settings, now);
     await recordAudit(tx, operator.id, 'order.attributed_by_hand', orderId, { creator_id: creator.id, reason });
   });
 }

@@ -1,5 +1,5 @@
 import { Unprocessable } from '../../core/errors.ts';
-import type { EventLine, LineState, OrderEvent, OrderState, OrderStatus } from './model.ts';
+import type { EventLine, LineState, OrderEvent, OrderState, OrderStatus, StoredOrderState } from './model.ts';
 
 /**
  * The order state machine of DESIGN.md: created -> paid -> shipped -> completed, refunded or
@@ -175,7 +175,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * invalid validCodes). An order whose every line is refunded in full is reversed even when the
  * source kept its status. The return window has passed at completedAt + returnWindowDays, exactly.
  */
-export function commissionStatusOf(order: OrderState, now: Date, returnWindowDays: number): CommissionStatus | null {
+export function commissionStatusOf(order: StoredOrderState, now: Date, returnWindowDays: number): CommissionStatus | null {
   if (order.status === 'refunded') return 'reversed';
   if (order.status === 'cancelled') return order.paidAt === null ? null : 'reversed';
   if (order.status === 'created') return null;
@@ -190,6 +190,6 @@ export function commissionBaseOf(line: LineState): number {
   return line.paidAmountMinor - line.refundedAmountMinor;
 }
 
-function isEntirelyRefunded(order: OrderState): boolean {
+function isEntirelyRefunded(order: StoredOrderState): boolean {
   return order.lines.some((l) => l.refundedAmountMinor > 0) && order.lines.every((l) => commissionBaseOf(l) === 0);
 }

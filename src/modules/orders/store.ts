@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { insertRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
+import type { OrderEvent } from './model.ts';
+import { compareEvents } from './state-machine.ts';
 import { chunked } from '../../db/bulk.ts';
 
 type Q = Kysely<Database>;
@@ -47,6 +49,25 @@ const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 
 export async function saveOrders(db: Q, rows: readonly { row: OrdersTable; attributionDecided: boolean }[]): Promise<void> {
   await insertRows(db, 'orders', rows.filter((r) => r.attributionDecided).map((r) => r.row), { conflict: ['id'], update: ATTRIBUTION_COLUMNS });
   await insertRows(db, 'orders', rows.filter((r) => !r.attributionDecided).map((r) => r.row), { conflict: ['id'], update: LIFECYCLE_COLUMNS });
+}
+
+/**
+ * The events applied to these orders (our ids), as their histories in true time order: what the
+ * state machine folds when a new event comes. Rows of older versions may also carry the history
+ * inside `orders.state`; it is the same events, and this is read instead.
+ */
+export async function historiesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, OrderEvent[]>> {
+  const out = new Map<string, OrderEvent[]>();
+  for (const ids of chunked(orderIds)) {
+    for (const row of await db.selectFrom('order_events').select(['order_id', 'payload']).where('order_id', 'in', ids).execute()) {
+      const events = out.get(row.order_id);
+      const event = JSON.parse(row.payload) as OrderEvent;
+      if (events) events.push(event);
+      else out.set(row.order_id, [event]);
+    }
+  }
+  for (const events of out.values()) events.sort(compareEvents);
+  return out;
 }
 
 export async function insertOrderEvents(db: Q, rows: readonly OrderEventsTable[]): Promise<void> {
