@@ -6,6 +6,7 @@ import { groupSize, planFilters, planText, type TermGroup, type TextPlan } from 
 import { PendingPostings, type TermPostings } from './postings.ts';
 import { type DocTokenSink, impactOf, visitDocTokens } from './relevance.ts';
 import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult } from './scan.ts';
+import { PieceTable } from './piece-table.ts';
 import { ListBuilder } from './scan-lists.ts';
 import { analyseQuery, indexTokens, pieceTokens } from './tokenize.ts';
 import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
@@ -179,29 +180,35 @@ export class MemoryPoolIndex implements PoolIndex {
    * once (`pieceTerms`, `fieldTerms`).
    */
   private readonly tokenSink: DocTokenSink = {
-    addPiece: (piece, units) => {
-      let terms = this.pieceTerms.get(piece);
-      if (terms === undefined) {
-        terms = pieceTokens(piece).map((token) => this.vocabulary.textTerm(token));
-        if (this.pieceTerms.size >= PIECE_CACHE_LIMIT) this.pieceTerms.clear();
-        this.pieceTerms.set(piece, terms);
+    addPiece: (normalised, start, end, units) => {
+      const table = this.pieceTerms;
+      let e = table.find(normalised, start, end);
+      if (e < 0) {
+        const piece = normalised.slice(start, end);
+        e = table.add(piece, pieceTokens(piece).map((token) => this.vocabulary.textTerm(token).id));
       }
-      for (let i = 0; i < terms.length; i++) this.addUnits(terms[i]!, units);
-      return terms.length;
+      return this.addTermUnits(table, e, units);
     },
     addToken: (token, units) => this.addUnits(this.vocabulary.textTerm(token), units),
     addField: (text, units) => {
-      let terms = this.fieldTerms.get(text);
-      if (terms === undefined) {
-        terms = indexTokens(text).map((token) => this.vocabulary.textTerm(token));
-        if (this.fieldTerms.size >= PIECE_CACHE_LIMIT) this.fieldTerms.clear();
-        this.fieldTerms.set(text, terms);
-      }
-      for (let i = 0; i < terms.length; i++) this.addUnits(terms[i]!, units);
+      const table = this.fieldTerms;
+      let e = table.find(text, 0, text.length);
+      if (e < 0) e = table.add(text, indexTokens(text).map((token) => this.vocabulary.textTerm(token).id));
+      this.addTermUnits(table, e, units);
     },
   };
-  private readonly pieceTerms = new Map<string, TermPostings[]>();
-  private readonly fieldTerms = new Map<string, TermPostings[]>();
+  private readonly pieceTerms = new PieceTable(PIECE_CACHE_LIMIT);
+  private readonly fieldTerms = new PieceTable(PIECE_CACHE_LIMIT);
+
+  /** Adds `units` to each term of a table's entry; returns how many terms it has. */
+  private addTermUnits(table: PieceTable, e: number, units: number): number {
+    const all = this.vocabulary.all;
+    const ids = table.termIds;
+    const start = table.start(e);
+    const count = table.count(e);
+    for (let i = 0; i < count; i++) this.addUnits(all[ids[start + i]!]!, units);
+    return count;
+  }
 
   private addUnits(t: TermPostings, units: number): void {
     if (t.stamp !== this.stamp) {

@@ -64,8 +64,8 @@ export function docTermImpacts(doc: DocText): TermImpacts {
   const units = new Map<string, number>();
   const add = (token: string, u: number) => units.set(token, (units.get(token) ?? 0) + u);
   const sink: DocTokenSink = {
-    addPiece: (piece, u) => {
-      const tokens = pieceTokens(piece);
+    addPiece: (normalised, start, end, u) => {
+      const tokens = pieceTokens(normalised.slice(start, end));
       for (const token of tokens) add(token, u);
       return tokens.length;
     },

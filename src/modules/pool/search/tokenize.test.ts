@@ -8,6 +8,16 @@ describe('tokenize', () => {
     expect(indexTokens('ＡＰＰＬＥ iPhone')).toEqual(['apple', 'iphone']);
   });
 
+  it('analyses a title the same whether or not it needs folding or lower-casing', () => {
+    for (const [plain, folded] of [
+      ['华为 mate60 手机壳', '华为\tＭａｔｅ60\u3000手机壳'],
+      ['兰蔻小黑瓶 精华 30ml【官方正品】', '兰蔻小黑瓶 精华 30ML【官方正品】'],
+      ['适用iphone15 手机壳', '适用iPhone15\u00a0手机壳'],
+    ]) {
+      expect(indexTokens(folded!)).toEqual(indexTokens(plain!));
+    }
+  });
+
   it('gives a number with a unit one canonical token, whatever the spelling', () => {
     for (const title of ['20000mAh', '20000 mAh', '20000毫安', '20000毫安时', '２００００ＭＡＨ']) {
       expect(indexTokens(title)).toContain('20000mah');
@@ -16,6 +26,12 @@ describe('tokenize', () => {
     expect(indexTokens('500毫升')).toContain('500ml');
     expect(required('20000毫安')).toEqual(['20000mah']);
     expect(required('毫安')).toEqual(['mah']);
+  });
+
+  it('makes the tokens spanning two pieces at their boundary', () => {
+    expect(indexTokens('充电宝 20000 mAh')).toContain('20000mah');
+    expect(indexTokens('手机 Mate 60 Pro')).toContain('mate60');
+    expect(indexTokens('手机 60 Pro')).toEqual(['手机', '60', 'pro']);
   });
 
   it('splits letter-digit runs and keeps the joined forms in the index', () => {

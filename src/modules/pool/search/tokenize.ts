@@ -149,8 +149,8 @@ function isLetters(s: string): boolean {
 export function indexTokens(text: string): string[] {
   const out: string[] = [];
   visitIndexPieces(text, 0, {
-    addPiece(piece) {
-      const tokens = pieceTokens(piece);
+    addPiece(normalised, start, end) {
+      const tokens = pieceTokens(normalised.slice(start, end));
       for (const t of tokens) out.push(t);
       return tokens.length;
     },
@@ -163,32 +163,37 @@ export function indexTokens(text: string): string[] {
 
 /**
  * Where the tokens of a text go: whole pieces (which recur, and so may be cached by their text;
- * `addPiece` returns how many tokens the piece has), and single tokens spanning two pieces; each
- * with the weight (units) the caller passed along.
+ * `addPiece` gets the piece as a range of the normalised text, so that a cache can look it up
+ * without slicing it, and returns how many tokens the piece has), and single tokens spanning two
+ * pieces; each with the weight (units) the caller passed along.
  */
 export interface TokenSink {
-  addPiece(piece: string, units: number): number;
+  addPiece(normalised: string, start: number, end: number, units: number): number;
   addToken(token: string, units: number): void;
 }
 
 /** Hands the pieces of the normalised text, and the tokens spanning two of them, to `sink`; returns the number of tokens. */
 export function visitIndexPieces(text: string, units: number, sink: TokenSink): number {
   let count = 0;
-  let previous: string | null = null;
+  let previousStart = -1;
+  let previousEnd = -1;
   const normalised = normaliseText(text);
   for (let start = 0; start < normalised.length; ) {
     let end = normalised.indexOf(' ', start);
     if (end < 0) end = normalised.length;
-    const piece = normalised.slice(start, end);
-    start = end + 1;
-    if (piece === '') continue;
-    count += sink.addPiece(piece, units);
-    const token = previous === null ? null : boundaryToken(previous, piece);
+    if (end === start) {
+      start = end + 1;
+      continue;
+    }
+    count += sink.addPiece(normalised, start, end, units);
+    const token = previousEnd < 0 ? null : boundaryToken(normalised, previousStart, previousEnd, start, end);
     if (token !== null) {
       sink.addToken(token, units);
       count++;
     }
-    previous = piece;
+    previousStart = start;
+    previousEnd = end;
+    start = end + 1;
   }
   return count;
 }
@@ -219,15 +224,17 @@ export function pieceTokens(piece: string): string[] {
 const LEADING_UNIT_WORD = new RegExp(`^${UNIT_WORDS}`);
 const LEADING_NUMBER_WITH_UNIT = new RegExp(`^${UNIT_RE.source}`);
 
-function boundaryToken(previous: string, next: string): string | null {
-  const last = previous.charCodeAt(previous.length - 1);
+/** The token spanning the pieces [ps, pe) and [ns, ne) of `text`, if any; sliced only when the characters at the boundary call for it. */
+function boundaryToken(text: string, ps: number, pe: number, ns: number, ne: number): string | null {
+  const last = text.charCodeAt(pe - 1);
   if (isDigit(last)) {
-    const unit = LEADING_UNIT_WORD.exec(next);
-    return unit ? trailing(previous, isNumberChar) + UNIT_CANONICAL.get(unit[1]!)! : null;
+    const unit = LEADING_UNIT_WORD.exec(text.slice(ns, ne));
+    return unit ? trailing(text.slice(ps, pe), isNumberChar) + UNIT_CANONICAL.get(unit[1]!)! : null;
   }
   // `Pro 256GB` is a model and a capacity, not a model number `pro256`
-  if (isLetter(last) && isDigit(next.charCodeAt(0)) && !LEADING_NUMBER_WITH_UNIT.test(next)) {
-    return trailing(previous, isLetter) + leading(next, isDigit);
+  if (isLetter(last) && isDigit(text.charCodeAt(ns))) {
+    const next = text.slice(ns, ne);
+    if (!LEADING_NUMBER_WITH_UNIT.test(next)) return trailing(text.slice(ps, pe), isLetter) + leading(next, isDigit);
   }
   return null;
 }
