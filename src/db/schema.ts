@@ -303,7 +303,8 @@ export interface TargetedPlansTable {
   target_kind: 'creator' | 'organisation';
   target_id: string;
   rate_bps: number;
-  status: 'requested' | 'approved' | 'rejected';
+  /** Requested by a creator or organisation; approved or rejected by the product's owner; withdrawn by whoever asked, while still requested. */
+  status: 'requested' | 'approved' | 'rejected' | 'withdrawn';
   starts_at: string;
   ends_at: string | null;
   note: string | null;

@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { recordAudit } from '../audit/service.ts';
 import { organisationOf } from '../orgs/service.ts';
+import { windowClosed } from './plan-window.ts';
 
 type Q = Kysely<Database>;
 
@@ -17,7 +18,8 @@ type Q = Kysely<Database>;
  * - a colonel (团长) activity: a colonel proposes a rate and their service share for a set of
  *   products and a window; it runs once approved by the owner of every product's source (or the
  *   operator).
- * Approved plans are never edited: to stop one, its window is ended (orders paid earlier keep it).
+ * Approved plans are never edited: to stop one, its window is ended (orders paid earlier keep it);
+ * see plans-stop.ts.
  */
 export interface PlanWindow {
   startsOn?: string | null;
@@ -31,7 +33,7 @@ function windowOf(input: PlanWindow, now: string): { startsAt: string; endsAt: s
   return { startsAt, endsAt };
 }
 
-function startOfPlatformDayOrThrow(date: string): string {
+export function startOfPlatformDayOrThrow(date: string): string {
   try {
     return startOfPlatformDay(date);
   } catch {
@@ -44,7 +46,7 @@ function checkRate(rateBps: number, what = 'rate_bps'): void {
 }
 
 /** Who may decide on plans for a product: its source's owner, or the operator. */
-async function mayDecideFor(db: Q, user: User, productIds: readonly string[]): Promise<boolean> {
+export async function mayDecideFor(db: Q, user: User, productIds: readonly string[]): Promise<boolean> {
   if (user.role === 'operator') return true;
   if (productIds.length === 0) return false;
   const owners = await db.selectFrom('products').innerJoin('sources', 'sources.id', 'products.source_id').select(['products.id', 'sources.owner_user_id']).where('products.id', 'in', [...productIds]).execute();
@@ -78,8 +80,8 @@ export async function requestTargetedPlan(db: Q, user: User, input: { productId:
   return row;
 }
 
-/** A targeted plan as its viewer sees it: the product, the open rate it would replace, who asked, and whether the viewer may decide it. */
-export type TargetedPlanView = TargetedPlansTable & { product_title: string; open_rate_bps: number; target_name: string; may_decide: boolean };
+/** A targeted plan as its viewer sees it: the product, the open rate it would replace, who asked, and what the viewer may do with it now. */
+export type TargetedPlanView = TargetedPlansTable & { product_title: string; open_rate_bps: number; target_name: string; may_decide: boolean; may_end: boolean; may_withdraw: boolean };
 
 /** Plans the user may see: their own (creator, org), their products' (merchant), all (operator). */
 export async function targetedPlansFor(db: Q, user: User): Promise<TargetedPlanView[]> {
@@ -95,9 +97,17 @@ export async function targetedPlansFor(db: Q, user: User): Promise<TargetedPlanV
   else if (user.role !== 'operator') throw new Forbidden();
   const rows = await query.limit(500).execute();
   const names = await targetNames(db, rows);
-  // A merchant sees only its own products' plans, the operator all: both decide what they see.
+  // A merchant sees only its own products' plans, the operator all: both decide what they see;
+  // a creator or an organisation sees only the plans it asked for.
   const decides = user.role === 'merchant' || user.role === 'operator';
-  return rows.map((r) => ({ ...r, target_name: names.get(`${r.target_kind}:${r.target_id}`) ?? r.target_id, may_decide: decides && r.status === 'requested' }));
+  const now = nowIso();
+  return rows.map((r) => ({
+    ...r,
+    target_name: names.get(`${r.target_kind}:${r.target_id}`) ?? r.target_id,
+    may_decide: decides && r.status === 'requested',
+    may_end: decides && r.status === 'approved' && !windowClosed({ startsAt: r.starts_at, endsAt: r.ends_at }, now),
+    may_withdraw: !decides && r.status === 'requested',
+  }));
 }
 
 async function targetNames(db: Q, plans: readonly Pick<TargetedPlansTable, 'target_kind' | 'target_id'>[]): Promise<Map<string, string>> {
@@ -142,8 +152,15 @@ export async function proposeColonelActivity(db: Q, colonel: User, input: { name
   return row;
 }
 
-/** An activity as its viewer sees it: its products by title, its colonel by name, and whether the viewer may decide it. */
-export type ColonelActivityView = ColonelActivitiesTable & { product_ids: string[]; products: { id: string; title: string; commission_rate_bps: number }[]; colonel_name: string; may_decide: boolean };
+/** An activity as its viewer sees it: its products by title, its colonel by name, and what the viewer may do with it now. */
+export type ColonelActivityView = ColonelActivitiesTable & {
+  product_ids: string[];
+  products: { id: string; title: string; commission_rate_bps: number }[];
+  colonel_name: string;
+  may_decide: boolean;
+  may_cancel: boolean;
+  may_end: boolean;
+};
 
 export async function colonelActivitiesFor(db: Q, user: User): Promise<ColonelActivityView[]> {
   let query = db.selectFrom('colonel_activities').innerJoin('users', 'users.id', 'colonel_activities.colonel_id').selectAll('colonel_activities').select('users.name as colonel_name').orderBy('colonel_activities.created_at', 'desc');
@@ -151,7 +168,13 @@ export async function colonelActivitiesFor(db: Q, user: User): Promise<ColonelAc
   else if (user.role === 'merchant') {
     query = query.where('colonel_activities.id', 'in', db.selectFrom('colonel_activity_products').innerJoin('products', 'products.id', 'colonel_activity_products.product_id').innerJoin('sources', 'sources.id', 'products.source_id').select('colonel_activity_products.activity_id').where('sources.owner_user_id', '=', user.id));
   } else if (user.role !== 'operator' && user.role !== 'creator') throw new Forbidden();
-  if (user.role === 'creator') query = query.where('colonel_activities.status', '=', 'active');
+  const now = nowIso();
+  // Creators see what runs now or later: an ended activity (plan-window.ts) leaves their list.
+  if (user.role === 'creator') {
+    query = query
+      .where('colonel_activities.status', '=', 'active')
+      .where((w) => w.or([w('colonel_activities.ends_at', 'is', null), w.and([w('colonel_activities.ends_at', '>', now), w('colonel_activities.ends_at', '>', w.ref('colonel_activities.starts_at'))])]));
+  }
   const rows = await query.limit(500).execute();
   const products =
     rows.length === 0
@@ -168,7 +191,17 @@ export async function colonelActivitiesFor(db: Q, user: User): Promise<ColonelAc
     const own = products.filter((p) => p.activity_id === r.id);
     // The same rule as mayDecideFor: the operator, or the owner of every product's source.
     const decides = user.role === 'operator' || (user.role !== 'colonel' && own.length > 0 && own.every((p) => p.owner_user_id === user.id));
-    return { ...r, product_ids: own.map((p) => p.id), products: own.map((p) => ({ id: p.id, title: p.title, commission_rate_bps: p.commission_rate_bps })), may_decide: decides && r.status === 'proposed' };
+    // The same rules as cancelColonelActivity: its colonel or the operator cancels a proposal; they or the deciders end a running one.
+    const proposer = user.role === 'operator' || (user.role === 'colonel' && r.colonel_id === user.id);
+    const running = r.status === 'active' && !windowClosed({ startsAt: r.starts_at, endsAt: r.ends_at }, now);
+    return {
+      ...r,
+      product_ids: own.map((p) => p.id),
+      products: own.map((p) => ({ id: p.id, title: p.title, commission_rate_bps: p.commission_rate_bps })),
+      may_decide: decides && r.status === 'proposed',
+      may_cancel: proposer && r.status === 'proposed',
+      may_end: (proposer || decides) && running,
+    };
   });
 }
 

@@ -20,7 +20,7 @@ const targeted: fc.Arbitrary<TargetedPlan> = fc
     targetKind: fc.constantFrom('creator' as const, 'organisation' as const),
     n: fc.integer({ min: 0, max: 1 }),
     rateBps: bps,
-    status: fc.constantFrom('requested' as const, 'approved' as const, 'rejected' as const),
+    status: fc.constantFrom('requested' as const, 'approved' as const, 'rejected' as const, 'withdrawn' as const),
     createdAt: instant,
     w: window,
   })
@@ -160,6 +160,18 @@ describe('resolveRate', () => {
     expect(resolveRate(ctx, { ...p, targeted: [{ ...orgPlan, status: 'requested' }] }).plan.kind).toBe('colonel');
     expect(resolveRate(ctx, { ...p, targeted: [], colonel: [{ ...activity, status: 'cancelled' }] }).plan.kind).toBe('open');
     expect(resolveRate({ ...ctx, productId: 'p2' }, p).plan.kind).toBe('open');
+  });
+
+  it('an ended plan or activity keeps its rate for orders paid before the end, and the open rate applies from the end on', () => {
+    const endsAt = at(20);
+    const plan: TargetedPlan = { ...base, id: 't', productId: 'p1', targetKind: 'creator', targetId: 'c1', rateBps: 3000, status: 'approved', endsAt };
+    const activity: ColonelActivity = { ...base, id: 'k', colonelId: 'k1', productIds: ['p1'], rateBps: 2500, shareBps: 1000, status: 'active', endsAt };
+    const open = { rateBps: 100 };
+    const paid = (hours: number) => ({ ...ctx, paidAt: at(hours) });
+    expect(resolveRate(paid(19.99), { targeted: [plan], colonel: [], open }).plan).toEqual({ kind: 'targeted', id: 't' });
+    expect(resolveRate(paid(20), { targeted: [plan], colonel: [], open })).toEqual({ rateBps: 100, plan: { kind: 'open' } });
+    expect(resolveRate(paid(19.99), { targeted: [], colonel: [activity], open }).plan).toEqual({ kind: 'colonel', id: 'k' });
+    expect(resolveRate(paid(21), { targeted: [], colonel: [activity], open })).toEqual({ rateBps: 100, plan: { kind: 'open' } });
   });
 
   it('refuses rates that are not basis points', () => {

@@ -21,7 +21,7 @@ export interface InForce {
   endsAt: string | null;
 }
 
-export type TargetedPlanStatus = 'requested' | 'approved' | 'rejected';
+export type TargetedPlanStatus = 'requested' | 'approved' | 'rejected' | 'withdrawn';
 
 export interface TargetedPlan extends InForce {
   id: string;
