@@ -26,6 +26,7 @@ export const DEMO = {
   org: 'mcn@demo.vitrine.dev',
   creator: 'lin@demo.vitrine.dev',
   merchant: 'merchant@demo.vitrine.dev',
+  colonel: 'colonel@demo.vitrine.dev',
 } as const;
 
 const run = promisify(execFile);

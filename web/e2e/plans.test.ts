@@ -2,13 +2,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ColonelActivity, Items, TargetedPlan } from '../src/lib/types';
+import { todayIso } from '../src/lib/dates';
 import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, newPage, pageErrors, setUpConsole, signIn } from './harness';
 
 /**
  * Commission plans in the console, over products of a merchant shop made through the API: lin asks
  * for a higher rate from the pool (定向计划), the merchant approves it under 佣金审批, lin sees it
  * approved; a colonel (团长) signs up, proposes an activity over two of the shop's products, the
- * merchant approves it and the colonel sees it running.
+ * merchant approves it and the colonel sees it running. Then the demo's plans are stopped: the
+ * merchant ends lin's approved plan, lin withdraws the one still waiting, and the demo colonel
+ * cancels its proposal and ends its running activity from a later day.
  */
 
 setUpConsole();
@@ -20,6 +23,11 @@ const PRODUCTS = [
   { id: 'e2e-plan-3', title: `${TOKEN.toUpperCase()} 加厚毛线帽`, price: '69.90' },
 ];
 const LIN = '林小鱼';
+/** The demo's plans (src/modules/demo/plans.ts), by their notes and names. */
+const DEMO_APPROVED_NOTE = '直播间专场，预计单场 300 单';
+const DEMO_REQUESTED_NOTE = '双十二短视频种草';
+const DEMO_RUNNING = '年货节 · 数码家电专场';
+const DEMO_PROPOSED = '双十二 · 好物优选狂欢周';
 
 let shopMade = false;
 
@@ -146,6 +154,68 @@ describe('targeted plans and colonel activities', () => {
     },
     TEST_TIMEOUT * 2,
   );
+
+  it(
+    'lets the merchant end lin’s approved plan and lin see it ended with the date, lin withdraw a request, and a colonel cancel a proposal and end a running activity',
+    async () => {
+      // 佣金审批: the merchant ends lin's approved plan now (no date).
+      const merchant = await newPage();
+      await signIn(merchant, DEMO.merchant);
+      await merchant.locator('[data-nav="plans"]').click();
+      const approved = merchant.getByTestId('plan-requests').locator('tbody tr').filter({ hasText: DEMO_APPROVED_NOTE });
+      await approved.waitFor();
+      expect(await approved.getByTestId('plan-status').innerText()).toBe('已通过');
+      await approved.getByTestId('plan-end').click();
+      await approved.getByTestId('plan-end-form').waitFor();
+      await merchant.screenshot({ path: join(ARTIFACTS, 'plans-end-merchant.png'), fullPage: true });
+      await approved.getByTestId('plan-end-confirm').click();
+      await expect.poll(() => approved.getByTestId('plan-status').innerText()).toBe('已结束');
+      expect(await approved.getByTestId('plan-ends').innerText()).toContain(todayIso());
+      expect(await approved.getByTestId('plan-end').count()).toBe(0);
+
+      // lin sees it ended, with the day, and withdraws the request still awaiting the merchant.
+      const creator = await newPage();
+      await signIn(creator, DEMO.creator);
+      await creator.locator('[data-nav="plans"]').click();
+      const ended = creator.getByTestId('my-plans').locator('tbody tr').filter({ hasText: DEMO_APPROVED_NOTE });
+      await ended.waitFor();
+      expect(await ended.getByTestId('plan-status').innerText()).toBe('已结束');
+      expect(await ended.getByTestId('plan-ends').innerText()).toBe(`${todayIso()} 已结束`);
+      expect(await planByNote(creator, DEMO_APPROVED_NOTE)).toMatchObject({ status: 'approved', ended: true, ends_on: todayIso() });
+      const waiting = creator.getByTestId('my-plans').locator('tbody tr').filter({ hasText: DEMO_REQUESTED_NOTE });
+      expect(await ended.getByTestId('plan-withdraw').count()).toBe(0);
+      await waiting.getByTestId('plan-withdraw').click();
+      await waiting.getByTestId('plan-withdraw-confirm').click();
+      await expect.poll(() => waiting.getByTestId('plan-status').innerText()).toBe('已撤回');
+      expect((await planByNote(creator, DEMO_REQUESTED_NOTE)).status).toBe('withdrawn');
+      await creator.screenshot({ path: join(ARTIFACTS, 'plans-ended-creator.png'), fullPage: true });
+
+      // The colonel cancels its proposal and ends its running activity from a later day.
+      const colonel = await newPage();
+      await signIn(colonel, DEMO.colonel);
+      const table = colonel.getByTestId('activities-table');
+      const proposal = table.locator('tbody tr').filter({ hasText: DEMO_PROPOSED });
+      await proposal.waitFor();
+      expect(await colonel.getByTestId('activities-awaiting').innerText()).toBe('1');
+      await proposal.getByTestId('activity-cancel').click();
+      await proposal.getByTestId('activity-cancel-confirm').click();
+      await expect.poll(() => proposal.getByTestId('activity-status').innerText()).toBe('已取消');
+      expect(await colonel.getByTestId('activities-awaiting').innerText()).toBe('0');
+      expect((await onlyActivity(colonel, DEMO_PROPOSED)).status).toBe('cancelled');
+
+      const running = table.locator('tbody tr').filter({ hasText: DEMO_RUNNING });
+      expect(await proposal.getByTestId('activity-end').count()).toBe(0);
+      await running.getByTestId('activity-end').click();
+      await running.getByTestId('activity-end-date').fill(futureDate(3));
+      await running.getByTestId('activity-end-confirm').click();
+      await expect.poll(() => running.getByTestId('plan-ends').innerText()).toContain(futureDate(3));
+      expect(await running.getByTestId('activity-status').innerText()).toBe('进行中');
+      expect(await onlyActivity(colonel, DEMO_RUNNING)).toMatchObject({ status: 'active', ends_on: futureDate(3), ended: false });
+      await colonel.screenshot({ path: join(ARTIFACTS, 'colonel-stopped.png'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT * 2,
+  );
 });
 
 /** A merchant source of the demo merchant with the test's products at a 10% open rate, made once per file through the API. */
@@ -177,6 +247,13 @@ async function poolCard(page: Page, title: string) {
 async function onlyPlan(page: Page, title: string): Promise<TargetedPlan> {
   const { items } = (await (await page.request.get(`${baseUrl()}/api/plans/targeted`)).json()) as Items<TargetedPlan>;
   const found = items.filter((plan) => plan.product_title === title);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+async function planByNote(page: Page, note: string): Promise<TargetedPlan> {
+  const { items } = (await (await page.request.get(`${baseUrl()}/api/plans/targeted`)).json()) as Items<TargetedPlan>;
+  const found = items.filter((plan) => plan.note === note);
   expect(found).toHaveLength(1);
   return found[0]!;
 }

@@ -382,9 +382,9 @@ export interface LedgerSettings {
   settlement_hour: number;
 }
 
-export type TargetedPlanStatus = 'requested' | 'approved' | 'rejected';
+export type TargetedPlanStatus = 'requested' | 'approved' | 'rejected' | 'withdrawn';
 
-/** A higher rate on one product for a creator or organisation (GET /api/plans/targeted); lists add the open rate, who asked and may_decide. */
+/** A higher rate on one product for a creator or organisation (GET /api/plans/targeted); lists add the open rate, who asked and what the caller may do. */
 export interface TargetedPlan {
   id: string;
   product_id: string;
@@ -395,10 +395,16 @@ export interface TargetedPlan {
   status: TargetedPlanStatus;
   starts_on: string;
   ends_on: string | null;
+  starts_at: string;
+  ends_at: string | null;
+  /** its window has closed: orders paid from now on no longer get its rate */
+  ended: boolean;
   note: string | null;
   created_at: string;
   decided_at: string | null;
   may_decide?: boolean;
+  may_end?: boolean;
+  may_withdraw?: boolean;
 }
 
 export type ColonelActivityStatus = 'proposed' | 'active' | 'rejected' | 'cancelled';
@@ -414,8 +420,14 @@ export interface ColonelActivity {
   status: ColonelActivityStatus;
   starts_on: string;
   ends_on: string | null;
+  starts_at: string;
+  ends_at: string | null;
+  /** its window has closed: an active activity that no longer applies to orders paid from now on */
+  ended: boolean;
   product_ids: string[];
   products?: { id: string; title: string; commission_rate_bps: number }[];
   may_decide?: boolean;
+  may_cancel?: boolean;
+  may_end?: boolean;
   created_at: string;
 }

@@ -27,9 +27,9 @@ export function ActivitiesTable({
     ...(showColonel ? [{ key: 'colonel', header: t('activities.colonel'), className: 'nowrap', cell: (row: ColonelActivity) => row.colonel_name ?? row.colonel_id }] : []),
     { key: 'rate', header: t('activities.rate'), className: 'num', cell: (row) => <span data-testid="activity-rate">{formatBps(row.rate_bps)}</span> },
     { key: 'share', header: t('activities.share'), className: 'num', cell: (row) => <span data-testid="activity-share">{formatBps(row.share_bps)}</span> },
-    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} /> },
+    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} ended={row.status === 'active' && row.ended} /> },
     { key: 'products', header: t('activities.products'), cell: (row) => <ProductList activity={row} /> },
-    { key: 'status', header: t('columns.status'), cell: (row) => <ActivityStatusBadge status={row.status} /> },
+    { key: 'status', header: t('columns.status'), cell: (row) => <ActivityStatusBadge status={row.status} ended={row.ended} /> },
     ...(actions ? [{ key: 'actions', header: t('common.actions'), className: 'actions', cell: actions }] : []),
   ];
   return <DataTable columns={columns} rows={activities} empty={empty} testId={testId} />;

@@ -10,14 +10,21 @@ import type { ColonelActivity, Items } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
 import { ActivitiesTable } from '../colonel/ActivitiesTable';
 import { ActivityForm } from '../colonel/ActivityForm';
+import { ConfirmedAction, EndAction } from '../plans/StopActions';
 
-/** 团长's home: their activities (what runs, what awaits the products' owners) and a form to propose another. */
+/** 团长's home: their activities (what runs, what awaits the products' owners; 取消 a proposal, 结束 a running one) and a form to propose another. */
 export function ColonelHome() {
   const { t } = useTranslation();
   const { me } = useSession();
   const activities = useLoad<Items<ColonelActivity>>('/api/colonel/activities');
   const [notice, setNotice] = useState<string>();
-  const count = (status: ColonelActivity['status']) => (activities.data ? String(activities.data.items.filter((a) => a.status === status).length) : '…');
+  // An ended activity stays `active` (orders paid while it ran keep its rate) but no longer runs.
+  const count = (status: ColonelActivity['status']) => (activities.data ? String(activities.data.items.filter((a) => a.status === status && !a.ended).length) : '…');
+  const actions = (activity: ColonelActivity) => {
+    const path = `/api/colonel/activities/${encodeURIComponent(activity.id)}/cancel`;
+    if (activity.may_cancel) return <ConfirmedAction path={path} label={t('activities.cancel')} confirmLabel={t('activities.confirmCancel')} onDone={activities.reload} testId="activity-cancel" />;
+    return activity.may_end && <EndAction path={path} onEnded={activities.reload} testId="activity" />;
+  };
 
   return (
     <>
@@ -29,7 +36,7 @@ export function ColonelHome() {
       </div>
       {notice && <Notice onDismiss={() => setNotice(undefined)}>{notice}</Notice>}
       <Panel title={t('activities.list')} testId="my-activities">
-        <Async loaded={activities}>{(data) => <ActivitiesTable activities={data.items} empty={t('activities.empty')} testId="activities-table" />}</Async>
+        <Async loaded={activities}>{(data) => <ActivitiesTable activities={data.items} empty={t('activities.empty')} testId="activities-table" actions={actions} />}</Async>
       </Panel>
       <Panel title={t('activities.formTitle')} testId="activity-form-panel">
         <p className="muted small">{t('activities.intro')}</p>

@@ -13,6 +13,7 @@ import { useAction, type Action } from '../../lib/useAction';
 import { useLoad } from '../../lib/useLoad';
 import { ActivitiesTable } from '../colonel/ActivitiesTable';
 import { PlanStatusBadge, PlanWindow } from './planText';
+import { EndAction } from './StopActions';
 
 /** Open requests first, then the newest. */
 function awaitingFirst<Row extends { created_at: string; may_decide?: boolean }>(rows: Row[]): Row[] {
@@ -21,7 +22,7 @@ function awaitingFirst<Row extends { created_at: string; may_decide?: boolean }>
 
 /**
  * 佣金审批 for a merchant (requests on its products) and the operator (all): targeted-plan requests
- * and colonel activities, each approved or rejected here.
+ * and colonel activities, each approved or rejected here, and ended here once running.
  */
 export function PlanApprovalsPage() {
   const { t } = useTranslation();
@@ -68,11 +69,21 @@ function TargetedRequests() {
       ),
     },
     { key: 'rate', header: t('plans.rate'), className: 'num', cell: (row) => <span data-testid="plan-rate">{formatBps(row.rate_bps)}</span> },
-    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} /> },
+    { key: 'window', header: t('plans.window'), cell: (row) => <PlanWindow startsOn={row.starts_on} endsOn={row.ends_on} ended={row.status === 'approved' && row.ended} /> },
     { key: 'note', header: t('plans.note'), className: 'plan-note', cell: (row) => row.note ?? <span className="muted">{t('common.none')}</span> },
-    { key: 'status', header: t('columns.status'), cell: (row) => <PlanStatusBadge status={row.status} /> },
+    { key: 'status', header: t('columns.status'), cell: (row) => <PlanStatusBadge status={row.status} ended={row.ended} /> },
     { key: 'requested', header: t('plans.requestedAt'), className: 'nowrap', cell: (row) => dateOf(row.created_at) },
-    { key: 'actions', header: t('common.actions'), className: 'actions', cell: (row) => row.may_decide && <Decision action={action} onDecide={(verb) => decide(row, verb)} testId="plan" /> },
+    {
+      key: 'actions',
+      header: t('common.actions'),
+      className: 'actions',
+      cell: (row) =>
+        row.may_decide ? (
+          <Decision action={action} onDecide={(verb) => decide(row, verb)} testId="plan" />
+        ) : (
+          row.may_end && <EndAction path={`/api/plans/targeted/${encodeURIComponent(row.id)}/end`} onEnded={plans.reload} testId="plan" />
+        ),
+    },
   ];
 
   return (
@@ -109,6 +120,8 @@ function ActivityRequests() {
               actions={(row) =>
                 row.may_decide ? (
                   <Decision action={action} onDecide={(verb) => decide(row, verb)} testId="activity" />
+                ) : row.may_end ? (
+                  <EndAction path={`/api/colonel/activities/${encodeURIComponent(row.id)}/cancel`} onEnded={activities.reload} testId="activity" />
                 ) : (
                   row.status === 'proposed' && <span className="muted small">{t('approvals.operatorDecides')}</span>
                 )
