@@ -125,7 +125,9 @@ export async function decideTargetedPlan(db: Q, user: User, planId: string, deci
     if (!plan || !(await mayDecideFor(tx, user, [plan.product_id]))) throw new NotFound('targeted plan');
     if (plan.status !== 'requested') throw new Unprocessable('plan_already_decided', `the plan is already ${plan.status}`);
     const decided = { status: decision, decided_by: user.id, decided_at: nowIso() };
-    await tx.updateTable('targeted_plans').set(decided).where('id', '=', planId).execute();
+    // Only while still requested: on PostgreSQL a withdrawal may have committed since the read.
+    const updated = await tx.updateTable('targeted_plans').set(decided).where('id', '=', planId).where('status', '=', 'requested').executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw new Unprocessable('plan_already_decided', 'the plan was decided or withdrawn meanwhile');
     await recordAudit(tx, user.id, `targeted_plan.${decision}`, planId, {});
     return { ...plan, ...decided };
   });
@@ -211,7 +213,9 @@ export async function decideColonelActivity(db: Q, user: User, activityId: strin
     const productIds = (await tx.selectFrom('colonel_activity_products').select('product_id').where('activity_id', '=', activityId).execute()).map((p) => p.product_id);
     if (!activity || !(await mayDecideFor(tx, user, productIds))) throw new NotFound('colonel activity');
     if (activity.status !== 'proposed') throw new Unprocessable('activity_already_decided', `the activity is already ${activity.status}`);
-    await tx.updateTable('colonel_activities').set({ status: decision }).where('id', '=', activityId).execute();
+    // Only while still proposed: on PostgreSQL a cancellation may have committed since the read.
+    const updated = await tx.updateTable('colonel_activities').set({ status: decision }).where('id', '=', activityId).where('status', '=', 'proposed').executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw new Unprocessable('activity_already_decided', 'the activity was decided or cancelled meanwhile');
     await recordAudit(tx, user.id, decision === 'active' ? 'colonel_activity.approved' : 'colonel_activity.rejected', activityId, {});
     return { ...activity, status: decision };
   });
