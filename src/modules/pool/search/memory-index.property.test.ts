@@ -112,6 +112,34 @@ describe.each(Object.entries(VARIANTS))('MemoryPoolIndex (%s) against the brute-
     );
   });
 
+  it('reports the same figures for the same search under every sort, and fresh ones once products change', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb(40), { maxLength: 60, size: 'medium' }),
+        queryArb(QUERY_WORDS),
+        fc.array(fc.array(opArb(40), { maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+        (ops, query, between) => {
+          const index = new MemoryPoolIndex(options);
+          const oracle = new BruteForceSearch();
+          for (const op of ops) apply(op, index, oracle);
+          for (const changes of between) {
+            for (const sort of POOL_SORTS) {
+              const got = index.search({ ...query, sort });
+              const want = oracle.search({ ...query, sort });
+              expect(got.productIds).toEqual(want.productIds);
+              expect(got.total).toBe(want.total);
+              expect(got.facets).toEqual(want.facets);
+              expect(got.nextCursor === null).toBe(want.nextCursor === null);
+              expect(allPages(index, { ...query, sort })).toEqual(allPages(oracle, { ...query, sort, limit: 100 }));
+            }
+            for (const op of changes) apply(op, index, oracle);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('pages without duplicates or skips while products are added, changed and removed in between', () => {
     fc.assert(
       fc.property(

@@ -14,6 +14,8 @@ import { Vocabulary } from './vocabulary.ts';
 
 /** Pending postings appended once this many have piled up during a bulk load (bounds its memory: 9 bytes each, kept between loads). */
 const PENDING_FLUSH = 1 << 20;
+/** Queries whose total and facet counts are remembered until the index next changes. */
+const COUNTS_CACHE_LIMIT = 1024;
 /** Pieces of text whose terms are remembered: titles are made of recurring phrases. */
 const PIECE_CACHE_LIMIT = 1 << 19;
 
@@ -51,6 +53,15 @@ export class MemoryPoolIndex implements PoolIndex {
   private readonly compactAfterDead: number;
   private readonly denseTermMinDocs: number | undefined;
   private readonly strategy: 'auto' | 'postings' | 'bitsets';
+  /**
+   * The total and facet counts of recent queries, by their constraints (text, filters, match
+   * mode; not the sort or the cursor), valid while `version` has not moved: the next page, or the
+   * same search sorted another way, reports the same exact figures without counting them again.
+   */
+  private readonly counts = new Map<string, Counts>();
+  private countsVersion = 0;
+  /** Bumped by every call that may change what a query matches. */
+  private version = 0;
 
   constructor(options: MemoryIndexOptions = {}) {
     this.compactAfterDead = options.compactAfterDead ?? 100_000;
@@ -63,11 +74,13 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   upsert(doc: PoolDoc): void {
+    this.version++;
     this.write(doc);
     this.compactIfWorthIt();
   }
 
   upsertMany(docs: Iterable<PoolDoc>): void {
+    this.version++;
     if (Array.isArray(docs)) this.reserve(this.cols.end + docs.length);
     this.pending = this.pendingBuffer;
     try {
@@ -89,6 +102,7 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   remove(productId: string): void {
+    this.version++;
     const o = this.cols.ids.find(productId);
     if (o < 0) return;
     this.kill(o);
@@ -261,6 +275,9 @@ export class MemoryPoolIndex implements PoolIndex {
 
   /** Null when nothing matches. */
   private run(query: PoolQuery, mode: MatchMode, text: TextPlan, filters: TermGroup[], after: After | null): ScanResult | null {
+    const countsKey = countsKeyOf(query, mode);
+    const known = this.knownCounts(countsKey);
+    if (known !== undefined && known.total === 0) return null;
     const textRequired = mode === 'all' ? text.groups : text.groups.length > 0 ? [unionOf(text.groups)] : [];
     const groups = [...textRequired, ...filters].map((g) => ({ g, size: groupSize(g) })).sort((a, b) => a.size - b.size);
     if (groups.length > 0 && groups[0]!.size === 0) return null;
@@ -273,8 +290,26 @@ export class MemoryPoolIndex implements PoolIndex {
     const { keys, sign, blockMax } = this.sortKey(query);
     const constrained = required.length > 0 || ranges.length > 0;
     const rangeScratch = (): [Int32Array, Int32Array] => [this.lists.borrowBits(), this.lists.borrowBits()];
-    const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, blockMax, after, limit: query.limit, countFacets: constrained, bitsetScan, rangeScratch });
-    return result.total === 0 ? null : result;
+    const countFacets = constrained && known === undefined;
+    const knownTotal = known?.total ?? -1;
+    const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, blockMax, after, limit: query.limit, countFacets, knownTotal, bitsetScan, rangeScratch });
+    if (known !== undefined) return { ...result, ...known, total: known.total };
+    const { total, platformCounts, categoryCounts, sourceCounts, withCoupon, facetsCounted } = result;
+    this.rememberCounts(countsKey, { total, platformCounts, categoryCounts, sourceCounts, withCoupon, facetsCounted });
+    return total === 0 ? null : result;
+  }
+
+  private knownCounts(key: string): Counts | undefined {
+    if (this.countsVersion !== this.version) {
+      this.counts.clear();
+      this.countsVersion = this.version;
+    }
+    return this.counts.get(key);
+  }
+
+  private rememberCounts(key: string, counts: Counts): void {
+    if (this.counts.size >= COUNTS_CACHE_LIMIT) this.counts.clear();
+    this.counts.set(key, counts);
   }
 
   /** Bitsets when walking the shortest list would visit more documents than ANDing words costs. */
@@ -348,6 +383,14 @@ export class MemoryPoolIndex implements PoolIndex {
       has_coupon: { true: withCoupon, false: result.total - withCoupon },
     };
   }
+}
+
+/** What a query's total and facet counts depend on, besides the index's contents. */
+type Counts = Pick<ScanResult, 'total' | 'platformCounts' | 'categoryCounts' | 'sourceCounts' | 'withCoupon' | 'facetsCounted'>;
+
+function countsKeyOf(query: PoolQuery, mode: MatchMode): string {
+  const { q, sourceIds, platforms, category, priceMin, priceMax, rateMin, hasCoupon, shopScoreMin } = query;
+  return JSON.stringify([mode, q ?? '', sourceIds ?? [], platforms ?? [], category ?? null, priceMin ?? null, priceMax ?? null, rateMin ?? null, hasCoupon ?? null, shopScoreMin ?? null]);
 }
 
 function unionOf(groups: TermGroup[]): TermGroup {

@@ -31,8 +31,14 @@ export interface ScanSpec {
   blockMax: Float64Array;
   after: After | null;
   limit: number;
-  /** False: the caller knows the facets already (a query with no constraint). */
+  /** False: the caller knows the facets already (a query with no constraint, or counted before). */
   countFacets: boolean;
+  /**
+   * The number of matches when the caller knows it (counted by an earlier scan of the same
+   * constraints), else -1. A first page sorted by a key then needs only the top-k, and the bitset
+   * scan passes over whole blocks whose bound cannot reach it without reading their bitsets.
+   */
+  knownTotal: number;
   /** Drive the scan by ANDing bitsets word by word instead of walking the shortest list. */
   bitsetScan: boolean;
   /** Two bitsets of scratch, for combining the ranges in a bitset scan. */
@@ -62,9 +68,10 @@ export function scan(cols: DocColumns, spec: ScanSpec): ScanResult {
   const s = new Scan(cols, spec);
   if (spec.bitsetScan || spec.required.length === 0) s.byBitsets();
   else s.byPostings();
+  const known = s.skipsBlocks;
   return {
-    total: s.total,
-    hasMore: s.remaining > spec.limit || s.skipped,
+    total: known ? spec.knownTotal : s.total,
+    hasMore: known ? spec.knownTotal > spec.limit : s.remaining > spec.limit || s.skipped,
     platformCounts: s.platformCounts,
     categoryCounts: s.categoryCounts,
     sourceCounts: s.sourceCounts,
@@ -104,10 +111,14 @@ class Scan {
   private readonly loLevels: Int32Array;
   private readonly hiLevels: Int32Array;
 
+  /** Set when blocks are passed over unread (see `ScanSpec.knownTotal`): `total` then counts only the matches read. */
+  readonly skipsBlocks: boolean;
+
   constructor(
     private readonly cols: DocColumns,
     private readonly spec: ScanSpec,
   ) {
+    this.skipsBlocks = spec.knownTotal >= 0 && spec.after === null && !spec.relevance && !spec.countFacets;
     this.platformCounts = new Int32Array(cols.platforms.names.length + 1);
     this.categoryCounts = new Int32Array(cols.topCategories.names.length + 1);
     this.sourceCounts = new Int32Array(cols.sources.names.length);
@@ -154,9 +165,12 @@ class Scan {
     const a = required[0]?.bits ?? alive;
     const b = required[1]?.bits ?? alive;
     const rest = required.slice(2).map((l) => l.bits!);
+    const bound = this.spec.blockMax;
+    // -Infinity: no block is passed over
+    const worst = () => (this.skipsBlocks ? this.top.worstPrimary : -Infinity);
     if (ranges.length === 0) {
       for (let j = 0; j < words; this.flush()) {
-        j = wordsWithoutRanges(j, words, alive, a, b, rest, this.batch, this.size);
+        j = wordsWithoutRanges(j, words, alive, a, b, rest, bound, worst(), this.batch, this.size);
         this.size = filled.sure;
       }
       return;
@@ -174,7 +188,7 @@ class Scan {
       second = { ...first, superFrom: alive, sureFrom: alive };
     }
     for (let j = 0; j < words; this.flush()) {
-      j = wordsWithTwoRanges(j, words, alive, a, b, rest, first, second, this.batch, this.size, this.unsure, this.unsureSize);
+      j = wordsWithTwoRanges(j, words, alive, a, b, rest, bound, worst(), first, second, this.batch, this.size, this.unsure, this.unsureSize);
       this.size = filled.sure;
       this.unsureSize = filled.unsure;
     }
@@ -326,10 +340,25 @@ class Scan {
  */
 const filled = { sure: 0, unsure: 0 };
 
-/** ANDs the groups' bitsets with the live one from word `from` on, writing matches to `batch`; returns the next word. */
-function wordsWithoutRanges(from: number, words: number, alive: Int32Array, a: Int32Array, b: Int32Array, rest: Int32Array[], batch: Int32Array, size: number): number {
+/**
+ * ANDs the groups' bitsets with the live one from word `from` on, writing matches to `batch`;
+ * returns the next word. A word whose `bound` is below `worst` is not read at all.
+ */
+function wordsWithoutRanges(
+  from: number,
+  words: number,
+  alive: Int32Array,
+  a: Int32Array,
+  b: Int32Array,
+  rest: Int32Array[],
+  bound: Float64Array,
+  worst: number,
+  batch: Int32Array,
+  size: number,
+): number {
   let j = from;
   for (; j < words && size <= BATCH - 32; j++) {
+    if (worst !== -Infinity && bound[j]! < worst) continue;
     let w = alive[j]! & a[j]! & b[j]!;
     for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
     const base = j << 5;
@@ -355,6 +384,8 @@ function wordsWithTwoRanges(
   a: Int32Array,
   b: Int32Array,
   rest: Int32Array[],
+  bound: Float64Array,
+  worst: number,
   first: RangeMask,
   second: RangeMask,
   batch: Int32Array,
@@ -366,6 +397,7 @@ function wordsWithTwoRanges(
   const { superFrom: p2, superTo: q2, sureFrom: s2, sureTo: t2 } = second;
   let j = from;
   for (; j < words && size <= BATCH - 32 && count <= BATCH - 32; j++) {
+    if (worst !== -Infinity && bound[j]! < worst) continue;
     let w = alive[j]! & a[j]! & b[j]!;
     for (let g = 0; g < rest.length && w !== 0; g++) w &= rest[g]![j]!;
     if (w === 0) continue;
