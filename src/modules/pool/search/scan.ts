@@ -35,8 +35,9 @@ export interface ScanSpec {
   countFacets: boolean;
   /**
    * The number of matches when the caller knows it (counted by an earlier scan of the same
-   * constraints), else -1. A first page sorted by a key then needs only the top-k, and the bitset
-   * scan passes over whole blocks whose bound cannot reach it without reading their bitsets.
+   * constraints), else -1. A first page then needs only the top-k, and the bitset scan passes over
+   * whole blocks whose bound (of the sort key, or of the score) cannot reach it without reading
+   * their bitsets.
    */
   knownTotal: number;
   /** Drive the scan by ANDing bitsets word by word instead of walking the shortest list. */
@@ -86,6 +87,7 @@ const BATCH = 4096;
 /** Shared by every scan: scans run one at a time and never nest. */
 const BATCH_BUFFER = new Int32Array(2 * BATCH);
 const UNSURE_BUFFER = new Int32Array(BATCH);
+let SCORE_BOUNDS = new Float64Array(0);
 
 class Scan {
   total = 0;
@@ -118,7 +120,7 @@ class Scan {
     private readonly cols: DocColumns,
     private readonly spec: ScanSpec,
   ) {
-    this.skipsBlocks = spec.knownTotal >= 0 && spec.after === null && !spec.relevance && !spec.countFacets;
+    this.skipsBlocks = spec.knownTotal >= 0 && spec.after === null && !spec.countFacets;
     this.platformCounts = new Int32Array(cols.platforms.names.length + 1);
     this.categoryCounts = new Int32Array(cols.topCategories.names.length + 1);
     this.sourceCounts = new Int32Array(cols.sources.names.length);
@@ -165,7 +167,7 @@ class Scan {
     const a = required[0]?.bits ?? alive;
     const b = required[1]?.bits ?? alive;
     const rest = required.slice(2).map((l) => l.bits!);
-    const bound = this.spec.blockMax;
+    const bound = this.skipsBlocks && this.spec.relevance ? this.scoreBounds(words) : this.spec.blockMax;
     // -Infinity: no block is passed over
     const worst = () => (this.skipsBlocks ? this.top.worstPrimary : -Infinity);
     if (ranges.length === 0) {
@@ -301,6 +303,13 @@ class Scan {
       top.offer(primary, commission[o]!, o);
       worst = top.worstPrimary;
     }
+  }
+
+  /** `scoreBound` of every block, for the word loop (in a buffer shared by every scan). */
+  private scoreBounds(words: number): Float64Array {
+    if (SCORE_BOUNDS.length < words) SCORE_BOUNDS = new Float64Array(Math.ceil(words * 1.25));
+    for (let j = 0; j < words; j++) SCORE_BOUNDS[j] = this.scoreBound(j);
+    return SCORE_BOUNDS;
   }
 
   /** The highest score a document in block `word` (of 32 ordinals) can have. */
