@@ -5,7 +5,8 @@ import { decodeCursor, encodeCursor, type MatchMode } from './cursor.ts';
 import { groupSize, planFilters, planText, type TermGroup, type TextPlan } from './plan.ts';
 import { PendingPostings, type TermPostings } from './postings.ts';
 import { type DocTokenSink, impactOf, visitDocTokens } from './relevance.ts';
-import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult } from './scan.ts';
+import { PRICE_BUCKETS } from './range-bitsets.ts';
+import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult, type ScanSpec } from './scan.ts';
 import { PieceTable } from './piece-table.ts';
 import { ListBuilder } from './scan-lists.ts';
 import { analyseQuery, indexTokens, pieceTokens } from './tokenize.ts';
@@ -292,11 +293,35 @@ export class MemoryPoolIndex implements PoolIndex {
     const rangeScratch = (): [Int32Array, Int32Array] => [this.lists.borrowBits(), this.lists.borrowBits()];
     const countFacets = constrained && known === undefined;
     const knownTotal = known?.total ?? -1;
-    const result = scan(this.cols, { required, scoring, ranges, relevance, keys, sign, blockMax, after, limit: query.limit, countFacets, knownTotal, bitsetScan, rangeScratch });
-    if (known !== undefined) return { ...result, ...known, total: known.total };
+    const spec: ScanSpec = { required, scoring, ranges, relevance, keys, sign, blockMax, after, limit: query.limit, countFacets, knownTotal, bitsetScan, rangeScratch };
+    const byPriceBands = known !== undefined && after === null && (query.sort === 'price_asc' || query.sort === 'price_desc') && hasPriceRange(query) && ranges.length <= 2;
+    const result = byPriceBands ? this.scanByPriceBands(spec, query) : scan(this.cols, spec);
+    if (known !== undefined) return { ...result, ...known, total: known.total, hasMore: after === null ? known.total > query.limit : result.hasMore };
     const { total, platformCounts, categoryCounts, sourceCounts, withCoupon, facetsCounted } = result;
     this.rememberCounts(countsKey, { total, platformCounts, categoryCounts, sourceCounts, withCoupon, facetsCounted });
     return total === 0 ? null : result;
+  }
+
+  /**
+   * A first page sorted by price, with a price range and known counts: the block bounds of the
+   * price cannot skip anything (the cheapest product of almost every block lies below `priceMin`),
+   * so the range is narrowed instead — from its favourable end, by 1, 2, 4… price buckets — until
+   * the narrowed range holds a page of matches. Every match inside it comes before every match
+   * outside, so its first page is the query's.
+   */
+  private scanByPriceBands(spec: ScanSpec, query: PoolQuery): ScanResult {
+    const lo = query.priceMin ?? -Infinity;
+    const hi = query.priceMax ?? Infinity;
+    const ascending = query.sort === 'price_asc';
+    const from = ascending ? PRICE_BUCKETS.bucket(lo) : PRICE_BUCKETS.bucket(hi);
+    for (let width = 1; ; width *= 2) {
+      const bandLo = ascending ? lo : Math.max(lo, PRICE_BUCKETS.lowerBound(from - width + 1));
+      const bandHi = ascending ? Math.min(hi, PRICE_BUCKETS.lowerBound(from + width)) : hi;
+      if (bandLo <= lo && bandHi >= hi) return scan(this.cols, spec);
+      const price: RangeFilter = { values: this.cols.finalPrice, mask: this.cols.priceRange.mask(bandLo, bandHi) };
+      const band = scan(this.cols, { ...spec, ranges: [price, ...spec.ranges.slice(1)], knownTotal: -1 });
+      if (band.total >= spec.limit) return band;
+    }
   }
 
   private knownCounts(key: string): Counts | undefined {
@@ -387,6 +412,10 @@ export class MemoryPoolIndex implements PoolIndex {
 
 /** What a query's total and facet counts depend on, besides the index's contents. */
 type Counts = Pick<ScanResult, 'total' | 'platformCounts' | 'categoryCounts' | 'sourceCounts' | 'withCoupon' | 'facetsCounted'>;
+
+function hasPriceRange(query: PoolQuery): boolean {
+  return query.priceMin !== undefined || query.priceMax !== undefined;
+}
 
 function countsKeyOf(query: PoolQuery, mode: MatchMode): string {
   const { q, sourceIds, platforms, category, priceMin, priceMax, rateMin, hasCoupon, shopScoreMin } = query;

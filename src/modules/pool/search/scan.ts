@@ -66,6 +66,8 @@ export interface ScanResult {
  * by word and comparing values only in the edge buckets of the ranges.
  */
 export function scan(cols: DocColumns, spec: ScanSpec): ScanResult {
+  // the galloping cursors start over: one query may scan the same lists more than once
+  for (const list of [...spec.required, ...spec.scoring]) rewind(list);
   const s = new Scan(cols, spec);
   if (spec.bitsetScan || spec.required.length === 0) s.byBitsets();
   else s.byPostings();
@@ -488,6 +490,11 @@ function rankBatchByKey(batch: Int32Array, n: number, keys: Float64Array, sign: 
     worst = top.worstPrimary;
   }
   return skipped;
+}
+
+function rewind(list: ScanList): void {
+  list.pos = 0;
+  if (list.members !== null) for (const m of list.members) rewind(m);
 }
 
 /** Is ordinal `o` in the list? Calls must come in ascending `o` (the galloping cursor only moves forward). */
