@@ -294,7 +294,9 @@ export class MemoryPoolIndex implements PoolIndex {
     const countFacets = constrained && known === undefined;
     const knownTotal = known?.total ?? -1;
     const spec: ScanSpec = { required, scoring, ranges, relevance, keys, sign, blockMax, after, limit: query.limit, countFacets, knownTotal, bitsetScan, rangeScratch };
-    const byPriceBands = known !== undefined && after === null && (query.sort === 'price_asc' || query.sort === 'price_desc') && hasPriceRange(query) && ranges.length <= 2;
+    // a pass over every word per narrowing: worth it only when the matches outnumber the words
+    const manyMatches = known !== undefined && bitsetScan && known.total > wordsFor(this.cols.end);
+    const byPriceBands = manyMatches && after === null && (query.sort === 'price_asc' || query.sort === 'price_desc') && hasPriceRange(query) && ranges.length <= 2;
     const result = byPriceBands ? this.scanByPriceBands(spec, query) : scan(this.cols, spec);
     if (known !== undefined) return { ...result, ...known, total: known.total, hasMore: after === null ? known.total > query.limit : result.hasMore };
     const { total, platformCounts, categoryCounts, sourceCounts, withCoupon, facetsCounted } = result;

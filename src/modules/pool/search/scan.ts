@@ -169,9 +169,11 @@ class Scan {
     const a = required[0]?.bits ?? alive;
     const b = required[1]?.bits ?? alive;
     const rest = required.slice(2).map((l) => l.bits!);
-    const bound = this.skipsBlocks && this.spec.relevance ? this.scoreBounds(words) : this.spec.blockMax;
+    // the score's bounds cost a pass over every word: worth it only when the matches outnumber the words
+    const skips = this.skipsBlocks && (!this.spec.relevance || this.spec.knownTotal > words);
+    const bound = skips && this.spec.relevance ? this.scoreBounds(words) : this.spec.blockMax;
     // -Infinity: no block is passed over
-    const worst = () => (this.skipsBlocks ? this.top.worstPrimary : -Infinity);
+    const worst = () => (skips ? this.top.worstPrimary : -Infinity);
     if (ranges.length === 0) {
       for (let j = 0; j < words; this.flush()) {
         j = wordsWithoutRanges(j, words, alive, a, b, rest, bound, worst(), this.batch, this.size);
