@@ -97,8 +97,22 @@ function loadIdf(): Map<string, number> {
   return table;
 }
 
+/** Weights already worked out: a query by a single character or an unknown word weighs every term containing it. */
+const weights = new Map<string, number>();
+const WEIGHTS_LIMIT = 1 << 16;
+
 /** The integer weight of a query term: round(10 x idf). */
 export function termWeight(term: string): number {
+  let weight = weights.get(term);
+  if (weight === undefined) {
+    weight = weightOf(term);
+    if (weights.size >= WEIGHTS_LIMIT) weights.clear();
+    weights.set(term, weight);
+  }
+  return weight;
+}
+
+function weightOf(term: string): number {
   const known = loadIdf().get(term);
   if (known !== undefined) return Math.round(10 * known);
   if (/^[0-9.]+$/.test(term)) return 10 * NUMBER_IDF;
