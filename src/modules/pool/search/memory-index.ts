@@ -334,6 +334,11 @@ export class MemoryPoolIndex implements PoolIndex {
     return this.counts.get(key);
   }
 
+  /** Forgets every remembered total and facet count: the next search of each query counts again (benchmarks time such cold searches). */
+  forgetCounts(): void {
+    this.counts.clear();
+  }
+
   private rememberCounts(key: string, counts: Counts): void {
     if (this.counts.size >= COUNTS_CACHE_LIMIT) this.counts.clear();
     this.counts.set(key, counts);
