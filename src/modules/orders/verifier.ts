@@ -11,7 +11,7 @@ import { verifyWebhook, type VerifiedDelivery } from './webhook.ts';
 export const VERIFY_INLINE_BELOW_BYTES = 32 * 1024;
 
 type Refusal = { status?: number; code?: string; message: string; details?: unknown };
-type Reply = { id: number; delivery?: VerifiedDelivery; error?: Refusal; ready?: undefined } | { ready: true };
+type Reply = { id: number; delivery?: VerifiedDelivery; error?: Refusal };
 
 /**
  * Standard Webhooks verification (webhook.ts) of large deliveries in a worker thread, so the
@@ -47,9 +47,7 @@ export class WebhookVerifier {
     if (this.#worker) return this.#worker;
     const worker = new Worker(new URL('./verify-worker.mjs', import.meta.url));
     worker.unref();
-    worker.on('message', (reply: Reply) => {
-      if ('ready' in reply && reply.ready) return;
-      const { id, delivery, error } = reply as Extract<Reply, { id: number }>;
+    worker.on('message', ({ id, delivery, error }: Reply) => {
       const waiting = this.#pending.get(id);
       if (!waiting) return;
       this.#pending.delete(id);

@@ -17,4 +17,3 @@ parentPort.on('message', ({ id, secret, headers, body, nowMs }) => {
     parentPort.postMessage({ id, error: refusal });
   }
 });
-parentPort.postMessage({ ready: true });
