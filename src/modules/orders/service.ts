@@ -48,8 +48,7 @@ export interface IngestReport {
 /**
  * Applies order events of one source, as one unit: the orders' states (state machine), their
  * attribution, and their commissions in the ledger all land together or not at all. Events are
- * grouped by order, so a batch of 1,000 reads each order once; orders are written in the order of
- * their ids, so concurrent deliveries take their rows' locks in one order.
+ * grouped by order, so a batch of 1,000 reads each order once.
  */
 export async function ingestOrderEvents(db: Q, sourceId: string, incoming: readonly IncomingEvent[], options: IngestOptions): Promise<IngestReport> {
   const now = options.now ?? new Date();
@@ -66,7 +65,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       return { ...report, duplicateDelivery: true };
     }
     const byOrder = new Map<string, IncomingEvent[]>();
-    for (const e of [...incoming].sort((a, b) => (a.event.orderId < b.event.orderId ? -1 : a.event.orderId > b.event.orderId ? 1 : 0))) {
+    for (const e of incoming) {
       const events = byOrder.get(e.event.orderId);
       if (events) events.push(e);
       else byOrder.set(e.event.orderId, [e]);
