@@ -11,8 +11,7 @@ export function inTransaction<T>(db: Kysely<Database>, work: (tx: Kysely<Databas
 
 /**
  * PostgreSQL's codes for a transaction that lost a race to a concurrent one: a unique key the
- * other inserted first (two deliveries naming the same new order), a deadlock, a serialization
- * failure. Run again, the transaction sees the winner's rows. SQLite has one writer at a time,
+ * other inserted first, a deadlock, a serialization failure. Run again, the transaction sees the winner's rows. SQLite has one writer at a time,
  * so its transactions never lose such races.
  */
 const LOST_RACE = new Set(['23505', '40P01', '40001']);
