@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import pg from 'pg';
 import { sqlitePathOf } from '../core/config.ts';
 import { SqliteHandle } from './bulk.ts';
@@ -18,7 +18,17 @@ export interface Db {
    * it never runs inside another caller's open transaction.
    */
   sqlite?: SQLite.Database;
+  /** SQLite only: runs on the idle connection just before each transaction begins (see `beforeTransaction`). */
+  sqliteHooks?: SqliteHooks;
   close(): Promise<void>;
+}
+
+export interface SqliteHooks {
+  /**
+   * Called with Kysely's one connection held and no transaction open on it, just before a
+   * transaction begins: the one moment a long-running writer is sure to be between transactions.
+   */
+  beforeTransaction?: () => void;
 }
 
 // int8 columns (counts, sums of minor units) come back as numbers: every amount we store is far
@@ -42,8 +52,85 @@ function openSqlite(path: string): Db {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('cache_size = -65536');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new SqliteHandle(database)] });
-  return { kysely, dialect: 'sqlite', sqlite: database, close: () => kysely.destroy() };
+  // After the WAL is started over, a file grown by a burst of writes is cut back to this.
+  database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  const hooks: SqliteHooks = {};
+  const kysely = new Kysely<Database>({ dialect: new VitrineSqliteDialect(database, hooks), plugins: [new SqliteHandle(database)] });
+  return { kysely, dialect: 'sqlite', sqlite: database, sqliteHooks: hooks, close: () => kysely.destroy() };
+}
+
+/** Statements kept prepared per connection; texts beyond it (IN-lists of every length) are prepared again when next used. */
+const CACHED_STATEMENTS = 256;
+
+/**
+ * Kysely's SQLite dialect with two changes. Its connection prepares every query again each time
+ * it runs; here a statement is prepared once per SQL text and reused (least recently used texts
+ * are dropped past CACHED_STATEMENTS), a statement still being iterated is never handed out twice.
+ * And `hooks.beforeTransaction` runs before each transaction begins.
+ */
+class VitrineSqliteDialect extends SqliteDialect {
+  constructor(
+    database: SQLite.Database,
+    private readonly hooks: SqliteHooks,
+  ) {
+    const cache = new Map<string, SQLite.Statement>();
+    super({
+      database: {
+        close: () => database.close(),
+        prepare: (text: string) => {
+          const cached = cache.get(text);
+          if (cached !== undefined && !cached.busy) {
+            cache.delete(text); // set again below: the map's order is the order of last use
+            cache.set(text, cached);
+            return cached;
+          }
+          const statement = database.prepare(text);
+          if (cached === undefined) {
+            cache.set(text, statement);
+            if (cache.size > CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+          }
+          return statement;
+        },
+      },
+    });
+  }
+
+  override createDriver(): Driver {
+    return new HookedDriver(super.createDriver(), this.hooks);
+  }
+}
+
+/** A driver that is another, except that `hooks.beforeTransaction` runs before each transaction begins. */
+class HookedDriver implements Driver {
+  constructor(
+    private readonly driver: Driver,
+    private readonly hooks: SqliteHooks,
+  ) {}
+  init(): Promise<void> {
+    return this.driver.init();
+  }
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.driver.acquireConnection();
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    this.hooks.beforeTransaction?.();
+    return this.driver.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver.rollbackTransaction(connection);
+  }
+  savepoint: Driver['savepoint'] = (connection, name, compile) => this.driver.savepoint!(connection, name, compile);
+  rollbackToSavepoint: Driver['rollbackToSavepoint'] = (connection, name, compile) => this.driver.rollbackToSavepoint!(connection, name, compile);
+  releaseSavepoint: Driver['releaseSavepoint'] = (connection, name, compile) => this.driver.releaseSavepoint!(connection, name, compile);
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.driver.releaseConnection(connection);
+  }
+  destroy(): Promise<void> {
+    return this.driver.destroy();
+  }
 }
 
 function openPostgres(url: string): Db {
