@@ -286,21 +286,29 @@ export async function run(options: Record<string, string>): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const rssStart = rssMb();
 
-  // Built a page at a time, as a service loads its pool from the database: only upsertMany is timed.
+  // Built a page at a time through a bulk load, as a service loads its pool from the database (its
+  // worker thread tokenising one chunk while this thread writes the previous one): the load is timed
+  // from its start to its close, worker start-up included; generating the pages is not.
   const index = new MemoryPoolIndex();
   let generateSeconds = 0;
   let buildSeconds = 0;
   const pages = catalogueDocs(n, seed);
+  let t0 = performance.now();
+  const load = index.bulkLoad();
+  buildSeconds += (performance.now() - t0) / 1000;
   for (let done = 0; done < n; ) {
-    let t0 = performance.now();
+    t0 = performance.now();
     const page: PoolDoc[] = [];
     for (let r = pages.next(); !r.done; r = pages.next()) if (page.push(r.value) === BUILD_PAGE) break;
     generateSeconds += (performance.now() - t0) / 1000;
     t0 = performance.now();
-    index.upsertMany(page);
+    await load.add(page);
     buildSeconds += (performance.now() - t0) / 1000;
     done += page.length;
   }
+  t0 = performance.now();
+  await load.close();
+  buildSeconds += (performance.now() - t0) / 1000;
   const buildRate = Math.round(n / buildSeconds);
   log(`generated ${n.toLocaleString()} products in ${generateSeconds.toFixed(1)} s (not timed)`);
   log(`index: ${index.size.toLocaleString()} live products built in ${buildSeconds.toFixed(2)} s = ${buildRate.toLocaleString()} products/s`);

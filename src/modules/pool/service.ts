@@ -122,12 +122,17 @@ export class PoolService {
     return count;
   }
 
-  /** Rebuilds the index from the database, a page of whole groups of offers at a time. */
+  /** Rebuilds the index from the database, a page of whole groups of offers at a time, through a bulk load (tokenised in a worker thread). */
   async rebuild(): Promise<number> {
     const latest = await this.db.selectFrom('import_runs').select('finished_at').where('status', '=', 'completed').orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
     this.watermark = latest?.finished_at ?? '';
     for (const run of await this.db.selectFrom('import_runs').select('id').where('status', '=', 'completed').execute()) this.applied.add(run.id);
-    for await (const rows of onlineProductsByGroup(this.db)) this.index.upsertMany(shownOffers(rows));
+    const load = this.index.bulkLoad();
+    try {
+      for await (const rows of onlineProductsByGroup(this.db)) await load.add(shownOffers(rows));
+    } finally {
+      await load.close();
+    }
     return this.index.size;
   }
 

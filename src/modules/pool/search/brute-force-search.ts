@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor, type MatchMode } from './cursor.ts';
 import { boostWeight, docTermImpacts, termWeight } from './relevance.ts';
 import { analyseQuery, type QueryTerm } from './tokenize.ts';
-import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
+import type { PoolBulkLoad, PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
 
 /** A query term group, as seen by one document: does the document match it, and its contribution. */
 type DocGroup = (terms: ReadonlyMap<string, number>) => { matches: boolean; score: number };
@@ -34,6 +34,10 @@ export class BruteForceSearch implements PoolIndex {
 
   upsertMany(docs: Iterable<PoolDoc>): void {
     for (const doc of docs) this.upsert(doc);
+  }
+
+  bulkLoad(): PoolBulkLoad {
+    return { add: async (docs) => this.upsertMany(docs), close: async () => {} };
   }
 
   remove(productId: string): void {

@@ -4,12 +4,14 @@ import { DocColumns } from './columns.ts';
 import { decodeCursor, encodeCursor, type MatchMode } from './cursor.ts';
 import { groupSize, planFilters, planText, type TermGroup, type TextPlan } from './plan.ts';
 import { PendingPostings, type TermPostings } from './postings.ts';
-import { type DocTokenSink, impactOf, visitDocTokens } from './relevance.ts';
+import { BulkLoad, type BulkLoadOptions } from './bulk-load.ts';
+import { ResolvedTerms, type TermsChunk, type WorkerTerms } from './chunk-terms.ts';
+import { type CollectedTerms, DocTermCollector } from './doc-terms.ts';
+import { impactOf } from './relevance.ts';
 import { PRICE_BUCKETS } from './range-bitsets.ts';
 import { type After, anyLiveMatch, type RangeFilter, scan, type ScanResult, type ScanSpec } from './scan.ts';
-import { PieceTable } from './piece-table.ts';
 import { ListBuilder } from './scan-lists.ts';
-import { analyseQuery, indexTokens, pieceTokens } from './tokenize.ts';
+import { analyseQuery } from './tokenize.ts';
 import type { PoolDoc, PoolFacets, PoolIndex, PoolQuery, PoolResult } from './types.ts';
 import { Vocabulary } from './vocabulary.ts';
 
@@ -17,8 +19,6 @@ import { Vocabulary } from './vocabulary.ts';
 const PENDING_FLUSH = 1 << 20;
 /** Queries whose total and facet counts are remembered until the index next changes. */
 const COUNTS_CACHE_LIMIT = 1024;
-/** Pieces of text whose terms are remembered: titles are made of recurring phrases. */
-const PIECE_CACHE_LIMIT = 1 << 19;
 
 export interface MemoryIndexOptions {
   /** Compact once this many removed ordinals pile up and they outnumber half the live ones. */
@@ -44,8 +44,6 @@ export class MemoryPoolIndex implements PoolIndex {
   private readonly vocabulary = new Vocabulary();
   private readonly lists = new ListBuilder();
   private dead = 0;
-  private stamp = 0;
-  private readonly touched: TermPostings[] = [];
   private denseAt = 256;
   /** Set while `upsertMany` runs: postings wait there and are appended in one go. */
   private pending: PendingPostings | null = null;
@@ -75,12 +73,14 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   upsert(doc: PoolDoc): void {
+    this.settle();
     this.version++;
     this.write(doc);
     this.compactIfWorthIt();
   }
 
   upsertMany(docs: Iterable<PoolDoc>): void {
+    this.settle();
     this.version++;
     if (Array.isArray(docs)) this.reserve(this.cols.end + docs.length);
     this.pending = this.pendingBuffer;
@@ -96,13 +96,63 @@ export class MemoryPoolIndex implements PoolIndex {
     this.compactIfWorthIt();
   }
 
+  /** Starts loading many pages at once, tokenised in a worker thread (see `bulk-load.ts`). */
+  bulkLoad(options?: BulkLoadOptions): BulkLoad {
+    return new BulkLoad(this, options);
+  }
+
+  /** For `BulkLoad`: room for `count` more documents, reserved once for a page as `upsertMany` does. */
+  reserveMore(count: number): void {
+    this.reserve(this.cols.end + count);
+  }
+
+  /**
+   * For `BulkLoad`: writes `docs[from, to)` as `upsertMany` would, their text terms read from a
+   * worker's `chunk`. Their postings wait, as in `upsertMany`, until the page ends
+   * (`endTokenisedPage`) or anything else reads or writes the index (`settle`): flushed after every
+   * chunk, each list grew a step at a time and the load took twice as long to append them.
+   */
+  upsertTokenised(docs: readonly PoolDoc[], from: number, to: number, chunk: TermsChunk, terms: WorkerTerms): void {
+    this.version++;
+    this.pending = this.pendingBuffer;
+    const textTerm = (token: string) => this.vocabulary.textTerm(token).id;
+    try {
+      for (let i = from, at = 0; i < to; i++) {
+        const doc = docs[i]!;
+        validateDoc(doc);
+        if (!doc.online) {
+          this.takeOffline(doc.productId);
+          continue;
+        }
+        at = terms.read(chunk.terms, at, this.resolved, textTerm);
+        this.place(doc, this.resolved.titleLength, this.resolved);
+        if (this.pending.count >= PENDING_FLUSH) this.flushPending();
+      }
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  /** For `BulkLoad`: appends what its page left pending. */
+  endTokenisedPage(): void {
+    this.settle();
+  }
+
+  /** Appends postings a bulk load left pending, and compacts if that is due. */
+  private settle(): void {
+    if (this.pendingBuffer.count === 0) return;
+    this.flushPending();
+    this.compactIfWorthIt();
+  }
+
   private flushPending(): void {
-    for (const t of this.pending!.flushInto(this.vocabulary.all)) {
+    for (const t of this.pendingBuffer.flushInto(this.vocabulary.all)) {
       if (t.bits === null && t.docCount >= this.denseAt) t.makeDense(this.cols.words);
     }
   }
 
   remove(productId: string): void {
+    this.settle();
     this.version++;
     const o = this.cols.ids.find(productId);
     if (o < 0) return;
@@ -111,6 +161,7 @@ export class MemoryPoolIndex implements PoolIndex {
   }
 
   search(query: PoolQuery): PoolResult {
+    this.settle();
     validateQuery(query);
     const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
     const filters = planFilters(query, this.vocabulary);
@@ -133,13 +184,23 @@ export class MemoryPoolIndex implements PoolIndex {
 
   private write(doc: PoolDoc): void {
     validateDoc(doc);
-    const existing = this.cols.ids.find(doc.productId);
     if (!doc.online) {
-      if (existing >= 0) this.kill(existing);
+      this.takeOffline(doc.productId);
       return;
     }
-    const titleLength = this.collectTerms(doc);
-    const fingerprint = this.fingerprintOf(doc, titleLength);
+    const titleLength = this.collector.collect(doc);
+    this.place(doc, titleLength, this.collector);
+  }
+
+  private takeOffline(productId: string): void {
+    const existing = this.cols.ids.find(productId);
+    if (existing >= 0) this.kill(existing);
+  }
+
+  /** Writes an online document whose text terms (vocabulary ids, with their units) are collected in `terms`. */
+  private place(doc: PoolDoc, titleLength: number, terms: CollectedTerms): void {
+    const existing = this.cols.ids.find(doc.productId);
+    const fingerprint = this.fingerprintOf(doc, titleLength, terms);
     if (existing >= 0) {
       if (this.cols.fingerprint[existing] === fingerprint) {
         this.cols.updateValues(existing, doc);
@@ -149,18 +210,12 @@ export class MemoryPoolIndex implements PoolIndex {
     }
     this.reserve(this.cols.end + 1);
     const o = this.cols.append(doc, fingerprint);
-    this.postTerms(o, doc, titleLength);
+    this.postTerms(o, doc, titleLength, terms);
   }
 
-  /** The document's text terms with their summed units, in `touched`; returns the title length. */
-  private collectTerms(doc: PoolDoc): number {
-    this.stamp++;
-    this.touched.length = 0;
-    return visitDocTokens(doc, this.tokenSink);
-  }
-
-  private postTerms(o: number, doc: PoolDoc, titleLength: number): void {
-    for (const t of this.touched) this.post(t, o, impactOf(t.units, titleLength));
+  private postTerms(o: number, doc: PoolDoc, titleLength: number, terms: CollectedTerms): void {
+    const all = this.vocabulary.all;
+    for (let i = 0; i < terms.count; i++) this.post(all[terms.ids[i]!]!, o, impactOf(terms.units[i]!, titleLength));
     const v = this.vocabulary;
     if (doc.platform !== null) this.post(v.filterTerm('platform', doc.platform), o, 0);
     this.post(v.filterTerm('source', doc.sourceId), o, 0);
@@ -174,12 +229,12 @@ export class MemoryPoolIndex implements PoolIndex {
    * text terms and their units (just collected) and the filter fields. Equal fingerprints: the
    * postings would be the same, and an upsert only rewrites the values.
    */
-  private fingerprintOf(doc: PoolDoc, titleLength: number): number {
+  private fingerprintOf(doc: PoolDoc, titleLength: number, terms: CollectedTerms): number {
     const h = new Hash();
     h.add(titleLength);
-    for (const t of this.touched) {
-      h.add(t.id);
-      h.add(t.units);
+    for (let i = 0; i < terms.count; i++) {
+      h.add(terms.ids[i]!);
+      h.add(terms.units[i]!);
     }
     h.addText(doc.sourceId);
     h.addText(doc.platform);
@@ -189,50 +244,10 @@ export class MemoryPoolIndex implements PoolIndex {
     return h.value();
   }
 
-  /**
-   * Sums the units of each text term of the document being indexed, without a map per document;
-   * a recurring piece of a title, or a recurring brand or category name, is resolved to its terms
-   * once (`pieceTerms`, `fieldTerms`).
-   */
-  private readonly tokenSink: DocTokenSink = {
-    addPiece: (normalised, start, end, units) => {
-      const table = this.pieceTerms;
-      let e = table.find(normalised, start, end);
-      if (e < 0) {
-        const piece = normalised.slice(start, end);
-        e = table.add(piece, pieceTokens(piece).map((token) => this.vocabulary.textTerm(token).id));
-      }
-      return this.addTermUnits(table, e, units);
-    },
-    addToken: (token, units) => this.addUnits(this.vocabulary.textTerm(token), units),
-    addField: (text, units) => {
-      const table = this.fieldTerms;
-      let e = table.find(text, 0, text.length);
-      if (e < 0) e = table.add(text, indexTokens(text).map((token) => this.vocabulary.textTerm(token).id));
-      this.addTermUnits(table, e, units);
-    },
-  };
-  private readonly pieceTerms = new PieceTable(PIECE_CACHE_LIMIT);
-  private readonly fieldTerms = new PieceTable(PIECE_CACHE_LIMIT);
-
-  /** Adds `units` to each term of a table's entry; returns how many terms it has. */
-  private addTermUnits(table: PieceTable, e: number, units: number): number {
-    const all = this.vocabulary.all;
-    const ids = table.termIds;
-    const start = table.start(e);
-    const count = table.count(e);
-    for (let i = 0; i < count; i++) this.addUnits(all[ids[start + i]!]!, units);
-    return count;
-  }
-
-  private addUnits(t: TermPostings, units: number): void {
-    if (t.stamp !== this.stamp) {
-      t.stamp = this.stamp;
-      t.units = 0;
-      this.touched.push(t);
-    }
-    t.units += units;
-  }
+  /** The text terms of the document being written, by vocabulary id. */
+  private readonly collector = new DocTermCollector((token) => this.vocabulary.textTerm(token).id);
+  /** The same, read back from a bulk load's worker. */
+  private readonly resolved = new ResolvedTerms();
 
   private post(t: TermPostings, o: number, impact: number): void {
     if (this.pending !== null) {

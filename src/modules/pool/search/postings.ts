@@ -24,9 +24,6 @@ export class TermPostings {
   blockMaxImpact: Uint8Array | null = null;
   /** The highest impact posted (0 for filter terms); an upper bound until compaction recomputes it. */
   maxImpact = 0;
-  /** Scratch while one document is being indexed: which document (`stamp`) and its summed units. */
-  stamp = 0;
-  units = 0;
 
   constructor(
     /** Position in the vocabulary's list of all terms. */
@@ -203,6 +200,8 @@ export class PendingPostings {
   private terms = new Int32Array(1 << 16);
   private ords = new Uint32Array(1 << 16);
   private impacts = new Uint8Array(1 << 16);
+  /** Postings recorded per term id while flushing; all zero between flushes. */
+  private perTerm = new Int32Array(0);
   count = 0;
 
   add(term: TermPostings, ordinal: number, impact: number): void {
@@ -213,16 +212,19 @@ export class PendingPostings {
     this.count++;
   }
 
-  /** Appends everything recorded to `all` (indexed by term id); returns the terms that grew. */
+  /** Appends everything recorded to `all` (indexed by term id); returns the terms that grew. Costs what was recorded, not the vocabulary's size: a bulk load flushes after every chunk. */
   flushInto(all: readonly TermPostings[]): TermPostings[] {
-    const counts = new Int32Array(all.length);
-    for (let i = 0; i < this.count; i++) counts[this.terms[i]!]!++;
+    if (this.perTerm.length < all.length) this.perTerm = new Int32Array(Math.max(all.length, this.perTerm.length * 2));
+    const perTerm = this.perTerm;
     const grown: TermPostings[] = [];
-    counts.forEach((n, id) => {
-      if (n === 0) return;
-      all[id]!.reserveExtra(n);
-      grown.push(all[id]!);
-    });
+    for (let i = 0; i < this.count; i++) {
+      const id = this.terms[i]!;
+      if (perTerm[id]!++ === 0) grown.push(all[id]!);
+    }
+    for (const t of grown) {
+      t.reserveExtra(perTerm[t.id]!);
+      perTerm[t.id] = 0;
+    }
     for (let i = 0; i < this.count; i++) all[this.terms[i]!]!.append(this.ords[i]!, this.impacts[i]!);
     this.count = 0;
     return grown;

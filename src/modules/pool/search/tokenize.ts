@@ -62,17 +62,22 @@ function normaliseText(text: string): string {
 const CACHE_LIMIT = 1 << 16;
 const indexSegments = new Map<string, readonly string[]>();
 
-/** A Chinese run as index words; runs repeat across titles, so their segmentation is cached. */
+/** A Chinese run inside a mixed piece as index words; such runs repeat across titles, so their segmentation is cached. */
 function segmentForIndex(run: string): readonly string[] {
   const cached = indexSegments.get(run);
   if (cached) return cached;
+  const words = segmentedForIndex(run);
+  if (indexSegments.size >= CACHE_LIMIT) indexSegments.clear();
+  indexSegments.set(run, words);
+  return words;
+}
+
+function segmentedForIndex(run: string): string[] {
   const words: string[] = [];
   for (const word of jieba().cutForSearch(run, false)) {
     const kept = keepWord(word);
     if (kept !== null) words.push(kept);
   }
-  if (indexSegments.size >= CACHE_LIMIT) indexSegments.clear();
-  indexSegments.set(run, words);
   return words;
 }
 
@@ -204,6 +209,19 @@ const ONLY_LETTERS_OR_DIGITS = /^(?:[a-z]+|[0-9]+)$/;
 /** The index tokens of one piece of normalised text (no spaces in it). */
 export function pieceTokens(piece: string): string[] {
   if (ONLY_HAN.test(piece)) return [...segmentForIndex(piece)];
+  return mixedPieceTokens(piece);
+}
+
+/**
+ * The same, for a caller that caches whole pieces itself (the index): a Chinese-only piece it asks
+ * for is new to it (a quarter of a catalogue's pieces are), and would only churn the cache of runs.
+ */
+export function uncachedPieceTokens(piece: string): string[] {
+  if (ONLY_HAN.test(piece)) return segmentedForIndex(piece);
+  return mixedPieceTokens(piece);
+}
+
+function mixedPieceTokens(piece: string): string[] {
   if (ONLY_LETTERS_OR_DIGITS.test(piece)) return [piece];
   const out: string[] = [];
   for (const token of rawTokens(piece, true)) {
