@@ -8,7 +8,7 @@ import { membershipsAtMany } from '../orgs/service.ts';
 import { productsBySourceKeys } from '../pool/products.ts';
 import { commissionStep, type CommissionPosition, type CommissionTarget } from './commission.ts';
 import { plansOfProducts } from './plans-store.ts';
-import { remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
+import { combined, remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
 import { resolveRate } from './rates.ts';
 import type { LedgerSettings } from './settings.ts';
 import { chunked } from '../../db/bulk.ts';
@@ -38,6 +38,7 @@ export interface SourceTerms {
  * books new lines (terms fixed at the moment the order was paid: the rate per DESIGN's priority,
  * the organisation of the membership in force then, the source's service fee), and moves, reverses
  * or claws back existing ones. Idempotent: a second call with the same states posts nothing.
+ * The call's ledger entries are `combined`: one transaction per kind, not one per line and step.
  */
 export async function reconcileCommissions(
   db: Q,
@@ -71,8 +72,9 @@ export async function reconcileCommissions(
     }
   }
   await insertRows(db, 'commissions', [...inserts, ...updates], { conflict: ['id'], update: MUTABLE_COLUMNS });
-  await appendTransactions(db, transactions, nowIso);
-  return { transactions: transactions.length };
+  const entries = combined(transactions);
+  await appendTransactions(db, entries, nowIso);
+  return { transactions: entries.length };
 }
 
 function targetOf(orderTarget: Exclude<ReturnType<typeof commissionStatusOf>, null>, line: LineState): CommissionTarget {

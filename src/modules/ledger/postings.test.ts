@@ -9,6 +9,7 @@ import {
   commissionEstimated,
   commissionMoved,
   commissionReversed,
+  combined,
   earningsSummary,
   LedgerError,
   partyKey,
@@ -154,6 +155,58 @@ describe('withdrawals', () => {
     expect(() => withdrawalRequested(w, 299, 100, AT)).toThrow(/only 299/);
     expect(() => withdrawalRequested(w, 1000, 500, AT)).toThrow(/at least 500/);
     expect(() => withdrawalRequested({ ...w, amountMinor: 0 }, 1000, 0, AT)).toThrow(LedgerError);
+  });
+});
+
+describe('combined transactions', () => {
+  const line2: CommissionLine = { ...line, id: 'l2', creatorId: 'c2', colonel: null, organisation: null, paidAmountMinor: 5_000 };
+  const LATER = '2026-11-25T12:00:00Z';
+
+  it('are one per kind, each account summed, named after their first member, at the latest instant', () => {
+    const txs = [commissionEstimated(line, AT), commissionEstimated(line2, LATER), commissionMoved(line, 0, 'estimated', 'confirmed', AT)];
+    const [estimated, moved, ...rest] = combined(txs);
+    expect(rest).toEqual([]);
+    expect(estimated).toMatchObject({ id: 'estimated:l1', kind: 'commission_estimated', at: LATER });
+    // line: 2000 (200 / 360 / 432 / 1008); line2: 1000 (100 platform, 900 creator c2)
+    expect(estimated!.postings).toEqual([
+      { account: 'source:s1:receivable', amountMinor: -3000, currency: 'CNY' },
+      { account: 'platform:fee:estimated', amountMinor: 300, currency: 'CNY' },
+      { account: 'colonel:k1:estimated', amountMinor: 360, currency: 'CNY' },
+      { account: 'org:o1:estimated', amountMinor: 432, currency: 'CNY' },
+      { account: 'creator:c1:estimated', amountMinor: 1008, currency: 'CNY' },
+      { account: 'creator:c2:estimated', amountMinor: 900, currency: 'CNY' },
+    ]);
+    expect(moved).toEqual(commissionMoved(line, 0, 'estimated', 'confirmed', AT));
+  });
+
+  it('drop postings that cancel out, and a transaction left with none; keep claw-backs of different settlements apart', () => {
+    const there = commissionMoved(line, 0, 'estimated', 'confirmed', AT);
+    const back = { ...there, id: 'x', postings: there.postings.map((p) => ({ ...p, amountMinor: -p.amountMinor })) };
+    expect(combined([there, back])).toEqual([]);
+    const a = commissionClawedBack(line, 0, 1000, AT, 'set_1');
+    const b = commissionClawedBack(line2, 0, 1000, AT, 'set_2');
+    expect(combined([a, b]).map((t) => t.ref)).toEqual([{ settlementId: 'set_1' }, { settlementId: 'set_2' }]);
+  });
+
+  it('leave every balance as the members would have, to the fen (property)', () => {
+    const steps = fc.array(
+      fc.record({ line: fc.constantFrom(line, line2), refunded: fc.nat(4_000), status: fc.constantFrom<CommissionStatus>('estimated', 'confirmed', 'settleable', 'settled') }),
+      { maxLength: 20 },
+    );
+    fc.assert(
+      fc.property(steps, (list) => {
+        const txs = list.flatMap(({ line: l, refunded, status }) => [
+          commissionEstimated(l, AT),
+          ...(status === 'estimated' ? [] : [commissionMoved(l, refunded, 'estimated', status, AT)]),
+          ...(refunded === 0 ? [] : status === 'settled' ? [commissionClawedBack(l, 0, refunded, AT)] : [commissionReversed(l, status, 0, refunded, AT)]),
+        ]);
+        const together = combined(txs);
+        for (const t of together) assertBalanced(t.postings);
+        expect(new Set(together.map((t) => t.kind)).size).toBe(together.length);
+        const nonZero = (b: ReturnType<typeof balancesOf>) => [...b].map(([c, accounts]) => [c, [...accounts].filter(([, v]) => v !== 0).sort()]);
+        expect(nonZero(balancesOf(all(...together)))).toEqual(nonZero(balancesOf(all(...txs))));
+      }),
+    );
   });
 });
 

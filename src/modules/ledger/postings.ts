@@ -269,6 +269,36 @@ export function commissionClawedBack(
   );
 }
 
+/**
+ * The transactions of one unit of work (a delivery of order events, a batch of moves) as one per
+ * kind: each account's postings summed, the ones that cancel out dropped. Balances after it are
+ * the same to the fen; what moved per line stays on the commission rows. A combined transaction
+ * takes the id of its first member, which no other unit can hold (each member's id is made from
+ * its line and step, and happens once), and the latest `at`. Claw-backs charged to different
+ * settlements (`ref`) stay apart.
+ */
+export function combined(transactions: readonly Transaction[]): Transaction[] {
+  const groups = new Map<string, { first: Transaction; at: string; sums: Map<string, Posting> }>();
+  for (const t of transactions) {
+    const key = t.ref === undefined ? t.kind : `${t.kind} ${JSON.stringify(t.ref)}`;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { first: t, at: t.at, sums: new Map() }));
+    if (t.at > group.at) group.at = t.at;
+    for (const p of t.postings) {
+      const account = `${p.currency} ${p.account}`;
+      const sum = group.sums.get(account);
+      if (sum === undefined) group.sums.set(account, { ...p });
+      else sum.amountMinor += p.amountMinor;
+    }
+  }
+  const out: Transaction[] = [];
+  for (const { first, at, sums } of groups.values()) {
+    const postings = [...sums.values()].filter((p) => p.amountMinor !== 0);
+    if (postings.length > 0) out.push(transaction(first.id, first.kind, at, postings, first.ref));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Withdrawals
 

@@ -5,7 +5,7 @@ import { isPostgres } from '../../db/dialect.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
 import { commissionLineOfRow, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
-import { accountOf, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
+import { accountOf, combined, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { chunked } from '../../db/bulk.ts';
 import { appendTransactions } from './store.ts';
@@ -205,7 +205,7 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
       // The status as a literal, as in the partial index commissions_confirmed_due (migration 006).
       const due = await tx.selectFrom('commissions').selectAll().where(sql<boolean>`status = 'confirmed'`).where('settleable_at', '<=', asOf.toISOString()).orderBy('id').limit(batchLines).execute();
       const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
-      await appendTransactions(tx, transactions, asOf.toISOString());
+      await appendTransactions(tx, combined(transactions), asOf.toISOString());
       for (const ids of chunked(due.map((c) => c.id), 1000)) {
         await tx.updateTable('commissions').set({ status: 'settleable', updated_at: asOf.toISOString() }).where('id', 'in', ids).where('status', '=', 'confirmed').execute();
       }
