@@ -12,14 +12,21 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
+// Once the WAL is long enough to start over, passes follow each other closely, so that what the
+// server's connection is left to copy is only what was committed during the last one.
+let timer;
 const checkpoint = () => {
+  let next = workerData.everyMs;
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (result.log >= workerData.restartFrames) next = 5;
     if (result.busy === 0 && result.log >= workerData.restartFrames) Atomics.store(workerData.restartDue, 0, 1);
   } catch (error) { parentPort.postMessage(String(error)); }
+  return next;
 };
-const timer = setInterval(checkpoint, workerData.everyMs);
-parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
+const tick = () => { timer = setTimeout(tick, checkpoint()); };
+timer = setTimeout(tick, workerData.everyMs);
+parentPort.on('message', () => { clearTimeout(timer); checkpoint(); db.close(); parentPort.close(); });
 `;
 
 /**

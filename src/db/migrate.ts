@@ -7,6 +7,7 @@ import * as orderPolling from './migrations/005_order_polling.ts';
 import * as ledgerHotPaths from './migrations/006_ledger_hot_paths.ts';
 import * as linksPerf from './migrations/010_links_perf.ts';
 import * as ledgerWithoutRowid from './migrations/011_ledger_without_rowid.ts';
+import * as orderEventsClustered from './migrations/012_order_events_clustered.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_ledger_hot_paths': ledgerHotPaths,
   '010_links_perf': linksPerf,
   '011_ledger_without_rowid': ledgerWithoutRowid,
+  '012_order_events_clustered': orderEventsClustered,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

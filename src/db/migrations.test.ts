@@ -88,3 +88,61 @@ describe('migration 011 (SQLite ledger tables without rowid)', () => {
     expect(await q.selectFrom('ledger_postings').select('transaction_id').execute()).toEqual([{ transaction_id: 'tx1' }]);
   });
 });
+
+describe('migration 012 (SQLite order events stored by order)', () => {
+  let db: Db;
+  let dir: string;
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openAt(name: string): Promise<Db> {
+    dir = mkdtempSync(join(tmpdir(), 'vitrine-migration-'));
+    db = openDb(`sqlite:${join(dir, 'm.db')}`);
+    await migrateThrough(db.kysely, name);
+    return db;
+  }
+
+  const EVENT = { status: 'paid' as const, occurred_at: '2026-11-01T00:00:00.000Z', via: 'webhook' as const, delivery_id: 'msg_1', raw_status: '12', payload: '{"orderId":"A1"}', received_at: '2026-11-01T00:00:01.000Z' };
+
+  async function seedOrder(q: Db['kysely']): Promise<void> {
+    await q.insertInto('users').values({ id: 'usr_1', role: 'merchant', email: 'm@x.dev', password_hash: 'x', name: 'M', handle: null, created_at: 'now' }).execute();
+    await q.insertInto('sources').values({ id: 'src_1', kind: 'merchant', name: 'S', platform: null, owner_user_id: 'usr_1', webhook_secret: 'whsec_x', created_at: 'now' } as never).execute();
+    await q.insertInto('orders').values({ id: 'ord_1', source_id: 'src_1', source_order_id: 'A1', currency: 'CNY', status: 'paid', ordered_at: 'a', paid_at: 'a', completed_at: null, click_id: null, sub_id: null, paid_amount_minor: 100, refunded_amount_minor: 0, state: '{}', creator_id: null, attribution: 'unattributed', attribution_detail: '{}', created_at: 'now', updated_at: 'now' }).execute();
+  }
+
+  it('keeps every event, clustered by order in a table without rowid, and the key and foreign key still hold', async () => {
+    const q = (await openAt('011_ledger_without_rowid')).kysely;
+    await seedOrder(q);
+    await q.insertInto('order_events').values([
+      { id: 'oev_2', order_id: 'ord_1', event_key: 'k2', ...EVENT },
+      { id: 'oev_1', order_id: 'ord_1', event_key: 'k1', ...EVENT, delivery_id: null, raw_status: null },
+    ]).execute();
+
+    expect(await migrateToLatest(q)).toContain('012_order_events_clustered');
+
+    expect(await q.selectFrom('order_events').selectAll().orderBy('id').execute()).toEqual([
+      { id: 'oev_1', order_id: 'ord_1', event_key: 'k1', ...EVENT, delivery_id: null, raw_status: null },
+      { id: 'oev_2', order_id: 'ord_1', event_key: 'k2', ...EVENT },
+    ]);
+    const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'order_events'`.execute(q);
+    expect(table.rows[0]!.sql.toLowerCase()).toMatch(/without rowid$/);
+    expect((await sql<{ n: number }>`select count(*) as n from sqlite_master where name like '%_old'`.execute(q)).rows[0]!.n).toBe(0);
+    await expect(q.insertInto('order_events').values({ id: 'oev_3', order_id: 'ord_1', event_key: 'k1', ...EVENT }).execute()).rejects.toThrow(/UNIQUE|PRIMARY/);
+    await expect(q.insertInto('order_events').values({ id: 'oev_4', order_id: 'ord_nope', event_key: 'k9', ...EVENT }).execute()).rejects.toThrow(/FOREIGN KEY/);
+    // An order's events are read off the primary key, with no other index to go through.
+    const plan = await sql<{ detail: string }>`explain query plan select payload from order_events where order_id in (${'ord_1'}, ${'ord_2'})`.execute(q);
+    expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(/USING PRIMARY KEY/);
+  });
+
+  it('goes down again to a rowid table with the same rows', async () => {
+    const q = (await openAt('012_order_events_clustered')).kysely;
+    await seedOrder(q);
+    await q.insertInto('order_events').values({ id: 'oev_1', order_id: 'ord_1', event_key: 'k1', ...EVENT }).execute();
+    await migrateThrough(q, '011_ledger_without_rowid');
+    const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'order_events'`.execute(q);
+    expect(table.rows[0]!.sql.toLowerCase()).not.toContain('without rowid');
+    expect(await q.selectFrom('order_events').select(['id', 'event_key']).execute()).toEqual([{ id: 'oev_1', event_key: 'k1' }]);
+  });
+});
