@@ -7,9 +7,9 @@ export interface BulkTarget {
   upsertMany(docs: readonly PoolDoc[]): void;
   /** Makes room for `count` more documents at once, as `upsertMany` does for a page. */
   reserveMore(count: number): void;
-  /** Writes `docs[from, to)`, whose text the worker has tokenised into `chunk`; their postings may wait for `endTokenisedPage`. */
+  /** Writes `docs[from, to)`, whose text the worker has tokenised into `chunk`; their postings may wait for `endBulkLoad` (or the index's next use). */
   upsertTokenised(docs: readonly PoolDoc[], from: number, to: number, chunk: TermsChunk, terms: WorkerTerms): void;
-  endTokenisedPage(): void;
+  endBulkLoad(): void;
 }
 
 export interface BulkLoadOptions {
@@ -25,10 +25,10 @@ const CHUNK_SIZE = 1_000;
 
 /**
  * Many pages of documents into the index, the same as `upsertMany` page by page, with the
- * tokenising (about two thirds of the work) done by a worker thread: the worker tokenises one
+ * tokenising (about half of the CPU it takes) done by a worker thread: the worker tokenises one
  * chunk of a page while this thread writes the previous one. Each page is in the index when
- * `add` resolves; each chunk is written at once, and a search or upsert made between two chunks
- * first appends what they left pending. `close` stops the worker and frees its caches.
+ * `add` resolves: its postings may still wait to be appended, which any search or upsert does
+ * first. `close` appends them, stops the worker and frees its caches.
  */
 export class BulkLoad implements PoolBulkLoad {
   private worker: TokenizerThread | null = null;
@@ -64,7 +64,6 @@ export class BulkLoad implements PoolBulkLoad {
         this.terms.learn(chunk.newTerms);
         this.index.upsertTokenised(docs, from, Math.min(docs.length, from + this.chunkSize), chunk, this.terms);
       }
-      this.index.endTokenisedPage();
     } catch (error) {
       this.failed = true;
       void Promise.allSettled(chunks); // the chunks not awaited: their failure is this one's
@@ -73,6 +72,7 @@ export class BulkLoad implements PoolBulkLoad {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) this.index.endBulkLoad();
     this.closed = true;
     const worker = this.worker;
     this.worker = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TermPostings } from './postings.ts';
+import { PendingPostings, TermPostings } from './postings.ts';
 
 /** The highest impact per block of 32 ordinals, computed from scratch over the live postings. */
 function expectedMaxima(postings: [number, number][], words: number): number[] {
@@ -50,5 +50,36 @@ describe('TermPostings impact bounds', () => {
     t.makeDense(1);
     expect(t.blockMaxImpact).toBeNull();
     expect(t.maxImpact).toBe(0);
+  });
+});
+
+describe('PendingPostings', () => {
+  it('appends what it recorded term by term, as appending each posting in turn would', () => {
+    const terms = () => [new TermPostings(0, '手机', true), new TermPostings(1, '壳', true), new TermPostings(2, 'platform:jd', false), new TermPostings(3, '充电宝', true)];
+    const direct = terms();
+    const flushed = terms();
+    direct[1]!.makeDense(8);
+    flushed[1]!.makeDense(8);
+    direct[2]!.makeDense(8);
+    flushed[2]!.makeDense(8);
+    const pending = new PendingPostings();
+    let random = 7;
+    for (let o = 0; o < 250; o++) {
+      for (let id = 0; id < 4; id++) {
+        random = (random * 1_103_515_245 + 12_345) % 2_147_483_648;
+        if (random % 3 === 0) continue;
+        const impact = id === 2 ? 0 : 1 + (random % 255);
+        direct[id]!.append(o, impact);
+        pending.add(id, o, impact);
+      }
+      if (o % 97 === 0) pending.flushInto(flushed);
+    }
+    pending.flushInto(flushed);
+    for (let id = 0; id < 4; id++) {
+      const [a, b] = [direct[id]!, flushed[id]!];
+      expect([...b.ordinals().ords.subarray(0, b.ordinals().length)]).toEqual([...a.ordinals().ords.subarray(0, a.ordinals().length)]);
+      expect(b.impacts && [...b.impacts.subarray(0, b.length)]).toEqual(a.impacts && [...a.impacts.subarray(0, a.length)]);
+      expect([b.docCount, b.maxImpact, b.blockMaxImpact && [...b.blockMaxImpact]]).toEqual([a.docCount, a.maxImpact, a.blockMaxImpact && [...a.blockMaxImpact]]);
+    }
   });
 });

@@ -54,6 +54,22 @@ export class TermPostings {
     }
   }
 
+  /** Appends the postings `ords[from, to)` (ascending, after every ordinal held) with their impacts, making room for them first. */
+  appendRun(ords: Uint32Array, impacts: Uint8Array, from: number, to: number): void {
+    this.reserveExtra(to - from);
+    if (this.bitsOnly || this.bits !== null) {
+      for (let i = from; i < to; i++) this.append(ords[i]!, impacts[i]!);
+      return;
+    }
+    this.ords.set(ords.subarray(from, to), this.length);
+    if (this.impacts !== null) {
+      this.impacts.set(impacts.subarray(from, to), this.length);
+      for (let i = from; i < to; i++) if (impacts[i]! > this.maxImpact) this.maxImpact = impacts[i]!;
+    }
+    this.length += to - from;
+    this.docCount += to - from;
+  }
+
   /** Makes room for `extra` more postings at once (a bulk load knows how many are coming); grows by a quarter at least, so that page after page of a load copies each list a bounded number of times, with less room left unused than growing by half. */
   reserveExtra(extra: number): void {
     if (this.bitsOnly) return;
@@ -191,53 +207,81 @@ export function gallop(ords: Uint32Array, length: number, from: number, target: 
   return hi;
 }
 
+const INITIAL_PENDING = 1 << 16;
+
 /**
  * Postings recorded during a bulk load and appended term by term at the end: one growing buffer
  * instead of every term's arrays growing a step at a time (which costs an allocation each, and the
- * garbage collector's time).
+ * garbage collector's time). The flush sorts them by term first (stably, so each term's ordinals
+ * stay ascending) and appends each term's run at once: appending them in the order recorded
+ * visited a term's object and arrays per posting, at random.
  */
 export class PendingPostings {
-  private terms = new Int32Array(1 << 16);
-  private ords = new Uint32Array(1 << 16);
-  private impacts = new Uint8Array(1 << 16);
-  /** Postings recorded per term id while flushing; all zero between flushes. */
+  private terms = new Int32Array(INITIAL_PENDING);
+  private ords = new Uint32Array(INITIAL_PENDING);
+  private impacts = new Uint8Array(INITIAL_PENDING);
+  /** Per term id while flushing: how many postings it has recorded, then where its run ends; all zero between flushes. */
   private perTerm = new Int32Array(0);
   count = 0;
 
-  add(term: TermPostings, ordinal: number, impact: number): void {
+  add(termId: number, ordinal: number, impact: number): void {
     if (this.count === this.terms.length) this.grow();
-    this.terms[this.count] = term.id;
+    this.terms[this.count] = termId;
     this.ords[this.count] = ordinal;
     this.impacts[this.count] = impact;
     this.count++;
   }
 
-  /** Appends everything recorded to `all` (indexed by term id); returns the terms that grew. Costs what was recorded, not the vocabulary's size: a bulk load flushes after every chunk. */
+  /** Appends everything recorded to `all` (indexed by term id); returns the terms that grew. Costs what was recorded, not the vocabulary's size. */
   flushInto(all: readonly TermPostings[]): TermPostings[] {
     if (this.perTerm.length < all.length) this.perTerm = new Int32Array(Math.max(all.length, this.perTerm.length * 2));
-    const perTerm = this.perTerm;
+    const { perTerm, terms } = this;
+    const sortedOrds = new Uint32Array(this.count);
+    const sortedImpacts = new Uint8Array(this.count);
     const grown: TermPostings[] = [];
     for (let i = 0; i < this.count; i++) {
-      const id = this.terms[i]!;
+      const id = terms[i]!;
       if (perTerm[id]!++ === 0) grown.push(all[id]!);
     }
-    for (const t of grown) {
-      t.reserveExtra(perTerm[t.id]!);
-      perTerm[t.id] = 0;
+    let end = 0;
+    for (const t of grown) perTerm[t.id] = end += perTerm[t.id]!;
+    // backwards, each term's run filled from its end: the order recorded is kept within a run
+    for (let i = this.count - 1; i >= 0; i--) {
+      const at = --perTerm[terms[i]!]!;
+      sortedOrds[at] = this.ords[i]!;
+      sortedImpacts[at] = this.impacts[i]!;
     }
-    for (let i = 0; i < this.count; i++) all[this.terms[i]!]!.append(this.ords[i]!, this.impacts[i]!);
+    for (let g = 0; g < grown.length; g++) {
+      const t = grown[g]!;
+      const start = perTerm[t.id]!;
+      perTerm[t.id] = 0;
+      t.appendRun(sortedOrds, sortedImpacts, start, g + 1 < grown.length ? perTerm[grown[g + 1]!.id]! : this.count);
+    }
     this.count = 0;
     return grown;
   }
 
+  /** Room for `size` postings at once (a bulk load knows how many it lets pile up), rather than by doubling. */
+  reserve(size: number): void {
+    if (size > this.terms.length) this.resize(size);
+  }
+
+  /** Gives back the buffers grown past their initial size (after a bulk load). */
+  shrink(): void {
+    if (this.terms.length > INITIAL_PENDING) this.resize(Math.max(INITIAL_PENDING, this.count));
+  }
+
   private grow(): void {
-    const size = this.terms.length * 2;
+    this.resize(this.terms.length * 2);
+  }
+
+  private resize(size: number): void {
     const terms = new Int32Array(size);
-    terms.set(this.terms);
+    terms.set(this.terms.subarray(0, this.count));
     const ords = new Uint32Array(size);
-    ords.set(this.ords);
+    ords.set(this.ords.subarray(0, this.count));
     const impacts = new Uint8Array(size);
-    impacts.set(this.impacts);
+    impacts.set(this.impacts.subarray(0, this.count));
     this.terms = terms;
     this.ords = ords;
     this.impacts = impacts;
