@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import { sqlitePathOf } from '../core/config.ts';
 import { SqliteHandle } from './bulk.ts';
@@ -66,7 +66,7 @@ const CACHED_STATEMENTS = 256;
  * Kysely's SQLite dialect with two changes. Its connection prepares every query again each time
  * it runs; here a statement is prepared once per SQL text and reused (least recently used texts
  * are dropped past CACHED_STATEMENTS), a statement still being iterated is never handed out twice.
- * And `hooks.beforeTransaction` runs before each transaction begins.
+ * And a transaction begins `immediate`, after `hooks.beforeTransaction` (see `HookedDriver`).
  */
 class VitrineSqliteDialect extends SqliteDialect {
   constructor(
@@ -100,7 +100,7 @@ class VitrineSqliteDialect extends SqliteDialect {
   }
 }
 
-/** A driver that is another, except that `hooks.beforeTransaction` runs before each transaction begins. */
+/** Kysely's SQLite driver, except for how a transaction begins. */
 class HookedDriver implements Driver {
   constructor(
     private readonly driver: Driver,
@@ -112,9 +112,15 @@ class HookedDriver implements Driver {
   acquireConnection(): Promise<DatabaseConnection> {
     return this.driver.acquireConnection();
   }
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  /**
+   * `begin immediate`, not Kysely's `begin`: the write lock is taken at once, waiting for another
+   * process's writer (a CLI import beside the server) under busy_timeout. A deferred transaction
+   * that read first and then wrote was refused at once with SQLITE_BUSY whatever the timeout
+   * (SQLite does not wait to turn a read transaction into a write one), failing the request.
+   */
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
     this.hooks.beforeTransaction?.();
-    return this.driver.beginTransaction(connection, settings);
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
   commitTransaction(connection: DatabaseConnection): Promise<void> {
     return this.driver.commitTransaction(connection);

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from './connection.ts';
+import { migrateToLatest } from './migrate.ts';
+
+/** Another process (a CLI command beside the server) that holds SQLite's write lock for `ms`. */
+async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<void> }> {
+  const child = spawn(process.execPath, [
+    '-e',
+    `const db = new (require(process.argv[1]))(process.argv[2]);
+     db.exec('begin immediate');
+     db.prepare("insert into settings (key, value) values ('theirs', '1')").run();
+     process.stdout.write('locked\\n');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms});
+     db.exec('commit');`,
+    createRequire(import.meta.url).resolve('better-sqlite3'),
+    path,
+  ]);
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  return { released: new Promise((resolve) => child.once('exit', () => resolve())) };
+}
+
+describe('SQLite transactions beside another writer', () => {
+  let db: Db;
+  let dir: string;
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('wait for its lock under busy_timeout, even when they read before they write', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vitrine-connection-'));
+    const path = join(dir, 'c.db');
+    db = openDb(`sqlite:${path}`);
+    await migrateToLatest(db.kysely);
+    const { released } = await holdWriteLock(path, 400);
+    const started = Date.now();
+    // A deferred transaction would be refused here with "database is locked" at once: SQLite does
+    // not wait to turn a read transaction into a write one.
+    await db.kysely.transaction().execute(async (tx) => {
+      expect(await tx.selectFrom('settings').select('key').where('key', '=', 'mine').execute()).toEqual([]);
+      await tx.insertInto('settings').values({ key: 'mine', value: '2' }).execute();
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await released;
+    expect(await db.kysely.selectFrom('settings').select('key').where('key', 'in', ['mine', 'theirs']).orderBy('key').execute()).toEqual([{ key: 'mine' }, { key: 'theirs' }]);
+  });
+});
