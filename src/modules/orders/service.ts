@@ -15,7 +15,7 @@ import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
 import { applyEvent, eventKey } from './state-machine.ts';
-import { historiesOf, insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders } from './store.ts';
+import { historiesOf, insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
 
 type Q = Kysely<Database>;
 
@@ -73,7 +73,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
     const histories = await historiesOf(tx, [...existing.values()].map((row) => row.id));
 
-    const changed: { row: OrdersTable | undefined; id: string; state: OrderState }[] = [];
+    const changed: { before: StoredOrder | undefined; id: string; state: OrderState }[] = [];
     const eventRows: OrderEventsTable[] = [];
     for (const [orderId, events] of byOrder) {
       const row = existing.get(orderId);
@@ -88,21 +88,21 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
         report.applied += 1;
         eventRows.push(eventRowOf(id, event, rawStatus ?? null, options, nowIso));
       }
-      if (any) changed.push({ row, id, state: state! });
+      if (any) changed.push({ before: row, id, state: state! });
     }
     if (changed.length === 0) return report;
 
-    const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.row)).map((c) => c.state), settings);
-    for (const c of changed) c.row = orderRowOf(c.id, sourceId, c.state, c.row, attributions.get(c.state.orderId), nowIso);
-    await saveOrders(tx, changed.map((c) => ({ row: c.row!, attributionDecided: attributions.has(c.state.orderId) })));
+    const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), settings);
+    const rows = changed.map((c) => ({ c, row: orderRowOf(c.id, sourceId, c.state, c.before, attributions.get(c.state.orderId), nowIso) }));
+    await saveOrders(tx, rows.map(({ c, row }) => ({ row, attributionDecided: attributions.has(c.state.orderId) })));
     await insertOrderEvents(tx, eventRows);
-    const attributed = changed.filter((c) => c.row!.creator_id !== null).map((c) => ({ id: c.id, sourceId, creatorId: c.row!.creator_id!, state: c.state }));
+    const attributed = rows.filter(({ row }) => row.creator_id !== null).map(({ c, row }) => ({ id: c.id, sourceId, creatorId: row.creator_id!, state: c.state }));
     const booked = await reconcileCommissions(tx, attributed, terms, settings, now);
     return { ...report, orders: changed.length, ledgerTransactions: booked.transactions };
   });
 }
 
-function isAttributed(row: OrdersTable | undefined): boolean {
+function isAttributed(row: StoredOrder | undefined): boolean {
   return row !== undefined && row.attribution !== 'unattributed';
 }
 
@@ -125,7 +125,7 @@ async function attributeOrders(db: Q, sourceId: string, states: readonly OrderSt
   return out;
 }
 
-function orderRowOf(id: string, sourceId: string, state: OrderState, before: OrdersTable | undefined, attribution: Attribution | undefined, nowIso: string): OrdersTable {
+function orderRowOf(id: string, sourceId: string, state: OrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): OrdersTable {
   const decided = attribution ?? null;
   const creatorId = decided ? (decided.kind === 'unattributed' ? null : decided.creatorId) : (before?.creator_id ?? null);
   const kind: AttributionKind = decided ? decided.kind : (before?.attribution ?? 'unattributed');

@@ -22,14 +22,18 @@ export async function lockSourceForIngest(db: Q, sourceId: string): Promise<void
   await sql`select pg_advisory_xact_lock(${key.toString()}::bigint)`.execute(db);
 }
 
+/** What ingestion reads of an order it has already: the rest of the row follows from the state. */
+const STORED_ORDER_COLUMNS = ['id', 'source_order_id', 'state', 'creator_id', 'attribution', 'attribution_detail', 'created_at'] as const;
+export type StoredOrder = Pick<OrdersTable, (typeof STORED_ORDER_COLUMNS)[number]>;
+
 /**
  * The orders of one source by the source's order ids. On PostgreSQL the rows are locked until the
  * caller's transaction ends, so two deliveries about one order apply one after the other.
  */
-export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds: readonly string[]): Promise<Map<string, OrdersTable>> {
-  const out = new Map<string, OrdersTable>();
+export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds: readonly string[]): Promise<Map<string, StoredOrder>> {
+  const out = new Map<string, StoredOrder>();
   for (const ids of chunked([...new Set(sourceOrderIds)])) {
-    let query = db.selectFrom('orders').selectAll().where('source_id', '=', sourceId).where('source_order_id', 'in', ids);
+    let query = db.selectFrom('orders').select(STORED_ORDER_COLUMNS).where('source_id', '=', sourceId).where('source_order_id', 'in', ids);
     if (isPostgres(db)) query = query.orderBy('source_order_id').forUpdate();
     for (const row of await query.execute()) out.set(row.source_order_id, row);
   }
