@@ -133,15 +133,17 @@ export type ClickWriter = (rows: readonly ClickRow[]) => Promise<void>;
 const CLICK_COLUMNS = ['id', 'link_code', 'creator_id', 'product_id', 'source_id', 'channel', 'clicked_at', 'ip_hash', 'ua_class', 'referrer', 'is_bot', 'is_repeat'] as const;
 
 export function clickWriterFor(db: Db): ClickWriter {
-  return db.sqlite ? sqliteClickWriter(db.kysely, db.sqlite) : (rows) => db.kysely.insertInto('clicks').values([...rows]).execute().then(() => undefined);
+  return db.sqlite ? sqliteClickWriter(db.kysely, db.sqlite, db.sqliteHooks) : (rows) => db.kysely.insertInto('clicks').values([...rows]).execute().then(() => undefined);
 }
 
 /**
  * SQLite: one prepared statement run per row inside one transaction — the cheapest commit there
  * is. It runs while holding Kysely's single connection, so it never lands inside another
- * caller's open transaction (which could still roll back after our 302s went out).
+ * caller's open transaction (which could still roll back after our 302s went out). Like Kysely's
+ * transactions on this connection, it begins `immediate` after the connection's hook (which lets
+ * the WAL start over under steady writes: see checkpointer.ts).
  */
-function sqliteClickWriter(kysely: Q, database: NonNullable<Db['sqlite']>): ClickWriter {
+function sqliteClickWriter(kysely: Q, database: NonNullable<Db['sqlite']>, hooks: Db['sqliteHooks']): ClickWriter {
   const insert = database.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`);
   const insertAll = database.transaction((rows: readonly ClickRow[]) => {
     for (const r of rows) insert.run(r.id, r.link_code, r.creator_id, r.product_id, r.source_id, r.channel, r.clicked_at, r.ip_hash, r.ua_class, r.referrer, r.is_bot, r.is_repeat);
@@ -149,7 +151,8 @@ function sqliteClickWriter(kysely: Q, database: NonNullable<Db['sqlite']>): Clic
   return (rows) =>
     kysely.connection().execute(async () => {
       if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; clicks are not written into it');
-      insertAll(rows);
+      hooks?.beforeTransaction?.();
+      insertAll.immediate(rows);
     });
 }
 
@@ -161,7 +164,7 @@ export type ClickCountFold = (maxClicks: number) => Promise<number>;
  * the watermark in rowid order — SQLite has one writer, so rowid order is commit order and no
  * click can appear below the watermark later — adds them to link_click_counts and moves the
  * watermark, so counts are exact at every moment. Like the click writer, it runs holding Kysely's
- * connection, never inside another caller's transaction.
+ * connection, never inside another caller's transaction, and begins as the click writer does.
  */
 export function clickCountFoldFor(db: Db): ClickCountFold | null {
   const database = db.sqlite;
@@ -189,6 +192,9 @@ export function clickCountFoldFor(db: Db): ClickCountFold | null {
   return (maxClicks) =>
     db.kysely.connection().execute(async () => {
       if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; click counts are not folded into it');
-      return fold(maxClicks);
+      db.sqliteHooks?.beforeTransaction?.();
+      // Immediate: it reads before it writes, and a deferred transaction would be refused at once
+      // while another process writes (see db/connection.ts).
+      return fold.immediate(maxClicks);
     });
 }
