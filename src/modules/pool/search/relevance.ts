@@ -53,8 +53,17 @@ export interface DocTokenSink extends TokenSink {
   addField(text: string, units: number): void;
 }
 
+/** Impacts already worked out, by title length x 64 + units (0: not yet); a bulk load asks for one per posting. */
+const IMPACTS = new Uint8Array(256 * 64);
+
 /** The stored impact of a term with these summed units in a title this long. */
 export function impactOf(units: number, titleLength: number): number {
+  if (units >= 64 || titleLength >= 256) return computeImpact(units, titleLength);
+  const key = titleLength * 64 + units;
+  return IMPACTS[key] || (IMPACTS[key] = computeImpact(units, titleLength));
+}
+
+function computeImpact(units: number, titleLength: number): number {
   const tf = units / TITLE_UNITS;
   const norm = K1 * (1 - B + (B * titleLength) / AVERAGE_TITLE_TOKENS);
   return Math.min(255, Math.max(1, Math.round((255 * tf) / (tf + norm))));
