@@ -3,14 +3,15 @@
  *
  *   npm run bench -- search --products 1000000 [--seed 1] [--queries 2100] [--warmup 300] [--baseline none]
  *
- * Builds N products from the synthetic catalogue into the index (timed: tokenisation included),
- * measures the resident set with the index loaded (the product objects released), then runs a
- * fixed mix of queries — a common, rare or very broad text, two filters, each sort, 20 per page —
- * against the index and against SQLite FTS5 (in memory; titles segmented by the same tokenizer;
- * a plain table of the filter/sort columns joined by rowid; MATCH + WHERE + ORDER BY + LIMIT).
- * The index also counts the total and the facets of every query; SQLite is not asked to. The
- * index's figures are cold (its remembered counts forgotten before each query); the same mix is
- * then run warm and shown beside them.
+ * Builds N products from the synthetic catalogue into the index through a bulk load, a page at a
+ * time, as the start-up rebuild does (timed: tokenisation in its worker included; the CPU of all
+ * threads beside the rate, which a busy machine skews), measures the resident set with the index
+ * loaded (the product objects released), then runs a fixed mix of queries — a common, rare or
+ * very broad text, two filters, each sort, 20 per page — against the index and against SQLite
+ * FTS5 (in memory; titles segmented by the same tokenizer; a plain table of the filter/sort columns
+ * joined by rowid; MATCH + WHERE + ORDER BY + LIMIT). The index also counts the total and the
+ * facets of every query; SQLite is not asked to. The index's figures are cold (its remembered
+ * counts forgotten before each query); the same mix is then run warm and shown beside them.
  *
  *   npm run bench -- search --products 1000000 [--seed 1] --rebuild
  *

@@ -20,15 +20,16 @@ export interface BulkLoadOptions {
 }
 
 const INLINE_BELOW = 5_000;
-/** About 10 ms of tokenising: small enough that the two threads wait little for each other at a page's start and end. */
+/** About 5 ms of tokenising: small enough that the two threads wait little for each other at a page's start and end. */
 const CHUNK_SIZE = 1_000;
 
 /**
  * Many pages of documents into the index, the same as `upsertMany` page by page, with the
  * tokenising (about half of the CPU it takes) done by a worker thread: the worker tokenises one
  * chunk of a page while this thread writes the previous one. Each page is in the index when
- * `add` resolves: its postings may still wait to be appended, which any search or upsert does
- * first. `close` appends them, stops the worker and frees its caches.
+ * `add` resolves (pages are added one at a time): its postings may still wait to be appended,
+ * which any search or upsert does first. `close` appends them, stops the worker and frees its
+ * caches.
  */
 export class BulkLoad implements PoolBulkLoad {
   private worker: TokenizerThread | null = null;
@@ -37,6 +38,7 @@ export class BulkLoad implements PoolBulkLoad {
   private readonly chunkSize: number;
   private closed = false;
   private failed = false;
+  private adding = false;
 
   constructor(
     private readonly index: BulkTarget,
@@ -49,6 +51,7 @@ export class BulkLoad implements PoolBulkLoad {
   async add(docs: readonly PoolDoc[]): Promise<void> {
     if (this.failed) throw new Error('this bulk load failed earlier (its worker\'s term ids may be out of step): start another');
     if (this.closed) throw new Error('this bulk load is closed');
+    if (this.adding) throw new Error('a bulk load takes one page at a time: await the previous add');
     if (this.worker === null && docs.length < this.inlineBelow) {
       this.index.upsertMany(docs);
       return;
@@ -56,6 +59,7 @@ export class BulkLoad implements PoolBulkLoad {
     const worker = (this.worker ??= new TokenizerThread());
     const chunks: Promise<TermsChunk>[] = [];
     for (let from = 0; from < docs.length; from += this.chunkSize) chunks.push(worker.tokenize(textChunk(docs, from, Math.min(docs.length, from + this.chunkSize))));
+    this.adding = true;
     try {
       this.index.reserveMore(docs.length);
       for (let c = 0; c < chunks.length; c++) {
@@ -68,6 +72,8 @@ export class BulkLoad implements PoolBulkLoad {
       this.failed = true;
       void Promise.allSettled(chunks); // the chunks not awaited: their failure is this one's
       throw error;
+    } finally {
+      this.adding = false;
     }
   }
 

@@ -20,7 +20,7 @@ const PENDING_FLUSH = 1 << 20;
 /**
  * The same for a `BulkLoad`, whose pages' postings wait across pages: each flush grows (copies)
  * the lists of most terms, so a flush every ~110,000 products rather than every ~28,000 copies a
- * quarter as often. Its buffers (up to 54 MB while flushing) are given back when the load ends.
+ * quarter as often. Its buffers (38 MB, 59 MB while appending) are given back when the load ends.
  */
 const BULK_PENDING_FLUSH = 1 << 22;
 /** Queries whose total and facet counts are remembered until the index next changes. */
@@ -51,9 +51,9 @@ export class MemoryPoolIndex implements PoolIndex {
   private readonly lists = new ListBuilder();
   private dead = 0;
   private denseAt = 256;
-  /** Set while `upsertMany` runs: postings wait there and are appended in one go. */
+  /** Set while `upsertMany` (or a bulk load's chunk) runs: postings wait there and are appended in one go. */
   private pending: PendingPostings | null = null;
-  /** Kept between loads: its buffers grow once, not page after page. */
+  /** Kept between loads: its buffers grow once, not page after page (a bulk load's, larger, are given back). */
   private readonly pendingBuffer = new PendingPostings();
   private readonly compactAfterDead: number;
   private readonly denseTermMinDocs: number | undefined;
