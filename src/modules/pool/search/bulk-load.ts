@@ -80,6 +80,7 @@ export class BulkLoad implements PoolBulkLoad {
   async close(): Promise<void> {
     if (!this.closed) this.index.endBulkLoad();
     this.closed = true;
+    this.terms.forget();
     const worker = this.worker;
     this.worker = null;
     if (worker) await worker.close();

@@ -266,9 +266,10 @@ export class PendingPostings {
     if (size > this.terms.length) this.resize(size);
   }
 
-  /** Gives back the buffers grown past their initial size (after a bulk load). */
+  /** Gives back the buffers grown past their initial size, and the counts by term (after a bulk load). */
   shrink(): void {
     if (this.terms.length > INITIAL_PENDING) this.resize(Math.max(INITIAL_PENDING, this.count));
+    this.perTerm = new Int32Array(0);
   }
 
   private grow(): void {
