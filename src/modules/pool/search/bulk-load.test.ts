@@ -120,6 +120,18 @@ describe('a bulk load', () => {
     }
   });
 
+  it('refuses a page once its worker is gone, rather than waiting for it', async () => {
+    const [page] = pagesOfLoads();
+    const load = new MemoryPoolIndex().bulkLoad({ inlineBelow: 0 });
+    try {
+      await load.add(page!.slice(0, 100));
+      await (load as unknown as { worker: { close(): Promise<void> } }).worker.close();
+      await expect(load.add(page!)).rejects.toThrow(/exited/);
+    } finally {
+      await load.close();
+    }
+  });
+
   it('writes small pages on its own thread until a worker is running', async () => {
     const index = new MemoryPoolIndex();
     const load = index.bulkLoad();

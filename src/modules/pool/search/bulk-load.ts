@@ -94,6 +94,8 @@ class TokenizerThread {
   private readonly worker = new Worker(new URL('./tokenize-worker.mjs', import.meta.url));
   private readonly pending = new Map<number, { resolve: (t: TermsChunk) => void; reject: (e: Error) => void }>();
   private nextId = 1;
+  /** Why the worker is gone, once it is: a message to it then would never be answered. */
+  private gone: Error | null = null;
 
   constructor() {
     this.worker.unref();
@@ -112,6 +114,7 @@ class TokenizerThread {
   tokenize(chunk: TextChunk): Promise<TermsChunk> {
     const id = this.nextId++;
     return new Promise<TermsChunk>((resolve, reject) => {
+      if (this.gone) return reject(this.gone);
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
       this.worker.postMessage({ id, chunk }, [chunk.lengths.buffer]);
@@ -123,6 +126,7 @@ class TokenizerThread {
   }
 
   private failAll(error: Error): void {
+    this.gone ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
