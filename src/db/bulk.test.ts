@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows } from './bulk.ts';
+import { insertRows, updateRows } from './bulk.ts';
 import { DIALECTS, openTestDb, type TestDb } from './testing.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -17,5 +17,18 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
     const all = await db.kysely.selectFrom('webhook_deliveries').select(['webhook_id', 'events']).orderBy('events').execute();
     expect(all).toHaveLength(700);
     expect(all.every((r, i) => r.webhook_id === `msg_${i}` && Number(r.events) === i)).toBe(true);
+  });
+
+  it('rewrites only the listed columns of the rows named by their key, and no other row', async () => {
+    const source = (id: string, name: string, enabled: number) => ({ id, kind: 'merchant' as const, name, platform: null, owner_user_id: null, webhook_secret: `whsec_${id}`, default_commission_bps: null, platform_fee_bps: null, enabled, created_at: '2026-11-26T00:00:00.000Z' });
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', [source('src_u1', 'one', 1), source('src_u2', 'two', 1), source('src_u3', 'three', 1)]));
+    // The rows carry other values for columns not listed: those must stay as they were.
+    await inTransaction(db.kysely, (tx) => updateRows(tx, 'sources', 'id', ['name'], [source('src_u1', 'ONE', 0), source('src_u3', 'THREE', 0)]));
+    const rows = await db.kysely.selectFrom('sources').select(['id', 'name', 'enabled']).where('id', 'in', ['src_u1', 'src_u2', 'src_u3']).orderBy('id').execute();
+    expect(rows.map((r) => ({ ...r, enabled: Number(r.enabled) }))).toEqual([
+      { id: 'src_u1', name: 'ONE', enabled: 1 },
+      { id: 'src_u2', name: 'two', enabled: 1 },
+      { id: 'src_u3', name: 'THREE', enabled: 1 },
+    ]);
   });
 });

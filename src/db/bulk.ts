@@ -98,6 +98,32 @@ export async function insertRows<T extends keyof Database & string>(
   }
 }
 
+/**
+ * Rewrites `columns` of rows that exist, found by `key`, in the caller's transaction. On SQLite one
+ * prepared UPDATE per row, binding only those columns: an upsert of the whole row binds them all
+ * and tries an insert first. On PostgreSQL, multi-row upserts (a round trip per statement matters
+ * more there), which the rows' other columns make valid inserts.
+ */
+export async function updateRows<T extends keyof Database & string>(
+  db: Kysely<Database>,
+  table: T,
+  key: keyof Database[T] & string,
+  columns: readonly (keyof Database[T] & string)[],
+  rows: readonly Insertable<Database[T]>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const sqlite = sqliteOf(db);
+  if (sqlite === undefined) return insertRows(db, table, rows, { conflict: [key], update: columns });
+  const update = prepared(sqlite, `update ${quoted(table)} set ${columns.map((c) => `${quoted(c)} = ?`).join(', ')} where ${quoted(key)} = ?`);
+  const values: unknown[] = new Array(columns.length + 1);
+  for (const row of rows) {
+    let v = 0;
+    for (const c of columns) values[v++] = (row as Record<string, unknown>)[c];
+    values[v] = (row as Record<string, unknown>)[key];
+    update.run(values);
+  }
+}
+
 function quoted(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }

@@ -11,7 +11,7 @@ import { plansOfProducts } from './plans-store.ts';
 import { combined, remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
 import { resolveRate } from './rates.ts';
 import type { LedgerSettings } from './settings.ts';
-import { chunked } from '../../db/bulk.ts';
+import { chunked, updateRows } from '../../db/bulk.ts';
 import { appendTransactions } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -71,7 +71,8 @@ export async function reconcileCommissions(
       else if (changed(row, next)) updates.push(next);
     }
   }
-  await insertRows(db, 'commissions', [...inserts, ...updates], { conflict: ['id'], update: MUTABLE_COLUMNS });
+  await insertRows(db, 'commissions', inserts);
+  await updateRows(db, 'commissions', 'id', MUTABLE_COLUMNS, updates);
   const entries = combined(transactions);
   await appendTransactions(db, entries, nowIso);
   return { transactions: entries.length };

@@ -94,7 +94,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
 
     const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), settings);
     const rows = changed.map((c) => ({ c, row: orderRowOf(c.id, sourceId, c.state, c.before, attributions.get(c.state.orderId), nowIso) }));
-    await saveOrders(tx, rows.map(({ c, row }) => ({ row, attributionDecided: attributions.has(c.state.orderId) })));
+    await saveOrders(tx, rows.map(({ c, row }) => ({ row, isNew: c.before === undefined, attributionDecided: attributions.has(c.state.orderId) })));
     await insertOrderEvents(tx, eventRows);
     const attributed = rows.filter(({ row }) => row.creator_id !== null).map(({ c, row }) => ({ id: c.id, sourceId, creatorId: row.creator_id!, state: c.state }));
     const booked = await reconcileCommissions(tx, attributed, terms, settings, now);

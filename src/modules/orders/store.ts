@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { insertRows } from '../../db/bulk.ts';
+import { insertRows, updateRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import type { OrderEvent } from './model.ts';
@@ -50,9 +50,11 @@ const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 
  * (most later events: the order was attributed when it came) rewrite only lifecycle columns, so
  * their index entries are left alone instead of being deleted and written again.
  */
-export async function saveOrders(db: Q, rows: readonly { row: OrdersTable; attributionDecided: boolean }[]): Promise<void> {
-  await insertRows(db, 'orders', rows.filter((r) => r.attributionDecided).map((r) => r.row), { conflict: ['id'], update: ATTRIBUTION_COLUMNS });
-  await insertRows(db, 'orders', rows.filter((r) => !r.attributionDecided).map((r) => r.row), { conflict: ['id'], update: LIFECYCLE_COLUMNS });
+export async function saveOrders(db: Q, rows: readonly { row: OrdersTable; isNew: boolean; attributionDecided: boolean }[]): Promise<void> {
+  await insertRows(db, 'orders', rows.filter((r) => r.isNew).map((r) => r.row));
+  const updates = rows.filter((r) => !r.isNew);
+  await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, updates.filter((r) => r.attributionDecided).map((r) => r.row));
+  await updateRows(db, 'orders', 'id', LIFECYCLE_COLUMNS, updates.filter((r) => !r.attributionDecided).map((r) => r.row));
 }
 
 /**
