@@ -19,8 +19,10 @@ const checkpoint = () => {
   let next = workerData.everyMs;
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result.log >= workerData.restartFrames) next = 5;
-    if (result.busy === 0 && result.log >= workerData.restartFrames) Atomics.store(workerData.restartDue, 0, 1);
+    if (result.log >= workerData.restartFrames) {
+      next = 5;
+      if (result.busy === 0) Atomics.store(workerData.restartDue, 0, 1);
+    }
   } catch (error) { parentPort.postMessage(String(error)); }
   return next;
 };

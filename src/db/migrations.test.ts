@@ -6,21 +6,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateThrough, migrateToLatest } from './migrate.ts';
 
+/** A SQLite database in a directory of its own, migrated up to and including `name`; closed and removed after each test. */
+let db: Db | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  db = dir = undefined;
+});
+
+async function openAt(name: string): Promise<Db> {
+  dir = mkdtempSync(join(tmpdir(), 'vitrine-migration-'));
+  db = openDb(`sqlite:${join(dir, 'm.db')}`);
+  await migrateThrough(db.kysely, name);
+  return db;
+}
+
 describe('migration 011 (SQLite ledger tables without rowid)', () => {
-  let db: Db;
-  let dir: string;
-  afterEach(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function openAt(name: string): Promise<Db> {
-    dir = mkdtempSync(join(tmpdir(), 'vitrine-migration-'));
-    db = openDb(`sqlite:${join(dir, 'm.db')}`);
-    await migrateThrough(db.kysely, name);
-    return db;
-  }
-
   it('keeps every transaction, posting, balance and delivery, and the foreign key from postings to transactions', async () => {
     const q = (await openAt('010_links_perf')).kysely;
     await q.insertInto('ledger_transactions').values([
@@ -90,20 +92,6 @@ describe('migration 011 (SQLite ledger tables without rowid)', () => {
 });
 
 describe('migration 012 (SQLite order events stored by order)', () => {
-  let db: Db;
-  let dir: string;
-  afterEach(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function openAt(name: string): Promise<Db> {
-    dir = mkdtempSync(join(tmpdir(), 'vitrine-migration-'));
-    db = openDb(`sqlite:${join(dir, 'm.db')}`);
-    await migrateThrough(db.kysely, name);
-    return db;
-  }
-
   const EVENT = { status: 'paid' as const, occurred_at: '2026-11-01T00:00:00.000Z', via: 'webhook' as const, delivery_id: 'msg_1', raw_status: '12', payload: '{"orderId":"A1"}', received_at: '2026-11-01T00:00:01.000Z' };
 
   async function seedOrder(q: Db['kysely']): Promise<void> {

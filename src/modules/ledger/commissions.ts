@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
-import { insertRows } from '../../db/bulk.ts';
+import { chunked, insertRows, updateRows } from '../../db/bulk.ts';
 import type { CommissionsTable, Database } from '../../db/schema.ts';
 import type { LineState, StoredOrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
@@ -11,7 +11,6 @@ import { plansOfProducts } from './plans-store.ts';
 import { combined, remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
 import { resolveRate } from './rates.ts';
 import type { LedgerSettings } from './settings.ts';
-import { chunked, updateRows } from '../../db/bulk.ts';
 import { appendTransactions } from './store.ts';
 
 type Q = Kysely<Database>;
