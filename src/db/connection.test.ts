@@ -50,3 +50,17 @@ describe('SQLite transactions beside another writer', () => {
     expect(await db.kysely.selectFrom('settings').select('key').where('key', 'in', ['mine', 'theirs']).orderBy('key').execute()).toEqual([{ key: 'mine' }, { key: 'theirs' }]);
   });
 });
+
+describe('SQLite connection settings', () => {
+  it('keep statement journals in memory, never in temporary files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-conn-'));
+    const db = openDb(`sqlite:${join(dir, 'db.sqlite')}`);
+    try {
+      // 2 = MEMORY: a multi-row write inside a transaction journals its pages here, not on disk.
+      expect(db.sqlite!.pragma('temp_store', { simple: true })).toBe(2);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

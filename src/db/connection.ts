@@ -52,6 +52,10 @@ function openSqlite(path: string): Db {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('cache_size = -65536');
+  // Statement journals in memory: a multi-row write inside a transaction journals each page it
+  // touches so that it alone can be undone, and past 64 KiB SQLite spilled that journal to a
+  // temporary file, a system call per page (about 5% of order ingestion).
+  database.pragma('temp_store = MEMORY');
   // After the WAL is started over, a file grown by a burst of writes is cut back to this.
   database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const hooks: SqliteHooks = {};
