@@ -1,4 +1,4 @@
-import type { OrderState } from './model.ts';
+import type { StoredOrderState } from './model.ts';
 
 /**
  * Which creator an order belongs to (DESIGN.md "Attribution"). Pure: the caller looks the click
@@ -62,7 +62,7 @@ export interface AttributionOptions {
   positionLookup: (subId: string) => Position | undefined;
 }
 
-export function attributableOrderOf(order: OrderState, sourceId: string): AttributableOrder {
+export function attributableOrderOf(order: StoredOrderState, sourceId: string): AttributableOrder {
   return { sourceId, orderedAt: order.orderedAt, clickId: order.clickId, subId: order.subId, productIds: order.lines.map((l) => l.productId) };
 }
 

@@ -142,6 +142,20 @@ export interface OrderState {
   lines: LineState[];
   /** Every distinct event applied, in true time order (see `compareEvents`). */
   history: OrderEvent[];
+  /** Where the fold of the history stands, so a later event can be applied without it (`foldLater`). */
+  fold: FoldPosition;
+}
+
+/** What the fold of an order's events keeps beyond the state: see `foldLater`. */
+export interface FoldPosition {
+  /** `occurredAt` and status rank of the latest event folded. */
+  lastAt: string;
+  lastRank: number;
+  /** The furthest lifecycle status reported (its rank), and whether any event said cancelled: a terminal status hides both. */
+  lifecycleRank: number;
+  cancelled: boolean;
+  /** Per line, the largest refund reported, where it is more than the line's refunded amount (capped at its paid amount). */
+  rawRefunded?: Record<string, number>;
 }
 
 /**
@@ -149,7 +163,10 @@ export interface OrderState {
  * (one row per event applied). Kept in the row, an order's events were written again on each of
  * its updates, so an order reported many times grew a row rewritten whole every time.
  */
-export type StoredOrderState = Omit<OrderState, 'history'>;
+export type StoredOrderState = Omit<OrderState, 'history' | 'fold'> & {
+  /** Absent in rows written before it was kept: their next event replays the history. */
+  fold?: FoldPosition;
+};
 
 export function storedStateOf(state: OrderState): StoredOrderState {
   const { history: _history, ...stored } = state;

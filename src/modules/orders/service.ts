@@ -14,7 +14,7 @@ import { productsByIds } from '../pool/products.ts';
 import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
-import { applyEvent, eventKey } from './state-machine.ts';
+import { applyEvent, compareEvents, eventKey, foldLater, stateOfHistory } from './state-machine.ts';
 import { historiesOf, insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -71,24 +71,46 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       else byOrder.set(e.event.orderId, [e]);
     }
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
-    const histories = await historiesOf(tx, [...existing.values()].map((row) => row.id));
 
-    const changed: { before: StoredOrder | undefined; id: string; state: OrderState }[] = [];
+    const changed: { before: StoredOrder | undefined; id: string; state: StoredOrderState }[] = [];
     const eventRows: OrderEventsTable[] = [];
-    for (const [orderId, events] of byOrder) {
-      const row = existing.get(orderId);
-      const id = row?.id ?? newId('order');
-      let state: OrderState | null = row ? { ...(JSON.parse(row.state) as StoredOrderState), history: histories.get(row.id) ?? [] } : null;
-      let any = false;
+    /** Applies events in turn with their histories; true when any changed the order. */
+    const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
+      let state = from;
       for (const { event, rawStatus } of events) {
-        const applied = applyEvent(state, event);
-        if (!applied.changed) continue;
-        state = applied.state;
-        any = true;
+        const next = applyEvent(state, event);
+        if (!next.changed) continue;
+        state = next.state;
         report.applied += 1;
         eventRows.push(eventRowOf(id, event, rawStatus ?? null, options, nowIso));
       }
-      if (any) changed.push({ before: row, id, state: state! });
+      if (state !== from) changed.push({ before, id, state: storedStateOf(state!) });
+    };
+    // Most events come after everything their order has seen: they fold onto its stored state.
+    // The other orders (a duplicate, an event from the past, a row older than `fold`) replay their
+    // histories, read in one query.
+    const replays: { row: StoredOrder; events: IncomingEvent[] }[] = [];
+    for (const [orderId, events] of byOrder) {
+      const row = existing.get(orderId);
+      if (events.length > 1) events.sort((a, b) => compareEvents(a.event, b.event));
+      if (row === undefined) {
+        replay(newId('order'), undefined, null, events);
+        continue;
+      }
+      let state: StoredOrderState | null = JSON.parse(row.state) as StoredOrderState;
+      for (const { event } of events) state = state && foldLater(state, event);
+      if (state === null) {
+        replays.push({ row, events });
+        continue;
+      }
+      for (const { event, rawStatus } of events) eventRows.push(eventRowOf(row.id, event, rawStatus ?? null, options, nowIso));
+      report.applied += events.length;
+      changed.push({ before: row, id: row.id, state });
+    }
+    const histories = await historiesOf(tx, replays.map((r) => r.row.id));
+    for (const { row, events } of replays) {
+      const history = histories.get(row.id) ?? [];
+      replay(row.id, row, history.length === 0 ? null : stateOfHistory(history), events);
     }
     if (changed.length === 0) return report;
 
@@ -107,7 +129,7 @@ function isAttributed(row: StoredOrder | undefined): boolean {
 }
 
 /** Attribution of orders not attributed yet, by the rules of attribution.ts, with lookups batched. */
-async function attributeOrders(db: Q, sourceId: string, states: readonly OrderState[], settings: LedgerSettings): Promise<Map<string, Attribution>> {
+async function attributeOrders(db: Q, sourceId: string, states: readonly StoredOrderState[], settings: LedgerSettings): Promise<Map<string, Attribution>> {
   const clicks = await clicksByIds(db, states.flatMap((s) => (s.clickId ? [s.clickId] : [])));
   const products = await productsByIds(db, [...new Set([...clicks.values()].map((c) => c.product_id))]);
   const positions = await positionsBySubIds(db, states.flatMap((s) => (s.subId ? [s.subId] : [])));
@@ -125,7 +147,7 @@ async function attributeOrders(db: Q, sourceId: string, states: readonly OrderSt
   return out;
 }
 
-function orderRowOf(id: string, sourceId: string, state: OrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): OrdersTable {
+function orderRowOf(id: string, sourceId: string, state: StoredOrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): OrdersTable {
   const decided = attribution ?? null;
   const creatorId = decided ? (decided.kind === 'unattributed' ? null : decided.creatorId) : (before?.creator_id ?? null);
   const kind: AttributionKind = decided ? decided.kind : (before?.attribution ?? 'unattributed');
@@ -142,7 +164,7 @@ function orderRowOf(id: string, sourceId: string, state: OrderState, before: Sto
     sub_id: state.subId,
     paid_amount_minor: state.lines.reduce((a, l) => a + l.paidAmountMinor, 0),
     refunded_amount_minor: state.lines.reduce((a, l) => a + l.refundedAmountMinor, 0),
-    state: JSON.stringify(storedStateOf(state)),
+    state: JSON.stringify(state),
     creator_id: creatorId,
     attribution: kind,
     attribution_detail: decided ? JSON.stringify(decided) : (before?.attribution_detail ?? '{}'),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, type EventLine, type OrderEvent, type OrderState } from './model.ts';
-import { applyEvent, commissionBaseOf, commissionStatusOf, compareEvents, eventKey, statusRank } from './state-machine.ts';
+import { ORDER_STATUSES, storedStateOf, type EventLine, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
+import { applyEvent, commissionBaseOf, commissionStatusOf, compareEvents, eventKey, foldLater, stateOfHistory, statusRank } from './state-machine.ts';
 
 const T0 = Date.UTC(2026, 10, 1);
 // Few instants and few line ids, so that ties, duplicates and conflicting reports are common.
@@ -52,6 +52,46 @@ describe('order events in any order, duplicated', () => {
     fc.assert(
       fc.property(deliveries, ({ events, arrivals }) => {
         expect(arrive(arrivals, () => {})).toEqual(applyInTrueTimeOrder(events));
+      }),
+    );
+  });
+
+  it('end in the same state when ingestion folds later events onto the stored row and replays the history only for the others', () => {
+    fc.assert(
+      fc.property(deliveries, ({ events, arrivals }) => {
+        // As ingestion does: the row holds the state without its history, as JSON; the events
+        // table holds the history. An event later than all folded skips the history.
+        let row: StoredOrderState | null = null;
+        const history: OrderEvent[] = [];
+        for (const e of arrivals) {
+          const onRow: StoredOrderState | null = row && foldLater(row, e);
+          if (onRow !== null) {
+            expect(history.some((h) => eventKey(h) === eventKey(e))).toBe(false);
+            history.push(e);
+            row = JSON.parse(JSON.stringify(onRow)) as StoredOrderState;
+            continue;
+          }
+          const applied = applyEvent(history.length === 0 ? null : stateOfHistory([...history].sort(compareEvents)), e);
+          if (!applied.changed) continue;
+          history.push(e);
+          row = JSON.parse(JSON.stringify(storedStateOf(applied.state))) as StoredOrderState;
+        }
+        expect(row).toEqual(JSON.parse(JSON.stringify(storedStateOf(applyInTrueTimeOrder(events)))));
+      }),
+    );
+  });
+
+  it('fold an event later than every other onto the stored state, as a replay of all of them would', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(orderEvent, { minLength: 2, maxLength: 8, selector: eventKey }), (events) => {
+        const sorted = [...events].sort(compareEvents);
+        const last = sorted.at(-1)!;
+        const before = sorted.at(-2)!;
+        fc.pre(last.occurredAt > before.occurredAt || statusRank(last.status) > statusRank(before.status));
+        const stored = JSON.parse(JSON.stringify(storedStateOf(applyInTrueTimeOrder(sorted.slice(0, -1))))) as StoredOrderState;
+        expect(foldLater(stored, last)).toEqual(storedStateOf(applyInTrueTimeOrder(sorted)));
+        // Not later than the last folded: the caller must replay.
+        expect(foldLater(stored, before)).toBeNull();
       }),
     );
   });

@@ -1,5 +1,5 @@
 import { Unprocessable } from '../../core/errors.ts';
-import type { EventLine, LineState, OrderEvent, OrderState, OrderStatus, StoredOrderState } from './model.ts';
+import type { EventLine, FoldPosition, LineState, OrderEvent, OrderState, OrderStatus, StoredOrderState } from './model.ts';
 
 /**
  * The order state machine of DESIGN.md: created -> paid -> shipped -> completed, refunded or
@@ -80,7 +80,7 @@ export function compareEvents(a: OrderEvent, b: OrderEvent): number {
   return compareText(a.occurredAt, b.occurredAt) || STATUS_RANK[a.status] - STATUS_RANK[b.status] || compareText(eventKey(a), eventKey(b));
 }
 
-function assertSameOrder(state: OrderState, event: OrderEvent): void {
+function assertSameOrder(state: StoredOrderState, event: OrderEvent): void {
   if (state.orderId !== event.orderId) throw new Unprocessable('order_id_mismatch', `event for order ${event.orderId} applied to order ${state.orderId}`);
   if (state.currency !== event.currency) {
     throw new Unprocessable('order_currency_changed', `order ${state.orderId} is in ${state.currency}; an event in ${event.currency} cannot apply`);
@@ -92,41 +92,89 @@ function insertInTimeOrder(history: readonly OrderEvent[], event: OrderEvent): O
   return at === -1 ? [...history, event] : [...history.slice(0, at), event, ...history.slice(at)];
 }
 
+/** The state of an order whose distinct events, in true time order, are `history` (not empty). */
+export function stateOfHistory(history: OrderEvent[]): OrderState {
+  return orderStateFrom(history);
+}
+
 /** Folds a history already in true time order into the order's state. */
 function orderStateFrom(history: OrderEvent[]): OrderState {
   const first = history[0]!;
-  let lifecycleRank = 0;
-  let cancelled = false;
-  let fullyRefunded = false;
-  let paidAt: string | null = null;
-  let completedAt: string | null = null;
-  let clickId: string | null = null;
-  let subId: string | null = null;
-  const lines = new Map<string, LineState>();
-  for (const event of history) {
-    const rank = STATUS_RANK[event.status];
-    if (rank < LIFECYCLE.length) lifecycleRank = Math.max(lifecycleRank, rank);
-    if (rank >= STATUS_RANK.paid && rank <= STATUS_RANK.completed) paidAt ??= event.occurredAt;
-    if (event.status === 'completed') completedAt ??= event.occurredAt;
-    cancelled ||= event.status === 'cancelled';
-    fullyRefunded ||= event.status === 'refunded';
-    clickId = event.clickId ?? clickId;
-    subId = event.subId ?? subId;
-    for (const line of event.lines) lines.set(line.lineId, newestLine(line, lines.get(line.lineId)));
+  const fold: Fold = { lifecycleRank: 0, cancelled: false, fullyRefunded: false, paidAt: null, completedAt: null, clickId: null, subId: null, lines: new Map(), last: first };
+  for (const event of history) step(fold, event);
+  return { ...stateOf(fold, first.orderId, first.currency, first.occurredAt), history };
+}
+
+/** The running fold of an order's events in true time order, up to the `last` one. */
+interface Fold {
+  lifecycleRank: number;
+  cancelled: boolean;
+  fullyRefunded: boolean;
+  paidAt: string | null;
+  completedAt: string | null;
+  clickId: string | null;
+  subId: string | null;
+  /** Refunded amounts as reported (the largest so far), before capping at the paid amount. */
+  lines: Map<string, LineState>;
+  last: Pick<OrderEvent, 'occurredAt' | 'status'>;
+}
+
+function step(fold: Fold, event: OrderEvent): void {
+  const rank = STATUS_RANK[event.status];
+  if (rank < LIFECYCLE.length) fold.lifecycleRank = Math.max(fold.lifecycleRank, rank);
+  if (rank >= STATUS_RANK.paid && rank <= STATUS_RANK.completed) fold.paidAt ??= event.occurredAt;
+  if (event.status === 'completed') fold.completedAt ??= event.occurredAt;
+  fold.cancelled ||= event.status === 'cancelled';
+  fold.fullyRefunded ||= event.status === 'refunded';
+  fold.clickId = event.clickId ?? fold.clickId;
+  fold.subId = event.subId ?? fold.subId;
+  for (const line of event.lines) fold.lines.set(line.lineId, newestLine(line, fold.lines.get(line.lineId)));
+  fold.last = event;
+}
+
+function stateOf(fold: Fold, orderId: string, currency: string, orderedAt: string): Omit<OrderState, 'history'> {
+  const status: OrderStatus = fold.fullyRefunded ? 'refunded' : fold.cancelled ? 'cancelled' : LIFECYCLE[fold.lifecycleRank]!;
+  const lines = [...fold.lines.values()].sort((a, b) => compareText(a.lineId, b.lineId));
+  const capped = lines.map((l) => cappedRefund(l, fold.fullyRefunded));
+  const rawRefunded: Record<string, number> = {};
+  let anyRaw = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.refundedAmountMinor === capped[i]!.refundedAmountMinor) continue;
+    rawRefunded[lines[i]!.lineId] = lines[i]!.refundedAmountMinor;
+    anyRaw = true;
   }
-  const status: OrderStatus = fullyRefunded ? 'refunded' : cancelled ? 'cancelled' : LIFECYCLE[lifecycleRank]!;
-  return {
-    orderId: first.orderId,
-    currency: first.currency,
-    status,
-    orderedAt: first.occurredAt,
-    paidAt,
-    completedAt,
-    clickId,
-    subId,
-    lines: [...lines.values()].sort((a, b) => compareText(a.lineId, b.lineId)).map((l) => cappedRefund(l, fullyRefunded)),
-    history,
+  const position: FoldPosition = { lastAt: fold.last.occurredAt, lastRank: STATUS_RANK[fold.last.status], lifecycleRank: fold.lifecycleRank, cancelled: fold.cancelled };
+  if (anyRaw) position.rawRefunded = rawRefunded;
+  return { orderId, currency, status, orderedAt, paidAt: fold.paidAt, completedAt: fold.completedAt, clickId: fold.clickId, subId: fold.subId, lines: capped, fold: position };
+}
+
+/**
+ * An order's stored state with one more event applied, without its history, when the event comes
+ * after every event folded into it: a later instant, or the same instant and a higher status (the
+ * usual case: a platform reports an order's steps in order). Null otherwise — the event may be a
+ * duplicate or belong earlier, or the row predates `fold` — and the caller replays the history
+ * with `applyEvent`. Either way the result is the same state (the fold goes event by event in true
+ * time order); a later event is never one applied before, so it always changes the order.
+ */
+export function foldLater(stored: StoredOrderState, event: OrderEvent): StoredOrderState | null {
+  const position = stored.fold;
+  if (position === undefined) return null;
+  const rank = STATUS_RANK[event.status];
+  if (!(event.occurredAt > position.lastAt || (event.occurredAt === position.lastAt && rank > position.lastRank))) return null;
+  assertSameOrder(stored, event);
+  const fold: Fold = {
+    lifecycleRank: position.lifecycleRank,
+    cancelled: position.cancelled,
+    fullyRefunded: stored.status === 'refunded',
+    paidAt: stored.paidAt,
+    completedAt: stored.completedAt,
+    clickId: stored.clickId,
+    subId: stored.subId,
+    lines: new Map(stored.lines.map((l) => [l.lineId, { ...l, refundedAmountMinor: position.rawRefunded?.[l.lineId] ?? l.refundedAmountMinor }])),
+    last: event,
   };
+  step(fold, event);
+  return stateOf(fold, stored.orderId, stored.currency, stored.orderedAt);
 }
 
 function newestLine(line: EventLine, before: LineState | undefined): LineState {
