@@ -57,10 +57,13 @@ export function split(amountMinor: number, weights: readonly number[]): number[]
   const amount = Math.abs(amountMinor);
   const { floors, remainders } = Number.isSafeInteger(amount * total) ? shares(amount, weights, total) : bigShares(amount, weights, total);
   let leftover = amount - floors.reduce((a, b) => a + b, 0);
-  const byRemainder = remainders.map((r, i) => ({ i, r })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (const { i } of byRemainder) {
-    if (leftover === 0) break;
-    floors[i] = floors[i]! + 1;
+  // Fewer units are left over than there are parts: each goes to the largest remainder not served
+  // yet (the first of equals). A scan per unit, not a sort: splits run several times per order line.
+  while (leftover > 0) {
+    let best = 0;
+    for (let i = 1; i < remainders.length; i++) if (remainders[i]! > remainders[best]!) best = i;
+    floors[best] = floors[best]! + 1;
+    remainders[best] = -1;
     leftover -= 1;
   }
   return amountMinor < 0 ? floors.map((f) => (f === 0 ? 0 : -f)) : floors;
