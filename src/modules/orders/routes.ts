@@ -102,7 +102,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
         if (secret === null) throw new NotFound('source');
         const body = typeof request.body === 'string' ? request.body : '';
         const delivery = await verifier.verify(secret, request.headers as Record<string, string | undefined>, body);
-        const report = await ingestOrderEvents(db, request.params.sourceId, delivery.events.map((event) => ({ event })), { via: 'webhook', deliveryId: delivery.webhookId });
+        const report = await ingestOrderEvents(db, request.params.sourceId, delivery.events.map((event, i) => ({ event, record: delivery.records[i] })), { via: 'webhook', deliveryId: delivery.webhookId });
         return { received: report.events, applied: report.applied, duplicate_delivery: report.duplicateDelivery };
       },
     });

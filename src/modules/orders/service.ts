@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
@@ -14,7 +13,8 @@ import { productsByIds } from '../pool/products.ts';
 import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
-import { applyEvent, compareEvents, eventKey, foldLater, stateOfHistory } from './state-machine.ts';
+import { eventRecordOf, type EventRecord } from './event-record.ts';
+import { applyEvent, compareEvents, foldLater, stateOfHistory } from './state-machine.ts';
 import { historiesOf, insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -25,6 +25,8 @@ export interface IncomingEvent {
   event: OrderEvent;
   /** The platform's own status code, kept beside ours. */
   rawStatus?: string | null;
+  /** Made with the event when it was parsed (`verifyWebhook`); made here otherwise. */
+  record?: EventRecord;
 }
 
 export interface IngestOptions {
@@ -77,12 +79,12 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     /** Applies events in turn with their histories; true when any changed the order. */
     const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
       let state = from;
-      for (const { event, rawStatus } of events) {
+      for (const { event, rawStatus, record } of events) {
         const next = applyEvent(state, event);
         if (!next.changed) continue;
         state = next.state;
         report.applied += 1;
-        eventRows.push(eventRowOf(id, event, rawStatus ?? null, options, nowIso));
+        eventRows.push(eventRowOf(id, event, rawStatus ?? null, record, options, nowIso));
       }
       if (state !== from) changed.push({ before, id, state: storedStateOf(state!) });
     };
@@ -103,7 +105,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
         replays.push({ row, events });
         continue;
       }
-      for (const { event, rawStatus } of events) eventRows.push(eventRowOf(row.id, event, rawStatus ?? null, options, nowIso));
+      for (const { event, rawStatus, record } of events) eventRows.push(eventRowOf(row.id, event, rawStatus ?? null, record, options, nowIso));
       report.applied += events.length;
       changed.push({ before: row, id: row.id, state });
     }
@@ -173,28 +175,20 @@ function orderRowOf(id: string, sourceId: string, state: StoredOrderState, befor
   };
 }
 
-function eventRowOf(orderRowId: string, event: OrderEvent, rawStatus: string | null, options: IngestOptions, nowIso: string): OrderEventsTable {
+function eventRowOf(orderRowId: string, event: OrderEvent, rawStatus: string | null, record: EventRecord | undefined, options: IngestOptions, nowIso: string): OrderEventsTable {
+  const { key, payload } = record ?? eventRecordOf(event);
   return {
     id: newId('orderEvent'),
     order_id: orderRowId,
-    event_key: storedEventKey(event),
+    event_key: key,
     status: event.status,
     occurred_at: event.occurredAt,
     via: options.via,
     delivery_id: options.deliveryId ?? null,
     raw_status: rawStatus,
-    payload: JSON.stringify(event),
+    payload,
     received_at: nowIso,
   };
-}
-
-/**
- * The event's identity as order_events stores it under its unique index: the first 128 bits of
- * its key's SHA-256, in base64url (22 characters, a third of the hex digest: a smaller index for
- * every event). The state machine deduplicates events by their full key; this only backs it up.
- */
-function storedEventKey(event: OrderEvent): string {
-  return createHash('sha256').update(eventKey(event)).digest().subarray(0, 16).toString('base64url');
 }
 
 /**

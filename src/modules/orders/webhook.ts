@@ -1,5 +1,6 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { DomainError, InvalidInput } from '../../core/errors.ts';
+import { eventRecordOf, type EventRecord } from './event-record.ts';
 import { parseOrderWebhookBody, type OrderEvent } from './model.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface VerifiedDelivery {
   webhookId: string;
   sentAt: Date;
   events: OrderEvent[];
+  /** Per event, in the same order: what order_events stores of it, made here (off the event loop, for a large delivery). */
+  records: EventRecord[];
 }
 
 /**
@@ -60,7 +63,8 @@ export function verifyWebhook(secret: string, headers: Record<string, string | u
     if (/timestamp/i.test(error.message)) throw new WebhookTimestampOutsideWindow(timestamp);
     throw new WebhookSignatureInvalid();
   }
-  return { webhookId: present['webhook-id']!, sentAt, events: parseOrderWebhookBody(parseJson(rawBody)) };
+  const events = parseOrderWebhookBody(parseJson(rawBody));
+  return { webhookId: present['webhook-id']!, sentAt, events, records: events.map(eventRecordOf) };
 }
 
 function lowerCased(headers: Record<string, string | undefined>): Record<string, string> {
