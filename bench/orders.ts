@@ -157,7 +157,7 @@ export async function run(options: Record<string, string>): Promise<void> {
       for (let d = deliveries[nextDelivery++]; d !== undefined; d = deliveries[nextDelivery++]) {
         const t = performance.now();
         const verified = await verifier.verify(secret, d.headers, d.body);
-        const report = await ingestOrderEvents(q, seeded.sourceId, verified.events.map((event) => ({ event })), { via: 'webhook', deliveryId: verified.webhookId, settings });
+        const report = await ingestOrderEvents(q, seeded.sourceId, verified.events.map((event, i) => ({ event, record: verified.records[i] })), { via: 'webhook', deliveryId: verified.webhookId, settings });
         applied += report.applied;
         batchMs.push(performance.now() - t);
       }
