@@ -31,4 +31,17 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
       { id: 'src_u3', name: 'THREE', enabled: 1 },
     ]);
   });
+
+  it('appends to the columns listed to append to, beside rewriting the others', async () => {
+    const source = (id: string, name: string, secret: string) => ({ id, kind: 'merchant' as const, name, platform: null, owner_user_id: null, webhook_secret: secret, default_commission_bps: null, platform_fee_bps: null, enabled: 1, created_at: '2026-11-26T00:00:00.000Z' });
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', [source('src_a1', 'one', 'a'), source('src_a2', 'two', 'b'), source('src_a3', 'three', 'c')]));
+    await inTransaction(db.kysely, (tx) => updateRows(tx, 'sources', 'id', ['name'], [source('src_a1', 'ONE', '+1\n'), source('src_a3', 'THREE', '+3')], ['webhook_secret']));
+    await inTransaction(db.kysely, (tx) => updateRows(tx, 'sources', 'id', [], [source('src_a1', 'ignored', '+again')], ['webhook_secret']));
+    const rows = await db.kysely.selectFrom('sources').select(['id', 'name', 'webhook_secret']).where('id', 'in', ['src_a1', 'src_a2', 'src_a3']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'src_a1', name: 'ONE', webhook_secret: 'a+1\n+again' },
+      { id: 'src_a2', name: 'two', webhook_secret: 'b' },
+      { id: 'src_a3', name: 'THREE', webhook_secret: 'c+3' },
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import type SQLite from 'better-sqlite3';
-import type { Insertable, Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { sql, type Insertable, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import type { Database } from './schema.ts';
 
 /**
@@ -54,6 +54,8 @@ export interface Upsert<C extends string> {
   conflict: readonly C[];
   /** Columns that take the new row's value when it does. */
   update: readonly C[];
+  /** Text columns to which the new row's value is appended when it does. */
+  append?: readonly C[];
 }
 
 /**
@@ -70,7 +72,8 @@ export async function insertRows<T extends keyof Database & string>(
   const columns = Object.keys(rows[0]!);
   const sqlite = sqliteOf(db);
   if (sqlite !== undefined) {
-    const conflict = upsert ? ` on conflict (${upsert.conflict.map(quoted).join(', ')}) do update set ${upsert.update.map((c) => `${quoted(c)} = excluded.${quoted(c)}`).join(', ')}` : '';
+    const sets = upsert ? [...upsert.update.map((c) => `${quoted(c)} = excluded.${quoted(c)}`), ...(upsert.append ?? []).map((c) => `${quoted(c)} = ${quoted(table)}.${quoted(c)} || excluded.${quoted(c)}`)] : [];
+    const conflict = upsert ? ` on conflict (${upsert.conflict.map(quoted).join(', ')}) do update set ${sets.join(', ')}` : '';
     const statementOf = (n: number) => {
       const tuple = `(${columns.map(() => '?').join(', ')})`;
       return prepared(sqlite, `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${Array.from({ length: n }, () => tuple).join(', ')}${conflict}`);
@@ -94,12 +97,18 @@ export async function insertRows<T extends keyof Database & string>(
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     // The table is chosen by the caller at run time, beyond what Kysely's types can follow.
     const query = (db as Kysely<any>).insertInto(table as string).values(rows.slice(i, i + ROWS_PER_STATEMENT));
-    await (upsert ? query.onConflict((oc) => oc.columns([...upsert.conflict]).doUpdateSet((eb) => Object.fromEntries(upsert.update.map((c) => [c, eb.ref(`excluded.${c as string}`)])))) : query).execute();
+    const sets = (eb: { ref: (r: string) => unknown }) =>
+      Object.fromEntries([
+        ...(upsert?.update ?? []).map((c) => [c, eb.ref(`excluded.${c as string}`)]),
+        ...(upsert?.append ?? []).map((c) => [c, sql`${sql.ref(`${table}.${c as string}`)} || ${sql.ref(`excluded.${c as string}`)}`]),
+      ]);
+    await (upsert ? query.onConflict((oc) => oc.columns([...upsert.conflict]).doUpdateSet(sets as never)) : query).execute();
   }
 }
 
 /**
- * Rewrites `columns` of rows that exist, found by `key`, in the caller's transaction. On SQLite one
+ * Rewrites `columns` of rows that exist, found by `key`, in the caller's transaction, and appends
+ * the rows' values of the text columns `append` to what those hold. On SQLite one
  * prepared UPDATE per row, binding only those columns: an upsert of the whole row binds them all
  * and tries an insert first. On PostgreSQL, multi-row upserts (a round trip per statement matters
  * more there), which the rows' other columns make valid inserts.
@@ -110,15 +119,18 @@ export async function updateRows<T extends keyof Database & string>(
   key: keyof Database[T] & string,
   columns: readonly (keyof Database[T] & string)[],
   rows: readonly Insertable<Database[T]>[],
+  append: readonly (keyof Database[T] & string)[] = [],
 ): Promise<void> {
   if (rows.length === 0) return;
   const sqlite = sqliteOf(db);
-  if (sqlite === undefined) return insertRows(db, table, rows, { conflict: [key], update: columns });
-  const update = prepared(sqlite, `update ${quoted(table)} set ${columns.map((c) => `${quoted(c)} = ?`).join(', ')} where ${quoted(key)} = ?`);
-  const values: unknown[] = new Array(columns.length + 1);
+  if (sqlite === undefined) return insertRows(db, table, rows, { conflict: [key], update: columns, append });
+  const sets = [...columns.map((c) => `${quoted(c)} = ?`), ...append.map((c) => `${quoted(c)} = ${quoted(c)} || ?`)];
+  const update = prepared(sqlite, `update ${quoted(table)} set ${sets.join(', ')} where ${quoted(key)} = ?`);
+  const bound = [...columns, ...append];
+  const values: unknown[] = new Array(bound.length + 1);
   for (const row of rows) {
     let v = 0;
-    for (const c of columns) values[v++] = (row as Record<string, unknown>)[c];
+    for (const c of bound) values[v++] = (row as Record<string, unknown>)[c];
     values[v] = (row as Record<string, unknown>)[key];
     update.run(values);
   }

@@ -263,9 +263,17 @@ export interface OrdersTable {
   attribution_detail: string;
   created_at: string;
   updated_at: string;
+  /**
+   * Every distinct event applied, as received, in the order applied: JSON Lines, one
+   * `StoredEvent` per line (orders/event-record.ts). Appended to, never rewritten.
+   */
+  events: Generated<string>;
 }
 
-/** Every distinct event applied to an order, as received (append-only). */
+/**
+ * Every distinct event applied to an order, as received, until migration 014 moved them into
+ * `orders.events` and dropped the table. Kept for the migrations before it and their tests.
+ */
 export interface OrderEventsTable {
   id: string;
   order_id: string;

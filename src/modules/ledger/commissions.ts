@@ -25,6 +25,8 @@ export interface OrderForCommission {
   sourceId: string;
   creatorId: string;
   state: StoredOrderState;
+  /** Stored in this same transaction, so it has no commission yet: nothing to look up. */
+  isNew?: boolean;
 }
 
 export interface SourceTerms {
@@ -48,7 +50,7 @@ export async function reconcileCommissions(
 ): Promise<{ transactions: number }> {
   const paid = orders.filter((o) => o.state.paidAt !== null);
   if (paid.length === 0) return { transactions: 0 };
-  const existing = await commissionsOfOrders(db, paid.map((o) => o.id));
+  const existing = await commissionsOfOrders(db, paid.filter((o) => !o.isNew).map((o) => o.id));
   const terms = await termsForNewLines(db, paid, existing, sources, settings);
   const nowIso = now.toISOString();
   const transactions: Transaction[] = [];

@@ -5,8 +5,7 @@ import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
 import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
-import { eventRecordOf } from '../orders/event-record.ts';
-import type { OrderEvent } from '../orders/model.ts';
+import { eventRecordOf, storedEventsOf } from '../orders/event-record.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
@@ -163,13 +162,15 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect(taken.body).toEqual({ received: 1000, applied: 1000, duplicate_delivery: false });
     expect(Number(await bigOrders('BIG'))).toBe(1000);
     // Each event row holds its own event: the records made in the worker went to the right events.
-    const stored = await s.db.kysely.selectFrom('order_events').innerJoin('orders', 'orders.id', 'order_events.order_id').select(['orders.source_order_id', 'order_events.event_key', 'order_events.payload']).where('orders.source_order_id', 'like', 'BIG-%').execute();
+    const stored = await s.db.kysely.selectFrom('orders').select(['source_order_id', 'events']).where('source_order_id', 'like', 'BIG-%').execute();
     expect(stored).toHaveLength(1000);
     for (const row of stored) {
-      const event = JSON.parse(row.payload) as OrderEvent;
-      expect(event.orderId).toBe(row.source_order_id);
-      expect(event.lines[0]!.paidAmountMinor).toBe(990 + Number(row.source_order_id.slice(4)));
-      expect(row.event_key).toBe(eventRecordOf(event).key);
+      const [only, ...more] = storedEventsOf(row.events);
+      expect(more).toEqual([]);
+      expect(only!.event.orderId).toBe(row.source_order_id);
+      expect(only!.event.lines[0]!.paidAmountMinor).toBe(990 + Number(row.source_order_id.slice(4)));
+      expect(only!.key).toBe(eventRecordOf(only!.event).key);
+      expect(only).toMatchObject({ via: 'webhook', rawStatus: null });
     }
     expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);
   });

@@ -21,3 +21,39 @@ export interface EventRecord {
 export function eventRecordOf(event: OrderEvent): EventRecord {
   return { key: createHash('sha256').update(eventKey(event)).digest().subarray(0, 16).toString('base64url'), payload: JSON.stringify(event) };
 }
+
+/** How an event came in, kept with it. */
+export interface Receipt {
+  via: 'webhook' | 'poll' | 'import' | 'manual';
+  /** The webhook delivery's `webhook-id`. */
+  deliveryId: string | null;
+  /** The platform's own status code, beside ours (PDD order_status, JD validCode, Taobao tk_status). */
+  rawStatus: string | null;
+  receivedAt: string;
+}
+
+/** One event an order has applied, as `orders.events` keeps it. */
+export interface StoredEvent extends Receipt {
+  key: string;
+  event: OrderEvent;
+}
+
+/**
+ * An event as one line of `orders.events` (JSON Lines, newline-terminated): the record's JSON is
+ * spliced in as made, so nothing is serialised twice. Appending to the column takes no read of it.
+ */
+export function eventLineOf(record: EventRecord, receipt: Receipt): string {
+  const head = JSON.stringify({ key: record.key, via: receipt.via, delivery: receipt.deliveryId, raw: receipt.rawStatus, received: receipt.receivedAt });
+  return `${head.slice(0, -1)},"event":${record.payload}}\n`;
+}
+
+/** The events of an `orders.events` column, in the order they were applied. */
+export function storedEventsOf(column: string): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  for (const line of column.split('\n')) {
+    if (line.length === 0) continue;
+    const e = JSON.parse(line) as { key: string; via: Receipt['via']; delivery: string | null; raw: string | null; received: string; event: OrderEvent };
+    out.push({ key: e.key, via: e.via, deliveryId: e.delivery, rawStatus: e.raw, receivedAt: e.received, event: e.event });
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import type { AttributionKind, Database, OrderEventsTable, OrdersTable } from '../../db/schema.ts';
+import type { AttributionKind, Database, OrdersTable } from '../../db/schema.ts';
 import { inRetriedTransaction, inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { findUserById } from '../accounts/service.ts';
@@ -13,13 +13,13 @@ import { productsByIds } from '../pool/products.ts';
 import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
-import { eventRecordOf, type EventRecord } from './event-record.ts';
+import { eventLineOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
 import { applyEvent, compareEvents, foldLater, stateOfHistory } from './state-machine.ts';
-import { historiesOf, insertOrderEvents, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
+import { historiesOf, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
 
 type Q = Kysely<Database>;
 
-export type EventVia = OrderEventsTable['via'];
+export type EventVia = Receipt['via'];
 
 export interface IncomingEvent {
   event: OrderEvent;
@@ -74,19 +74,20 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     }
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
 
-    const changed: { before: StoredOrder | undefined; id: string; state: StoredOrderState }[] = [];
-    const eventRows: OrderEventsTable[] = [];
+    const changed: { before: StoredOrder | undefined; id: string; state: StoredOrderState; events: string }[] = [];
+    const receipt = (rawStatus: string | null | undefined): Receipt => ({ via: options.via, deliveryId: options.deliveryId ?? null, rawStatus: rawStatus ?? null, receivedAt: nowIso });
     /** Applies events in turn with their histories; true when any changed the order. */
     const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
       let state = from;
+      let lines = '';
       for (const { event, rawStatus, record } of events) {
         const next = applyEvent(state, event);
         if (!next.changed) continue;
         state = next.state;
         report.applied += 1;
-        eventRows.push(eventRowOf(id, event, rawStatus ?? null, record, options, nowIso));
+        lines += eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
       }
-      if (state !== from) changed.push({ before, id, state: storedStateOf(state!) });
+      if (state !== from) changed.push({ before, id, state: storedStateOf(state!), events: lines });
     };
     // Most events come after everything their order has seen: they fold onto its stored state.
     // The other orders (a duplicate, an event from the past, a row older than `fold`) replay their
@@ -105,9 +106,10 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
         replays.push({ row, events });
         continue;
       }
-      for (const { event, rawStatus, record } of events) eventRows.push(eventRowOf(row.id, event, rawStatus ?? null, record, options, nowIso));
+      let lines = '';
+      for (const { event, rawStatus, record } of events) lines += eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
       report.applied += events.length;
-      changed.push({ before: row, id: row.id, state });
+      changed.push({ before: row, id: row.id, state, events: lines });
     }
     const histories = await historiesOf(tx, replays.map((r) => r.row.id));
     for (const { row, events } of replays) {
@@ -118,9 +120,8 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
 
     const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), settings);
     const rows = changed.map((c) => ({ c, row: orderRowOf(c.id, sourceId, c.state, c.before, attributions.get(c.state.orderId), nowIso) }));
-    await saveOrders(tx, rows.map(({ c, row }) => ({ row, isNew: c.before === undefined, attributionDecided: attributions.has(c.state.orderId) })));
-    await insertOrderEvents(tx, eventRows);
-    const attributed = rows.filter(({ row }) => row.creator_id !== null).map(({ c, row }) => ({ id: c.id, sourceId, creatorId: row.creator_id!, state: c.state }));
+    await saveOrders(tx, rows.map(({ c, row }) => ({ row, isNew: c.before === undefined, attributionDecided: attributions.has(c.state.orderId), events: c.events })));
+    const attributed = rows.filter(({ row }) => row.creator_id !== null).map(({ c, row }) => ({ id: c.id, sourceId, creatorId: row.creator_id!, state: c.state, isNew: c.before === undefined }));
     const booked = await reconcileCommissions(tx, attributed, terms, settings, now);
     return { ...report, orders: changed.length, ledgerTransactions: booked.transactions };
   });
@@ -149,7 +150,7 @@ async function attributeOrders(db: Q, sourceId: string, states: readonly StoredO
   return out;
 }
 
-function orderRowOf(id: string, sourceId: string, state: StoredOrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): OrdersTable {
+function orderRowOf(id: string, sourceId: string, state: StoredOrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): Omit<OrdersTable, 'events'> {
   const decided = attribution ?? null;
   const creatorId = decided ? (decided.kind === 'unattributed' ? null : decided.creatorId) : (before?.creator_id ?? null);
   const kind: AttributionKind = decided ? decided.kind : (before?.attribution ?? 'unattributed');
@@ -172,22 +173,6 @@ function orderRowOf(id: string, sourceId: string, state: StoredOrderState, befor
     attribution_detail: decided ? JSON.stringify(decided) : (before?.attribution_detail ?? '{}'),
     created_at: before?.created_at ?? nowIso,
     updated_at: nowIso,
-  };
-}
-
-function eventRowOf(orderRowId: string, event: OrderEvent, rawStatus: string | null, record: EventRecord | undefined, options: IngestOptions, nowIso: string): OrderEventsTable {
-  const { key, payload } = record ?? eventRecordOf(event);
-  return {
-    id: newId('orderEvent'),
-    order_id: orderRowId,
-    event_key: key,
-    status: event.status,
-    occurred_at: event.occurredAt,
-    via: options.via,
-    delivery_id: options.deliveryId ?? null,
-    raw_status: rawStatus,
-    payload,
-    received_at: nowIso,
   };
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { insertRows, updateRows } from '../../db/bulk.ts';
+import { chunked, insertRows, updateRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
-import type { Database, OrderEventsTable, OrdersTable, PositionsTable } from '../../db/schema.ts';
+import type { Database, OrdersTable, PositionsTable } from '../../db/schema.ts';
+import { storedEventsOf, type StoredEvent } from './event-record.ts';
 import type { OrderEvent } from './model.ts';
 import { compareEvents } from './state-machine.ts';
-import { chunked } from '../../db/bulk.ts';
 
 type Q = Kysely<Database>;
 
@@ -46,38 +46,30 @@ const LIFECYCLE_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub
 const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 'attribution_detail'] as const;
 
 /**
- * Inserts new orders and rewrites changed ones. Orders whose attribution was not decided again
- * (most later events: the order was attributed when it came) rewrite only lifecycle columns, so
- * their index entries are left alone instead of being deleted and written again.
+ * Inserts new orders and rewrites changed ones, appending the events each applied (`events`: for
+ * a new order, all of them). Orders whose attribution was not decided again (most later events:
+ * the order was attributed when it came) rewrite only lifecycle columns, so their index entries
+ * are left alone instead of being deleted and written again.
  */
-export async function saveOrders(db: Q, rows: readonly { row: OrdersTable; isNew: boolean; attributionDecided: boolean }[]): Promise<void> {
-  await insertRows(db, 'orders', rows.filter((r) => r.isNew).map((r) => r.row));
+export async function saveOrders(db: Q, rows: readonly { row: Omit<OrdersTable, 'events'>; isNew: boolean; attributionDecided: boolean; events: string }[]): Promise<void> {
+  await insertRows(db, 'orders', rows.filter((r) => r.isNew).map((r) => ({ ...r.row, events: r.events })));
   const updates = rows.filter((r) => !r.isNew);
-  await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, updates.filter((r) => r.attributionDecided).map((r) => r.row));
-  await updateRows(db, 'orders', 'id', LIFECYCLE_COLUMNS, updates.filter((r) => !r.attributionDecided).map((r) => r.row));
+  await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, updates.filter((r) => r.attributionDecided).map((r) => ({ ...r.row, events: r.events })), ['events']);
+  await updateRows(db, 'orders', 'id', LIFECYCLE_COLUMNS, updates.filter((r) => !r.attributionDecided).map((r) => ({ ...r.row, events: r.events })), ['events']);
 }
 
 /**
  * The events applied to these orders (our ids), as their histories in true time order: what the
- * state machine folds when a new event comes. Rows of older versions may also carry the history
- * inside `orders.state`; it is the same events, and this is read instead.
+ * state machine replays when an event does not come after all of an order's others.
  */
 export async function historiesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, OrderEvent[]>> {
   const out = new Map<string, OrderEvent[]>();
   for (const ids of chunked(orderIds)) {
-    for (const row of await db.selectFrom('order_events').select(['order_id', 'payload']).where('order_id', 'in', ids).execute()) {
-      const events = out.get(row.order_id);
-      const event = JSON.parse(row.payload) as OrderEvent;
-      if (events) events.push(event);
-      else out.set(row.order_id, [event]);
+    for (const row of await db.selectFrom('orders').select(['id', 'events']).where('id', 'in', ids).execute()) {
+      out.set(row.id, storedEventsOf(row.events).map((e) => e.event).sort(compareEvents));
     }
   }
-  for (const events of out.values()) events.sort(compareEvents);
   return out;
-}
-
-export async function insertOrderEvents(db: Q, rows: readonly OrderEventsTable[]): Promise<void> {
-  await insertRows(db, 'order_events', rows);
 }
 
 /** Records a webhook delivery; false when this webhook-id was received before (a redelivery). */
@@ -97,4 +89,10 @@ export async function positionsBySubIds(db: Q, subIds: readonly string[]): Promi
     for (const row of await db.selectFrom('positions').selectAll().where('sub_id', 'in', ids).execute()) out.set(row.sub_id, row);
   }
   return out;
+}
+
+/** An order's events as received, in the order applied (our id); empty for an unknown order. */
+export async function storedEventsOfOrder(db: Q, orderId: string): Promise<StoredEvent[]> {
+  const row = await db.selectFrom('orders').select('events').where('id', '=', orderId).executeTakeFirst();
+  return row ? storedEventsOf(row.events) : [];
 }
