@@ -8,6 +8,7 @@ import * as ledgerHotPaths from './migrations/006_ledger_hot_paths.ts';
 import * as linksPerf from './migrations/010_links_perf.ts';
 import * as ledgerWithoutRowid from './migrations/011_ledger_without_rowid.ts';
 import * as orderEventsClustered from './migrations/012_order_events_clustered.ts';
+import * as creatorOrdersByCommission from './migrations/013_creator_orders_by_commission.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010_links_perf': linksPerf,
   '011_ledger_without_rowid': ledgerWithoutRowid,
   '012_order_events_clustered': orderEventsClustered,
+  '013_creator_orders_by_commission': creatorOrdersByCommission,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateThrough, migrateToLatest } from './migrate.ts';
+import { DIALECTS, openTestDb } from './testing.ts';
 
 /** A SQLite database in a directory of its own, migrated up to and including `name`; closed and removed after each test. */
 let db: Db | undefined;
@@ -132,5 +133,29 @@ describe('migration 012 (SQLite order events stored by order)', () => {
     const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'order_events'`.execute(q);
     expect(table.rows[0]!.sql.toLowerCase()).not.toContain('without rowid');
     expect(await q.selectFrom('order_events').select(['id', 'event_key']).execute()).toEqual([{ id: 'oev_1', event_key: 'k1' }]);
+  });
+});
+
+describe.each(DIALECTS)('migration 013 (no per-creator index of orders) on %s', (dialect) => {
+  /** The index's definition, lower case; undefined when there is none. */
+  async function indexDefinition(q: Db['kysely'], name: string): Promise<string | undefined> {
+    const rows = dialect === 'sqlite'
+      ? await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and name = ${name}`.execute(q)
+      : await sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = ${name}`.execute(q);
+    return rows.rows[0]?.def.toLowerCase();
+  }
+
+  it('drops orders_creator and keeps commissions_creator', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    expect(await indexDefinition(q, 'orders_creator')).toBeUndefined();
+    expect(await indexDefinition(q, 'commissions_creator')).toMatch(/\("?creator_id"?, "?paid_at"?\)/);
+  });
+
+  it('goes down again to orders_creator on (creator_id, ordered_at), and up without it', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '012_order_events_clustered');
+    expect(await indexDefinition(q, 'orders_creator')).toMatch(/\("?creator_id"?, "?ordered_at"?\)/);
+    expect(await migrateToLatest(q)).toContain('013_creator_orders_by_commission');
+    expect(await indexDefinition(q, 'orders_creator')).toBeUndefined();
   });
 });

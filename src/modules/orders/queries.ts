@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
 import { Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
 import type { CommissionsTable, Database, OrdersTable } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
@@ -58,27 +58,73 @@ async function scopeOf(db: Q, viewer: User): Promise<Scope> {
 }
 
 /**
- * Orders the viewer may see, newest first: the operator all of them; a creator those credited to
- * them; an organisation those whose commission it shares in; a merchant those of its sources.
+ * Orders the viewer may see, newest first: the operator all of them; an organisation those whose
+ * commission it shares in; a merchant those of its sources (all three by order time); a creator
+ * those with a commission line of theirs, by payment time (see `creatorOrdersPage`).
  */
 export async function ordersVisibleTo(db: Q, viewer: User, filter: OrderFilter): Promise<{ items: OrderView[]; nextCursor: string | null }> {
   const scope = await scopeOf(db, viewer);
-  let query = db.selectFrom('orders').selectAll('orders');
-  if (scope.kind === 'creator') query = query.where('orders.creator_id', '=', scope.id);
+  const page = scope.kind === 'creator' ? await creatorOrdersPage(db, scope.id, filter) : await ordersPage(db, scope, filter);
+  return { items: await viewsOf(db, page.rows, scope), nextCursor: page.nextCursor };
+}
+
+type OrderRow = Selectable<OrdersTable>;
+type Page = { rows: OrderRow[]; nextCursor: string | null };
+
+async function ordersPage(db: Q, scope: Exclude<Scope, { kind: 'creator' }>, filter: OrderFilter): Promise<Page> {
+  let query = db.selectFrom('orders').selectAll('orders').where((eb) => orderFilters(eb, filter));
   if (scope.kind === 'org') query = query.where('orders.id', 'in', db.selectFrom('commissions').select('order_id').where('organisation_id', '=', scope.id));
   if (scope.kind === 'merchant') query = query.where('orders.source_id', 'in', db.selectFrom('sources').select('id').where('owner_user_id', '=', scope.id));
-  if (filter.status) query = query.where('orders.status', '=', filter.status as OrdersTable['status']);
-  if (filter.attribution === 'unattributed') query = query.where('orders.attribution', '=', 'unattributed');
-  if (filter.attribution === 'attributed') query = query.where('orders.attribution', '<>', 'unattributed');
-  if (filter.sourceId) query = query.where('orders.source_id', '=', filter.sourceId);
   if (filter.cursor) {
     const [at, id] = decodeCursor(filter.cursor);
     query = query.where((eb) => eb.or([eb('orders.ordered_at', '<', at), eb.and([eb('orders.ordered_at', '=', at), eb('orders.id', '<', id)])]));
   }
   const rows = await query.orderBy('orders.ordered_at', 'desc').orderBy('orders.id', 'desc').limit(filter.limit + 1).execute();
-  const page = rows.slice(0, filter.limit);
+  return pageOf(rows, filter.limit, (r) => [r.ordered_at, r.id]);
+}
+
+/**
+ * A creator's orders are read off their commission lines, as alliance platforms (Douyin 精选联盟,
+ * Taobao 联盟) show a creator orders from payment on: an order still unpaid has no line yet.
+ * Newest payment first, by walking `commissions_creator` (creator, paid_at), the index the
+ * earnings chart reads too; orders carry no per-creator index (migration 013). An order of several
+ * lines is listed once, at its first line of this creator (its lines share the payment time).
+ */
+async function creatorOrdersPage(db: Q, creatorId: string, filter: OrderFilter): Promise<Page> {
+  let query = db
+    .selectFrom('commissions')
+    .innerJoin('orders', 'orders.id', 'commissions.order_id')
+    .selectAll('orders')
+    .select('commissions.paid_at as line_paid_at')
+    .where('commissions.creator_id', '=', creatorId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('commissions as earlier').select('earlier.id').whereRef('earlier.order_id', '=', 'commissions.order_id').whereRef('earlier.creator_id', '=', 'commissions.creator_id').whereRef('earlier.line_id', '<', 'commissions.line_id'))),
+    )
+    .where((eb) => orderFilters(eb, filter));
+  if (filter.cursor) {
+    const [at, id] = decodeCursor(filter.cursor);
+    // `paid_at <= at` on its own bounds the index range; the rest breaks ties by order id.
+    query = query.where('commissions.paid_at', '<=', at).where((eb) => eb.or([eb('commissions.paid_at', '<', at), eb('commissions.order_id', '<', id)]));
+  }
+  const rows = await query.orderBy('commissions.paid_at', 'desc').orderBy('commissions.order_id', 'desc').limit(filter.limit + 1).execute();
+  return pageOf(rows, filter.limit, (r) => [r.line_paid_at, r.id]);
+}
+
+/** The list's own filters, on the orders row. */
+function orderFilters(eb: ExpressionBuilder<Database, 'orders'>, filter: OrderFilter): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.status) conditions.push(eb('orders.status', '=', filter.status as OrdersTable['status']));
+  if (filter.attribution === 'unattributed') conditions.push(eb('orders.attribution', '=', 'unattributed'));
+  if (filter.attribution === 'attributed') conditions.push(eb('orders.attribution', '<>', 'unattributed'));
+  if (filter.sourceId) conditions.push(eb('orders.source_id', '=', filter.sourceId));
+  return eb.and(conditions);
+}
+
+/** The first `limit` rows, and the cursor after the last of them when a further row was read. */
+function pageOf<R extends OrderRow>(rows: R[], limit: number, keyOf: (row: R) => [string, string]): Page {
+  const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: await viewsOf(db, page, scope), nextCursor: rows.length > filter.limit && last ? encodeCursor(last.ordered_at, last.id) : null };
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(...keyOf(last)) : null };
 }
 
 export async function orderVisibleTo(db: Q, viewer: User, orderId: string): Promise<OrderView & { history: OrderEventView[] }> {
@@ -111,7 +157,7 @@ async function historyOf(db: Q, orderId: string): Promise<OrderEventView[]> {
   return rows.map((r) => ({ status: r.status, occurredAt: r.occurred_at, receivedAt: r.received_at, via: r.via, deliveryId: r.delivery_id, rawStatus: r.raw_status, payload: JSON.parse(r.payload) as unknown }));
 }
 
-async function viewsOf(db: Q, rows: readonly OrdersTable[], scope: Scope): Promise<OrderView[]> {
+async function viewsOf(db: Q, rows: readonly OrderRow[], scope: Scope): Promise<OrderView[]> {
   if (rows.length === 0) return [];
   const commissions = await commissionsOfOrders(db, rows.map((r) => r.id));
   const sources = new Map((await db.selectFrom('sources').select(['id', 'name', 'platform']).where('id', 'in', [...new Set(rows.map((r) => r.source_id))]).execute()).map((s) => [s.id, s]));

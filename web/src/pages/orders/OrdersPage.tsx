@@ -18,7 +18,8 @@ const PAGE_SIZE = 50;
 const STATUSES: readonly OrderStatus[] = ['created', 'paid', 'shipped', 'completed', 'refunded', 'cancelled'];
 
 /**
- * 订单: the orders the viewer may see, newest first — credited to the creator, sharing in the
+ * 订单: the orders the viewer may see, newest first — credited to the creator (from payment on,
+ * newest payment first, as alliance platforms show a creator's orders), sharing in the
  * organisation's commission, of the merchant's sources, or all of them for the operator, who also
  * has the unattributed ones on a tab of their own. Filters live in the hash, so a reload keeps them.
  */
@@ -29,6 +30,8 @@ export function OrdersPage() {
   const query = new URLSearchParams(useHashQuery());
   const status = query.get('status') ?? '';
   const unattributed = operator && query.get('attribution') === 'unattributed';
+  // A creator's list starts at payment: an order still `created` is never in it.
+  const statuses = role === 'creator' ? STATUSES.filter((option) => option !== 'created') : STATUSES;
 
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (status) params.set('status', status);
@@ -127,7 +130,7 @@ export function OrdersPage() {
           <div className="toolbar">
             <select className="input input-sm" value={status} aria-label={t('columns.status')} data-testid="orders-status" onChange={(event) => filter({ status: event.target.value })}>
               <option value="">{t('orders.allStatuses')}</option>
-              {STATUSES.map((option) => (
+              {statuses.map((option) => (
                 <option key={option} value={option}>
                   {t(`orders.statuses.${option}`)}
                 </option>

@@ -1,0 +1,138 @@
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/schema.ts';
+import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
+import type { User } from '../accounts/model.ts';
+import { createUser } from '../accounts/service.ts';
+import { seedSource } from '../links/testing.ts';
+import type { OrderEvent, OrderStatus } from './model.ts';
+import { ordersVisibleTo, type OrderFilter } from './queries.ts';
+import { ingestOrderEvents } from './service.ts';
+
+const T0 = Date.parse('2026-11-20T02:00:00Z');
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const LINE = { lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 1990, refundedAmountMinor: 0 };
+
+describe.each(DIALECTS)('order lists on %s', (dialect) => {
+  let db: TestDb;
+  let creator: User;
+  let operator: User;
+  const sources: Record<string, string> = {};
+  const orderIds: Record<string, string> = {};
+
+  const event = (orderId: string, status: OrderStatus, atMs: number, over: Partial<OrderEvent> = {}): OrderEvent => ({
+    orderId, status, occurredAt: iso(atMs), currency: 'CNY', clickId: null, subId: 'pos_c', lines: [LINE], ...over,
+  });
+  const ingest = (sourceId: string, events: OrderEvent[]) =>
+    ingestOrderEvents(db.kysely, sourceId, events.map((e) => ({ event: e })), { via: 'webhook', now: new Date(T0 + 10 * HOUR) });
+  /** Every page of the viewer's list, `limit` at a time, as source order ids. */
+  const allPages = async (viewer: User, filter: Omit<OrderFilter, 'cursor'>): Promise<string[]> => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await ordersVisibleTo(db.kysely, viewer, { ...filter, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(filter.limit);
+      seen.push(...page.items.map((o) => o.sourceOrderId));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return seen;
+  };
+  /** C, F and G are paid at the same instant: newest order id first among them. */
+  const tiedAtThree = () => ['C', 'F', 'G'].sort((a, b) => (orderIds[b]! < orderIds[a]! ? -1 : 1));
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    const q = db.kysely;
+    creator = await createUser(q, { role: 'creator', email: 'c@lists.cn', password: 'password1', name: 'c', handle: 'lists_c' });
+    const other = await createUser(q, { role: 'creator', email: 'd@lists.cn', password: 'password1', name: 'd', handle: 'lists_d' });
+    operator = await createUser(q, { role: 'operator', email: 'op@lists.cn', password: 'password1', name: 'op' });
+    sources.jd = (await seedSource(q, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }, { id: 'P2', url: 'https://item.jd.com/2.html' }])).sourceId;
+    sources.pdd = (await seedSource(q, { kind: 'platform', platform: 'pdd' }, [{ id: 'P1', url: 'https://mobile.yangkeduo.com/goods.html?goods_id=1' }])).sourceId;
+    await q.insertInto('positions').values([
+      { sub_id: 'pos_c', creator_id: creator.id, source_id: null, label: null, created_at: iso(T0 - HOUR) },
+      { sub_id: 'pos_d', creator_id: other.id, source_id: null, label: null, created_at: iso(T0 - HOUR) },
+    ]).execute();
+    // Ordered in one sequence (A first), paid in another (A last): a creator's list follows payment.
+    await ingest(sources.jd!, [
+      event('A', 'created', T0), event('A', 'paid', T0 + 5 * HOUR),
+      event('B', 'created', T0 + HOUR), event('B', 'paid', T0 + 2 * HOUR),
+      event('C', 'paid', T0 + 3 * HOUR, { lines: [LINE, { ...LINE, lineId: '2', productId: 'P2' }] }),
+      event('F', 'paid', T0 + 3 * HOUR), event('G', 'paid', T0 + 3 * HOUR),
+      event('D', 'paid', T0 + 4 * HOUR), event('D', 'completed', T0 + 6 * HOUR),
+      event('U', 'created', T0 + 7 * HOUR),
+      event('O', 'paid', T0 + 8 * HOUR, { subId: 'pos_d' }),
+    ]);
+    await ingest(sources.pdd!, [event('E', 'paid', T0 + HOUR)]);
+    for (const row of await q.selectFrom('orders').select(['id', 'source_order_id']).execute()) orderIds[row.source_order_id] = row.id;
+  });
+  afterAll(() => db.close());
+
+  it('shows a creator their paid orders, newest payment first, an order of two lines once', async () => {
+    const page = await ordersVisibleTo(db.kysely, creator, { limit: 50 });
+    expect(page.items.map((o) => o.sourceOrderId)).toEqual(['A', 'D', ...tiedAtThree(), 'B', 'E']);
+    expect(page.nextCursor).toBeNull();
+    expect(page.items.find((o) => o.sourceOrderId === 'C')!.lines.map((l) => l.commission?.status)).toEqual(['estimated', 'estimated']);
+  });
+
+  it('pages a creator’s list by cursor without a duplicate or a gap, across orders paid at the same instant', async () => {
+    const whole = ['A', 'D', ...tiedAtThree(), 'B', 'E'];
+    for (const limit of [1, 2, 3, 4]) expect(await allPages(creator, { limit })).toEqual(whole);
+  });
+
+  it('does not show a creator an order credited to them that is not paid yet, nor another creator’s', async () => {
+    const listed = await allPages(creator, { limit: 50 });
+    expect((await db.kysely.selectFrom('orders').select(['status', 'creator_id']).where('id', '=', orderIds.U!).executeTakeFirstOrThrow())).toEqual({ status: 'created', creator_id: creator.id });
+    expect(listed).not.toContain('U');
+    expect(listed).not.toContain('O');
+    expect(await allPages(creator, { limit: 50, status: 'created' })).toEqual([]);
+  });
+
+  it('applies the status, attribution and source filters to a creator’s list', async () => {
+    expect(await allPages(creator, { limit: 2, status: 'completed' })).toEqual(['D']);
+    expect(await allPages(creator, { limit: 2, status: 'paid' })).toEqual(['A', ...tiedAtThree(), 'B', 'E']);
+    expect(await allPages(creator, { limit: 2, sourceId: sources.pdd })).toEqual(['E']);
+    expect(await allPages(creator, { limit: 2, sourceId: sources.jd, status: 'paid' })).toEqual(['A', ...tiedAtThree(), 'B']);
+    expect(await allPages(creator, { limit: 2, attribution: 'attributed' })).toEqual(['A', 'D', ...tiedAtThree(), 'B', 'E']);
+    expect(await allPages(creator, { limit: 2, attribution: 'unattributed' })).toEqual([]);
+  });
+
+  it('still shows the operator every order, unpaid ones too, newest order first', async () => {
+    const listed = await allPages(operator, { limit: 3 });
+    expect(listed.slice(0, 3)).toEqual(['O', 'U', 'D']);
+    expect(listed.at(-1)).toBe('A');
+    expect(new Set(listed).size).toBe(9);
+  });
+
+  it('reads a creator’s list off commissions_creator, not a scan of the orders', async () => {
+    const query = await creatorListQuery(db.kysely, creator);
+    const plan = await planOf(db.kysely, query);
+    expect(plan).toContain('commissions_creator');
+    expect(plan).not.toMatch(/SCAN orders|Seq Scan on orders/);
+  });
+
+  /** The creator list's statement, as the database gets it. */
+  async function creatorListQuery(q: Kysely<Database>, viewer: User): Promise<CompiledQuery> {
+    const seen: CompiledQuery[] = [];
+    const spy = q.withPlugin({
+      transformQuery: (args) => {
+        seen.push(q.getExecutor().compileQuery(args.node, args.queryId));
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    await ordersVisibleTo(spy, viewer, { limit: 2, status: 'paid', cursor: (await ordersVisibleTo(q, viewer, { limit: 2 })).nextCursor });
+    return seen.find((c) => /from "commissions" inner join "orders"/.test(c.sql))!;
+  }
+
+  /** The plan of a statement; PostgreSQL is told not to scan, as a table of a few rows would invite it to. */
+  async function planOf(q: Kysely<Database>, query: CompiledQuery): Promise<string> {
+    return q.connection().execute(async (conn) => {
+      if (dialect === 'postgres') await sql`set enable_seqscan = off`.execute(conn);
+      const explain = dialect === 'sqlite' ? `explain query plan ${query.sql}` : `explain ${query.sql}`;
+      const rows = (await conn.executeQuery<Record<string, string>>(CompiledQuery.raw(explain, [...query.parameters]))).rows;
+      if (dialect === 'postgres') await sql`reset enable_seqscan`.execute(conn);
+      return rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
+    });
+  }
+});
