@@ -9,6 +9,7 @@ import * as linksPerf from './migrations/010_links_perf.ts';
 import * as ledgerWithoutRowid from './migrations/011_ledger_without_rowid.ts';
 import * as orderEventsClustered from './migrations/012_order_events_clustered.ts';
 import * as creatorOrdersByCommission from './migrations/013_creator_orders_by_commission.ts';
+import * as orderEventsInOrders from './migrations/014_order_events_in_orders.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_ledger_without_rowid': ledgerWithoutRowid,
   '012_order_events_clustered': orderEventsClustered,
   '013_creator_orders_by_commission': creatorOrdersByCommission,
+  '014_order_events_in_orders': orderEventsInOrders,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

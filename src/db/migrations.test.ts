@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateThrough, migrateToLatest } from './migrate.ts';
+import { eventLineOf, storedEventsOf } from '../modules/orders/event-record.ts';
 import { DIALECTS, openTestDb } from './testing.ts';
 
 /** A SQLite database in a directory of its own, migrated up to and including `name`; closed and removed after each test. */
@@ -109,7 +110,7 @@ describe('migration 012 (SQLite order events stored by order)', () => {
       { id: 'oev_1', order_id: 'ord_1', event_key: 'k1', ...EVENT, delivery_id: null, raw_status: null },
     ]).execute();
 
-    expect(await migrateToLatest(q)).toContain('012_order_events_clustered');
+    await migrateThrough(q, '012_order_events_clustered');
 
     expect(await q.selectFrom('order_events').selectAll().orderBy('id').execute()).toEqual([
       { id: 'oev_1', order_id: 'ord_1', event_key: 'k1', ...EVENT, delivery_id: null, raw_status: null },
@@ -157,5 +158,59 @@ describe.each(DIALECTS)('migration 013 (no per-creator index of orders) on %s', 
     expect(await indexDefinition(q, 'orders_creator')).toMatch(/\("?creator_id"?, "?ordered_at"?\)/);
     expect(await migrateToLatest(q)).toContain('013_creator_orders_by_commission');
     expect(await indexDefinition(q, 'orders_creator')).toBeUndefined();
+  });
+});
+
+describe.each(DIALECTS)('migration 014 (an order’s events in its row) on %s', (dialect) => {
+  const RECEIVED = { via: 'webhook' as const, received_at: '2026-11-01T00:00:05.000Z' };
+  const paid = { orderId: 'A1', status: 'paid', occurredAt: '2026-11-01T00:00:00.000Z', currency: 'CNY', clickId: 'clk_1', subId: null, lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 1990, refundedAmountMinor: 0 }] };
+  const completed = { ...paid, status: 'completed', occurredAt: '2026-11-03T00:00:00.000Z' };
+
+  async function seedOrder(q: Db['kysely']): Promise<void> {
+    await q.insertInto('users').values({ id: 'usr_1', role: 'merchant', email: 'm@x.dev', password_hash: 'x', name: 'M', handle: null, created_at: 'now' }).execute();
+    await q.insertInto('sources').values({ id: 'src_1', kind: 'merchant', name: 'S', platform: null, owner_user_id: 'usr_1', webhook_secret: 'whsec_x', created_at: 'now' } as never).execute();
+    await q.insertInto('orders').values({ id: 'ord_1', source_id: 'src_1', source_order_id: 'A1', currency: 'CNY', status: 'completed', ordered_at: 'a', paid_at: 'a', completed_at: 'b', click_id: null, sub_id: null, paid_amount_minor: 1990, refunded_amount_minor: 0, state: '{}', creator_id: null, attribution: 'unattributed', attribution_detail: '{}', created_at: 'now', updated_at: 'now' }).execute();
+    await q.insertInto('orders').values({ id: 'ord_2', source_id: 'src_1', source_order_id: 'A2', currency: 'CNY', status: 'paid', ordered_at: 'a', paid_at: 'a', completed_at: null, click_id: null, sub_id: null, paid_amount_minor: 1, refunded_amount_minor: 0, state: '{}', creator_id: null, attribution: 'unattributed', attribution_detail: '{}', created_at: 'now', updated_at: 'now' }).execute();
+  }
+
+  it('moves every event into its order’s row, as received, and drops order_events', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '013_creator_orders_by_commission');
+    await seedOrder(q);
+    await q.insertInto('order_events').values([
+      { id: 'oev_2', order_id: 'ord_1', event_key: 'k2', status: 'completed', occurred_at: completed.occurredAt, delivery_id: null, raw_status: '3', payload: JSON.stringify(completed), ...RECEIVED, received_at: '2026-11-03T00:00:05.000Z' },
+      { id: 'oev_1', order_id: 'ord_1', event_key: 'k1', status: 'paid', occurred_at: paid.occurredAt, delivery_id: 'msg_1', raw_status: null, payload: JSON.stringify(paid), ...RECEIVED },
+    ]).execute();
+
+    expect(await migrateToLatest(q)).toContain('014_order_events_in_orders');
+
+    const rows = await q.selectFrom('orders').select(['id', 'events']).orderBy('id').execute();
+    expect(storedEventsOf(rows[0]!.events)).toEqual([
+      { key: 'k1', via: 'webhook', deliveryId: 'msg_1', rawStatus: null, receivedAt: RECEIVED.received_at, event: paid },
+      { key: 'k2', via: 'webhook', deliveryId: null, rawStatus: '3', receivedAt: '2026-11-03T00:00:05.000Z', event: completed },
+    ]);
+    expect(rows[1]!.events).toBe('');
+    const left = dialect === 'sqlite'
+      ? await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'order_events'`.execute(q)
+      : await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'order_events'`.execute(q);
+    expect(Number(left.rows[0]!.n)).toBe(0);
+  });
+
+  it('goes down again to order_events with the same events, and up to the same rows', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await seedOrder(q);
+    const lines = [paid, completed].map((event, i) => eventLineOf({ key: `k${i + 1}`, payload: JSON.stringify(event) }, { via: 'poll', deliveryId: null, rawStatus: String(i), receivedAt: RECEIVED.received_at })).join('');
+    await q.updateTable('orders').set({ events: lines }).where('id', '=', 'ord_1').execute();
+
+    await migrateThrough(q, '013_creator_orders_by_commission');
+    const events = await (q as Kysely<any>).selectFrom('order_events').select(['order_id', 'event_key', 'status', 'occurred_at', 'via', 'raw_status', 'payload']).orderBy('event_key').execute();
+    expect(events).toEqual([
+      { order_id: 'ord_1', event_key: 'k1', status: 'paid', occurred_at: paid.occurredAt, via: 'poll', raw_status: '0', payload: JSON.stringify(paid) },
+      { order_id: 'ord_1', event_key: 'k2', status: 'completed', occurred_at: completed.occurredAt, via: 'poll', raw_status: '1', payload: JSON.stringify(completed) },
+    ]);
+
+    expect(await migrateToLatest(q)).toEqual(['014_order_events_in_orders']);
+    const back = await q.selectFrom('orders').select('events').where('id', '=', 'ord_1').executeTakeFirstOrThrow();
+    expect(storedEventsOf(back.events)).toEqual(storedEventsOf(lines));
   });
 });

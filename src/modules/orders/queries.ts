@@ -5,6 +5,7 @@ import type { User } from '../accounts/model.ts';
 import { commissionsOfOrders } from '../ledger/commissions.ts';
 import { organisationOf } from '../orgs/service.ts';
 import type { StoredOrderState } from './model.ts';
+import { storedEventsOfOrder } from './store.ts';
 
 type Q = Kysely<Database>;
 
@@ -68,11 +69,13 @@ export async function ordersVisibleTo(db: Q, viewer: User, filter: OrderFilter):
   return { items: await viewsOf(db, page.rows, scope), nextCursor: page.nextCursor };
 }
 
-type OrderRow = Selectable<OrdersTable>;
+/** An order as the views read it: every column but its events, which only the history needs. */
+type OrderRow = Omit<Selectable<OrdersTable>, 'events'>;
+const ORDER_COLUMNS = ['orders.id', 'orders.source_id', 'orders.source_order_id', 'orders.currency', 'orders.status', 'orders.ordered_at', 'orders.paid_at', 'orders.completed_at', 'orders.click_id', 'orders.sub_id', 'orders.paid_amount_minor', 'orders.refunded_amount_minor', 'orders.state', 'orders.creator_id', 'orders.attribution', 'orders.attribution_detail', 'orders.created_at', 'orders.updated_at'] as const;
 type Page = { rows: OrderRow[]; nextCursor: string | null };
 
 async function ordersPage(db: Q, scope: Exclude<Scope, { kind: 'creator' }>, filter: OrderFilter): Promise<Page> {
-  let query = db.selectFrom('orders').selectAll('orders').where((eb) => orderFilters(eb, filter));
+  let query = db.selectFrom('orders').select(ORDER_COLUMNS).where((eb) => orderFilters(eb, filter));
   if (scope.kind === 'org') query = query.where('orders.id', 'in', db.selectFrom('commissions').select('order_id').where('organisation_id', '=', scope.id));
   if (scope.kind === 'merchant') query = query.where('orders.source_id', 'in', db.selectFrom('sources').select('id').where('owner_user_id', '=', scope.id));
   if (filter.cursor) {
@@ -94,7 +97,7 @@ async function creatorOrdersPage(db: Q, creatorId: string, filter: OrderFilter):
   let query = db
     .selectFrom('commissions')
     .innerJoin('orders', 'orders.id', 'commissions.order_id')
-    .selectAll('orders')
+    .select(ORDER_COLUMNS)
     .select('commissions.paid_at as line_paid_at')
     .where('commissions.creator_id', '=', creatorId)
     .where(({ not, exists, selectFrom }) =>
@@ -129,7 +132,7 @@ function pageOf<R extends OrderRow>(rows: R[], limit: number, keyOf: (row: R) =>
 
 export async function orderVisibleTo(db: Q, viewer: User, orderId: string): Promise<OrderView & { history: OrderEventView[] }> {
   const scope = await scopeOf(db, viewer);
-  const row = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  const row = await db.selectFrom('orders').select(ORDER_COLUMNS).where('id', '=', orderId).executeTakeFirst();
   if (!row) throw new NotFound('order');
   const [view] = await viewsOf(db, [row], scope);
   const visible =
@@ -152,9 +155,11 @@ export interface OrderEventView {
   payload: unknown;
 }
 
+/** An order's events by the time they occurred; those of one instant in the order they came. */
 async function historyOf(db: Q, orderId: string): Promise<OrderEventView[]> {
-  const rows = await db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('occurred_at').orderBy('id').execute();
-  return rows.map((r) => ({ status: r.status, occurredAt: r.occurred_at, receivedAt: r.received_at, via: r.via, deliveryId: r.delivery_id, rawStatus: r.raw_status, payload: JSON.parse(r.payload) as unknown }));
+  const events = (await storedEventsOfOrder(db, orderId)).map((e, arrival) => ({ e, arrival }));
+  events.sort((a, b) => (a.e.event.occurredAt < b.e.event.occurredAt ? -1 : a.e.event.occurredAt > b.e.event.occurredAt ? 1 : a.arrival - b.arrival));
+  return events.map(({ e }) => ({ status: e.event.status, occurredAt: e.event.occurredAt, receivedAt: e.receivedAt, via: e.via, deliveryId: e.deliveryId, rawStatus: e.rawStatus, payload: e.event }));
 }
 
 async function viewsOf(db: Q, rows: readonly OrderRow[], scope: Scope): Promise<OrderView[]> {
