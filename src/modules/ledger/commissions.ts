@@ -50,7 +50,7 @@ export async function reconcileCommissions(
 ): Promise<{ transactions: number }> {
   const paid = orders.filter((o) => o.state.paidAt !== null);
   if (paid.length === 0) return { transactions: 0 };
-  const existing = await commissionsOfOrders(db, paid.filter((o) => !o.isNew).map((o) => o.id));
+  const existing = await bookedLinesOf(db, paid.filter((o) => !o.isNew).map((o) => o.id));
   const terms = await termsForNewLines(db, paid, existing, sources, settings);
   const nowIso = now.toISOString();
   const transactions: Transaction[] = [];
@@ -67,7 +67,7 @@ export async function reconcileCommissions(
       const current: CommissionPosition | null = row ? { status: row.status, refundedMinor: Number(row.refunded_amount_minor) } : null;
       const step = commissionStep(commissionLine, current, targetOf(orderTarget, line), order.state.paidAt!);
       transactions.push(...step.transactions);
-      const next = rowOf(commissionLine, step.next, order, line, settleableAt, row, nowIso);
+      const next = rowOf(commissionLine, step.next, order, line, settleableAt, nowIso);
       if (!row) inserts.push(next);
       else if (changed(row, next)) updates.push(next);
     }
@@ -96,7 +96,7 @@ export async function commissionsOfOrders(db: Q, orderIds: readonly string[]): P
 async function termsForNewLines(
   db: Q,
   orders: readonly OrderForCommission[],
-  existing: ReadonlyMap<string, CommissionsTable>,
+  existing: ReadonlyMap<string, unknown>,
   sources: ReadonlyMap<string, SourceTerms>,
   settings: LedgerSettings,
 ): Promise<Map<string, CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null }>> {
@@ -140,12 +140,26 @@ async function termsForNewLines(
   return out;
 }
 
-export function lineOfRow(row: CommissionsTable): CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null } {
+export function lineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number] | 'product_id' | 'plan_kind' | 'plan_id'>): CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null } {
   return { ...commissionLineOfRow(row), productId: row.product_id, planKind: row.plan_kind, planId: row.plan_id };
 }
 
 /** The columns a commission's split between the parties depends on: enough for `sharesOf`. */
 export const SHARE_COLUMNS = ['id', 'source_id', 'currency', 'creator_id', 'paid_amount_minor', 'rate_bps', 'platform_fee_bps', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps'] as const;
+
+/** What reconciling reads of a booked line: its terms and where it stands, not its amounts (they follow). */
+const BOOKED_COLUMNS = [...SHARE_COLUMNS, 'order_id', 'line_id', 'product_id', 'plan_kind', 'plan_id', 'status', 'refunded_amount_minor', 'settleable_at'] as const;
+type BookedLine = Pick<CommissionsTable, (typeof BOOKED_COLUMNS)[number]>;
+
+async function bookedLinesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, BookedLine>> {
+  const out = new Map<string, BookedLine>();
+  for (const ids of chunked(orderIds)) {
+    for (const row of await db.selectFrom('commissions').select(BOOKED_COLUMNS).where('order_id', 'in', ids).execute()) out.set(`${row.order_id} ${row.line_id}`, row);
+  }
+  return out;
+}
+
+
 
 export function commissionLineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number]>): CommissionLine {
   return {
@@ -167,7 +181,6 @@ function rowOf(
   order: OrderForCommission,
   orderLine: LineState,
   settleableAt: string | null,
-  before: CommissionsTable | undefined,
   nowIso: string,
 ): CommissionsTable {
   const refunded = Math.min(position.refundedMinor, line.paidAmountMinor);
@@ -198,13 +211,14 @@ function rowOf(
     status: position.status,
     paid_at: order.state.paidAt!,
     settleable_at: settleableAt,
-    settlement_id: before?.settlement_id ?? null,
-    created_at: before?.created_at ?? nowIso,
+    // A booked line is rewritten in MUTABLE_COLUMNS only, so these two count for a new line alone.
+    settlement_id: null,
+    created_at: nowIso,
     updated_at: nowIso,
   };
 }
 
-function changed(before: CommissionsTable, after: CommissionsTable): boolean {
+function changed(before: BookedLine, after: CommissionsTable): boolean {
   return (
     before.status !== after.status ||
     Number(before.refunded_amount_minor) !== after.refunded_amount_minor ||

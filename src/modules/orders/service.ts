@@ -170,8 +170,9 @@ function orderRowOf(id: string, sourceId: string, state: StoredOrderState, befor
     state: JSON.stringify(state),
     creator_id: creatorId,
     attribution: kind,
-    attribution_detail: decided ? JSON.stringify(decided) : (before?.attribution_detail ?? '{}'),
-    created_at: before?.created_at ?? nowIso,
+    // Written only with a decision, and on insert: an order stored before keeps its own (saveOrders).
+    attribution_detail: decided ? JSON.stringify(decided) : '{}',
+    created_at: nowIso,
     updated_at: nowIso,
   };
 }

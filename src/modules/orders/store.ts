@@ -22,8 +22,12 @@ export async function lockSourceForIngest(db: Q, sourceId: string): Promise<void
   await sql`select pg_advisory_xact_lock(${key.toString()}::bigint)`.execute(db);
 }
 
-/** What ingestion reads of an order it has already: the rest of the row follows from the state. */
-const STORED_ORDER_COLUMNS = ['id', 'source_order_id', 'state', 'creator_id', 'attribution', 'attribution_detail', 'created_at'] as const;
+/**
+ * What ingestion reads of an order it has already: the rest of the row follows from the state, and
+ * an update writes neither its creation time nor, unless attribution is decided again (and then
+ * anew), its attribution's detail.
+ */
+const STORED_ORDER_COLUMNS = ['id', 'source_order_id', 'state', 'creator_id', 'attribution'] as const;
 export type StoredOrder = Pick<OrdersTable, (typeof STORED_ORDER_COLUMNS)[number]>;
 
 /**
