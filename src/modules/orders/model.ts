@@ -142,20 +142,23 @@ export interface OrderState {
   lines: LineState[];
   /** Every distinct event applied, in true time order (see `compareEvents`). */
   history: OrderEvent[];
-  /** Where the fold of the history stands, so a later event can be applied without it (`foldLater`). */
+  /** What the fold of the history keeps, so another event can be applied without it (`foldInto`). */
   fold: FoldPosition;
 }
 
-/** What the fold of an order's events keeps beyond the state: see `foldLater`. */
+/** What the fold of an order's events keeps beyond the state, to fold one more without them: see `foldInto`. */
 export interface FoldPosition {
-  /** `occurredAt` and status rank of the latest event folded. */
-  lastAt: string;
-  lastRank: number;
   /** The furthest lifecycle status reported (its rank), and whether any event said cancelled: a terminal status hides both. */
   lifecycleRank: number;
   cancelled: boolean;
   /** Per line, the largest refund reported, where it is more than the line's refunded amount (capped at its paid amount). */
   rawRefunded?: Record<string, number>;
+  /** [occurredAt, status rank] of the event that decided the click id, the sub id, each line. */
+  clickAt?: [string, number];
+  subAt?: [string, number];
+  lineAt: Record<string, [string, number]>;
+  /** The identity (`identityOf`) of every event applied. */
+  keys: string[];
 }
 
 /**

@@ -176,17 +176,17 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     const row = await orderRow('HIST1');
     expect(JSON.parse(row.state)).not.toHaveProperty('history');
     expect(JSON.parse(row.state)).toMatchObject({ status: 'completed', paidAt: iso(T0), completedAt: iso(T0 + 2 * DAY) });
-    // A row written by an older version carries its history inside the state, and no fold
-    // position: the events are read from the order's events all the same, and the row is stored
-    // without them, with its position, on its next change.
+    // A row written by an older version carries its history inside the state, and no fold: the
+    // events are read from the order's events all the same, and the row is stored without them,
+    // with its fold, on its next change.
     const { fold, ...olderState } = JSON.parse(row.state) as Record<string, unknown>;
-    expect(fold).toMatchObject({ lastAt: iso(T0 + 2 * DAY) });
+    expect((fold as { keys: string[] }).keys).toHaveLength(2);
     await db.kysely.updateTable('orders').set({ state: JSON.stringify({ ...olderState, history: [{ bogus: true }] }) }).where('id', '=', row.id).execute();
     const report = await ingest([event('HIST1', 'refunded', T0 + 3 * DAY, { clickId: 'clk_fresh', lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 1990, refundedAmountMinor: 1990 }] })]);
     expect(report.applied).toBe(1);
     const after = await orderRow('HIST1');
     expect(JSON.parse(after.state)).not.toHaveProperty('history');
-    expect(JSON.parse(after.state)).toMatchObject({ fold: { lastAt: iso(T0 + 3 * DAY) } });
+    expect(JSON.parse(after.state).fold.keys).toHaveLength(3);
     expect(after.status).toBe('refunded');
     expect((await commissionOf('HIST1')).status).toBe('reversed');
     // The same events again change nothing.

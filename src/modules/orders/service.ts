@@ -14,7 +14,7 @@ import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
 import { eventLineOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
-import { applyEvent, compareEvents, foldLater, stateOfHistory } from './state-machine.ts';
+import { applyEvent, foldInto, knownIdentity, stateOfHistory } from './state-machine.ts';
 import { historiesOf, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -68,6 +68,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     }
     const byOrder = new Map<string, IncomingEvent[]>();
     for (const e of incoming) {
+      if (e.record) knownIdentity(e.event, e.record.key);
       const events = byOrder.get(e.event.orderId);
       if (events) events.push(e);
       else byOrder.set(e.event.orderId, [e]);
@@ -89,27 +90,36 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       }
       if (state !== from) changed.push({ before, id, state: storedStateOf(state!), events: lines });
     };
-    // Most events come after everything their order has seen: they fold onto its stored state.
-    // The other orders (a duplicate, an event from the past, a row older than `fold`) replay their
-    // histories, read in one query.
+    // Events fold onto their order's stored state, in whatever order they come. The few the fold
+    // cannot place (see `foldInto`), and rows older than `fold`, replay their histories, read in
+    // one query.
     const replays: { row: StoredOrder; events: IncomingEvent[] }[] = [];
     for (const [orderId, events] of byOrder) {
       const row = existing.get(orderId);
-      if (events.length > 1) events.sort((a, b) => compareEvents(a.event, b.event));
       if (row === undefined) {
         replay(newId('order'), undefined, null, events);
         continue;
       }
-      let state: StoredOrderState | null = JSON.parse(row.state) as StoredOrderState;
-      for (const { event } of events) state = state && foldLater(state, event);
-      if (state === null) {
-        replays.push({ row, events });
-        continue;
-      }
+      let state = JSON.parse(row.state) as StoredOrderState;
       let lines = '';
-      for (const { event, rawStatus, record } of events) lines += eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
-      report.applied += events.length;
-      changed.push({ before: row, id: row.id, state, events: lines });
+      let applied = 0;
+      let placed = true;
+      for (const { event, rawStatus, record } of events) {
+        const folded = foldInto(state, event);
+        if (folded === null) {
+          placed = false;
+          break;
+        }
+        if (!folded.changed) continue;
+        state = folded.state;
+        applied += 1;
+        lines += eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
+      }
+      if (!placed) replays.push({ row, events });
+      else if (applied > 0) {
+        report.applied += applied;
+        changed.push({ before: row, id: row.id, state, events: lines });
+      }
     }
     const histories = await historiesOf(tx, replays.map((r) => r.row.id));
     for (const { row, events } of replays) {

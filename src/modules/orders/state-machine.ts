@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Unprocessable } from '../../core/errors.ts';
 import type { EventLine, FoldPosition, LineState, OrderEvent, OrderState, OrderStatus, StoredOrderState } from './model.ts';
 
@@ -100,81 +101,157 @@ export function stateOfHistory(history: OrderEvent[]): OrderState {
 /** Folds a history already in true time order into the order's state. */
 function orderStateFrom(history: OrderEvent[]): OrderState {
   const first = history[0]!;
-  const fold: Fold = { lifecycleRank: 0, cancelled: false, fullyRefunded: false, paidAt: null, completedAt: null, clickId: null, subId: null, lines: new Map(), last: first };
-  for (const event of history) step(fold, event);
-  return { ...stateOf(fold, first.orderId, first.currency, first.occurredAt), history };
+  const fold: Fold = {
+    lifecycleRank: 0, cancelled: false, fullyRefunded: false, orderedAt: first.occurredAt, paidAt: null, completedAt: null,
+    clickId: null, clickAt: null, subId: null, subAt: null, lines: new Map(), lineAt: new Map(), keys: [],
+  };
+  for (const event of history) absorb(fold, event, 'later wins');
+  return { ...stateOf(fold, first.orderId, first.currency), history };
 }
 
-/** The running fold of an order's events in true time order, up to the `last` one. */
+/** Where an event stands in true time order, as far as its instant and status tell. */
+type Position = [occurredAt: string, rank: number];
+
+/**
+ * The fold of an order's events. Every part of it is the same whatever order the events come in:
+ * furthest status, terminal flags, earliest instants, largest refunds; and for what the newest
+ * event decides (click id, sub id, each line's product, quantity and amount), the position of the
+ * event that decided it, so a newer one can take over and an older one cannot.
+ */
 interface Fold {
   lifecycleRank: number;
   cancelled: boolean;
   fullyRefunded: boolean;
+  orderedAt: string;
   paidAt: string | null;
   completedAt: string | null;
   clickId: string | null;
+  clickAt: Position | null;
   subId: string | null;
+  subAt: Position | null;
   /** Refunded amounts as reported (the largest so far), before capping at the paid amount. */
   lines: Map<string, LineState>;
-  last: Pick<OrderEvent, 'occurredAt' | 'status'>;
+  lineAt: Map<string, Position>;
+  /** `identityOf` each event folded. */
+  keys: string[];
 }
 
-function step(fold: Fold, event: OrderEvent): void {
-  const rank = STATUS_RANK[event.status];
-  if (rank < LIFECYCLE.length) fold.lifecycleRank = Math.max(fold.lifecycleRank, rank);
-  if (rank >= STATUS_RANK.paid && rank <= STATUS_RANK.completed) fold.paidAt ??= event.occurredAt;
-  if (event.status === 'completed') fold.completedAt ??= event.occurredAt;
-  fold.cancelled ||= event.status === 'cancelled';
-  fold.fullyRefunded ||= event.status === 'refunded';
-  fold.clickId = event.clickId ?? fold.clickId;
-  fold.subId = event.subId ?? fold.subId;
-  for (const line of event.lines) fold.lines.set(line.lineId, newestLine(line, fold.lines.get(line.lineId)));
-  fold.last = event;
-}
-
-function stateOf(fold: Fold, orderId: string, currency: string, orderedAt: string): Omit<OrderState, 'history'> {
-  const status: OrderStatus = fold.fullyRefunded ? 'refunded' : fold.cancelled ? 'cancelled' : LIFECYCLE[fold.lifecycleRank]!;
-  const lines = [...fold.lines.values()].sort((a, b) => compareText(a.lineId, b.lineId));
-  const capped = lines.map((l) => cappedRefund(l, fold.fullyRefunded));
-  const rawRefunded: Record<string, number> = {};
-  let anyRaw = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.refundedAmountMinor === capped[i]!.refundedAmountMinor) continue;
-    rawRefunded[lines[i]!.lineId] = lines[i]!.refundedAmountMinor;
-    anyRaw = true;
-  }
-  const position: FoldPosition = { lastAt: fold.last.occurredAt, lastRank: STATUS_RANK[fold.last.status], lifecycleRank: fold.lifecycleRank, cancelled: fold.cancelled };
-  if (anyRaw) position.rawRefunded = rawRefunded;
-  return { orderId, currency, status, orderedAt, paidAt: fold.paidAt, completedAt: fold.completedAt, clickId: fold.clickId, subId: fold.subId, lines: capped, fold: position };
+function comparePositions(a: Position, b: Position): number {
+  return compareText(a[0], b[0]) || a[1] - b[1];
 }
 
 /**
- * An order's stored state with one more event applied, without its history, when the event comes
- * after every event folded into it: a later instant, or the same instant and a higher status (the
- * usual case: a platform reports an order's steps in order). Null otherwise — the event may be a
- * duplicate or belong earlier, or the row predates `fold` — and the caller replays the history
- * with `applyEvent`. Either way the result is the same state (the fold goes event by event in true
- * time order); a later event is never one applied before, so it always changes the order.
+ * Adds one event not folded before. Replaying a history in true time order, an event at the same
+ * position as the one that decided a value comes after it (`later wins`: the tie is broken by the
+ * event's key, as `compareEvents` does). Folding onto a stored state, the key of the other event is
+ * not at hand: a tie is no question when both say the same, and otherwise the fold gives up
+ * (returns false) and the caller replays the history.
  */
-export function foldLater(stored: StoredOrderState, event: OrderEvent): StoredOrderState | null {
-  const position = stored.fold;
-  if (position === undefined) return null;
+function absorb(fold: Fold, event: OrderEvent, onTie: 'later wins' | 'give up'): boolean {
   const rank = STATUS_RANK[event.status];
-  if (!(event.occurredAt > position.lastAt || (event.occurredAt === position.lastAt && rank > position.lastRank))) return null;
+  const at: Position = [event.occurredAt, rank];
+  const takes = (decided: Position | null, same: boolean): boolean | null => {
+    if (decided === null) return true;
+    const c = comparePositions(at, decided);
+    if (c !== 0) return c > 0;
+    return onTie === 'later wins' ? true : same ? false : null;
+  };
+  const clickTaken = event.clickId == null ? false : takes(fold.clickAt, event.clickId === fold.clickId);
+  const subTaken = event.subId == null ? false : takes(fold.subAt, event.subId === fold.subId);
+  const lineTaken = event.lines.map((line) => {
+    const before = fold.lines.get(line.lineId);
+    return takes(fold.lineAt.get(line.lineId) ?? null, before !== undefined && sameLineTerms(line, before));
+  });
+  if (clickTaken === null || subTaken === null || lineTaken.includes(null)) return false;
+
+  if (rank < LIFECYCLE.length) fold.lifecycleRank = Math.max(fold.lifecycleRank, rank);
+  if (rank >= STATUS_RANK.paid && rank <= STATUS_RANK.completed && (fold.paidAt === null || event.occurredAt < fold.paidAt)) fold.paidAt = event.occurredAt;
+  if (event.status === 'completed' && (fold.completedAt === null || event.occurredAt < fold.completedAt)) fold.completedAt = event.occurredAt;
+  if (event.occurredAt < fold.orderedAt) fold.orderedAt = event.occurredAt;
+  fold.cancelled ||= event.status === 'cancelled';
+  fold.fullyRefunded ||= event.status === 'refunded';
+  if (clickTaken) [fold.clickId, fold.clickAt] = [event.clickId!, at];
+  if (subTaken) [fold.subId, fold.subAt] = [event.subId!, at];
+  event.lines.forEach((line, i) => {
+    const before = fold.lines.get(line.lineId);
+    const refunded = Math.max(line.refundedAmountMinor, before?.refundedAmountMinor ?? 0);
+    if (lineTaken[i]) {
+      fold.lines.set(line.lineId, { ...line, refundedAmountMinor: refunded });
+      fold.lineAt.set(line.lineId, at);
+    } else fold.lines.set(line.lineId, { ...before!, refundedAmountMinor: refunded });
+  });
+  fold.keys.push(identityOf(event));
+  return true;
+}
+
+/** What the newest report of a line decides: all of it but the refunded amount, which only grows. */
+function sameLineTerms(a: EventLine, b: LineState): boolean {
+  return a.productId === b.productId && a.quantity === b.quantity && a.paidAmountMinor === b.paidAmountMinor && a.commissionRateBps === b.commissionRateBps;
+}
+
+function stateOf(fold: Fold, orderId: string, currency: string): Omit<OrderState, 'history'> {
+  const status: OrderStatus = fold.fullyRefunded ? 'refunded' : fold.cancelled ? 'cancelled' : LIFECYCLE[fold.lifecycleRank]!;
+  const lines = [...fold.lines.values()].sort((a, b) => compareText(a.lineId, b.lineId));
+  const capped = lines.map((l) => cappedRefund(l, fold.fullyRefunded));
+  // Sorted, so the stored state is the same whatever order the events came in.
+  const position: FoldPosition = { lifecycleRank: fold.lifecycleRank, cancelled: fold.cancelled, lineAt: Object.fromEntries([...fold.lineAt].sort(([a], [b]) => compareText(a, b))), keys: fold.keys.sort(compareText) };
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.refundedAmountMinor === capped[i]!.refundedAmountMinor) continue;
+    (position.rawRefunded ??= {})[lines[i]!.lineId] = lines[i]!.refundedAmountMinor;
+  }
+  if (fold.clickAt) position.clickAt = fold.clickAt;
+  if (fold.subAt) position.subAt = fold.subAt;
+  return { orderId, currency, status, orderedAt: fold.orderedAt, paidAt: fold.paidAt, completedAt: fold.completedAt, clickId: fold.clickId, subId: fold.subId, lines: capped, fold: position };
+}
+
+/**
+ * An order's stored state with one more event applied, without reading its history: the fold does
+ * not depend on the order events come in (see `Fold`), and the state keeps what it needs (`fold`).
+ * `changed` is false when the event was applied before (its identity is among the folded ones).
+ * Null when the fold cannot tell — the event ties with the one that decided a value and says
+ * otherwise, or the row predates `fold` — and the caller replays the history with `applyEvent`.
+ * Either way the result is the state of all the events replayed in true time order.
+ */
+export function foldInto(stored: StoredOrderState, event: OrderEvent): { state: StoredOrderState; changed: boolean } | null {
+  const position = stored.fold;
+  if (position?.keys === undefined) return null;
+  if (position.keys.includes(identityOf(event))) return { state: stored, changed: false };
   assertSameOrder(stored, event);
   const fold: Fold = {
     lifecycleRank: position.lifecycleRank,
     cancelled: position.cancelled,
     fullyRefunded: stored.status === 'refunded',
+    orderedAt: stored.orderedAt,
     paidAt: stored.paidAt,
     completedAt: stored.completedAt,
     clickId: stored.clickId,
+    clickAt: position.clickAt ?? null,
     subId: stored.subId,
+    subAt: position.subAt ?? null,
     lines: new Map(stored.lines.map((l) => [l.lineId, { ...l, refundedAmountMinor: position.rawRefunded?.[l.lineId] ?? l.refundedAmountMinor }])),
-    last: event,
+    lineAt: new Map(Object.entries(position.lineAt)),
+    keys: [...position.keys],
   };
-  step(fold, event);
-  return stateOf(fold, stored.orderId, stored.currency, stored.orderedAt);
+  if (!absorb(fold, event, 'give up')) return null;
+  return { state: stateOf(fold, stored.orderId, stored.currency), changed: true };
+}
+
+const identities = new WeakMap<OrderEvent, string>();
+
+/**
+ * An event's identity as stored: the first 128 bits of its key's SHA-256, in base64url (22
+ * characters). Two events are one exactly when their keys are equal; a collision is out of reach.
+ */
+export function identityOf(event: OrderEvent): string {
+  let identity = identities.get(event);
+  if (identity === undefined) identities.set(event, (identity = createHash('sha256').update(eventKey(event)).digest().subarray(0, 16).toString('base64url')));
+  return identity;
+}
+
+/** Records an event's identity made elsewhere (the verifier's worker, a stored event) for `identityOf`. */
+export function knownIdentity(event: OrderEvent, identity: string): OrderEvent {
+  identities.set(event, identity);
+  return event;
 }
 
 function newestLine(line: EventLine, before: LineState | undefined): LineState {

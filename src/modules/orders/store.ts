@@ -5,7 +5,7 @@ import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import { storedEventsOf, type StoredEvent } from './event-record.ts';
 import type { OrderEvent } from './model.ts';
-import { compareEvents } from './state-machine.ts';
+import { compareEvents, knownIdentity } from './state-machine.ts';
 
 type Q = Kysely<Database>;
 
@@ -70,7 +70,7 @@ export async function historiesOf(db: Q, orderIds: readonly string[]): Promise<M
   const out = new Map<string, OrderEvent[]>();
   for (const ids of chunked(orderIds)) {
     for (const row of await db.selectFrom('orders').select(['id', 'events']).where('id', 'in', ids).execute()) {
-      out.set(row.id, storedEventsOf(row.events).map((e) => e.event).sort(compareEvents));
+      out.set(row.id, storedEventsOf(row.events).map((e) => knownIdentity(e.event, e.key)).sort(compareEvents));
     }
   }
   return out;
