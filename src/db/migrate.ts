@@ -10,6 +10,7 @@ import * as ledgerWithoutRowid from './migrations/011_ledger_without_rowid.ts';
 import * as orderEventsClustered from './migrations/012_order_events_clustered.ts';
 import * as creatorOrdersByCommission from './migrations/013_creator_orders_by_commission.ts';
 import * as orderEventsInOrders from './migrations/014_order_events_in_orders.ts';
+import * as oneSettleQueue from './migrations/015_one_settle_queue.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012_order_events_clustered': orderEventsClustered,
   '013_creator_orders_by_commission': creatorOrdersByCommission,
   '014_order_events_in_orders': orderEventsInOrders,
+  '015_one_settle_queue': oneSettleQueue,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -209,8 +209,36 @@ describe.each(DIALECTS)('migration 014 (an order’s events in its row) on %s', 
       { order_id: 'ord_1', event_key: 'k2', status: 'completed', occurred_at: completed.occurredAt, via: 'poll', raw_status: '1', payload: JSON.stringify(completed) },
     ]);
 
-    expect(await migrateToLatest(q)).toEqual(['014_order_events_in_orders']);
+    expect(await migrateToLatest(q)).toContain('014_order_events_in_orders');
     const back = await q.selectFrom('orders').select('events').where('id', '=', 'ord_1').executeTakeFirstOrThrow();
     expect(storedEventsOf(back.events)).toEqual(storedEventsOf(lines));
+  });
+});
+
+describe.each(DIALECTS)('migration 015 (one settle queue) on %s', (dialect) => {
+  async function indexDefinition(q: Db['kysely'], name: string): Promise<string | undefined> {
+    const rows = dialect === 'sqlite'
+      ? await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and name = ${name}`.execute(q)
+      : await sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = ${name}`.execute(q);
+    return rows.rows[0]?.def.toLowerCase();
+  }
+
+  it('keeps one partial index of confirmed and settleable lines, with the status beside the id, which the hourly move reads', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    expect(await indexDefinition(q, 'commissions_confirmed_due')).toBeUndefined();
+    expect(await indexDefinition(q, 'commissions_settle_queue')).toMatch(/\("?id"?, "?settleable_at"?, "?status"?\)/);
+    if (dialect === 'sqlite') {
+      const plan = await sql<{ detail: string }>`explain query plan select * from commissions where status in ('confirmed', 'settleable') and status = 'confirmed' and settleable_at <= ${'2026-12-01'} and id > ${''} order by id limit 1000`.execute(q);
+      expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(/USING INDEX commissions_settle_queue/);
+    }
+  });
+
+  it('goes down again to the two indexes of 006, and up to one', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '014_order_events_in_orders');
+    expect(await indexDefinition(q, 'commissions_confirmed_due')).toMatch(/\("?id"?, "?settleable_at"?\)/);
+    expect(await indexDefinition(q, 'commissions_settle_queue')).toMatch(/\("?id"?, "?settleable_at"?\)/);
+    expect(await migrateToLatest(q)).toEqual(['015_one_settle_queue']);
+    expect(await indexDefinition(q, 'commissions_confirmed_due')).toBeUndefined();
   });
 });

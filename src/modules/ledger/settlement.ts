@@ -68,7 +68,7 @@ type DueLine = Pick<CommissionsTable, (typeof DUE_LINE_COLUMNS)[number]>;
 /** Settles up to `limit` due commissions in one transaction; returns how many. */
 async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
   return inTransaction(db, async (tx) => {
-    // The statuses as literals, as in the partial index commissions_settle_queue (migration 006),
+    // The statuses as literals, as in the partial index commissions_settle_queue (migrations 006, 015),
     // which yields the due lines in id order.
     let query = tx.selectFrom('commissions').select(DUE_LINE_COLUMNS).where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
     if (isPostgres(tx)) query = query.forUpdate().skipLocked();
@@ -200,10 +200,23 @@ async function linesPerParty(db: Q, settlementId: string): Promise<Map<string, n
  */
 export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000): Promise<number> {
   let moved = 0;
+  let after = '';
   for (;;) {
     const n = await inTransaction(db, async (tx) => {
-      // The status as a literal, as in the partial index commissions_confirmed_due (migration 006).
-      const due = await tx.selectFrom('commissions').selectAll().where(sql<boolean>`status = 'confirmed'`).where('settleable_at', '<=', asOf.toISOString()).orderBy('id').limit(batchLines).execute();
+      // The statuses as literals, as in the partial index commissions_settle_queue (migration
+      // 015), which also holds lines already settleable: walked by id from where the last batch
+      // ended, so each run reads the index once.
+      const due = await tx
+        .selectFrom('commissions')
+        .selectAll()
+        .where(sql<boolean>`status in ('confirmed', 'settleable')`)
+        .where(sql<boolean>`status = 'confirmed'`)
+        .where('settleable_at', '<=', asOf.toISOString())
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(batchLines)
+        .execute();
+      if (due.length > 0) after = due[due.length - 1]!.id;
       const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
       await appendTransactions(tx, combined(transactions), asOf.toISOString());
       for (const ids of chunked(due.map((c) => c.id), 1000)) {
