@@ -14,7 +14,7 @@ import { findSource } from '../sources/service.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
 import { eventLineOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
-import { applyEvent, foldInto, knownIdentity, stateOfHistory } from './state-machine.ts';
+import { applyEvent, foldInto, identityOf, stateOfHistory, type Identify } from './state-machine.ts';
 import { historiesOf, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -67,8 +67,12 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       return { ...report, duplicateDelivery: true };
     }
     const byOrder = new Map<string, IncomingEvent[]>();
+    // Identities made with the records (in the verifier's worker) or stored with the events are
+    // not made again.
+    const known = new Map<OrderEvent, string>();
+    const identify: Identify = (event) => known.get(event) ?? identityOf(event);
     for (const e of incoming) {
-      if (e.record) knownIdentity(e.event, e.record.key);
+      if (e.record) known.set(e.event, e.record.key);
       const events = byOrder.get(e.event.orderId);
       if (events) events.push(e);
       else byOrder.set(e.event.orderId, [e]);
@@ -82,7 +86,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       let state = from;
       let lines = '';
       for (const { event, rawStatus, record } of events) {
-        const next = applyEvent(state, event);
+        const next = applyEvent(state, event, identify);
         if (!next.changed) continue;
         state = next.state;
         report.applied += 1;
@@ -105,7 +109,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       let applied = 0;
       let placed = true;
       for (const { event, rawStatus, record } of events) {
-        const folded = foldInto(state, event);
+        const folded = foldInto(state, event, identify(event));
         if (folded === null) {
           placed = false;
           break;
@@ -124,7 +128,8 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     const histories = await historiesOf(tx, replays.map((r) => r.row.id));
     for (const { row, events } of replays) {
       const history = histories.get(row.id) ?? [];
-      replay(row.id, row, history.length === 0 ? null : stateOfHistory(history), events);
+      for (const { event, key } of history) known.set(event, key);
+      replay(row.id, row, history.length === 0 ? null : stateOfHistory(history.map((e) => e.event), identify), events);
     }
     if (changed.length === 0) return report;
 

@@ -48,10 +48,13 @@ export function statusRank(status: OrderStatus): number {
   return STATUS_RANK[status];
 }
 
-export function applyEvent(state: OrderState | null, event: OrderEvent): AppliedEvent {
+/** How an event's identity is found: `identityOf`, or one that knows identities made elsewhere first. */
+export type Identify = (event: OrderEvent) => string;
+
+export function applyEvent(state: OrderState | null, event: OrderEvent, identify: Identify = identityOf): AppliedEvent {
   if (state !== null) assertSameOrder(state, event);
   if (state !== null && state.history.some((e) => isSameEvent(e, event))) return { state, changed: false, transitions: [] };
-  const next = orderStateFrom(insertInTimeOrder(state?.history ?? [], event));
+  const next = orderStateFrom(insertInTimeOrder(state?.history ?? [], event), identify);
   return { state: next, changed: true, transitions: transitionsBetween(state, next) };
 }
 
@@ -94,18 +97,18 @@ function insertInTimeOrder(history: readonly OrderEvent[], event: OrderEvent): O
 }
 
 /** The state of an order whose distinct events, in true time order, are `history` (not empty). */
-export function stateOfHistory(history: OrderEvent[]): OrderState {
-  return orderStateFrom(history);
+export function stateOfHistory(history: OrderEvent[], identify: Identify = identityOf): OrderState {
+  return orderStateFrom(history, identify);
 }
 
 /** Folds a history already in true time order into the order's state. */
-function orderStateFrom(history: OrderEvent[]): OrderState {
+function orderStateFrom(history: OrderEvent[], identify: Identify): OrderState {
   const first = history[0]!;
   const fold: Fold = {
     lifecycleRank: 0, cancelled: false, fullyRefunded: false, orderedAt: first.occurredAt, paidAt: null, completedAt: null,
     clickId: null, clickAt: null, subId: null, subAt: null, lines: new Map(), lineAt: new Map(), keys: [],
   };
-  for (const event of history) absorb(fold, event, 'later wins');
+  for (const event of history) absorb(fold, event, identify(event), 'later wins');
   return { ...stateOf(fold, first.orderId, first.currency), history };
 }
 
@@ -147,7 +150,7 @@ function comparePositions(a: Position, b: Position): number {
  * not at hand: a tie is no question when both say the same, and otherwise the fold gives up
  * (returns false) and the caller replays the history.
  */
-function absorb(fold: Fold, event: OrderEvent, onTie: 'later wins' | 'give up'): boolean {
+function absorb(fold: Fold, event: OrderEvent, identity: string, onTie: 'later wins' | 'give up'): boolean {
   const rank = STATUS_RANK[event.status];
   const at: Position = [event.occurredAt, rank];
   const takes = (decided: Position | null, same: boolean): boolean | null => {
@@ -180,7 +183,7 @@ function absorb(fold: Fold, event: OrderEvent, onTie: 'later wins' | 'give up'):
       fold.lineAt.set(line.lineId, at);
     } else fold.lines.set(line.lineId, { ...before!, refundedAmountMinor: refunded });
   });
-  fold.keys.push(identityOf(event));
+  fold.keys.push(identity);
   return true;
 }
 
@@ -212,10 +215,10 @@ function stateOf(fold: Fold, orderId: string, currency: string): Omit<OrderState
  * otherwise, or the row predates `fold` — and the caller replays the history with `applyEvent`.
  * Either way the result is the state of all the events replayed in true time order.
  */
-export function foldInto(stored: StoredOrderState, event: OrderEvent): { state: StoredOrderState; changed: boolean } | null {
+export function foldInto(stored: StoredOrderState, event: OrderEvent, identity: string = identityOf(event)): { state: StoredOrderState; changed: boolean } | null {
   const position = stored.fold;
   if (position?.keys === undefined) return null;
-  if (position.keys.includes(identityOf(event))) return { state: stored, changed: false };
+  if (position.keys.includes(identity)) return { state: stored, changed: false };
   assertSameOrder(stored, event);
   const fold: Fold = {
     lifecycleRank: position.lifecycleRank,
@@ -232,7 +235,7 @@ export function foldInto(stored: StoredOrderState, event: OrderEvent): { state: 
     lineAt: new Map(Object.entries(position.lineAt)),
     keys: [...position.keys],
   };
-  if (!absorb(fold, event, 'give up')) return null;
+  if (!absorb(fold, event, identity, 'give up')) return null;
   return { state: stateOf(fold, stored.orderId, stored.currency), changed: true };
 }
 
@@ -246,12 +249,6 @@ export function identityOf(event: OrderEvent): string {
   let identity = identities.get(event);
   if (identity === undefined) identities.set(event, (identity = createHash('sha256').update(eventKey(event)).digest().subarray(0, 16).toString('base64url')));
   return identity;
-}
-
-/** Records an event's identity made elsewhere (the verifier's worker, a stored event) for `identityOf`. */
-export function knownIdentity(event: OrderEvent, identity: string): OrderEvent {
-  identities.set(event, identity);
-  return event;
 }
 
 function newestLine(line: EventLine, before: LineState | undefined): LineState {

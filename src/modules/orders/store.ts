@@ -4,8 +4,7 @@ import { chunked, insertRows, updateRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import { storedEventsOf, type StoredEvent } from './event-record.ts';
-import type { OrderEvent } from './model.ts';
-import { compareEvents, knownIdentity } from './state-machine.ts';
+import { compareEvents } from './state-machine.ts';
 
 type Q = Kysely<Database>;
 
@@ -63,14 +62,14 @@ export async function saveOrders(db: Q, rows: readonly { row: Omit<OrdersTable, 
 }
 
 /**
- * The events applied to these orders (our ids), as their histories in true time order: what the
- * state machine replays when an event does not come after all of an order's others.
+ * The events applied to these orders (our ids), as received, each history in true time order:
+ * what the state machine replays when it cannot fold an event onto the stored state.
  */
-export async function historiesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, OrderEvent[]>> {
-  const out = new Map<string, OrderEvent[]>();
+export async function historiesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+  const out = new Map<string, StoredEvent[]>();
   for (const ids of chunked(orderIds)) {
     for (const row of await db.selectFrom('orders').select(['id', 'events']).where('id', 'in', ids).execute()) {
-      out.set(row.id, storedEventsOf(row.events).map((e) => knownIdentity(e.event, e.key)).sort(compareEvents));
+      out.set(row.id, storedEventsOf(row.events).sort((a, b) => compareEvents(a.event, b.event)));
     }
   }
   return out;
