@@ -67,8 +67,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       return { ...report, duplicateDelivery: true };
     }
     const byOrder = new Map<string, IncomingEvent[]>();
-    // Identities made with the records (in the verifier's worker) or stored with the events are
-    // not made again.
+    // Identities made with the records (in the verifier's worker) are not made again.
     const known = new Map<OrderEvent, string>();
     const identify: Identify = (event) => known.get(event) ?? identityOf(event);
     for (const e of incoming) {
@@ -127,8 +126,8 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     }
     const histories = await historiesOf(tx, replays.map((r) => r.row.id));
     for (const { row, events } of replays) {
+      // Identities of stored events are made again: rows from older versions kept another form.
       const history = histories.get(row.id) ?? [];
-      for (const { event, key } of history) known.set(event, key);
       replay(row.id, row, history.length === 0 ? null : stateOfHistory(history.map((e) => e.event), identify), events);
     }
     if (changed.length === 0) return report;
