@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateThrough, migrateToLatest } from './migrate.ts';
 import { eventLineOf, storedEventsOf } from '../modules/orders/event-record.ts';
+import { isPostgres } from './dialect.ts';
 import { DIALECTS, openTestDb } from './testing.ts';
 
 /** A SQLite database in a directory of its own, migrated up to and including `name`; closed and removed after each test. */
@@ -137,14 +138,15 @@ describe('migration 012 (SQLite order events stored by order)', () => {
   });
 });
 
+/** An index's definition, lower case; undefined when there is none. */
+async function indexDefinition(q: Db['kysely'], name: string): Promise<string | undefined> {
+  const rows = isPostgres(q)
+    ? await sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = ${name}`.execute(q)
+    : await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and name = ${name}`.execute(q);
+  return rows.rows[0]?.def.toLowerCase();
+}
+
 describe.each(DIALECTS)('migration 013 (no per-creator index of orders) on %s', (dialect) => {
-  /** The index's definition, lower case; undefined when there is none. */
-  async function indexDefinition(q: Db['kysely'], name: string): Promise<string | undefined> {
-    const rows = dialect === 'sqlite'
-      ? await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and name = ${name}`.execute(q)
-      : await sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = ${name}`.execute(q);
-    return rows.rows[0]?.def.toLowerCase();
-  }
 
   it('drops orders_creator and keeps commissions_creator', async () => {
     const q = (db = await openTestDb(dialect)).kysely;
@@ -216,12 +218,6 @@ describe.each(DIALECTS)('migration 014 (an order’s events in its row) on %s', 
 });
 
 describe.each(DIALECTS)('migration 015 (one settle queue) on %s', (dialect) => {
-  async function indexDefinition(q: Db['kysely'], name: string): Promise<string | undefined> {
-    const rows = dialect === 'sqlite'
-      ? await sql<{ def: string }>`select sql as def from sqlite_master where type = 'index' and name = ${name}`.execute(q)
-      : await sql<{ def: string }>`select indexdef as def from pg_indexes where indexname = ${name}`.execute(q);
-    return rows.rows[0]?.def.toLowerCase();
-  }
 
   it('keeps one partial index of confirmed and settleable lines, with the status beside the id, which the hourly move reads', async () => {
     const q = (db = await openTestDb(dialect)).kysely;
