@@ -77,59 +77,9 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
       else byOrder.set(e.event.orderId, [e]);
     }
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
-
-    const changed: { before: StoredOrder | undefined; id: string; state: StoredOrderState; events: string }[] = [];
     const receipt = (rawStatus: string | null | undefined): Receipt => ({ via: options.via, deliveryId: options.deliveryId ?? null, rawStatus: rawStatus ?? null, receivedAt: nowIso });
-    /** Applies events in turn with their histories; true when any changed the order. */
-    const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
-      let state = from;
-      let lines = '';
-      for (const { event, rawStatus, record } of events) {
-        const next = applyEvent(state, event, identify);
-        if (!next.changed) continue;
-        state = next.state;
-        report.applied += 1;
-        lines += eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
-      }
-      if (state !== from) changed.push({ before, id, state: storedStateOf(state!), events: lines });
-    };
-    // Events fold onto their order's stored state, in whatever order they come. The few the fold
-    // cannot place (see `foldInto`), and rows older than `fold`, replay their histories, read in
-    // one query.
-    const replays: { row: StoredOrder; events: IncomingEvent[] }[] = [];
-    for (const [orderId, events] of byOrder) {
-      const row = existing.get(orderId);
-      if (row === undefined) {
-        replay(newId('order'), undefined, null, events);
-        continue;
-      }
-      let state = JSON.parse(row.state) as StoredOrderState;
-      let lines = '';
-      let applied = 0;
-      let placed = true;
-      for (const { event, rawStatus, record } of events) {
-        const folded = foldInto(state, event, identify(event));
-        if (folded === null) {
-          placed = false;
-          break;
-        }
-        if (!folded.changed) continue;
-        state = folded.state;
-        applied += 1;
-        lines += eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
-      }
-      if (!placed) replays.push({ row, events });
-      else if (applied > 0) {
-        report.applied += applied;
-        changed.push({ before: row, id: row.id, state, events: lines });
-      }
-    }
-    const histories = await historiesOf(tx, replays.map((r) => r.row.id));
-    for (const { row, events } of replays) {
-      // Identities of stored events are made again: rows from older versions kept another form.
-      const history = histories.get(row.id) ?? [];
-      replay(row.id, row, history.length === 0 ? null : stateOfHistory(history.map((e) => e.event), identify), events);
-    }
+    const { changed, applied } = await appliedEvents(tx, byOrder, existing, receipt, identify);
+    report.applied = applied;
     if (changed.length === 0) return report;
 
     const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), settings);
@@ -139,6 +89,78 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     const booked = await reconcileCommissions(tx, attributed, terms, settings, now);
     return { ...report, orders: changed.length, ledgerTransactions: booked.transactions };
   });
+}
+
+/** An order the delivery changed: its new state and the lines of the events it applied. */
+interface ChangedOrder {
+  before: StoredOrder | undefined;
+  id: string;
+  state: StoredOrderState;
+  events: string;
+}
+
+/**
+ * Applies each order's events. They fold onto the order's stored state in whatever order they
+ * come; the few the fold cannot place (see `foldInto`), and rows older than `fold`, replay their
+ * histories, read in one query. A new order is folded from its events here.
+ */
+async function appliedEvents(
+  db: Q,
+  byOrder: ReadonlyMap<string, readonly IncomingEvent[]>,
+  existing: ReadonlyMap<string, StoredOrder>,
+  receipt: (rawStatus: string | null | undefined) => Receipt,
+  identify: Identify,
+): Promise<{ changed: ChangedOrder[]; applied: number }> {
+  const changed: ChangedOrder[] = [];
+  let applied = 0;
+  const lineOf = ({ event, rawStatus, record }: IncomingEvent) => eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
+  const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
+    let state = from;
+    let lines = '';
+    for (const incoming of events) {
+      const next = applyEvent(state, incoming.event, identify);
+      if (!next.changed) continue;
+      state = next.state;
+      applied += 1;
+      lines += lineOf(incoming);
+    }
+    if (state !== from) changed.push({ before, id, state: storedStateOf(state!), events: lines });
+  };
+  const replays: { row: StoredOrder; events: readonly IncomingEvent[] }[] = [];
+  for (const [orderId, events] of byOrder) {
+    const row = existing.get(orderId);
+    if (row === undefined) {
+      replay(newId('order'), undefined, null, events);
+      continue;
+    }
+    let state = JSON.parse(row.state) as StoredOrderState;
+    let lines = '';
+    let folded = 0;
+    let placed = true;
+    for (const incoming of events) {
+      const next = foldInto(state, incoming.event, identify(incoming.event));
+      if (next === null) {
+        placed = false;
+        break;
+      }
+      if (!next.changed) continue;
+      state = next.state;
+      folded += 1;
+      lines += lineOf(incoming);
+    }
+    if (!placed) replays.push({ row, events });
+    else if (folded > 0) {
+      applied += folded;
+      changed.push({ before: row, id: row.id, state, events: lines });
+    }
+  }
+  const histories = await historiesOf(db, replays.map((r) => r.row.id));
+  for (const { row, events } of replays) {
+    // Identities of stored events are made again: rows from older versions kept another form.
+    const history = histories.get(row.id) ?? [];
+    replay(row.id, row, history.length === 0 ? null : stateOfHistory(history.map((e) => e.event), identify), events);
+  }
+  return { changed, applied };
 }
 
 function isAttributed(row: StoredOrder | undefined): boolean {
