@@ -2,7 +2,7 @@
  * Order events into attribution and the ledger, and a settlement run.
  *
  *   npm run bench -- orders [--events 200000] [--batch 1000] [--settle-lines 1000000] [--creators 200]
- *                           [--in-flight 2] [--database postgres://…]
+ *                           [--in-flight 2] [--database postgres://…] [--pages N]
  *
  * On a fresh database (a SQLite file, WAL, as `npm start` uses; or a new database on the given
  * PostgreSQL server): creators with org memberships, one JD source with 1,000 products and a click
@@ -12,7 +12,9 @@
  * delivery verified (Standard Webhooks) and parsed in a worker thread, and ingested (state
  * machine, attribution, commission booking, postings, balances) in one transaction, as the
  * webhook route does. Then `--settle-lines` completed commission lines (bulk-loaded) are settled
- * by a run. Prints a table and, last, one JSON line.
+ * by a run. With `--pages N` (SQLite), the last N deliveries are kept out of the timed run and
+ * ingested afterwards, to count the pages each writes by table and index (`pagesPerDelivery`).
+ * Prints a table and, last, one JSON line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -99,6 +101,7 @@ export async function run(options: Record<string, string>): Promise<void> {
   const settleLines = Number(options['settle-lines'] ?? 1_000_000);
   const creators = Number(options.creators ?? 200);
   const inFlight = Math.max(1, Number(options['in-flight'] ?? 2));
+  const pagesOf = Math.max(0, Number(options.pages ?? 0));
   const target = await benchDatabase(options.database);
   const db = target.db;
   try {
@@ -125,13 +128,13 @@ export async function run(options: Record<string, string>): Promise<void> {
     const settings = { ...DEFAULT_LEDGER_SETTINGS, attribution_window_days: 30 };
 
     process.stderr.write(`signing ${total.toLocaleString('en')} events in deliveries of ${batch}…\n`);
-    const deliveries: { headers: Record<string, string>; body: string }[] = [];
+    const deliveries: { headers: Record<string, string>; body: string; events: number }[] = [];
     let pending: Record<string, unknown>[] = [];
     const flush = () => {
       const id = `msg_${deliveries.length}`;
       const body = JSON.stringify({ events: pending });
       const now = new Date();
-      deliveries.push({ headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body });
+      deliveries.push({ headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body, events: pending.length });
       pending = [];
     };
     for (const e of eventStream(total, creators, 7)) {
@@ -152,24 +155,32 @@ export async function run(options: Record<string, string>): Promise<void> {
     await verifier.verify(secret, deliveries[0]!.headers, deliveries[0]!.body); // start the worker before the clock
     const cpuBefore = mainThreadCpuUs();
     const started = performance.now();
+    const ingest = async (d: (typeof deliveries)[number]) => {
+      const verified = await verifier.verify(secret, d.headers, d.body);
+      return ingestOrderEvents(q, seeded.sourceId, verified.events.map((event, i) => ({ event, record: verified.records[i] })), { via: 'webhook', deliveryId: verified.webhookId, settings });
+    };
+    // `--pages N`: the last N deliveries are kept out of the timed run, for `pagesPerDelivery`.
+    const held = db.sqlite ? Math.min(pagesOf, deliveries.length - 1) : 0;
+    const timed = deliveries.slice(0, deliveries.length - held);
+    const timedEvents = timed.reduce((n, d) => n + d.events, 0);
     let nextDelivery = 0;
     const sender = async () => {
-      for (let d = deliveries[nextDelivery++]; d !== undefined; d = deliveries[nextDelivery++]) {
+      for (let d = timed[nextDelivery++]; d !== undefined; d = timed[nextDelivery++]) {
         const t = performance.now();
-        const verified = await verifier.verify(secret, d.headers, d.body);
-        const report = await ingestOrderEvents(q, seeded.sourceId, verified.events.map((event, i) => ({ event, record: verified.records[i] })), { via: 'webhook', deliveryId: verified.webhookId, settings });
+        const report = await ingest(d);
         applied += report.applied;
         batchMs.push(performance.now() - t);
       }
     };
     await Promise.all(Array.from({ length: inFlight }, sender));
     const ingestS = (performance.now() - started) / 1000;
-    await verifier.close();
     // The event loop's CPU time per event: less sensitive than wall time to whatever else the
     // machine is running, so two builds can be compared on a busy machine.
-    const cpuUsPerEvent = (mainThreadCpuUs() - cpuBefore) / total;
+    const cpuUsPerEvent = (mainThreadCpuUs() - cpuBefore) / timedEvents;
     await stopCheckpoints();
-    const eventsPerS = Math.round(total / ingestS);
+    const eventsPerS = Math.round(timedEvents / ingestS);
+    const pages = held > 0 ? await pagesPerDelivery(db, deliveries.slice(timed.length), ingest) : null;
+    await verifier.close();
 
     process.stderr.write(`loading ${settleLines.toLocaleString('en')} completed commission lines…\n`);
     const postings = await bulkLoadSettleable(q, settleLines, clicks.map((c) => c.creator_id), org.id, seeded.sourceId);
@@ -180,15 +191,46 @@ export async function run(options: Record<string, string>): Promise<void> {
 
     const load = loadavg().map((l) => l.toFixed(2)).join(' ');
     log('');
+    if (pages) {
+      log(`| pages written per delivery (${held} deliveries, ${target.name}) | b-tree |`);
+      log(`| ---: | --- |`);
+      for (const [name, n] of pages.byTree) log(`| ${n.toFixed(0)} | ${name} |`);
+      log(`| ${pages.total.toFixed(0)} | all |`);
+      log('');
+    }
     log(`| step | count | seconds | per second | p50 batch ms | p99 batch ms | event-loop CPU µs each |`);
     log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
-    log(`| order events (batches of ${batch}, ${inFlight} in flight, ${target.name}) | ${total.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} |`);
+    log(`| order events (batches of ${batch}, ${inFlight} in flight, ${target.name}) | ${timedEvents.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} |`);
     log(`| settlement run | ${settledAll.toLocaleString('en')} lines (${postings.toLocaleString('en')} preloaded) | ${settleS.toFixed(2)} | ${Math.round(settledAll / settleS).toLocaleString('en')} | | | |`);
     log(`load average (1/5/15 min): ${load}; targets: >= 20,000 events/s; 1M lines settled in < 30 s`);
-    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, events: total, events_per_s: eventsPerS, p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
+    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, events: timedEvents, events_per_s: eventsPerS, ...(pages ? { pages_per_delivery: Math.round(pages.total) } : {}), p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
   } finally {
     await target.drop();
   }
+}
+
+/**
+ * SQLite only: the pages each of `held` deliveries writes, by the b-tree they belong to — what
+ * its commits write to the WAL and the checkpoints copy back, the storage layout's cost. With
+ * checkpoints stopped and the WAL emptied, the deliveries are ingested one by one; then the
+ * WAL's frames are counted and their pages named through the `dbstat` table.
+ */
+async function pagesPerDelivery(db: Db, held: readonly unknown[], ingest: (d: never) => Promise<unknown>): Promise<{ total: number; byTree: [string, number][] } | null> {
+  const sqlite = db.sqlite;
+  if (!sqlite || held.length === 0) return null;
+  sqlite.pragma('wal_autocheckpoint = 0');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  for (const d of held) await ingest(d as never);
+  const wal = readFileSync(`${sqlite.name}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  const frames: number[] = [];
+  // A WAL file is a 32-byte header, then frames of a 24-byte header (the page number first) and a page.
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) frames.push(wal.readUInt32BE(at));
+  const treeOf = new Map((sqlite.prepare('select pageno, name from dbstat').all() as { pageno: number; name: string }[]).map((r) => [r.pageno, r.name]));
+  const byTree = new Map<string, number>();
+  for (const page of frames) byTree.set(treeOf.get(page) ?? '(freed)', (byTree.get(treeOf.get(page) ?? '(freed)') ?? 0) + 1 / held.length);
+  sqlite.pragma('wal_autocheckpoint = 1000');
+  return { total: frames.length / held.length, byTree: [...byTree].sort((a, b) => b[1] - a[1]) };
 }
 
 /**
