@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateThrough } from '../db/migrate.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../db/testing.ts';
 import { balanceDrift, unbalancedTransactions } from '../modules/ledger/store.ts';
 
@@ -75,10 +76,15 @@ describe.each(DIALECTS)('the vitrine command line on %s', (dialect) => {
     expect(missing.stderr).toMatch(/platform_required/);
   });
 
-  it('migrates idempotently', async () => {
+  it('migrates idempotently, and says which migrations it applied', async () => {
     const r = await vitrine(db.url, 'migrate');
     expect(r.code).toBe(0);
     expect(r.last).toEqual({ applied: [] });
+    await migrateThrough(db.kysely, '014_order_events_in_orders');
+    const behind = await vitrine(db.url, 'migrate');
+    expect(behind.code).toBe(0);
+    expect(behind.last.applied).toContain('015_one_settle_queue');
+    expect(behind.last.applied).not.toContain('014_order_events_in_orders');
   });
 });
 

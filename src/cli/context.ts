@@ -3,12 +3,13 @@ import { openDb, type Db } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
 /** Opens the configured database, brings its schema up to date, runs the command, closes it. */
-export async function withDb<T>(run: (db: Db, config: Config) => Promise<T>): Promise<T> {
+/** Runs a command on the configured database, its schema brought up to date first (`migrated`: what that applied). */
+export async function withDb<T>(run: (db: Db, config: Config, migrated: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = openDb(config.databaseUrl);
   try {
-    await migrateToLatest(db.kysely);
-    return await run(db, config);
+    const migrated = await migrateToLatest(db.kysely);
+    return await run(db, config, migrated);
   } finally {
     await db.close();
   }

@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError, InvalidInput } from '../core/errors.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import type { Role } from '../db/schema.ts';
 import { createUser } from '../modules/accounts/service.ts';
 import { fillDemo } from '../modules/demo/service.ts';
@@ -26,7 +25,7 @@ program
 program
   .command('migrate')
   .description('bring the database schema up to date')
-  .action(() => withDb(async (db) => printResult({ applied: await migrateToLatest(db.kysely) })));
+  .action(() => withDb(async (_db, _config, migrated) => printResult({ applied: migrated })));
 
 const user = program.command('user').description('accounts');
 user
