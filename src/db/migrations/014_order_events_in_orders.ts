@@ -10,7 +10,7 @@ import { newId } from '../../core/ids.ts';
  * orders bench wrote (and then the checkpoint copied) were `order_events` pages, most holding a
  * single new row. In the row, the event is written on the page the order's update dirties
  * anyway. Appending takes no read of the column (`events = events || ?`); an order's history is
- * read only when an event does not come after all the others (see `foldLater`) and for the
+ * read only when an event cannot be folded onto the stored state (see `foldInto`) and for the
  * operator's view.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

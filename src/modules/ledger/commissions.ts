@@ -159,8 +159,6 @@ async function bookedLinesOf(db: Q, orderIds: readonly string[]): Promise<Map<st
   return out;
 }
 
-
-
 export function commissionLineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number]>): CommissionLine {
   return {
     id: row.id,

@@ -2,7 +2,7 @@ import type { OrderEvent } from './model.ts';
 import { identityOf } from './state-machine.ts';
 
 /**
- * What `order_events` stores of an event besides its columns: its identity and its content. Made
+ * What an order keeps of an event besides how it came in: its identity and its content. Made
  * where a delivery is parsed — for a large webhook delivery, in the verifier's worker thread — so
  * the one thread that writes the database does not spend its time serialising and hashing events.
  */

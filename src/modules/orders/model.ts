@@ -162,9 +162,8 @@ export interface FoldPosition {
 }
 
 /**
- * The state as `orders.state` stores it: without the history, which `order_events` holds already
- * (one row per event applied). Kept in the row, an order's events were written again on each of
- * its updates, so an order reported many times grew a row rewritten whole every time.
+ * The state as `orders.state` stores it: without the history, which `orders.events` holds already
+ * (appended to, never rewritten), and with what folding one more event onto it needs (`fold`).
  */
 export type StoredOrderState = Omit<OrderState, 'history' | 'fold'> & {
   /** Absent in rows written before it was kept: their next event replays the history. */

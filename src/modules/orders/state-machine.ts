@@ -251,10 +251,6 @@ export function identityOf(event: OrderEvent): string {
   return identity;
 }
 
-function newestLine(line: EventLine, before: LineState | undefined): LineState {
-  return { ...line, refundedAmountMinor: Math.max(line.refundedAmountMinor, before?.refundedAmountMinor ?? 0) };
-}
-
 function cappedRefund(line: LineState, fullyRefunded: boolean): LineState {
   const refunded = fullyRefunded ? line.paidAmountMinor : Math.min(line.refundedAmountMinor, line.paidAmountMinor);
   return { ...line, refundedAmountMinor: refunded };

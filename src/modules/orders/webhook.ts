@@ -41,7 +41,7 @@ export interface VerifiedDelivery {
   webhookId: string;
   sentAt: Date;
   events: OrderEvent[];
-  /** Per event, in the same order: what order_events stores of it, made here (off the event loop, for a large delivery). */
+  /** Per event, in the same order: what the order keeps of it (`orders.events`), made here (off the event loop, for a large delivery). */
   records: EventRecord[];
 }
 
