@@ -34,6 +34,13 @@ export interface SourceTerms {
   defaultCommissionBps: number | null;
 }
 
+/** What bringing one order's commissions in line writes: new lines, moved lines, ledger entries. */
+export interface OrderCommissions {
+  inserts: CommissionsTable[];
+  updates: CommissionsTable[];
+  transactions: Transaction[];
+}
+
 /**
  * Brings the commissions of these orders in line with their states, in the caller's transaction:
  * books new lines (terms fixed at the moment the order was paid: the rate per DESIGN's priority,
@@ -48,29 +55,58 @@ export async function reconcileCommissions(
   settings: LedgerSettings,
   now: Date,
 ): Promise<{ transactions: number }> {
+  const planned = await planCommissions(db, orders, sources, settings, now);
+  return writeCommissions(db, planned.values(), now.toISOString());
+}
+
+/**
+ * What `reconcileCommissions` would write for each order (by our order id), read but not written:
+ * the lines it books, those it moves, and the ledger entries of each step. Orders with nothing to
+ * write are left out.
+ */
+export async function planCommissions(
+  db: Q,
+  orders: readonly OrderForCommission[],
+  sources: ReadonlyMap<string, SourceTerms>,
+  settings: LedgerSettings,
+  now: Date,
+): Promise<Map<string, OrderCommissions>> {
+  const out = new Map<string, OrderCommissions>();
   const paid = orders.filter((o) => o.state.paidAt !== null);
-  if (paid.length === 0) return { transactions: 0 };
+  if (paid.length === 0) return out;
   const existing = await bookedLinesOf(db, paid.filter((o) => !o.isNew).map((o) => o.id));
   const terms = await termsForNewLines(db, paid, existing, sources, settings);
   const nowIso = now.toISOString();
-  const transactions: Transaction[] = [];
-  const inserts: CommissionsTable[] = [];
-  const updates: CommissionsTable[] = [];
   for (const order of paid) {
     const orderTarget = commissionStatusOf(order.state, now, settings.return_window_days);
     if (orderTarget === null) continue;
     const settleableAt = order.state.completedAt === null ? null : new Date(Date.parse(order.state.completedAt) + settings.return_window_days * DAY_MS).toISOString();
+    const planned: OrderCommissions = { inserts: [], updates: [], transactions: [] };
     for (const line of order.state.lines) {
       const row = existing.get(`${order.id} ${line.lineId}`);
       const commissionLine = row ? lineOfRow(row) : terms.get(`${order.id} ${line.lineId}`);
       if (commissionLine === undefined) continue;
       const current: CommissionPosition | null = row ? { status: row.status, refundedMinor: Number(row.refunded_amount_minor) } : null;
       const step = commissionStep(commissionLine, current, targetOf(orderTarget, line), order.state.paidAt!);
-      transactions.push(...step.transactions);
+      planned.transactions.push(...step.transactions);
       const next = rowOf(commissionLine, step.next, order, line, settleableAt, nowIso);
-      if (!row) inserts.push(next);
-      else if (changed(row, next)) updates.push(next);
+      if (!row) planned.inserts.push(next);
+      else if (changed(row, next)) planned.updates.push(next);
     }
+    if (planned.inserts.length + planned.updates.length + planned.transactions.length > 0) out.set(order.id, planned);
+  }
+  return out;
+}
+
+/** Writes planned commissions of any number of orders, their ledger entries `combined`; returns how many ledger transactions that made. */
+export async function writeCommissions(db: Q, planned: Iterable<OrderCommissions>, nowIso: string): Promise<{ transactions: number }> {
+  const inserts: CommissionsTable[] = [];
+  const updates: CommissionsTable[] = [];
+  const transactions: Transaction[] = [];
+  for (const p of planned) {
+    inserts.push(...p.inserts);
+    updates.push(...p.updates);
+    transactions.push(...p.transactions);
   }
   await insertRows(db, 'commissions', inserts);
   await updateRows(db, 'commissions', 'id', MUTABLE_COLUMNS, updates);

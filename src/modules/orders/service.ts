@@ -1,33 +1,20 @@
 import type { Kysely } from 'kysely';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
-import { newId } from '../../core/ids.ts';
-import type { AttributionKind, Database, OrdersTable } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
 import { inRetriedTransaction, inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { findUserById } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
-import { reconcileCommissions, type SourceTerms } from '../ledger/commissions.ts';
+import { reconcileCommissions, writeCommissions, type SourceTerms } from '../ledger/commissions.ts';
 import { ledgerSettings, type LedgerSettings } from '../ledger/settings.ts';
-import { clicksByIds } from '../links/service.ts';
-import { productsByIds } from '../pool/products.ts';
 import { findSource } from '../sources/service.ts';
-import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
-import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
-import { eventLineOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
-import { applyEvent, foldInto, identityOf, stateOfHistory, type Identify } from './state-machine.ts';
-import { historiesOf, lockSourceForIngest, ordersBySourceKeys, positionsBySubIds, recordDelivery, saveOrders, type StoredOrder } from './store.ts';
+import type { StoredOrderState } from './model.ts';
+import { basisKey, groupedEvents, planOrders, type DeliveryBasis, type EventVia, type IncomingEvent, type PlannedOrder, type PreparedOrders } from './plan.ts';
+import { lockSourceForIngest, ordersBySourceKeys, recordDelivery, saveOrders } from './store.ts';
 
 type Q = Kysely<Database>;
 
-export type EventVia = Receipt['via'];
-
-export interface IncomingEvent {
-  event: OrderEvent;
-  /** The platform's own status code, kept beside ours. */
-  rawStatus?: string | null;
-  /** Made with the event when it was parsed (`verifyWebhook`); made here otherwise. */
-  record?: EventRecord;
-}
+export type { EventVia, IncomingEvent } from './plan.ts';
 
 export interface IngestOptions {
   via: EventVia;
@@ -35,6 +22,8 @@ export interface IngestOptions {
   deliveryId?: string | null;
   now?: Date;
   settings?: LedgerSettings;
+  /** New orders planned ahead (`prepareNewOrders`, in the verifier's worker): taken as planned where still valid. */
+  prepared?: PreparedOrders;
 }
 
 export interface IngestReport {
@@ -47,170 +36,59 @@ export interface IngestReport {
   ledgerTransactions: number;
 }
 
+/** What a delivery of this source received now would be planned on (`planOrders`), read from the database. */
+export async function deliveryBasis(db: Q, sourceId: string, options: Pick<IngestOptions, 'via' | 'deliveryId' | 'now' | 'settings'>): Promise<DeliveryBasis> {
+  const source = await findSource(db, sourceId);
+  return {
+    sourceId,
+    terms: { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps },
+    settings: options.settings ?? (await ledgerSettings(db)),
+    nowIso: (options.now ?? new Date()).toISOString(),
+    via: options.via,
+    deliveryId: options.deliveryId ?? null,
+  };
+}
+
 /**
  * Applies order events of one source, as one unit: the orders' states (state machine), their
  * attribution, and their commissions in the ledger all land together or not at all. Events are
  * grouped by order, so a batch of 1,000 reads each order once.
+ *
+ * New orders planned ahead (`options.prepared`) are taken as planned when they are still new and
+ * were planned on the same basis; the plan of a new order reads only what does not move under it
+ * (clicks, products, plans, memberships), so it is what this transaction would have planned, but
+ * for changes committed in between to those, which the delivery then precedes. Every other order
+ * is planned here.
  */
 export async function ingestOrderEvents(db: Q, sourceId: string, incoming: readonly IncomingEvent[], options: IngestOptions): Promise<IngestReport> {
-  const now = options.now ?? new Date();
-  const source = await findSource(db, sourceId);
-  const settings = options.settings ?? (await ledgerSettings(db));
-  const terms = new Map<string, SourceTerms>([[sourceId, { platformFeeBps: source.platformFeeBps, defaultCommissionBps: source.defaultCommissionBps }]]);
+  const basis = await deliveryBasis(db, sourceId, options);
+  const prepared = options.prepared !== undefined && options.prepared.basis === basisKey(basis) ? new Map(options.prepared.orders.map((p) => [p.sourceOrderId, p])) : undefined;
   // Deliveries of one source take turns (lockSourceForIngest); a transaction that still loses a
   // race on PostgreSQL (a deadlock with another writer, say) runs again.
   return inRetriedTransaction(db, async (tx) => {
-    const nowIso = now.toISOString();
     const report: IngestReport = { duplicateDelivery: false, events: incoming.length, applied: 0, orders: 0, ledgerTransactions: 0 };
     await lockSourceForIngest(tx, sourceId);
-    if (options.deliveryId && !(await recordDelivery(tx, sourceId, options.deliveryId, incoming.length, nowIso))) {
+    if (options.deliveryId && !(await recordDelivery(tx, sourceId, options.deliveryId, incoming.length, basis.nowIso))) {
       return { ...report, duplicateDelivery: true };
     }
-    const byOrder = new Map<string, IncomingEvent[]>();
-    // Identities made with the records (in the verifier's worker) are not made again.
-    const known = new Map<OrderEvent, string>();
-    const identify: Identify = (event) => known.get(event) ?? identityOf(event);
-    for (const e of incoming) {
-      if (e.record) known.set(e.event, e.record.key);
-      const events = byOrder.get(e.event.orderId);
-      if (events) events.push(e);
-      else byOrder.set(e.event.orderId, [e]);
-    }
+    const { byOrder, identify } = groupedEvents(incoming);
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
-    const receipt = (rawStatus: string | null | undefined): Receipt => ({ via: options.via, deliveryId: options.deliveryId ?? null, rawStatus: rawStatus ?? null, receivedAt: nowIso });
-    const { changed, applied } = await appliedEvents(tx, byOrder, existing, receipt, identify);
-    report.applied = applied;
-    if (changed.length === 0) return report;
-
-    const attributions = await attributeOrders(tx, sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), settings);
-    const rows = changed.map((c) => ({ c, row: orderRowOf(c.id, sourceId, c.state, c.before, attributions.get(c.state.orderId), nowIso) }));
-    await saveOrders(tx, rows.map(({ c, row }) => ({ row, isNew: c.before === undefined, attributionDecided: attributions.has(c.state.orderId), events: c.events })));
-    const attributed = rows.filter(({ row }) => row.creator_id !== null).map(({ c, row }) => ({ id: c.id, sourceId, creatorId: row.creator_id!, state: c.state, isNew: c.before === undefined }));
-    const booked = await reconcileCommissions(tx, attributed, terms, settings, now);
-    return { ...report, orders: changed.length, ledgerTransactions: booked.transactions };
-  });
-}
-
-/** An order the delivery changed: its new state and the lines of the events it applied. */
-interface ChangedOrder {
-  before: StoredOrder | undefined;
-  id: string;
-  state: StoredOrderState;
-  events: string;
-}
-
-/**
- * Applies each order's events. They fold onto the order's stored state in whatever order they
- * come; the few the fold cannot place (see `foldInto`), and rows older than `fold`, replay their
- * histories, read in one query. A new order is folded from its events here.
- */
-async function appliedEvents(
-  db: Q,
-  byOrder: ReadonlyMap<string, readonly IncomingEvent[]>,
-  existing: ReadonlyMap<string, StoredOrder>,
-  receipt: (rawStatus: string | null | undefined) => Receipt,
-  identify: Identify,
-): Promise<{ changed: ChangedOrder[]; applied: number }> {
-  const changed: ChangedOrder[] = [];
-  let applied = 0;
-  const lineOf = ({ event, rawStatus, record }: IncomingEvent) => eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
-  const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
-    let state = from;
-    let lines = '';
-    for (const incoming of events) {
-      const next = applyEvent(state, incoming.event, identify);
-      if (!next.changed) continue;
-      state = next.state;
-      applied += 1;
-      lines += lineOf(incoming);
-    }
-    if (state !== from) changed.push({ before, id, state: storedStateOf(state!), events: lines });
-  };
-  const replays: { row: StoredOrder; events: readonly IncomingEvent[] }[] = [];
-  for (const [orderId, events] of byOrder) {
-    const row = existing.get(orderId);
-    if (row === undefined) {
-      replay(newId('order'), undefined, null, events);
-      continue;
-    }
-    let state = JSON.parse(row.state) as StoredOrderState;
-    let lines = '';
-    let folded = 0;
-    let placed = true;
-    for (const incoming of events) {
-      const next = foldInto(state, incoming.event, identify(incoming.event));
-      if (next === null) {
-        placed = false;
-        break;
+    const ready: PlannedOrder[] = [];
+    let rest: Map<string, IncomingEvent[]> = byOrder;
+    if (prepared !== undefined) {
+      rest = new Map();
+      for (const [orderId, events] of byOrder) {
+        const planned = existing.has(orderId) ? undefined : prepared.get(orderId);
+        if (planned) ready.push(planned);
+        else rest.set(orderId, events);
       }
-      if (!next.changed) continue;
-      state = next.state;
-      folded += 1;
-      lines += lineOf(incoming);
     }
-    if (!placed) replays.push({ row, events });
-    else if (folded > 0) {
-      applied += folded;
-      changed.push({ before: row, id: row.id, state, events: lines });
-    }
-  }
-  const histories = await historiesOf(db, replays.map((r) => r.row.id));
-  for (const { row, events } of replays) {
-    // Identities of stored events are made again: rows from older versions kept another form.
-    const history = histories.get(row.id) ?? [];
-    replay(row.id, row, history.length === 0 ? null : stateOfHistory(history.map((e) => e.event), identify), events);
-  }
-  return { changed, applied };
-}
-
-function isAttributed(row: StoredOrder | undefined): boolean {
-  return row !== undefined && row.attribution !== 'unattributed';
-}
-
-/** Attribution of orders not attributed yet, by the rules of attribution.ts, with lookups batched. */
-async function attributeOrders(db: Q, sourceId: string, states: readonly StoredOrderState[], settings: LedgerSettings): Promise<Map<string, Attribution>> {
-  const clicks = await clicksByIds(db, states.flatMap((s) => (s.clickId ? [s.clickId] : [])));
-  const products = await productsByIds(db, [...new Set([...clicks.values()].map((c) => c.product_id))]);
-  const positions = await positionsBySubIds(db, states.flatMap((s) => (s.subId ? [s.subId] : [])));
-  const clickLookup = (id: string): ClickRecord | undefined => {
-    const c = clicks.get(id);
-    // The order names the source's product id; the click names ours: compare like with like.
-    return c && { id: c.id, creatorId: c.creator_id, productId: products.get(c.product_id)?.source_product_id ?? c.product_id, sourceId: c.source_id, clickedAt: c.clicked_at };
-  };
-  const positionLookup = (subId: string) => {
-    const p = positions.get(subId);
-    return p && { creatorId: p.creator_id, sourceId: p.source_id };
-  };
-  const out = new Map<string, Attribution>();
-  for (const state of states) out.set(state.orderId, attribute(attributableOrderOf(state, sourceId), clickLookup, { windowDays: settings.attribution_window_days, positionLookup }));
-  return out;
-}
-
-function orderRowOf(id: string, sourceId: string, state: StoredOrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): Omit<OrdersTable, 'events'> {
-  const decided = attribution ?? null;
-  const creatorId = decided ? (decided.kind === 'unattributed' ? null : decided.creatorId) : (before?.creator_id ?? null);
-  const kind: AttributionKind = decided ? decided.kind : (before?.attribution ?? 'unattributed');
-  return {
-    id,
-    source_id: sourceId,
-    source_order_id: state.orderId,
-    currency: state.currency,
-    status: state.status,
-    ordered_at: state.orderedAt,
-    paid_at: state.paidAt,
-    completed_at: state.completedAt,
-    click_id: state.clickId,
-    sub_id: state.subId,
-    paid_amount_minor: state.lines.reduce((a, l) => a + l.paidAmountMinor, 0),
-    refunded_amount_minor: state.lines.reduce((a, l) => a + l.refundedAmountMinor, 0),
-    state: JSON.stringify(state),
-    creator_id: creatorId,
-    attribution: kind,
-    // Written only with a decision, and on insert: an order stored before keeps its own (saveOrders).
-    attribution_detail: decided ? JSON.stringify(decided) : '{}',
-    created_at: nowIso,
-    updated_at: nowIso,
-  };
+    const planned = [...ready, ...(await planOrders(tx, basis, rest, existing, identify))];
+    if (planned.length === 0) return report;
+    await saveOrders(tx, planned.map((p) => p.save));
+    const booked = await writeCommissions(tx, planned.flatMap((p) => (p.commissions ? [p.commissions] : [])), basis.nowIso);
+    return { ...report, applied: planned.reduce((n, p) => n + p.applied, 0), orders: planned.length, ledgerTransactions: booked.transactions };
+  });
 }
 
 /**

@@ -48,13 +48,22 @@ const LIFECYCLE_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub
 /** And when the order's attribution was decided again: these are in indexes (by creator, by attribution). */
 const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 'attribution_detail'] as const;
 
+/** An order as ingestion writes it: its row, and the lines of the events it applied (`orders.events`). */
+export interface SavedOrder {
+  row: Omit<OrdersTable, 'events'>;
+  isNew: boolean;
+  /** Attribution was decided in this delivery (so its columns are written). */
+  attributionDecided: boolean;
+  events: string;
+}
+
 /**
  * Inserts new orders and rewrites changed ones, appending the events each applied (`events`: for
  * a new order, all of them). Orders whose attribution was not decided again (most later events:
  * the order was attributed when it came) rewrite only lifecycle columns, so their index entries
  * are left alone instead of being deleted and written again.
  */
-export async function saveOrders(db: Q, rows: readonly { row: Omit<OrdersTable, 'events'>; isNew: boolean; attributionDecided: boolean; events: string }[]): Promise<void> {
+export async function saveOrders(db: Q, rows: readonly SavedOrder[]): Promise<void> {
   await insertRows(db, 'orders', rows.filter((r) => r.isNew).map((r) => ({ ...r.row, events: r.events })));
   const updates = rows.filter((r) => !r.isNew);
   await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, updates.filter((r) => r.attributionDecided).map((r) => ({ ...r.row, events: r.events })), ['events']);
