@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows, updateRows } from './bulk.ts';
+import { insertRows, selectRows, updateRows, updateWhereKeyIn } from './bulk.ts';
 import { DIALECTS, openTestDb, type TestDb } from './testing.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -43,5 +43,28 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
       { id: 'src_a2', name: 'two', webhook_secret: 'b' },
       { id: 'src_a3', name: 'THREE', webhook_secret: 'c+3' },
     ]);
+  });
+
+  // 250 keys: two full runs of 100 and one padded with nulls on SQLite; one statement on PostgreSQL.
+  it('sets the values given on the rows named, only where the extra columns match, and counts them', async () => {
+    const keys = Array.from({ length: 250 }, (_, i) => `msg_${i * 2}`); // the even ones: all of src_a
+    const changed = await inTransaction(db.kysely, (tx) => updateWhereKeyIn(tx, 'webhook_deliveries', 'webhook_id', [...keys, 'msg_missing'], { received_at: '2026-12-01T00:00:00.000Z' }, { source_id: 'src_a' }));
+    expect(changed).toBe(250);
+    // src_b's rows share no key with src_a, and a key under another source is not touched by `only`.
+    const skipped = await inTransaction(db.kysely, (tx) => updateWhereKeyIn(tx, 'webhook_deliveries', 'webhook_id', ['msg_1', 'msg_3'], { received_at: '2026-12-02T00:00:00.000Z' }, { source_id: 'src_a' }));
+    expect(skipped).toBe(0);
+    const byDay = await db.kysely.selectFrom('webhook_deliveries').select(['received_at', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('received_at').orderBy('received_at').execute();
+    expect(byDay.map((r) => [r.received_at, Number(r.n)])).toEqual([
+      ['2026-11-26T00:00:00.000Z', 450],
+      ['2026-12-01T00:00:00.000Z', 250],
+    ]);
+  });
+
+  it('reads the same rows as Kysely does, column for column', async () => {
+    const query = db.kysely.selectFrom('webhook_deliveries').select(['webhook_id', 'source_id', 'events']).where('events', '<', 40).orderBy('events');
+    const viaKysely = await query.execute();
+    const viaBulk = await inTransaction(db.kysely, (tx) => selectRows(tx, tx.selectFrom('webhook_deliveries').select(['webhook_id', 'source_id', 'events']).where('events', '<', 40).orderBy('events')));
+    expect(viaBulk).toHaveLength(40);
+    expect(viaBulk).toEqual(viaKysely);
   });
 });

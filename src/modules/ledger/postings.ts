@@ -175,7 +175,8 @@ export function sharesOf(line: CommissionLine, refundedMinor = 0): readonly Shar
   return shares;
 }
 
-function computeShares(line: CommissionLine, refundedMinor: number): Share[] {
+/** `sharesOf` without its cache: for a line object seen once (a settlement reads a million). */
+export function computeShares(line: CommissionLine, refundedMinor: number): Share[] {
   const parts = splitCommission({
     commissionMinor: remainingCommission(line, refundedMinor),
     platformFeeBps: line.platformFeeBps,

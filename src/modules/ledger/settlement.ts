@@ -5,9 +5,9 @@ import { isPostgres } from '../../db/dialect.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
 import { commissionLineOfRow, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
-import { accountOf, combined, commissionMoved, sharesOf, type Posting, type Transaction } from './postings.ts';
+import { accountOf, combined, commissionMoved, computeShares, type Party, type Posting, type Transaction } from './postings.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { chunked } from '../../db/bulk.ts';
+import { chunked, selectRows, updateWhereKeyIn } from '../../db/bulk.ts';
 import { appendTransactions } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -72,12 +72,10 @@ async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: 
     // which yields the due lines in id order.
     let query = tx.selectFrom('commissions').select(DUE_LINE_COLUMNS).where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
     if (isPostgres(tx)) query = query.forUpdate().skipLocked();
-    const due = await query.execute();
+    const due = await selectRows(tx, query);
     if (due.length === 0) return 0;
     await appendTransactions(tx, [settlementTransaction(run, due)], now.toISOString());
-    for (const ids of chunked(due.map((c) => c.id), 1000)) {
-      await tx.updateTable('commissions').set({ status: 'settled', settlement_id: run.id, updated_at: now.toISOString() }).where('id', 'in', ids).execute();
-    }
+    await updateWhereKeyIn(tx, 'commissions', 'id', due.map((c) => c.id), { status: 'settled', settlement_id: run.id, updated_at: now.toISOString() });
     await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1` }).where('id', '=', run.id).execute();
     return due.length;
   });
@@ -89,21 +87,25 @@ async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: 
  * commission, which can never be in another batch.
  */
 export function settlementTransaction(run: { id: string; as_of: string }, due: readonly DueLine[]): Transaction {
-  const sums = new Map<string, Posting>();
-  const add = (account: string, currency: string, amount: number) => {
-    const key = `${currency} ${account}`;
-    const p = sums.get(key);
-    if (p) p.amountMinor += amount;
-    else sums.set(key, { account, currency, amountMinor: amount });
-  };
+  // Per currency and party, what leaves each bucket: account names are made once per party at
+  // the end, not twice per share (a batch has 5,000 lines and a handful of parties).
+  const parties = new Map<string, { party: Party; currency: string; confirmed: number; settleable: number }>();
   for (const row of due) {
     const from = row.status as 'confirmed' | 'settleable';
-    for (const share of sharesOf(commissionLineOfRow(row), Number(row.refunded_amount_minor))) {
-      add(accountOf(share.party, from), row.currency, -share.amountMinor);
-      add(accountOf(share.party, 'settled'), row.currency, share.amountMinor);
+    for (const share of computeShares(commissionLineOfRow(row), Number(row.refunded_amount_minor))) {
+      const key = `${row.currency} ${share.party.kind} ${share.party.id}`;
+      let sums = parties.get(key);
+      if (sums === undefined) parties.set(key, (sums = { party: share.party, currency: row.currency, confirmed: 0, settleable: 0 }));
+      sums[from] += share.amountMinor;
     }
   }
-  return { id: `settlement:${run.id}:${due[0]!.id}`, kind: 'commission_moved', at: run.as_of, postings: [...sums.values()].filter((p) => p.amountMinor !== 0), ref: { settlementId: run.id } };
+  const postings: Posting[] = [];
+  for (const { party, currency, confirmed, settleable } of parties.values()) {
+    if (confirmed !== 0) postings.push({ account: accountOf(party, 'confirmed'), currency, amountMinor: -confirmed });
+    if (settleable !== 0) postings.push({ account: accountOf(party, 'settleable'), currency, amountMinor: -settleable });
+    if (confirmed + settleable !== 0) postings.push({ account: accountOf(party, 'settled'), currency, amountMinor: confirmed + settleable });
+  }
+  return { id: `settlement:${run.id}:${due[0]!.id}`, kind: 'commission_moved', at: run.as_of, postings, ref: { settlementId: run.id } };
 }
 
 /** Charges unassigned claw-backs to this run, writes the statements, closes the run. */
@@ -219,9 +221,7 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
       if (due.length > 0) after = due[due.length - 1]!.id;
       const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
       await appendTransactions(tx, combined(transactions), asOf.toISOString());
-      for (const ids of chunked(due.map((c) => c.id), 1000)) {
-        await tx.updateTable('commissions').set({ status: 'settleable', updated_at: asOf.toISOString() }).where('id', 'in', ids).where('status', '=', 'confirmed').execute();
-      }
+      await updateWhereKeyIn(tx, 'commissions', 'id', due.map((c) => c.id), { status: 'settleable', updated_at: asOf.toISOString() }, { status: 'confirmed' });
       return due.length;
     });
     moved += n;
