@@ -11,6 +11,7 @@ import * as orderEventsClustered from './migrations/012_order_events_clustered.t
 import * as creatorOrdersByCommission from './migrations/013_creator_orders_by_commission.ts';
 import * as orderEventsInOrders from './migrations/014_order_events_in_orders.ts';
 import * as oneSettleQueue from './migrations/015_one_settle_queue.ts';
+import * as clawbackIndex from './migrations/016_clawback_index.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013_creator_orders_by_commission': creatorOrdersByCommission,
   '014_order_events_in_orders': orderEventsInOrders,
   '015_one_settle_queue': oneSettleQueue,
+  '016_clawback_index': clawbackIndex,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

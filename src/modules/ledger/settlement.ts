@@ -142,13 +142,17 @@ interface PartyTotal {
 
 /** Each party's settled shares in this run and claw-backs charged to it, from the run's postings. */
 async function statementTotals(db: Q, settlementId: string): Promise<Map<string, PartyTotal>> {
-  const settled = await db
+  // The run's batches are the transactions named `settlement:<run>:…`. On SQLite, whose text
+  // compares byte by byte, that prefix is also a range of the postings' key, which SQLite's LIKE
+  // (case-insensitive) cannot use: without it every posting ever written was read.
+  const prefix = `settlement:${settlementId}:`;
+  let ofRun = db
     .selectFrom('ledger_postings')
     .select(['account', 'currency', sql<number>`sum(amount_minor)`.as('total')])
-    .where('transaction_id', 'like', `settlement:${settlementId}:%`)
-    .where('account', 'like', '%:settled')
-    .groupBy(['account', 'currency'])
-    .execute();
+    .where('transaction_id', 'like', `${prefix}%`)
+    .where('account', 'like', '%:settled');
+  if (!isPostgres(db)) ofRun = ofRun.where('transaction_id', '>=', prefix).where('transaction_id', '<', `settlement:${settlementId};`);
+  const settled = await ofRun.groupBy(['account', 'currency']).execute();
   const clawed = await db
     .selectFrom('ledger_postings')
     .innerJoin('settlement_clawbacks', 'settlement_clawbacks.transaction_id', 'ledger_postings.transaction_id')
@@ -178,21 +182,21 @@ async function statementTotals(db: Q, settlementId: string): Promise<Map<string,
   return out;
 }
 
+/** Lines settled in the run per creator, organisation and colonel: one read of the run's lines, grouped by all three. */
 async function linesPerParty(db: Q, settlementId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('commissions')
+    .select(['creator_id', 'organisation_id', 'colonel_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('settlement_id', '=', settlementId)
+    .groupBy(['creator_id', 'organisation_id', 'colonel_id'])
+    .execute();
   const out = new Map<string, number>();
-  const count = async (column: 'creator_id' | 'organisation_id' | 'colonel_id', kind: string) => {
-    const rows = await db
-      .selectFrom('commissions')
-      .select([column, (eb) => eb.fn.countAll<number>().as('n')])
-      .where('settlement_id', '=', settlementId)
-      .where(column, 'is not', null)
-      .groupBy(column)
-      .execute();
-    for (const r of rows) out.set(`${kind}:${(r as Record<string, unknown>)[column] as string}`, Number(r.n));
-  };
-  await count('creator_id', 'creator');
-  await count('organisation_id', 'org');
-  await count('colonel_id', 'colonel');
+  const add = (party: string, n: number) => out.set(party, (out.get(party) ?? 0) + n);
+  for (const r of rows) {
+    add(`creator:${r.creator_id}`, Number(r.n));
+    if (r.organisation_id !== null) add(`org:${r.organisation_id}`, Number(r.n));
+    if (r.colonel_id !== null) add(`colonel:${r.colonel_id}`, Number(r.n));
+  }
   return out;
 }
 

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertRows } from '../../db/bulk.ts';
+import type { CommissionsTable } from '../../db/schema.ts';
+import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { seedSource } from '../links/testing.ts';
+import { commissionLineOfRow } from './commissions.ts';
+import { accountOf, computeShares } from './postings.ts';
+import { settle } from './settlement.ts';
+import { balanceDrift, unbalancedTransactions } from './store.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * A run over lines of several creators, half with an organisation and some with a colonel, in
+ * batches smaller than the run: each party's statement counts its lines and sums its shares, and
+ * the ledger moves exactly those shares to settled.
+ */
+describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
+  let db: TestDb;
+  const due: CommissionsTable[] = [];
+  const notDue: string[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    const { sourceId } = await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
+    const at = new Date(Date.now() - 20 * DAY).toISOString();
+    const orders = [];
+    const lines: CommissionsTable[] = [];
+    for (let i = 0; i < 40; i++) {
+      const orderId = `ord_settle${String(i).padStart(3, '0')}`;
+      orders.push({ id: orderId, source_id: sourceId, source_order_id: `S${i}`, currency: 'CNY', status: 'completed' as const, ordered_at: at, paid_at: at, completed_at: at, click_id: null, sub_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: 0, state: '{}', creator_id: `usr_c${i % 3}`, attribution: 'click' as const, attribution_detail: '{}', created_at: at, updated_at: at, events: '' });
+      const line: CommissionsTable = {
+        id: `com_settle${String(i).padStart(3, '0')}`, order_id: orderId, line_id: '1', source_id: sourceId, source_product_id: 'P1', product_id: null, currency: 'CNY', creator_id: `usr_c${i % 3}`,
+        organisation_id: i % 2 === 0 ? 'org_one' : null, organisation_share_bps: i % 2 === 0 ? 1500 : null, colonel_id: i % 5 === 0 ? 'usr_colonel' : null, colonel_share_bps: i % 5 === 0 ? 2000 : null,
+        platform_fee_bps: 1000, rate_bps: 1000 + (i % 4) * 250, plan_kind: i % 5 === 0 ? 'colonel' : 'open', plan_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: i % 7 === 0 ? 100 : 0,
+        commission_minor: 0, creator_amount_minor: 0, organisation_amount_minor: 0,
+        // 36 lines due; two whose window ends in the future, one still estimated, one reversed.
+        status: i === 36 ? 'estimated' : i === 37 ? 'reversed' : i % 2 === 0 ? 'confirmed' : 'settleable',
+        paid_at: at, settleable_at: i === 38 || i === 39 ? new Date(Date.now() + DAY).toISOString() : new Date(Date.now() - DAY).toISOString(), settlement_id: null, created_at: at, updated_at: at,
+      };
+      lines.push(line);
+      if (i < 36) due.push(line);
+      else notDue.push(line.id);
+    }
+    await inTransaction(db.kysely, async (tx) => {
+      await insertRows(tx, 'orders', orders);
+      await insertRows(tx, 'commissions', lines);
+    });
+  }, 60_000);
+  afterAll(() => db.close());
+
+  it('writes one statement per party with its lines and shares, and moves those shares to settled', async () => {
+    const summary = await settle(db.kysely, { asOf: new Date(), batchLines: 7 });
+    expect(summary).toMatchObject({ lines: 36, batches: 6 });
+
+    const expected = new Map<string, { lines: number; settled: number }>();
+    for (const row of due) {
+      for (const share of computeShares(commissionLineOfRow(row), Number(row.refunded_amount_minor))) {
+        if (share.party.kind === 'platform') continue;
+        const key = `${share.party.kind}:${share.party.id}`;
+        const e = expected.get(key) ?? { lines: 0, settled: 0 };
+        expected.set(key, { lines: e.lines + 1, settled: e.settled + share.amountMinor });
+      }
+    }
+    const statements = await db.kysely.selectFrom('statements').selectAll().where('settlement_id', '=', summary.settlement_id).execute();
+    expect(new Map(statements.map((s) => [`${s.party_kind}:${s.party_id}`, { lines: Number(s.lines), settled: Number(s.settled_minor) }]))).toEqual(expected);
+    expect([...expected.keys()].sort()).toEqual(['colonel:usr_colonel', 'creator:usr_c0', 'creator:usr_c1', 'creator:usr_c2', 'org:org_one']);
+
+    const balances = await db.kysely.selectFrom('ledger_balances').select(['account', 'balance_minor']).where('account', 'like', '%:settled').execute();
+    const settledBalance = new Map(balances.map((b) => [b.account, Number(b.balance_minor)]));
+    for (const [party, e] of expected) expect(settledBalance.get(accountOf({ kind: party.split(':')[0] as 'creator', id: party.split(':')[1]! }, 'settled'))).toBe(e.settled);
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+
+  it('leaves lines not due, estimated or reversed as they were, and a second run finds nothing', async () => {
+    const rows = await db.kysely.selectFrom('commissions').select(['id', 'status', 'settlement_id']).where('id', 'in', notDue).orderBy('id').execute();
+    expect(rows.map((r) => [r.status, r.settlement_id])).toEqual([['estimated', null], ['reversed', null], ['confirmed', null], ['settleable', null]]);
+    expect(await settle(db.kysely, { asOf: new Date() })).toMatchObject({ lines: 0, statements: 0 });
+  });
+});
