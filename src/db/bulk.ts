@@ -30,11 +30,17 @@ function sqliteOf(db: Kysely<Database>): SQLite.Database | undefined {
 
 const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
 
+/** Statements kept per connection: `selectRows` prepares one per length of an IN list. */
+const CACHED_STATEMENTS = 1024;
+
 function prepared(database: SQLite.Database, text: string): SQLite.Statement {
   let cache = statements.get(database);
   if (cache === undefined) statements.set(database, (cache = new Map()));
   let statement = cache.get(text);
-  if (statement === undefined) cache.set(text, (statement = database.prepare(text)));
+  if (statement === undefined) {
+    cache.set(text, (statement = database.prepare(text)));
+    if (cache.size > CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+  }
   return statement;
 }
 

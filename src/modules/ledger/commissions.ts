@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
-import { chunked, insertRows, updateRows } from '../../db/bulk.ts';
+import { chunked, insertRows, selectRows, updateRows } from '../../db/bulk.ts';
 import type { CommissionsTable, Database } from '../../db/schema.ts';
 import type { LineState, StoredOrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
@@ -190,7 +190,7 @@ type BookedLine = Pick<CommissionsTable, (typeof BOOKED_COLUMNS)[number]>;
 async function bookedLinesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, BookedLine>> {
   const out = new Map<string, BookedLine>();
   for (const ids of chunked(orderIds)) {
-    for (const row of await db.selectFrom('commissions').select(BOOKED_COLUMNS).where('order_id', 'in', ids).execute()) out.set(`${row.order_id} ${row.line_id}`, row);
+    for (const row of await selectRows(db, db.selectFrom('commissions').select(BOOKED_COLUMNS).where('order_id', 'in', ids))) out.set(`${row.order_id} ${row.line_id}`, row);
   }
   return out;
 }

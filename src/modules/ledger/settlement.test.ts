@@ -1,6 +1,7 @@
+import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows } from '../../db/bulk.ts';
-import type { CommissionsTable } from '../../db/schema.ts';
+import type { CommissionsTable, OrdersTable } from '../../db/schema.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { seedSource } from '../links/testing.ts';
@@ -25,11 +26,11 @@ describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
     db = await openTestDb(dialect);
     const { sourceId } = await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
     const at = new Date(Date.now() - 20 * DAY).toISOString();
-    const orders = [];
+    const orders: Insertable<OrdersTable>[] = [];
     const lines: CommissionsTable[] = [];
     for (let i = 0; i < 40; i++) {
       const orderId = `ord_settle${String(i).padStart(3, '0')}`;
-      orders.push({ id: orderId, source_id: sourceId, source_order_id: `S${i}`, currency: 'CNY', status: 'completed' as const, ordered_at: at, paid_at: at, completed_at: at, click_id: null, sub_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: 0, state: '{}', creator_id: `usr_c${i % 3}`, attribution: 'click' as const, attribution_detail: '{}', created_at: at, updated_at: at, events: '' });
+      orders.push({ id: orderId, source_id: sourceId, source_order_id: `S${i}`, currency: 'CNY', status: 'completed', ordered_at: at, paid_at: at, completed_at: at, click_id: null, sub_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: 0, state: '{}', creator_id: `usr_c${i % 3}`, attribution: 'click', attribution_detail: '{}', created_at: at, updated_at: at, events: '' });
       const line: CommissionsTable = {
         id: `com_settle${String(i).padStart(3, '0')}`, order_id: orderId, line_id: '1', source_id: sourceId, source_product_id: 'P1', product_id: null, currency: 'CNY', creator_id: `usr_c${i % 3}`,
         organisation_id: i % 2 === 0 ? 'org_one' : null, organisation_share_bps: i % 2 === 0 ? 1500 : null, colonel_id: i % 5 === 0 ? 'usr_colonel' : null, colonel_share_bps: i % 5 === 0 ? 2000 : null,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/errors.ts';
 import { nowIso } from '../../core/time.ts';
+import { selectRows } from '../../db/bulk.ts';
 import type { ClicksTable, Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { membershipAt, organisationOf } from '../orgs/service.ts';
@@ -115,7 +116,7 @@ export async function clicksByIds(db: Q, ids: readonly string[]): Promise<Map<st
   const out = new Map<string, ClicksTable>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db.selectFrom('clicks').selectAll().where('id', 'in', unique.slice(i, i + 500)).execute();
+    const rows = await selectRows(db, db.selectFrom('clicks').selectAll().where('id', 'in', unique.slice(i, i + 500)));
     for (const row of rows) out.set(row.id, row);
   }
   return out;

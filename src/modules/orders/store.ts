@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { chunked, insertRows, updateRows } from '../../db/bulk.ts';
+import { chunked, insertRows, selectRows, updateRows } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import type { Database, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import { storedEventsOf, type StoredEvent } from './event-record.ts';
@@ -38,7 +38,7 @@ export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds
   for (const ids of chunked([...new Set(sourceOrderIds)])) {
     let query = db.selectFrom('orders').select(STORED_ORDER_COLUMNS).where('source_id', '=', sourceId).where('source_order_id', 'in', ids);
     if (isPostgres(db)) query = query.orderBy('source_order_id').forUpdate();
-    for (const row of await query.execute()) out.set(row.source_order_id, row);
+    for (const row of await selectRows(db, query)) out.set(row.source_order_id, row);
   }
   return out;
 }

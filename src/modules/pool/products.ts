@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { NotFound } from '../../core/errors.ts';
+import { selectRows } from '../../db/bulk.ts';
 import type { Database, ProductsTable } from '../../db/schema.ts';
 import type { PoolDoc } from './search/types.ts';
 import { bestOffer, pricesClose } from './rules.ts';
@@ -187,12 +188,10 @@ export async function productsBySourceKeys(db: Q, sourceId: string, sourceProduc
   const out = new Map<string, ProductOfSource>();
   const unique = [...new Set(sourceProductIds)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom('products')
-      .select(['id', 'source_product_id', 'title', 'commission_rate_bps'])
-      .where('source_id', '=', sourceId)
-      .where('source_product_id', 'in', unique.slice(i, i + 500))
-      .execute();
+    const rows = await selectRows(
+      db,
+      db.selectFrom('products').select(['id', 'source_product_id', 'title', 'commission_rate_bps']).where('source_id', '=', sourceId).where('source_product_id', 'in', unique.slice(i, i + 500)),
+    );
     for (const row of rows) out.set(row.source_product_id, row);
   }
   return out;
