@@ -9,14 +9,12 @@ import { attributableOrderOf, attribute, type Attribution, type ClickRecord } fr
 import { eventLineOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
 import { applyEvent, foldInto, identityOf, stateOfHistory, type Identify } from './state-machine.ts';
-import { historiesOf, ordersBySourceKeys, positionsBySubIds, type SavedOrder, type StoredOrder } from './store.ts';
+import { historiesOf, positionsBySubIds, type SavedOrder, type StoredOrder } from './store.ts';
 
 /**
  * Planning a delivery: what applying its events does to its orders — their states, attribution,
  * rows, commission lines and ledger entries — read from the database but not written. Ingestion
- * (service.ts) plans and writes in one transaction. For a large webhook delivery on SQLite, the
- * verifier's worker thread plans the orders that are new in its own read of the database
- * (`prepareNewOrders`), so the one thread that writes does not spend its time on them.
+ * (service.ts) plans and writes in one transaction.
  */
 
 type Q = Kysely<Database>;
@@ -49,17 +47,6 @@ export interface PlannedOrder {
   applied: number;
   save: SavedOrder;
   commissions: OrderCommissions | null;
-}
-
-/** New orders of a delivery planned ahead, off the writing thread, and what they were planned on. */
-export interface PreparedOrders {
-  /** `basisKey` of the basis planned on: the plan is used only where ingestion's is the same. */
-  basis: string;
-  orders: PlannedOrder[];
-}
-
-export function basisKey(basis: DeliveryBasis): string {
-  return JSON.stringify([basis.sourceId, basis.terms.platformFeeBps, basis.terms.defaultCommissionBps, basis.settings, basis.nowIso, basis.via, basis.deliveryId]);
 }
 
 /** A delivery's events grouped by the source's order id, in the order they came, and who they are. */
@@ -100,18 +87,6 @@ export async function planOrders(db: Q, basis: DeliveryBasis, byOrder: ReadonlyM
   const commissions = await planCommissions(db, attributed, new Map([[basis.sourceId, basis.terms]]), basis.settings, new Date(basis.nowIso));
   for (const p of planned) p.commissions = commissions.get(p.save.row.id) ?? null;
   return planned;
-}
-
-/**
- * In the verifier's worker, on its own read of the database: plans the delivery's orders that are
- * not stored yet. Ingestion takes each as planned if the order is still new when it writes and
- * its basis is the same; otherwise it plans the order itself.
- */
-export async function prepareNewOrders(db: Q, basis: DeliveryBasis, incoming: readonly IncomingEvent[]): Promise<PreparedOrders> {
-  const { byOrder, identify } = groupedEvents(incoming);
-  const existing = await ordersBySourceKeys(db, basis.sourceId, [...byOrder.keys()]);
-  const absent = new Map([...byOrder].filter(([id]) => !existing.has(id)));
-  return { basis: basisKey(basis), orders: await planOrders(db, basis, absent, new Map(), identify) };
 }
 
 /** An order the delivery changed: its new state and the lines of the events it applied. */

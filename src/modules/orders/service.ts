@@ -9,7 +9,7 @@ import { reconcileCommissions, writeCommissions, type SourceTerms } from '../led
 import { ledgerSettings, type LedgerSettings } from '../ledger/settings.ts';
 import { findSource } from '../sources/service.ts';
 import type { StoredOrderState } from './model.ts';
-import { basisKey, groupedEvents, planOrders, type DeliveryBasis, type EventVia, type IncomingEvent, type PlannedOrder, type PreparedOrders } from './plan.ts';
+import { groupedEvents, planOrders, type DeliveryBasis, type EventVia, type IncomingEvent } from './plan.ts';
 import { lockSourceForIngest, ordersBySourceKeys, recordDelivery, saveOrders } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -22,8 +22,6 @@ export interface IngestOptions {
   deliveryId?: string | null;
   now?: Date;
   settings?: LedgerSettings;
-  /** New orders planned ahead (`prepareNewOrders`, in the verifier's worker): taken as planned where still valid. */
-  prepared?: PreparedOrders;
 }
 
 export interface IngestReport {
@@ -53,16 +51,9 @@ export async function deliveryBasis(db: Q, sourceId: string, options: Pick<Inges
  * Applies order events of one source, as one unit: the orders' states (state machine), their
  * attribution, and their commissions in the ledger all land together or not at all. Events are
  * grouped by order, so a batch of 1,000 reads each order once.
- *
- * New orders planned ahead (`options.prepared`) are taken as planned when they are still new and
- * were planned on the same basis; the plan of a new order reads only what does not move under it
- * (clicks, products, plans, memberships), so it is what this transaction would have planned, but
- * for changes committed in between to those, which the delivery then precedes. Every other order
- * is planned here.
  */
 export async function ingestOrderEvents(db: Q, sourceId: string, incoming: readonly IncomingEvent[], options: IngestOptions): Promise<IngestReport> {
   const basis = await deliveryBasis(db, sourceId, options);
-  const prepared = options.prepared !== undefined && options.prepared.basis === basisKey(basis) ? new Map(options.prepared.orders.map((p) => [p.sourceOrderId, p])) : undefined;
   // Deliveries of one source take turns (lockSourceForIngest); a transaction that still loses a
   // race on PostgreSQL (a deadlock with another writer, say) runs again.
   return inRetriedTransaction(db, async (tx) => {
@@ -73,17 +64,7 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     }
     const { byOrder, identify } = groupedEvents(incoming);
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
-    const ready: PlannedOrder[] = [];
-    let rest: Map<string, IncomingEvent[]> = byOrder;
-    if (prepared !== undefined) {
-      rest = new Map();
-      for (const [orderId, events] of byOrder) {
-        const planned = existing.has(orderId) ? undefined : prepared.get(orderId);
-        if (planned) ready.push(planned);
-        else rest.set(orderId, events);
-      }
-    }
-    const planned = [...ready, ...(await planOrders(tx, basis, rest, existing, identify))];
+    const planned = await planOrders(tx, basis, byOrder, existing, identify);
     if (planned.length === 0) return report;
     await saveOrders(tx, planned.map((p) => p.save));
     const booked = await writeCommissions(tx, planned.flatMap((p) => (p.commissions ? [p.commissions] : [])), basis.nowIso);
