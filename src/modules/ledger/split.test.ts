@@ -1,11 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commissionOf, splitCommission, type SplitInput } from './split.ts';
+import { split } from '../../core/money.ts';
+import { commissionOf, cut, splitCommission, type SplitInput } from './split.ts';
 
 const bps = fc.integer({ min: 0, max: 10_000 });
 const shares = fc.record({ platformFeeBps: bps, colonelShareBps: bps, organisationShareBps: bps });
 const amount = fc.integer({ min: 0, max: 1_000_000_000_000 });
 const sum = (p: ReturnType<typeof splitCommission>) => p.platform + p.colonel + p.organisation + p.creator;
+
+describe('cut', () => {
+  it('is the largest-remainder split of the amount between the share and the rest of 10,000 bps', () => {
+    const amounts = fc.oneof(fc.integer({ min: -1_000_000_000_000, max: 1_000_000_000_000 }), fc.integer({ min: -20_000, max: 20_000 }), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0, 1, -1, 5_000, -5_000));
+    fc.assert(
+      fc.property(amounts, fc.oneof(bps, fc.constantFrom(0, 1, 5_000, 9_999, 10_000)), (a, b) => {
+        expect(cut(a, b)).toEqual(split(a, [b, 10_000 - b]));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
 
 describe('splitCommission', () => {
   it('parts are non-negative integers that add up exactly to the commission', () => {

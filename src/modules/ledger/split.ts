@@ -28,10 +28,25 @@ export interface SplitParts {
   creator: number;
 }
 
-/** [the bps share of amount, the rest], by largest remainder. */
-function cut(amountMinor: number, bps: number): [number, number] {
-  const [share, rest] = split(amountMinor, [bps, BPS_PER_UNIT - bps]);
-  return [share!, rest!];
+/**
+ * [the bps share of amount, the rest], by largest remainder: `split(amount, [bps, 10,000 - bps])`
+ * without its arrays (a split runs several times per order line). The two remainders sum to 0
+ * or 10,000, so at most one unit is left over; it goes to the share when the share's remainder is
+ * at least half (equal remainders: the earlier part). Amounts too large for the product to be
+ * exact take the general split.
+ */
+export function cut(amountMinor: number, bps: number): [number, number] {
+  const amount = Math.abs(amountMinor);
+  if (!Number.isSafeInteger(amount * BPS_PER_UNIT)) {
+    const [share, rest] = split(amountMinor, [bps, BPS_PER_UNIT - bps]);
+    return [share!, rest!];
+  }
+  const product = amount * bps;
+  const remainder = product % BPS_PER_UNIT;
+  const share = (product - remainder) / BPS_PER_UNIT + (remainder * 2 >= BPS_PER_UNIT ? 1 : 0);
+  if (amountMinor >= 0) return [share, amountMinor - share];
+  // split(-c) = -split(c) part by part, with no negative zero.
+  return [share === 0 ? 0 : -share, share === amount ? 0 : amountMinor + share];
 }
 
 export function splitCommission(input: SplitInput): SplitParts {
