@@ -44,7 +44,7 @@ export function cut(amountMinor: number, bps: number): [number, number] {
   const product = amount * bps;
   const remainder = product % BPS_PER_UNIT;
   const share = (product - remainder) / BPS_PER_UNIT + (remainder * 2 >= BPS_PER_UNIT ? 1 : 0);
-  if (amountMinor >= 0) return [share, amountMinor - share];
+  if (amountMinor >= 0) return [share, amount - share]; // amount, not amountMinor: -0 splits into zeros
   // split(-c) = -split(c) part by part, with no negative zero.
   return [share === 0 ? 0 : -share, share === amount ? 0 : amountMinor + share];
 }
