@@ -35,7 +35,7 @@ export interface IngestReport {
 }
 
 /** What a delivery of this source received now would be planned on (`planOrders`), read from the database. */
-export async function deliveryBasis(db: Q, sourceId: string, options: Pick<IngestOptions, 'via' | 'deliveryId' | 'now' | 'settings'>): Promise<DeliveryBasis> {
+async function deliveryBasis(db: Q, sourceId: string, options: Pick<IngestOptions, 'via' | 'deliveryId' | 'now' | 'settings'>): Promise<DeliveryBasis> {
   const source = await findSource(db, sourceId);
   return {
     sourceId,
