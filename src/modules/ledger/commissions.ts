@@ -83,8 +83,9 @@ export async function planCommissions(
     const settleableAt = order.state.completedAt === null ? null : new Date(Date.parse(order.state.completedAt) + settings.return_window_days * DAY_MS).toISOString();
     const planned: OrderCommissions = { inserts: [], updates: [], transactions: [] };
     for (const line of order.state.lines) {
-      const row = existing.get(`${order.id} ${line.lineId}`);
-      const commissionLine = row ? lineOfRow(row) : terms.get(`${order.id} ${line.lineId}`);
+      const key = `${order.id} ${line.lineId}`;
+      const row = existing.get(key);
+      const commissionLine = row ? lineOfRow(row) : terms.get(key);
       if (commissionLine === undefined) continue;
       const current: CommissionPosition | null = row ? { status: row.status, refundedMinor: Number(row.refunded_amount_minor) } : null;
       const step = commissionStep(commissionLine, current, targetOf(orderTarget, line), order.state.paidAt!);
@@ -218,8 +219,12 @@ function rowOf(
   nowIso: string,
 ): CommissionsTable {
   const refunded = Math.min(position.refundedMinor, line.paidAmountMinor);
-  const shares = sharesOf(line, refunded);
-  const amountOf = (kind: string) => shares.find((s) => s.party.kind === kind)?.amountMinor ?? 0;
+  let creatorAmount = 0;
+  let organisationAmount = 0;
+  for (const share of sharesOf(line, refunded)) {
+    if (share.party.kind === 'creator') creatorAmount = share.amountMinor;
+    else if (share.party.kind === 'org') organisationAmount = share.amountMinor;
+  }
   return {
     id: line.id,
     order_id: order.id,
@@ -240,8 +245,8 @@ function rowOf(
     paid_amount_minor: line.paidAmountMinor,
     refunded_amount_minor: refunded,
     commission_minor: remainingCommission(line, refunded),
-    creator_amount_minor: amountOf('creator'),
-    organisation_amount_minor: amountOf('org'),
+    creator_amount_minor: creatorAmount,
+    organisation_amount_minor: organisationAmount,
     status: position.status,
     paid_at: order.state.paidAt!,
     settleable_at: settleableAt,

@@ -279,22 +279,25 @@ export function commissionClawedBack(
  * settlements (`ref`) stay apart.
  */
 export function combined(transactions: readonly Transaction[]): Transaction[] {
-  const groups = new Map<string, { first: Transaction; at: string; sums: Map<string, Posting> }>();
+  // Sums per currency, then per account: no key made per posting (a delivery sums thousands).
+  const groups = new Map<string, { first: Transaction; at: string; sums: Map<string, Map<string, Posting>> }>();
   for (const t of transactions) {
     const key = t.ref === undefined ? t.kind : `${t.kind} ${JSON.stringify(t.ref)}`;
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = { first: t, at: t.at, sums: new Map() }));
     if (t.at > group.at) group.at = t.at;
     for (const p of t.postings) {
-      const account = `${p.currency} ${p.account}`;
-      const sum = group.sums.get(account);
-      if (sum === undefined) group.sums.set(account, { ...p });
+      let accounts = group.sums.get(p.currency);
+      if (accounts === undefined) group.sums.set(p.currency, (accounts = new Map()));
+      const sum = accounts.get(p.account);
+      if (sum === undefined) accounts.set(p.account, { account: p.account, amountMinor: p.amountMinor, currency: p.currency });
       else sum.amountMinor += p.amountMinor;
     }
   }
   const out: Transaction[] = [];
   for (const { first, at, sums } of groups.values()) {
-    const postings = [...sums.values()].filter((p) => p.amountMinor !== 0);
+    const postings: Posting[] = [];
+    for (const accounts of sums.values()) for (const p of accounts.values()) if (p.amountMinor !== 0) postings.push(p);
     if (postings.length > 0) out.push(transaction(first.id, first.kind, at, postings, first.ref));
   }
   return out;

@@ -38,8 +38,23 @@ export interface StoredEvent extends Receipt {
  * spliced in as made, so nothing is serialised twice. Appending to the column takes no read of it.
  */
 export function eventLineOf(record: EventRecord, receipt: Receipt): string {
-  const head = JSON.stringify({ key: record.key, via: receipt.via, delivery: receipt.deliveryId, raw: receipt.rawStatus, received: receipt.receivedAt });
-  return `${head.slice(0, -1)},"event":${record.payload}}\n`;
+  return eventLinesOf(receipt)(record, receipt.rawStatus);
+}
+
+/**
+ * `eventLineOf` for the events of one delivery, which share their receipt but for the raw status:
+ * the receipt's part of a line is serialised once per raw status, not once per event.
+ */
+export function eventLinesOf(receipt: Omit<Receipt, 'rawStatus'>): (record: EventRecord, rawStatus: string | null) => string {
+  const tails = new Map<string | null, string>();
+  return (record, rawStatus) => {
+    let tail = tails.get(rawStatus);
+    if (tail === undefined) {
+      const rest = JSON.stringify({ via: receipt.via, delivery: receipt.deliveryId, raw: rawStatus, received: receipt.receivedAt });
+      tails.set(rawStatus, (tail = `,${rest.slice(1, -1)},"event":`));
+    }
+    return `{"key":${JSON.stringify(record.key)}${tail}${record.payload}}\n`;
+  };
 }
 
 /** The events of an `orders.events` column, in the order they were applied. */

@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
-import type { AttributionKind, Database, OrdersTable } from '../../db/schema.ts';
+import type { AttributionKind, Database } from '../../db/schema.ts';
 import { planCommissions, type OrderCommissions, type SourceTerms } from '../ledger/commissions.ts';
 import type { LedgerSettings } from '../ledger/settings.ts';
 import { clicksByIds } from '../links/service.ts';
 import { productsByIds } from '../pool/products.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
-import { eventLineOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
+import { eventLinesOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
-import { applyEvent, foldInto, identityOf, stateOfHistory, type Identify } from './state-machine.ts';
-import { historiesOf, positionsBySubIds, type SavedOrder, type StoredOrder } from './store.ts';
+import { foldInto, identityOf, stateOfHistory, withEvent, type Identify } from './state-machine.ts';
+import { historiesOf, positionsBySubIds, type OrderRow, type SavedOrder, type StoredOrder } from './store.ts';
 
 /**
  * Planning a delivery: what applying its events does to its orders — their states, attribution,
@@ -74,14 +74,14 @@ export function groupedEvents(incoming: readonly IncomingEvent[]): GroupedEvents
  */
 export async function planOrders(db: Q, basis: DeliveryBasis, byOrder: ReadonlyMap<string, readonly IncomingEvent[]>, existing: ReadonlyMap<string, StoredOrder>, identify: Identify): Promise<PlannedOrder[]> {
   if (byOrder.size === 0) return [];
-  const receipt = (rawStatus: string | null | undefined): Receipt => ({ via: basis.via, deliveryId: basis.deliveryId, rawStatus: rawStatus ?? null, receivedAt: basis.nowIso });
-  const changed = await appliedEvents(db, byOrder, existing, receipt, identify);
+  const lineOf = eventLinesOf({ via: basis.via, deliveryId: basis.deliveryId, receivedAt: basis.nowIso });
+  const changed = await appliedEvents(db, byOrder, existing, lineOf, identify);
   if (changed.length === 0) return [];
   const attributions = await attributeOrders(db, basis.sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), basis.settings);
   const planned = changed.map((c): PlannedOrder => {
     const decided = attributions.get(c.state.orderId);
-    const row = orderRowOf(c.id, basis.sourceId, c.state, c.before, decided, basis.nowIso);
-    return { sourceOrderId: c.state.orderId, applied: c.applied, save: { row, isNew: c.before === undefined, attributionDecided: decided !== undefined, events: c.events }, commissions: null };
+    const row = orderRowOf(c.id, basis.sourceId, c.state, c.events, c.before, decided, basis.nowIso);
+    return { sourceOrderId: c.state.orderId, applied: c.applied, save: { row, isNew: c.before === undefined, attributionDecided: decided !== undefined }, commissions: null };
   });
   const attributed = planned.flatMap(({ save }, i) => (save.row.creator_id === null ? [] : [{ id: save.row.id, sourceId: basis.sourceId, creatorId: save.row.creator_id, state: changed[i]!.state, isNew: save.isNew }]));
   const commissions = await planCommissions(db, attributed, new Map([[basis.sourceId, basis.terms]]), basis.settings, new Date(basis.nowIso));
@@ -108,19 +108,19 @@ async function appliedEvents(
   db: Q,
   byOrder: ReadonlyMap<string, readonly IncomingEvent[]>,
   existing: ReadonlyMap<string, StoredOrder>,
-  receipt: (rawStatus: string | null | undefined) => Receipt,
+  eventLine: (record: EventRecord, rawStatus: string | null) => string,
   identify: Identify,
 ): Promise<ChangedOrder[]> {
   const changed: ChangedOrder[] = [];
-  const lineOf = ({ event, rawStatus, record }: IncomingEvent) => eventLineOf(record ?? eventRecordOf(event), receipt(rawStatus));
+  const lineOf = ({ event, rawStatus, record }: IncomingEvent) => eventLine(record ?? eventRecordOf(event), rawStatus ?? null);
   const replay = (id: string, before: StoredOrder | undefined, from: OrderState | null, events: readonly IncomingEvent[]) => {
     let state = from;
     let lines = '';
     let applied = 0;
     for (const incoming of events) {
-      const next = applyEvent(state, incoming.event, identify);
-      if (!next.changed) continue;
-      state = next.state;
+      const next = withEvent(state, incoming.event, identify);
+      if (next === state) continue;
+      state = next;
       applied += 1;
       lines += lineOf(incoming);
     }
@@ -183,7 +183,8 @@ async function attributeOrders(db: Q, sourceId: string, states: readonly StoredO
   return out;
 }
 
-function orderRowOf(id: string, sourceId: string, state: StoredOrderState, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): Omit<OrdersTable, 'events'> {
+/** The order's row; `events` is the lines of the events applied now (all of them for a new order). */
+function orderRowOf(id: string, sourceId: string, state: StoredOrderState, events: string, before: StoredOrder | undefined, attribution: Attribution | undefined, nowIso: string): OrderRow {
   const decided = attribution ?? null;
   const creatorId = decided ? (decided.kind === 'unattributed' ? null : decided.creatorId) : (before?.creator_id ?? null);
   const kind: AttributionKind = decided ? decided.kind : (before?.attribution ?? 'unattributed');
@@ -207,6 +208,7 @@ function orderRowOf(id: string, sourceId: string, state: StoredOrderState, befor
     attribution_detail: decided ? JSON.stringify(decided) : '{}',
     created_at: nowIso,
     updated_at: nowIso,
+    events,
   };
 }
 

@@ -52,10 +52,16 @@ export function statusRank(status: OrderStatus): number {
 export type Identify = (event: OrderEvent) => string;
 
 export function applyEvent(state: OrderState | null, event: OrderEvent, identify: Identify = identityOf): AppliedEvent {
-  if (state !== null) assertSameOrder(state, event);
-  if (state !== null && state.history.some((e) => isSameEvent(e, event))) return { state, changed: false, transitions: [] };
-  const next = orderStateFrom(insertInTimeOrder(state?.history ?? [], event), identify);
+  const next = withEvent(state, event, identify);
+  if (next === state) return { state, changed: false, transitions: [] };
   return { state: next, changed: true, transitions: transitionsBetween(state, next) };
+}
+
+/** `applyEvent` without the transitions: the new state, or `state` itself when the event had already been applied. */
+export function withEvent(state: OrderState | null, event: OrderEvent, identify: Identify = identityOf): OrderState {
+  if (state !== null) assertSameOrder(state, event);
+  if (state !== null && state.history.some((e) => isSameEvent(e, event))) return state;
+  return orderStateFrom(insertInTimeOrder(state?.history ?? [], event), identify);
 }
 
 /**

@@ -48,13 +48,18 @@ const LIFECYCLE_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub
 /** And when the order's attribution was decided again: these are in indexes (by creator, by attribution). */
 const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 'attribution_detail'] as const;
 
-/** An order as ingestion writes it: its row, and the lines of the events it applied (`orders.events`). */
+/** An order's row as written: every column, `events` included. */
+export type OrderRow = Omit<OrdersTable, 'events'> & { events: string };
+
+/**
+ * An order as ingestion writes it. Its row's `events` holds the lines of the events this delivery
+ * applied: the whole column for a new order, what is appended to it for one stored before.
+ */
 export interface SavedOrder {
-  row: Omit<OrdersTable, 'events'>;
+  row: OrderRow;
   isNew: boolean;
   /** Attribution was decided in this delivery (so its columns are written). */
   attributionDecided: boolean;
-  events: string;
 }
 
 /**
@@ -64,10 +69,13 @@ export interface SavedOrder {
  * are left alone instead of being deleted and written again.
  */
 export async function saveOrders(db: Q, rows: readonly SavedOrder[]): Promise<void> {
-  await insertRows(db, 'orders', rows.filter((r) => r.isNew).map((r) => ({ ...r.row, events: r.events })));
-  const updates = rows.filter((r) => !r.isNew);
-  await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, updates.filter((r) => r.attributionDecided).map((r) => ({ ...r.row, events: r.events })), ['events']);
-  await updateRows(db, 'orders', 'id', LIFECYCLE_COLUMNS, updates.filter((r) => !r.attributionDecided).map((r) => ({ ...r.row, events: r.events })), ['events']);
+  const inserts: OrderRow[] = [];
+  const reattributed: OrderRow[] = [];
+  const moved: OrderRow[] = [];
+  for (const r of rows) (r.isNew ? inserts : r.attributionDecided ? reattributed : moved).push(r.row);
+  await insertRows(db, 'orders', inserts);
+  await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, reattributed, ['events']);
+  await updateRows(db, 'orders', 'id', LIFECYCLE_COLUMNS, moved, ['events']);
 }
 
 /**
