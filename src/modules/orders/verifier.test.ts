@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../core/errors.ts';
-import { VERIFY_INLINE_BELOW_BYTES, WebhookVerifier } from './verifier.ts';
+import { packDelivery, unpackDelivery, VERIFY_INLINE_BELOW_BYTES, WebhookVerifier } from './verifier.ts';
 import { verifyWebhook } from './webhook.ts';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -74,5 +74,24 @@ describe('verifying large webhook deliveries off the event loop', () => {
     await verifier.close();
     await expect(inFlight).rejects.toThrow(/closed|exited/);
     expect((await verifier.verify(secret, signed(body, 'msg_after'), body)).webhookId).toBe('msg_after');
+  });
+});
+
+describe('handing a verified delivery from the worker to the event loop', () => {
+  it('rebuilds the same events and records, whatever characters the payloads hold', () => {
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const body = JSON.stringify({
+      events: [
+        { type: 'order.updated', data: { order_id: '订单"1"', status: 'paid', occurred_at: at, currency: 'CNY', sub_id: 'a,b]\n{c}', lines: [{ line_id: '1', product_id: '商品 😀', quantity: 2, paid_amount: 1990, refunded_amount: 0, commission_rate_bps: 1250 }] } },
+        { type: 'order.updated', data: { order_id: 'JD2', status: 'refunded', occurred_at: at, currency: 'CNY', click_id: 'clk_\\x', lines: [{ line_id: '1', product_id: 'P', quantity: 1, paid_amount: 5, refunded_amount: 5 }] } },
+        { type: 'order.updated', data: { order_id: 'JD3', status: 'created', occurred_at: at, currency: 'USD', lines: [{ line_id: 'x', product_id: 'Q', quantity: 1, paid_amount: 0, refunded_amount: 0 }] } },
+      ],
+    });
+    const delivery = verifyWebhook(secret, signed(body, 'msg_pack'), body);
+    const packed = packDelivery(delivery);
+    expect(typeof packed.json).toBe('string');
+    const back = unpackDelivery(structuredClone(packed));
+    expect(back).toEqual(delivery);
+    expect(back.records.map((r) => JSON.parse(r.payload))).toEqual(delivery.events);
   });
 });

@@ -11,7 +11,40 @@ import { verifyWebhook, type VerifiedDelivery } from './webhook.ts';
 export const VERIFY_INLINE_BELOW_BYTES = 32 * 1024;
 
 type Refusal = { status?: number; code?: string; message: string; details?: unknown };
-type Reply = { id: number; delivery?: VerifiedDelivery; error?: Refusal };
+type Reply = { id: number; delivery?: PackedDelivery; error?: Refusal };
+
+/**
+ * A verified delivery as the worker hands it over: its events' JSON as one array, and their
+ * identities. One string crosses threads instead of a thousand objects, and the event loop
+ * rebuilds the events with one `JSON.parse` (about half what the structured clone's
+ * deserialisation of the same objects cost); each record's payload is a slice of that string.
+ */
+export interface PackedDelivery {
+  webhookId: string;
+  sentAtMs: number;
+  /** `[payload,payload,…]`: the records' payloads, in order, joined. */
+  json: string;
+  /** Per event, its identity and the length of its payload. */
+  keys: string[];
+  lengths: number[];
+}
+
+export function packDelivery(delivery: VerifiedDelivery): PackedDelivery {
+  const payloads = delivery.records.map((r) => r.payload);
+  return { webhookId: delivery.webhookId, sentAtMs: delivery.sentAt.getTime(), json: `[${payloads.join(',')}]`, keys: delivery.records.map((r) => r.key), lengths: payloads.map((p) => p.length) };
+}
+
+export function unpackDelivery(packed: PackedDelivery): VerifiedDelivery {
+  const events = JSON.parse(packed.json) as VerifiedDelivery['events'];
+  const records = new Array<VerifiedDelivery['records'][number]>(events.length);
+  let at = 1;
+  for (let i = 0; i < events.length; i++) {
+    const end = at + packed.lengths[i]!;
+    records[i] = { key: packed.keys[i]!, payload: packed.json.slice(at, end) };
+    at = end + 1;
+  }
+  return { webhookId: packed.webhookId, sentAt: new Date(packed.sentAtMs), events, records };
+}
 
 /**
  * Standard Webhooks verification (webhook.ts) of large deliveries in a worker thread, so the
@@ -53,7 +86,7 @@ export class WebhookVerifier {
       this.#pending.delete(id);
       if (this.#pending.size === 0) worker.unref();
       if (error) waiting.reject(error.status !== undefined && error.code !== undefined ? new DomainError(error.status, error.code, error.message, error.details) : new Error(error.message));
-      else waiting.resolve({ ...delivery!, sentAt: new Date(delivery!.sentAt) });
+      else waiting.resolve(unpackDelivery(delivery!));
     });
     const gone = (error: Error) => {
       if (this.#worker === worker) this.#worker = null;

@@ -7,11 +7,12 @@ import { register } from 'tsx/esm/api';
 register();
 const { verifyWebhook } = await import('./webhook.ts');
 const { DomainError } = await import('../../core/errors.ts');
+const { packDelivery } = await import('./verifier.ts');
 
 parentPort.on('message', ({ id, secret, headers, body, nowMs }) => {
   try {
     const delivery = verifyWebhook(secret, headers, body, new Date(nowMs));
-    parentPort.postMessage({ id, delivery });
+    parentPort.postMessage({ id, delivery: packDelivery(delivery) });
   } catch (error) {
     const refusal = error instanceof DomainError ? { status: error.status, code: error.code, message: error.message, details: error.details } : { message: String(error?.stack ?? error) };
     parentPort.postMessage({ id, error: refusal });
