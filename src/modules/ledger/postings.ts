@@ -161,18 +161,23 @@ export function remainingCommission(line: CommissionLine, refundedMinor = 0): nu
 }
 
 /**
- * Shares already computed, per line object and refunded total: one step of a commission reads
- * them for each of its transactions and for its row. A line is never changed once built.
+ * The shares last computed: one step of a commission reads them for each of its transactions and
+ * for its row, one line after another, with at most two refunded totals (before and after a
+ * refund). A few entries by line object and refunded total catch those repeats without a map per
+ * line. A line is never changed once built.
  */
-const computedShares = new WeakMap<CommissionLine, Map<number, readonly Share[]>>();
+const recentShares: { line: CommissionLine | null; refundedMinor: number; shares: readonly Share[] }[] = Array.from({ length: 4 }, () => ({ line: null, refundedMinor: 0, shares: [] }));
+let nextRecent = 0;
 
 /** Each party's share of the line's commission after refunds totalling refundedMinor (platform, colonel, org, creator). */
 export function sharesOf(line: CommissionLine, refundedMinor = 0): readonly Share[] {
-  let byRefunded = computedShares.get(line);
-  if (byRefunded === undefined) computedShares.set(line, (byRefunded = new Map()));
-  let shares = byRefunded.get(refundedMinor);
-  if (shares === undefined) byRefunded.set(refundedMinor, (shares = computeShares(line, refundedMinor)));
-  return shares;
+  for (const recent of recentShares) if (recent.line === line && recent.refundedMinor === refundedMinor) return recent.shares;
+  const entry = recentShares[nextRecent]!;
+  nextRecent = (nextRecent + 1) % recentShares.length;
+  entry.line = line;
+  entry.refundedMinor = refundedMinor;
+  entry.shares = computeShares(line, refundedMinor);
+  return entry.shares;
 }
 
 /** `sharesOf` without its cache: for a line object seen once (a settlement reads a million). */
