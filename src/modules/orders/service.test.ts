@@ -94,7 +94,8 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     await ingest([events[0]!], T0 + 3 * DAY);
     await ingest([events[1]!, events[0]!], T0 + 3 * DAY);
     await ingest(events, T0 + 3 * DAY);
-    expect(await orderRow('B1')).toMatchObject({ status: 'completed', creator_id: ids.creator });
+    // The row's columns are the state's, whatever came first: the order was placed and paid at T0.
+    expect(await orderRow('B1')).toMatchObject({ status: 'completed', creator_id: ids.creator, ordered_at: iso(T0), paid_at: iso(T0), completed_at: iso(T0 + 2 * DAY) });
     expect(await commissionOf('B1')).toMatchObject({ status: 'confirmed', commission_minor: 199, settleable_at: iso(T0 + 9 * DAY) });
     await ledgerIsSound();
   });

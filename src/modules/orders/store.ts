@@ -26,7 +26,7 @@ export async function lockSourceForIngest(db: Q, sourceId: string): Promise<void
  * an update writes neither its creation time nor, unless attribution is decided again (and then
  * anew), its attribution's detail.
  */
-const STORED_ORDER_COLUMNS = ['id', 'source_order_id', 'state', 'creator_id', 'attribution'] as const;
+const STORED_ORDER_COLUMNS = ['id', 'source_order_id', 'state', 'creator_id', 'attribution', 'ordered_at'] as const;
 export type StoredOrder = Pick<OrdersTable, (typeof STORED_ORDER_COLUMNS)[number]>;
 
 /**
@@ -47,6 +47,16 @@ export async function ordersBySourceKeys(db: Q, sourceId: string, sourceOrderIds
 const LIFECYCLE_COLUMNS = ['status', 'paid_at', 'completed_at', 'click_id', 'sub_id', 'paid_amount_minor', 'refunded_amount_minor', 'state', 'updated_at'] as const;
 /** And when the order's attribution was decided again: these are in indexes (by creator, by attribution). */
 const ATTRIBUTION_COLUMNS = [...LIFECYCLE_COLUMNS, 'creator_id', 'attribution', 'attribution_detail'] as const;
+/**
+ * What an update writes, by whether attribution was decided again and whether the order's time
+ * moved (an earlier event came late): `ordered_at` is in indexes too, so it is written only then.
+ */
+const UPDATED_COLUMNS = {
+  lifecycle: LIFECYCLE_COLUMNS,
+  attribution: ATTRIBUTION_COLUMNS,
+  lifecycleEarlier: [...LIFECYCLE_COLUMNS, 'ordered_at'],
+  attributionEarlier: [...ATTRIBUTION_COLUMNS, 'ordered_at'],
+} as const;
 
 /** An order's row as written: every column, `events` included. */
 export type OrderRow = Omit<OrdersTable, 'events'> & { events: string };
@@ -60,6 +70,8 @@ export interface SavedOrder {
   isNew: boolean;
   /** Attribution was decided in this delivery (so its columns are written). */
   attributionDecided: boolean;
+  /** The order's time (its earliest event) is not the one stored: an earlier event came late. */
+  orderedAtMoved: boolean;
 }
 
 /**
@@ -70,12 +82,13 @@ export interface SavedOrder {
  */
 export async function saveOrders(db: Q, rows: readonly SavedOrder[]): Promise<void> {
   const inserts: OrderRow[] = [];
-  const reattributed: OrderRow[] = [];
-  const moved: OrderRow[] = [];
-  for (const r of rows) (r.isNew ? inserts : r.attributionDecided ? reattributed : moved).push(r.row);
+  const updates = { lifecycle: [] as OrderRow[], attribution: [] as OrderRow[], lifecycleEarlier: [] as OrderRow[], attributionEarlier: [] as OrderRow[] };
+  for (const r of rows) {
+    if (r.isNew) inserts.push(r.row);
+    else updates[`${r.attributionDecided ? 'attribution' : 'lifecycle'}${r.orderedAtMoved ? 'Earlier' : ''}` as const].push(r.row);
+  }
   await insertRows(db, 'orders', inserts);
-  await updateRows(db, 'orders', 'id', ATTRIBUTION_COLUMNS, reattributed, ['events']);
-  await updateRows(db, 'orders', 'id', LIFECYCLE_COLUMNS, moved, ['events']);
+  for (const kind of ['attribution', 'lifecycle', 'attributionEarlier', 'lifecycleEarlier'] as const) await updateRows(db, 'orders', 'id', UPDATED_COLUMNS[kind], updates[kind], ['events']);
 }
 
 /**
