@@ -24,7 +24,7 @@ export async function lockSourceForIngest(db: Q, sourceId: string): Promise<void
 /**
  * What ingestion reads of an order it has already: the rest of the row follows from the state, and
  * an update writes neither its creation time nor, unless attribution is decided again (and then
- * anew), its attribution's detail.
+ * anew), its attribution's detail. Its `ordered_at` tells whether an earlier event moved it.
  */
 const STORED_ORDER_COLUMNS = ['id', 'source_order_id', 'state', 'creator_id', 'attribution', 'ordered_at'] as const;
 export type StoredOrder = Pick<OrdersTable, (typeof STORED_ORDER_COLUMNS)[number]>;
@@ -82,13 +82,16 @@ export interface SavedOrder {
  */
 export async function saveOrders(db: Q, rows: readonly SavedOrder[]): Promise<void> {
   const inserts: OrderRow[] = [];
-  const updates = { lifecycle: [] as OrderRow[], attribution: [] as OrderRow[], lifecycleEarlier: [] as OrderRow[], attributionEarlier: [] as OrderRow[] };
+  const updates: Record<keyof typeof UPDATED_COLUMNS, OrderRow[]> = { lifecycle: [], attribution: [], lifecycleEarlier: [], attributionEarlier: [] };
   for (const r of rows) {
     if (r.isNew) inserts.push(r.row);
-    else updates[`${r.attributionDecided ? 'attribution' : 'lifecycle'}${r.orderedAtMoved ? 'Earlier' : ''}` as const].push(r.row);
+    else if (r.attributionDecided) updates[r.orderedAtMoved ? 'attributionEarlier' : 'attribution'].push(r.row);
+    else updates[r.orderedAtMoved ? 'lifecycleEarlier' : 'lifecycle'].push(r.row);
   }
   await insertRows(db, 'orders', inserts);
-  for (const kind of ['attribution', 'lifecycle', 'attributionEarlier', 'lifecycleEarlier'] as const) await updateRows(db, 'orders', 'id', UPDATED_COLUMNS[kind], updates[kind], ['events']);
+  for (const [kind, columns] of Object.entries(UPDATED_COLUMNS) as [keyof typeof UPDATED_COLUMNS, readonly (keyof OrdersTable & string)[]][]) {
+    await updateRows(db, 'orders', 'id', columns, updates[kind], ['events']);
+  }
 }
 
 /**
