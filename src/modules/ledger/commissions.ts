@@ -178,20 +178,7 @@ async function termsForNewLines(
 }
 
 export function lineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number] | 'product_id' | 'plan_kind' | 'plan_id'>): CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null } {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    currency: row.currency,
-    creatorId: row.creator_id,
-    paidAmountMinor: Number(row.paid_amount_minor),
-    rateBps: row.rate_bps,
-    platformFeeBps: row.platform_fee_bps,
-    colonel: colonelOfRow(row),
-    organisation: organisationOfRow(row),
-    productId: row.product_id,
-    planKind: row.plan_kind,
-    planId: row.plan_id,
-  };
+  return { ...commissionLineOfRow(row), productId: row.product_id, planKind: row.plan_kind, planId: row.plan_id };
 }
 
 /** The columns a commission's split between the parties depends on: enough for `sharesOf`. */
@@ -218,17 +205,9 @@ export function commissionLineOfRow(row: Pick<CommissionsTable, (typeof SHARE_CO
     paidAmountMinor: Number(row.paid_amount_minor),
     rateBps: row.rate_bps,
     platformFeeBps: row.platform_fee_bps,
-    colonel: colonelOfRow(row),
-    organisation: organisationOfRow(row),
+    colonel: row.colonel_id === null ? null : { colonelId: row.colonel_id, shareBps: row.colonel_share_bps ?? 0 },
+    organisation: row.organisation_id === null ? null : { organisationId: row.organisation_id, shareBps: row.organisation_share_bps ?? 0 },
   };
-}
-
-function colonelOfRow(row: Pick<CommissionsTable, 'colonel_id' | 'colonel_share_bps'>): CommissionLine['colonel'] {
-  return row.colonel_id === null ? null : { colonelId: row.colonel_id, shareBps: row.colonel_share_bps ?? 0 };
-}
-
-function organisationOfRow(row: Pick<CommissionsTable, 'organisation_id' | 'organisation_share_bps'>): CommissionLine['organisation'] {
-  return row.organisation_id === null ? null : { organisationId: row.organisation_id, shareBps: row.organisation_share_bps ?? 0 };
 }
 
 function rowOf(
