@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
 import { chunked, insertRows, selectRows, updateRows } from '../../db/bulk.ts';
+import { isPostgres } from '../../db/dialect.ts';
 import type { CommissionsTable, Database } from '../../db/schema.ts';
 import type { LineState, StoredOrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
@@ -188,10 +189,19 @@ export const SHARE_COLUMNS = ['id', 'source_id', 'currency', 'creator_id', 'paid
 const BOOKED_COLUMNS = [...SHARE_COLUMNS, 'order_id', 'line_id', 'product_id', 'plan_kind', 'plan_id', 'status', 'refunded_amount_minor', 'settleable_at'] as const;
 type BookedLine = Pick<CommissionsTable, (typeof BOOKED_COLUMNS)[number]>;
 
+/**
+ * On PostgreSQL the lines are locked until the caller's transaction ends. A settlement batch or
+ * the hourly move takes its lines `FOR UPDATE SKIP LOCKED`: unlocked, a line read here as
+ * settleable could be settled meanwhile, and this transaction's update would then set it back to
+ * settleable and take a refund from the wrong bucket, so the next run would settle it again.
+ * Locked, a batch that holds a line makes this read wait and return the line as it left it.
+ */
 async function bookedLinesOf(db: Q, orderIds: readonly string[]): Promise<Map<string, BookedLine>> {
   const out = new Map<string, BookedLine>();
   for (const ids of chunked(orderIds)) {
-    for (const row of await selectRows(db, db.selectFrom('commissions').select(BOOKED_COLUMNS).where('order_id', 'in', ids))) out.set(`${row.order_id} ${row.line_id}`, row);
+    let query = db.selectFrom('commissions').select(BOOKED_COLUMNS).where('order_id', 'in', ids);
+    if (isPostgres(db)) query = query.forUpdate();
+    for (const row of await selectRows(db, query)) out.set(`${row.order_id} ${row.line_id}`, row);
   }
   return out;
 }

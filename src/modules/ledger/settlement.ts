@@ -68,17 +68,29 @@ type DueLine = Pick<CommissionsTable, (typeof DUE_LINE_COLUMNS)[number]>;
 /** Settles up to `limit` due commissions in one transaction; returns how many. */
 async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
   return inTransaction(db, async (tx) => {
-    // The statuses as literals, as in the partial index commissions_settle_queue (migrations 006, 015),
-    // which yields the due lines in id order.
-    let query = tx.selectFrom('commissions').select(DUE_LINE_COLUMNS).where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
-    if (isPostgres(tx)) query = query.forUpdate().skipLocked();
-    const due = await selectRows(tx, query);
-    if (due.length === 0) return 0;
-    await appendTransactions(tx, [settlementTransaction(run, due)], now.toISOString());
-    await updateWhereKeyIn(tx, 'commissions', 'id', due.map((c) => c.id), { status: 'settled', settlement_id: run.id, updated_at: now.toISOString() });
-    await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1` }).where('id', '=', run.id).execute();
+    const due = await dueLines(tx, run, limit);
+    if (due.length > 0) await settleLines(tx, run, due, now);
     return due.length;
   });
+}
+
+/**
+ * The next `limit` lines due at the run's as-of, in id order, from the partial index
+ * commissions_settle_queue (migrations 006, 015; the statuses are literals so SQLite uses it). On
+ * PostgreSQL they stay locked to the caller's transaction; lines that ingestion holds are skipped
+ * (the next run settles them), and ingestion waits for the lines a batch holds.
+ */
+export async function dueLines(tx: Q, run: Pick<SettlementRunsTable, 'as_of'>, limit: number): Promise<DueLine[]> {
+  let query = tx.selectFrom('commissions').select(DUE_LINE_COLUMNS).where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
+  if (isPostgres(tx)) query = query.forUpdate().skipLocked();
+  return selectRows(tx, query);
+}
+
+/** Moves these due lines to `settled` under the run, in the caller's transaction (`dueLines` read and locked them). */
+export async function settleLines(tx: Q, run: SettlementRunsTable, due: readonly DueLine[], now: Date): Promise<void> {
+  await appendTransactions(tx, [settlementTransaction(run, due)], now.toISOString());
+  await updateWhereKeyIn(tx, 'commissions', 'id', due.map((c) => c.id), { status: 'settled', settlement_id: run.id, updated_at: now.toISOString() });
+  await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1` }).where('id', '=', run.id).execute();
 }
 
 /**
@@ -212,7 +224,9 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
       // The statuses as literals, as in the partial index commissions_settle_queue (migration
       // 015), which also holds lines already settleable: walked by id from where the last batch
       // ended, so each run reads the index once.
-      const due = await tx
+      // On PostgreSQL a line that ingestion holds (a refund in flight) is left for the next run:
+      // moved from a reading taken before that refund, it would move its refunded part too.
+      let query = tx
         .selectFrom('commissions')
         .selectAll()
         .where(sql<boolean>`status in ('confirmed', 'settleable')`)
@@ -220,8 +234,9 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
         .where('settleable_at', '<=', asOf.toISOString())
         .where('id', '>', after)
         .orderBy('id')
-        .limit(batchLines)
-        .execute();
+        .limit(batchLines);
+      if (isPostgres(tx)) query = query.forUpdate().skipLocked();
+      const due = await query.execute();
       if (due.length > 0) after = due[due.length - 1]!.id;
       const transactions = due.map((row) => commissionMoved(lineOfRow(row), Number(row.refunded_amount_minor), 'confirmed', 'settleable', row.settleable_at!));
       await appendTransactions(tx, combined(transactions), asOf.toISOString());

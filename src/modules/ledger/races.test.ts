@@ -1,0 +1,139 @@
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/connection.ts';
+import type { Database, SettlementRunsTable } from '../../db/schema.ts';
+import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { createUser } from '../accounts/service.ts';
+import { recordPastClicks } from '../links/service.ts';
+import { seedSource } from '../links/testing.ts';
+import type { OrderEvent } from '../orders/model.ts';
+import { ingestOrderEvents } from '../orders/service.ts';
+import { earningsOf } from './service.ts';
+import { advanceCommissions, dueLines, settle, settleLines } from './settlement.ts';
+import { balanceDrift, unbalancedTransactions } from './store.ts';
+
+const T0 = Date.parse('2026-11-01T02:00:00Z');
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Resolves once some backend of this database waits for a lock another holds (PostgreSQL). */
+async function someoneWaits(db: Kysely<Database>): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted and pid in (select pid from pg_stat_activity where datname = current_database())`.execute(db);
+    if (rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('nobody came to wait for the lock');
+}
+
+/**
+ * Ingestion and the ledger's scheduled work touch the same commission lines. On PostgreSQL they
+ * run side by side: a refund that arrives while a settlement batch holds its line must wait and
+ * then claw back from `settled` (not set the line back to settleable, to be settled again), and
+ * the hourly move must leave a line that a refund holds for its next run. SQLite has one writer,
+ * so there the same events simply come one after the other; the outcome must be the same.
+ */
+describe.each(DIALECTS)('refunds racing the ledger jobs on %s', (dialect) => {
+  let db: TestDb;
+  let creatorId: string;
+  let sourceId: string;
+  const event = (orderId: string, status: OrderEvent['status'], atMs: number, refunded = 0): OrderEvent => ({
+    orderId, status, occurredAt: iso(atMs), currency: 'CNY', clickId: 'clk_race', subId: null, lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 10_000, refundedAmountMinor: refunded }],
+  });
+  const ingest = (events: OrderEvent[], nowMs: number) => ingestOrderEvents(db.kysely, sourceId, events.map((e) => ({ event: e })), { via: 'webhook', now: new Date(nowMs) });
+  const lineOf = (orderId: string) =>
+    db.kysely.selectFrom('commissions').innerJoin('orders', 'orders.id', 'commissions.order_id').select(['commissions.id', 'commissions.status', 'commissions.refunded_amount_minor', 'commissions.creator_amount_minor', 'commissions.settlement_id']).where('orders.source_order_id', '=', orderId).executeTakeFirstOrThrow();
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    const creator = await createUser(db.kysely, { role: 'creator', email: 'c@race.cn', password: 'password1', name: 'c', handle: 'race_c' });
+    creatorId = creator.id;
+    const seeded = await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
+    sourceId = seeded.sourceId;
+    await recordPastClicks(db.kysely, [{ id: 'clk_race', link_code: 'code1', creator_id: creator.id, product_id: seeded.productIds.P1!, source_id: sourceId, channel: 'showcase', clicked_at: iso(T0 - DAY), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
+    // Two orders paid and completed on day 0: confirmed, their window ends on day 7.
+    await ingest(['SETTLED', 'MOVED'].flatMap((id) => [event(id, 'paid', T0), event(id, 'completed', T0 + 1000)]), T0 + DAY);
+  });
+  afterAll(() => db.close());
+
+  it('a refund that comes while a settlement batch holds its line is clawed back after it, and the line is settled once', async () => {
+    expect(await advanceCommissions(db.kysely, new Date(T0 + 9 * DAY))).toBe(2);
+    const asOf = iso(T0 + 10 * DAY);
+    const refund = () => ingest([event('SETTLED', 'completed', T0 + 9 * DAY, 4_000)], T0 + 10 * DAY);
+    if (dialect === 'sqlite') {
+      await settle(db.kysely, { asOf: new Date(asOf), now: () => new Date(T0 + 10 * DAY) });
+      await refund();
+    } else {
+      // The batch of a run, by hand: it takes its lines, the refund comes and waits for them,
+      // the batch moves them to settled and commits, the refund goes on.
+      const run: SettlementRunsTable = { id: 'settlement_race', as_of: asOf, status: 'running', started_by: null, started_at: asOf, finished_at: null, lines: 0, batches: 0, summary: null };
+      const other = openDb(db.url);
+      let refunding: Promise<unknown> | undefined;
+      try {
+        await inTransaction(other.kysely, async (tx) => {
+          await tx.insertInto('settlement_runs').values(run).execute();
+          const due = await dueLines(tx, run, 100);
+          expect(due).toHaveLength(2);
+          refunding = refund();
+          await someoneWaits(db.kysely);
+          await settleLines(tx, run, due, new Date(T0 + 10 * DAY));
+        });
+        await refunding;
+      } finally {
+        await other.close();
+      }
+      // The next call finishes the run: its statements, with the claw-back.
+      expect(await settle(db.kysely, { asOf: new Date(asOf), now: () => new Date(T0 + 10 * DAY) })).toMatchObject({ resumed: true, lines: 2 });
+    }
+    const line = await lineOf('SETTLED');
+    expect([line.status, Number(line.refunded_amount_minor)]).toEqual(['settled', 4_000]);
+    expect(line.settlement_id).not.toBeNull();
+    const earnings = await earningsOf(db.kysely, { kind: 'creator', id: creatorId }, 'CNY');
+    // What is left after the claw-back is exactly this line's share on 6,000 and the other line's on 10,000.
+    const other = await lineOf('MOVED');
+    expect(earnings).toMatchObject({ estimated: 0, confirmed: 0, settleable: 0, settled: Number(line.creator_amount_minor) + Number(other.creator_amount_minor) });
+    expect(Number(line.creator_amount_minor)).toBeLessThan(Number(other.creator_amount_minor));
+    expect(await settle(db.kysely, { asOf: new Date(T0 + 11 * DAY) })).toMatchObject({ lines: 0 });
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS.filter((d) => d === 'postgres'))('the hourly move beside a refund in flight on %s', (dialect) => {
+  let db: TestDb;
+  let sourceId: string;
+  const event = (status: OrderEvent['status'], atMs: number, refunded = 0): OrderEvent => ({
+    orderId: 'HELD', status, occurredAt: iso(atMs), currency: 'CNY', clickId: 'clk_held', subId: null, lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 10_000, refundedAmountMinor: refunded }],
+  });
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    const creator = await createUser(db.kysely, { role: 'creator', email: 'h@race.cn', password: 'password1', name: 'h', handle: 'race_h' });
+    const seeded = await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
+    sourceId = seeded.sourceId;
+    await recordPastClicks(db.kysely, [{ id: 'clk_held', link_code: 'code1', creator_id: creator.id, product_id: seeded.productIds.P1!, source_id: sourceId, channel: 'showcase', clicked_at: iso(T0 - DAY), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
+    await ingestOrderEvents(db.kysely, sourceId, [event('paid', T0), event('completed', T0 + 1000)].map((e) => ({ event: e })), { via: 'webhook', now: new Date(T0 + DAY) });
+  });
+  afterAll(() => db.close());
+
+  it('leaves a line that ingestion holds for its next run, and moves it then from where the refund left it', async () => {
+    const other = openDb(db.url);
+    try {
+      await inTransaction(other.kysely, async (tx) => {
+        // What ingestion of a refund holds while it plans: the order's commission lines.
+        await tx.selectFrom('commissions').select('id').forUpdate().execute();
+        const moved = await Promise.race([advanceCommissions(db.kysely, new Date(T0 + 9 * DAY)), new Promise((resolve) => setTimeout(() => resolve('blocked'), 5_000))]);
+        expect(moved).toBe(0);
+      });
+    } finally {
+      await other.close();
+    }
+    await ingestOrderEvents(db.kysely, sourceId, [{ event: event('completed', T0 + 2 * DAY, 2_500) }], { via: 'webhook', now: new Date(T0 + 3 * DAY) });
+    expect(await advanceCommissions(db.kysely, new Date(T0 + 9 * DAY))).toBe(1);
+    const line = await db.kysely.selectFrom('commissions').select(['status', 'refunded_amount_minor']).executeTakeFirstOrThrow();
+    expect([line.status, Number(line.refunded_amount_minor)]).toEqual(['settleable', 2_500]);
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+});
