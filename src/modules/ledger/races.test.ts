@@ -4,11 +4,12 @@ import { openDb } from '../../db/connection.ts';
 import type { Database, SettlementRunsTable } from '../../db/schema.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import type { User } from '../accounts/model.ts';
 import { createUser } from '../accounts/service.ts';
 import { recordPastClicks } from '../links/service.ts';
 import { seedSource } from '../links/testing.ts';
 import type { OrderEvent } from '../orders/model.ts';
-import { ingestOrderEvents } from '../orders/service.ts';
+import { attributeByHand, ingestOrderEvents } from '../orders/service.ts';
 import { earningsOf } from './service.ts';
 import { advanceCommissions, dueLines, settle, settleLines } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
@@ -133,6 +134,55 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('the hourly move beside 
     expect(await advanceCommissions(db.kysely, new Date(T0 + 9 * DAY))).toBe(1);
     const line = await db.kysely.selectFrom('commissions').select(['status', 'refunded_amount_minor']).executeTakeFirstOrThrow();
     expect([line.status, Number(line.refunded_amount_minor)]).toEqual(['settleable', 2_500]);
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('an attribution by hand beside a delivery about the same order on %s', (dialect) => {
+  let db: TestDb;
+  let sourceId: string;
+  let creatorId: string;
+  let operator: User;
+  const event = (status: OrderEvent['status'], atMs: number, refunded = 0): OrderEvent => ({
+    orderId: 'ORPHAN', status, occurredAt: iso(atMs), currency: 'CNY', clickId: null, subId: null, lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 10_000, refundedAmountMinor: refunded }],
+  });
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    creatorId = (await createUser(db.kysely, { role: 'creator', email: 'a@race.cn', password: 'password1', name: 'a', handle: 'race_a' })).id;
+    operator = await createUser(db.kysely, { role: 'operator', email: 'op@race.cn', password: 'password1', name: 'op' });
+    sourceId = (await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }])).sourceId;
+    await ingestOrderEvents(db.kysely, sourceId, [{ event: event('paid', T0) }], { via: 'webhook', now: new Date(T0 + 1000) });
+  });
+  afterAll(() => db.close());
+
+  it('books the commission on the state the delivery left, not the one before it', async () => {
+    const { id: orderId } = await db.kysely.selectFrom('orders').select('id').executeTakeFirstOrThrow();
+    const refund = (q: Kysely<Database>) => ingestOrderEvents(q, sourceId, [{ event: event('paid', T0 + DAY, 3_000) }], { via: 'webhook', now: new Date(T0 + DAY) });
+    if (dialect === 'sqlite') {
+      await refund(db.kysely);
+      await attributeByHand(db.kysely, operator, orderId, { creatorId, reason: 'screenshot of the live stream' }, new Date(T0 + DAY));
+    } else {
+      // The delivery holds the order; the operator's attribution comes meanwhile and must wait.
+      const other = openDb(db.url);
+      let attributing: Promise<unknown> | undefined;
+      try {
+        await inTransaction(other.kysely, async (tx) => {
+          await refund(tx);
+          attributing = attributeByHand(db.kysely, operator, orderId, { creatorId, reason: 'screenshot of the live stream' }, new Date(T0 + DAY));
+          await someoneWaits(db.kysely);
+        });
+        await attributing;
+      } finally {
+        await other.close();
+      }
+    }
+    const line = await db.kysely.selectFrom('commissions').select(['status', 'refunded_amount_minor', 'commission_minor']).executeTakeFirstOrThrow();
+    expect([line.status, Number(line.refunded_amount_minor)]).toEqual(['estimated', 3_000]);
+    const earnings = await earningsOf(db.kysely, { kind: 'creator', id: creatorId }, 'CNY');
+    const booked = await db.kysely.selectFrom('commissions').select('creator_amount_minor').executeTakeFirstOrThrow();
+    expect(earnings.estimated).toBe(Number(booked.creator_amount_minor));
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);
     expect(await balanceDrift(db.kysely)).toEqual([]);
   });

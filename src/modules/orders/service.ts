@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
 import type { Database } from '../../db/schema.ts';
+import { isPostgres } from '../../db/dialect.ts';
 import { inRetriedTransaction, inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { findUserById } from '../accounts/service.ts';
@@ -84,7 +85,12 @@ export async function attributeByHand(db: Q, operator: User, orderId: string, in
   if (!creator || creator.role !== 'creator') throw new InvalidInput('unknown_creator', `no creator ${input.creatorId}`);
   const settings = await ledgerSettings(db);
   await inTransaction(db, async (tx) => {
-    const row = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+    // Locked on PostgreSQL, as ingestion locks it: read unlocked, the state could be one that a
+    // delivery in flight (a refund, say) replaces before this commits, and the commission would be
+    // booked on it.
+    let query = tx.selectFrom('orders').selectAll().where('id', '=', orderId);
+    if (isPostgres(tx)) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
     if (!row) throw new NotFound('order');
     if (row.attribution !== 'unattributed') throw new Conflict('order_already_attributed', `order ${orderId} is already attributed (${row.attribution})`);
     const claimed = await tx
