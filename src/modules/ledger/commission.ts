@@ -11,7 +11,7 @@
  * - the status moves estimated -> confirmed -> settleable, skipping steps when events came late;
  *   `settled` is set by a settlement run only, never here.
  */
-import { commissionClawedBack, commissionEstimated, commissionMoved, commissionReversed, COMMISSION_STATUSES, type CommissionLine, type Transaction } from './postings.ts';
+import { commissionClawedBack, commissionEstimated, commissionMoved, commissionReversed, commissionRetermed as retermedTransaction, COMMISSION_STATUSES, type CommissionLine, type Transaction } from './postings.ts';
 
 export type CommissionState = 'estimated' | 'confirmed' | 'settleable' | 'settled' | 'reversed';
 export type CommissionTargetStatus = 'estimated' | 'confirmed' | 'settleable' | 'reversed';
@@ -62,4 +62,27 @@ export function commissionStep(line: CommissionLine, current: CommissionPosition
 
 function rank(status: 'estimated' | 'confirmed' | 'settleable' | 'settled'): number {
   return COMMISSION_STATUSES.indexOf(status);
+}
+
+/**
+ * A booked line put on the terms in force at its order's earlier paid instant, where it stands
+ * (status and refunds): the transaction that moves each party's share from the old terms to the
+ * new, or null when nothing changes hands (same terms, or a reversed line, which holds nothing).
+ * Its later steps then follow the new terms.
+ */
+export function commissionRetermed(before: CommissionLine, after: CommissionLine, position: CommissionPosition, at: string): Transaction | null {
+  if (position.status === 'reversed' || sameTerms(before, after)) return null;
+  const moved = retermedTransaction(before, after, position.status, position.refundedMinor, at);
+  return moved.postings.length === 0 ? null : moved;
+}
+
+function sameTerms(a: CommissionLine, b: CommissionLine): boolean {
+  return (
+    a.rateBps === b.rateBps &&
+    a.platformFeeBps === b.platformFeeBps &&
+    (a.colonel?.colonelId ?? null) === (b.colonel?.colonelId ?? null) &&
+    (a.colonel?.shareBps ?? 0) === (b.colonel?.shareBps ?? 0) &&
+    (a.organisation?.organisationId ?? null) === (b.organisation?.organisationId ?? null) &&
+    (a.organisation?.shareBps ?? 0) === (b.organisation?.shareBps ?? 0)
+  );
 }

@@ -7,7 +7,7 @@ import type { LineState, StoredOrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
 import { membershipsAtMany } from '../orgs/service.ts';
 import { productsBySourceKeys } from '../pool/products.ts';
-import { commissionStep, type CommissionPosition, type CommissionTarget } from './commission.ts';
+import { commissionRetermed, commissionStep, type CommissionPosition, type CommissionTarget } from './commission.ts';
 import { plansOfProducts } from './plans-store.ts';
 import { combined, remainingCommission, sharesOf, type CommissionLine, type Transaction } from './postings.ts';
 import { resolveRate } from './rates.ts';
@@ -15,8 +15,14 @@ import type { LedgerSettings } from './settings.ts';
 import { appendTransactions } from './store.ts';
 
 type Q = Kysely<Database>;
-/** What moves on a booked commission; its terms never change. */
+/** What moves on a booked commission. */
 const MUTABLE_COLUMNS = ['status', 'refunded_amount_minor', 'commission_minor', 'creator_amount_minor', 'organisation_amount_minor', 'settleable_at', 'updated_at'] as const;
+/**
+ * And when its order's paid instant moved earlier (a "paid" event came after a later one): the
+ * terms resolved at the new instant, and the instant itself, which is in two indexes (by creator,
+ * by organisation), so it is written only then.
+ */
+const RETERMED_COLUMNS = [...MUTABLE_COLUMNS, 'paid_at', 'rate_bps', 'plan_kind', 'plan_id', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps'] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An attributed order, as the orders module hands it to the ledger after applying its events. */
@@ -39,6 +45,8 @@ export interface SourceTerms {
 export interface OrderCommissions {
   inserts: CommissionsTable[];
   updates: CommissionsTable[];
+  /** Lines whose order's paid instant moved earlier: terms and instant rewritten too. */
+  retermed: CommissionsTable[];
   transactions: Transaction[];
 }
 
@@ -76,26 +84,34 @@ export async function planCommissions(
   const paid = orders.filter((o) => o.state.paidAt !== null);
   if (paid.length === 0) return out;
   const existing = await bookedLinesOf(db, paid.filter((o) => !o.isNew).map((o) => o.id));
-  const terms = await termsForNewLines(db, paid, existing, sources, settings);
+  const terms = await termsForLines(db, paid, existing, sources, settings);
   const nowIso = now.toISOString();
   for (const order of paid) {
     const orderTarget = commissionStatusOf(order.state, now, settings.return_window_days);
     if (orderTarget === null) continue;
+    const paidAt = order.state.paidAt!;
     const settleableAt = order.state.completedAt === null ? null : new Date(Date.parse(order.state.completedAt) + settings.return_window_days * DAY_MS).toISOString();
-    const planned: OrderCommissions = { inserts: [], updates: [], transactions: [] };
+    const planned: OrderCommissions = { inserts: [], updates: [], retermed: [], transactions: [] };
     for (const line of order.state.lines) {
       const key = `${order.id} ${line.lineId}`;
       const row = existing.get(key);
-      const commissionLine = row ? lineOfRow(row) : terms.get(key);
+      let commissionLine = row ? lineOfRow(row) : terms.get(key);
       if (commissionLine === undefined) continue;
       const current: CommissionPosition | null = row ? { status: row.status, refundedMinor: Number(row.refunded_amount_minor) } : null;
-      const step = commissionStep(commissionLine, current, targetOf(orderTarget, line), order.state.paidAt!);
+      const retermed = row !== undefined && paidAt < row.paid_at ? terms.get(key)! : null;
+      if (retermed !== null) {
+        const moved = commissionRetermed(commissionLine, retermed, current!, paidAt);
+        if (moved !== null) planned.transactions.push(moved);
+        commissionLine = retermed;
+      }
+      const step = commissionStep(commissionLine, current, targetOf(orderTarget, line), paidAt);
       planned.transactions.push(...step.transactions);
       const next = rowOf(commissionLine, step.next, order, line, settleableAt, nowIso);
       if (!row) planned.inserts.push(next);
+      else if (retermed !== null) planned.retermed.push(next);
       else if (changed(row, next)) planned.updates.push(next);
     }
-    if (planned.inserts.length + planned.updates.length + planned.transactions.length > 0) out.set(order.id, planned);
+    if (planned.inserts.length + planned.updates.length + planned.retermed.length + planned.transactions.length > 0) out.set(order.id, planned);
   }
   return out;
 }
@@ -104,14 +120,17 @@ export async function planCommissions(
 export async function writeCommissions(db: Q, planned: Iterable<OrderCommissions>, nowIso: string): Promise<{ transactions: number }> {
   const inserts: CommissionsTable[] = [];
   const updates: CommissionsTable[] = [];
+  const retermed: CommissionsTable[] = [];
   const transactions: Transaction[] = [];
   for (const p of planned) {
     inserts.push(...p.inserts);
     updates.push(...p.updates);
+    retermed.push(...p.retermed);
     transactions.push(...p.transactions);
   }
   await insertRows(db, 'commissions', inserts);
   await updateRows(db, 'commissions', 'id', MUTABLE_COLUMNS, updates);
+  await updateRows(db, 'commissions', 'id', RETERMED_COLUMNS, retermed);
   const entries = combined(transactions);
   await appendTransactions(db, entries, nowIso);
   return { transactions: entries.length };
@@ -130,30 +149,44 @@ export async function commissionsOfOrders(db: Q, orderIds: readonly string[]): P
   return out;
 }
 
-/** Terms of every line not yet booked, resolved at the instant its order was paid. */
-async function termsForNewLines(
+type ResolvedLine = CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null };
+
+/**
+ * Terms resolved at the instant each order was paid, for every line not yet booked, and for every
+ * booked line whose order's paid instant has since moved earlier (a "paid" event that came after
+ * a later one): those keep their id, base and service fee, and, when they were on the open plan,
+ * its rate (the open rate is the source's, not a matter of the instant), and take the rate, plan,
+ * colonel and organisation in force at the earlier instant.
+ */
+async function termsForLines(
   db: Q,
   orders: readonly OrderForCommission[],
-  existing: ReadonlyMap<string, unknown>,
+  existing: ReadonlyMap<string, BookedLine>,
   sources: ReadonlyMap<string, SourceTerms>,
   settings: LedgerSettings,
-): Promise<Map<string, CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null }>> {
-  const fresh = orders.flatMap((o) => o.state.lines.filter((l) => !existing.has(`${o.id} ${l.lineId}`)).map((line) => ({ order: o, line })));
-  const out = new Map<string, CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null }>();
-  if (fresh.length === 0) return out;
+): Promise<Map<string, ResolvedLine>> {
+  const wanted: { order: OrderForCommission; line: LineState; booked: BookedLine | undefined }[] = [];
+  for (const order of orders) {
+    for (const line of order.state.lines) {
+      const booked = existing.get(`${order.id} ${line.lineId}`);
+      if (booked === undefined || order.state.paidAt! < booked.paid_at) wanted.push({ order, line, booked });
+    }
+  }
+  const out = new Map<string, ResolvedLine>();
+  if (wanted.length === 0) return out;
   const products = new Map<string, Awaited<ReturnType<typeof productsBySourceKeys>>>();
-  for (const sourceId of new Set(fresh.map((f) => f.order.sourceId))) {
-    products.set(sourceId, await productsBySourceKeys(db, sourceId, fresh.filter((f) => f.order.sourceId === sourceId).map((f) => f.line.productId)));
+  for (const sourceId of new Set(wanted.map((f) => f.order.sourceId))) {
+    products.set(sourceId, await productsBySourceKeys(db, sourceId, wanted.filter((f) => f.order.sourceId === sourceId).map((f) => f.line.productId)));
   }
   const productIds = [...products.values()].flatMap((m) => [...m.values()].map((p) => p.id));
   const plans = await plansOfProducts(db, productIds);
-  const membershipAt = await membershipsAtMany(db, fresh.map((f) => f.order.creatorId));
-  for (const { order, line } of fresh) {
+  const membershipAt = await membershipsAtMany(db, wanted.map((f) => f.order.creatorId));
+  for (const { order, line, booked } of wanted) {
     const source = sources.get(order.sourceId);
     const product = products.get(order.sourceId)?.get(line.productId);
     const paidAt = order.state.paidAt!;
     const membership = membershipAt(order.creatorId, paidAt);
-    const openRate = line.commissionRateBps ?? product?.commission_rate_bps ?? source?.defaultCommissionBps ?? 0;
+    const openRate = booked?.plan_kind === 'open' ? booked.rate_bps : (line.commissionRateBps ?? product?.commission_rate_bps ?? source?.defaultCommissionBps ?? 0);
     const resolved = product
       ? resolveRate(
           { creatorId: order.creatorId, organisationId: membership?.organisationId ?? null, productId: product.id, paidAt },
@@ -161,16 +194,16 @@ async function termsForNewLines(
         )
       : { rateBps: openRate, plan: { kind: 'open' as const } };
     out.set(`${order.id} ${line.lineId}`, {
-      id: newId('commission'),
+      id: booked?.id ?? newId('commission'),
       sourceId: order.sourceId,
       currency: order.state.currency,
       creatorId: order.creatorId,
-      paidAmountMinor: line.paidAmountMinor,
+      paidAmountMinor: booked === undefined ? line.paidAmountMinor : Number(booked.paid_amount_minor),
       rateBps: resolved.rateBps,
-      platformFeeBps: source?.platformFeeBps ?? settings.platform_fee_bps,
+      platformFeeBps: booked?.platform_fee_bps ?? source?.platformFeeBps ?? settings.platform_fee_bps,
       colonel: 'colonel' in resolved && resolved.colonel ? resolved.colonel : null,
       organisation: membership ? { organisationId: membership.organisationId, shareBps: membership.shareBps } : null,
-      productId: product?.id ?? null,
+      productId: product?.id ?? booked?.product_id ?? null,
       planKind: resolved.plan.kind,
       planId: resolved.plan.id ?? null,
     });
@@ -178,15 +211,15 @@ async function termsForNewLines(
   return out;
 }
 
-export function lineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number] | 'product_id' | 'plan_kind' | 'plan_id'>): CommissionLine & { productId: string | null; planKind: CommissionsTable['plan_kind']; planId: string | null } {
+export function lineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[number] | 'product_id' | 'plan_kind' | 'plan_id'>): ResolvedLine {
   return { ...commissionLineOfRow(row), productId: row.product_id, planKind: row.plan_kind, planId: row.plan_id };
 }
 
 /** The columns a commission's split between the parties depends on: enough for `sharesOf`. */
 export const SHARE_COLUMNS = ['id', 'source_id', 'currency', 'creator_id', 'paid_amount_minor', 'rate_bps', 'platform_fee_bps', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps'] as const;
 
-/** What reconciling reads of a booked line: its terms and where it stands, not its amounts (they follow). */
-const BOOKED_COLUMNS = [...SHARE_COLUMNS, 'order_id', 'line_id', 'product_id', 'plan_kind', 'plan_id', 'status', 'refunded_amount_minor', 'settleable_at'] as const;
+/** What reconciling reads of a booked line: its terms, instant and where it stands, not its amounts (they follow). */
+const BOOKED_COLUMNS = [...SHARE_COLUMNS, 'order_id', 'line_id', 'product_id', 'plan_kind', 'plan_id', 'status', 'refunded_amount_minor', 'settleable_at', 'paid_at'] as const;
 type BookedLine = Pick<CommissionsTable, (typeof BOOKED_COLUMNS)[number]>;
 
 /**

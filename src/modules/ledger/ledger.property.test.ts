@@ -70,6 +70,14 @@ describe.each(DIALECTS)('the ledger under random event orders on %s', (dialect) 
     const org = await registerOrganisation(q, admin, 'P MCN');
     await recordPastMembership(q, { organisationId: org.id, creatorId: creator.id, shareBps: 1500, startsAt: new Date(T0 - 90 * DAY).toISOString() });
     const seeded = await seedSource(q, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
+    // From between an order's payment (T0 + 1h) and its next event (T0 + 2h) the creator has a
+    // targeted plan at three times the rate: a line first seen at a later event is booked on it,
+    // and must end on the open rate once the payment arrives (the oracle knows only that rate).
+    const termsChange = new Date(T0 + 90 * 60_000).toISOString();
+    await q
+      .insertInto('targeted_plans')
+      .values({ id: 'tplan_prop', product_id: seeded.productIds.P1!, target_kind: 'creator', target_id: creator.id, rate_bps: 3000, status: 'approved', starts_at: termsChange, ends_at: null, note: null, requested_by: creator.id, decided_by: null, decided_at: termsChange, created_at: termsChange })
+      .execute();
     Object.assign(ids, { creator: creator.id, org: org.id, source: seeded.sourceId });
     await recordPastClicks(q, [{ id: 'clk_prop', link_code: 'c', creator_id: creator.id, product_id: seeded.productIds.P1!, source_id: seeded.sourceId, channel: 'showcase', clicked_at: new Date(T0 - HOUR).toISOString(), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
   });

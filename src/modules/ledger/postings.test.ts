@@ -9,6 +9,7 @@ import {
   commissionEstimated,
   commissionMoved,
   commissionReversed,
+  commissionRetermed,
   combined,
   earningsSummary,
   LedgerError,
@@ -137,6 +138,36 @@ describe('a commission through its life', () => {
       ['source:s1:receivable', -398], ['platform:fee:estimated', 20], ['creator:c1:estimated', 378],
     ]);
     expect(commissionEstimated({ ...plain, rateBps: 0 }, AT).postings).toEqual([]);
+  });
+
+  it('re-termed (its order paid earlier than first seen), leaves each bucket as if booked on the new terms, in any status and after any refund (property)', () => {
+    const terms = fc.record({
+      rateBps: fc.integer({ min: 0, max: 10_000 }),
+      colonel: fc.option(fc.record({ colonelId: fc.constantFrom('k1', 'k2'), shareBps: fc.integer({ min: 0, max: 5000 }) }), { nil: null }),
+      organisation: fc.option(fc.record({ organisationId: fc.constantFrom('o1', 'o2'), shareBps: fc.integer({ min: 0, max: 5000 }) }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(terms, terms, fc.integer({ min: 1, max: 2_000_000 }), fc.nat(), fc.constantFrom<CommissionStatus>('estimated', 'confirmed', 'settleable', 'settled'), (before, after, paid, refundSeed, status) => {
+        const old: CommissionLine = { id: 'l9', sourceId: 's1', currency: 'CNY', creatorId: 'c1', paidAmountMinor: paid, platformFeeBps: 1000, ...before };
+        const next: CommissionLine = { ...old, ...after };
+        const refunded = refundSeed % (paid + 1);
+        const bookedOn = (l: CommissionLine) => {
+          const cache = new BalanceCache();
+          cache.apply(commissionEstimated(l, AT));
+          if (status !== 'estimated') cache.apply(commissionMoved(l, 0, 'estimated', status, AT));
+          if (refunded > 0) cache.apply(status === 'settled' ? commissionClawedBack(l, 0, refunded, AT) : commissionReversed(l, status, 0, refunded, AT));
+          return cache;
+        };
+        const cache = bookedOn(old);
+        const moved = commissionRetermed(old, next, status, refunded, AT);
+        cache.apply(moved);
+        expect(moved.kind).toBe(status === 'settled' ? 'commission_clawed_back' : 'commission_retermed');
+        const nonZero = (b: Map<string, number> | undefined) => new Map([...(b ?? new Map<string, number>())].filter(([, v]) => v !== 0));
+        expect(nonZero(cache.balances.get('CNY'))).toEqual(nonZero(bookedOn(next).balances.get('CNY')));
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => commissionRetermed(line, { ...line, paidAmountMinor: 1 }, 'estimated', 0, AT)).toThrow(LedgerError);
   });
 });
 

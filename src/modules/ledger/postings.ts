@@ -21,6 +21,9 @@
  *   refund        receivable +ΔC ; P:<status> -Δshare                 (before settlement)
  *   claw-back     receivable +ΔC ; P:settled -Δshare                  (after settlement; a new
  *                 negative entry that the next settlement nets against — `available` may go negative)
+ *   re-terms      receivable +(C-C') ; P:<status> -share(P) +share'(P) (the order's paid instant
+ *                 moved earlier and the terms in force then differ; after settlement it is booked as
+ *                 a claw-back, which may be positive for a party)
  *   withdrawal    requested: P:drawn -W ; P:withdrawing +W
  *                 paid:      P:withdrawing -W ; P:paid_out +W
  *                 failed:    P:withdrawing -W ; P:drawn +W            (the money is available again)
@@ -54,6 +57,7 @@ export type TransactionKind =
   | 'commission_moved'
   | 'commission_reversed'
   | 'commission_clawed_back'
+  | 'commission_retermed'
   | 'withdrawal_requested'
   | 'withdrawal_paid'
   | 'withdrawal_failed';
@@ -273,6 +277,46 @@ export function commissionClawedBack(
     reversalPostings(line, 'settled', refundedBefore, refundedAfter),
     settlementId === undefined ? undefined : { settlementId },
   );
+}
+
+/**
+ * A booked line's terms changed: its order's paid instant moved earlier (a "paid" event came after
+ * a later one) and the rate, colonel or organisation in force then differ. In the bucket the line
+ * is in, each party's share under the old terms leaves and its share under the new comes in, after
+ * the same refunds; the receivable takes the difference. On a settled line the difference is a
+ * claw-back, charged to the next settlement like one (it may give a party more). Named after the
+ * line and the new instant, which only ever moves earlier.
+ */
+export function commissionRetermed(before: CommissionLine, after: CommissionLine, bucket: CommissionStatus, refundedMinor: number, at: string): Transaction {
+  if (before.id !== after.id || before.paidAmountMinor !== after.paidAmountMinor || before.currency !== after.currency || before.sourceId !== after.sourceId) {
+    throw new LedgerError('bad_reterm', `re-terming ${before.id} may change its rate and parties only`);
+  }
+  const postings: Posting[] = [];
+  let total = 0;
+  for (const s of sharesOf(before, refundedMinor)) {
+    total += s.amountMinor;
+    postings.push({ account: accountOf(s.party, bucket), amountMinor: 0 - s.amountMinor, currency: before.currency });
+  }
+  for (const s of sharesOf(after, refundedMinor)) {
+    total -= s.amountMinor;
+    postings.push({ account: accountOf(s.party, bucket), amountMinor: s.amountMinor, currency: after.currency });
+  }
+  postings.push({ account: receivableOf(before.sourceId), amountMinor: total, currency: before.currency });
+  return bucket === 'settled'
+    ? transaction(`clawback:${before.id}:paid:${at}`, 'commission_clawed_back', at, netted(postings))
+    : transaction(`retermed:${before.id}:${at}`, 'commission_retermed', at, netted(postings));
+}
+
+/** Postings to the same account summed into one (a party whose share did not change nets to nothing). */
+function netted(postings: readonly Posting[]): Posting[] {
+  const sums = new Map<string, Posting>();
+  for (const p of postings) {
+    const key = `${p.currency} ${p.account}`;
+    const sum = sums.get(key);
+    if (sum === undefined) sums.set(key, { ...p });
+    else sum.amountMinor += p.amountMinor;
+  }
+  return [...sums.values()];
 }
 
 /**
