@@ -38,11 +38,14 @@ export async function settle(db: Q, options: { asOf: Date; startedBy?: string | 
   const { run, resumed } = await startOrResume(db, options.asOf.toISOString(), options.startedBy ?? null, now());
   let lines = run.lines;
   let batches = run.batches;
+  // Each batch starts after the last line of the one before (a resumed run, from the start).
+  let after = '';
   for (;;) {
-    const settled = await settleBatch(db, run, options.batchLines ?? BATCH_LINES, now());
-    if (settled === 0) break;
-    lines += settled;
+    const settled = await settleBatch(db, run, options.batchLines ?? BATCH_LINES, now(), after);
+    if (settled.lines === 0) break;
+    lines += settled.lines;
     batches += 1;
+    after = settled.last;
   }
   const summary = await finish(db, run, now());
   return { settlement_id: run.id, as_of: run.as_of, resumed, lines, batches, ...summary };
@@ -65,25 +68,48 @@ async function startOrResume(db: Q, asOf: string, startedBy: string | null, now:
 const DUE_LINE_COLUMNS = [...SHARE_COLUMNS, 'status', 'refunded_amount_minor'] as const;
 type DueLine = Pick<CommissionsTable, (typeof DUE_LINE_COLUMNS)[number]>;
 
-/** Settles up to `limit` due commissions in one transaction; returns how many. */
-async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date): Promise<number> {
+/** Settles up to `limit` due commissions after the id `after` in one transaction; returns how many, and the last one's id. */
+async function settleBatch(db: Q, run: SettlementRunsTable, limit: number, now: Date, after: string): Promise<{ lines: number; last: string }> {
   return inTransaction(db, async (tx) => {
-    const due = await dueLines(tx, run, limit);
+    await walkQueueInOrder(tx);
+    const due = await dueLines(tx, run, limit, after);
     if (due.length > 0) await settleLines(tx, run, due, now);
-    return due.length;
+    return { lines: due.length, last: due.at(-1)?.id ?? after };
   });
 }
 
 /**
- * The next `limit` lines due at the run's as-of, in id order, from the partial index
- * commissions_settle_queue (migrations 006, 015; the statuses are literals so SQLite uses it). On
- * PostgreSQL they stay locked to the caller's transaction; lines that ingestion holds are skipped
- * (the next run settles them), and ingestion waits for the lines a batch holds.
+ * The next `limit` lines due at the run's as-of after the id `after`, in id order, from the
+ * partial index commissions_settle_queue (migrations 006, 015; the statuses are literals so SQLite
+ * uses it). On PostgreSQL they stay locked to the caller's transaction; lines that ingestion holds
+ * are skipped (the next run settles them), and ingestion waits for the lines a batch holds.
+ *
+ * A run walks the index once, each batch from where the one before ended. On PostgreSQL an index
+ * keeps the entries of the lines a batch settled until vacuum comes, and a batch that started from
+ * the beginning stepped over all of them: 200,000 lines settled in 7 s, 1,000,000 in 111 s.
  */
-export async function dueLines(tx: Q, run: Pick<SettlementRunsTable, 'as_of'>, limit: number): Promise<DueLine[]> {
-  let query = tx.selectFrom('commissions').select(DUE_LINE_COLUMNS).where(sql<boolean>`status in ('confirmed', 'settleable')`).where('settleable_at', '<=', run.as_of).orderBy('id').limit(limit);
+export async function dueLines(tx: Q, run: Pick<SettlementRunsTable, 'as_of'>, limit: number, after = ''): Promise<DueLine[]> {
+  let query = tx
+    .selectFrom('commissions')
+    .select(DUE_LINE_COLUMNS)
+    .where(sql<boolean>`status in ('confirmed', 'settleable')`)
+    .where('settleable_at', '<=', run.as_of)
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit);
   if (isPostgres(tx)) query = query.forUpdate().skipLocked();
   return selectRows(tx, query);
+}
+
+/**
+ * PostgreSQL, for the rest of the caller's transaction: read the settle queue in id order from
+ * its index rather than gather the due lines and sort them. Without fresh statistics (after a bulk
+ * load, or the month's lines turned due since the last analyze) the planner took a few hundred due
+ * lines for granted and sorted them all for each batch: ~500 ms a batch over a million lines,
+ * against ~4 ms from the index.
+ */
+async function walkQueueInOrder(tx: Q): Promise<void> {
+  if (isPostgres(tx)) await sql`set local enable_sort = off`.execute(tx);
 }
 
 /** Moves these due lines to `settled` under the run, in the caller's transaction (`dueLines` read and locked them). */
@@ -221,6 +247,7 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
   let after = '';
   for (;;) {
     const n = await inTransaction(db, async (tx) => {
+      await walkQueueInOrder(tx);
       // The statuses as literals, as in the partial index commissions_settle_queue (migration
       // 015), which also holds lines already settleable: walked by id from where the last batch
       // ended, so each run reads the index once.
