@@ -12,6 +12,7 @@ import type { OrderEvent } from '../orders/model.ts';
 import { attributeByHand, ingestOrderEvents } from '../orders/service.ts';
 import { earningsOf } from './service.ts';
 import { advanceCommissions, dueLines, settle, settleLines } from './settlement.ts';
+import { createPayoutBatch, recordPayout } from './withdrawals.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
 const T0 = Date.parse('2026-11-01T02:00:00Z');
@@ -185,5 +186,48 @@ describe.each(DIALECTS)('an attribution by hand beside a delivery about the same
     expect(earnings.estimated).toBe(Number(booked.creator_amount_minor));
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);
     expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('the last two lines of a payout batch decided at once on %s', (dialect) => {
+  let db: TestDb;
+  let operator: User;
+  let batchId: string;
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    operator = await createUser(db.kysely, { role: 'operator', email: 'op@payout.cn', password: 'password1', name: 'op' });
+    // Two payees: one party's lines would wait for each other on its balance rows anyway.
+    const one = await createUser(db.kysely, { role: 'creator', email: 'c1@payout.cn', password: 'password1', name: 'c1', handle: 'payout_c1' });
+    const two = await createUser(db.kysely, { role: 'creator', email: 'c2@payout.cn', password: 'password1', name: 'c2', handle: 'payout_c2' });
+    const at = iso(T0);
+    await db.kysely
+      .insertInto('withdrawals')
+      .values([['wd_one', one.id], ['wd_two', two.id]].map(([id, payee]) => ({ id: id!, party_kind: 'creator' as const, party_id: payee!, requested_by: payee!, currency: 'CNY', amount_minor: 5_000, payee_name: '林', payee_account: 'alipay:lin', status: 'requested' as const, batch_id: null, idempotency_key: null, failure_reason: null, requested_at: at, decided_at: null })))
+      .execute();
+    batchId = (await createPayoutBatch(db.kysely, operator, new Date(T0 + 1000))).id;
+  });
+  afterAll(() => db.close());
+
+  it('closes the batch with whichever line is decided last', async () => {
+    if (dialect === 'sqlite') {
+      await recordPayout(db.kysely, operator, 'wd_one', { paid: true }, new Date(T0 + 2000));
+      await recordPayout(db.kysely, operator, 'wd_two', { paid: false, reason: 'account closed' }, new Date(T0 + 2000));
+    } else {
+      const other = openDb(db.url);
+      let deciding: Promise<unknown> | undefined;
+      try {
+        await inTransaction(other.kysely, async (tx) => {
+          await recordPayout(tx, operator, 'wd_one', { paid: true }, new Date(T0 + 2000));
+          deciding = recordPayout(db.kysely, operator, 'wd_two', { paid: false, reason: 'account closed' }, new Date(T0 + 2000));
+          await someoneWaits(db.kysely);
+        });
+        await deciding;
+      } finally {
+        await other.close();
+      }
+    }
+    expect(await db.kysely.selectFrom('payout_batches').select(['status']).where('id', '=', batchId).executeTakeFirstOrThrow()).toEqual({ status: 'closed' });
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
   });
 });

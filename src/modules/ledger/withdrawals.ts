@@ -3,6 +3,7 @@ import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/err
 import { formatMinor } from '../../core/money.ts';
 import { newId } from '../../core/ids.ts';
 import type { Database, WithdrawalsTable } from '../../db/schema.ts';
+import { isPostgres } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -142,6 +143,9 @@ export async function recordPayout(db: Q, operator: User, withdrawalId: string, 
     const row = await tx.selectFrom('withdrawals').selectAll().where('id', '=', withdrawalId).executeTakeFirst();
     if (!row) throw new NotFound('withdrawal');
     if (row.status !== 'in_batch') throw new Unprocessable('withdrawal_not_in_batch', `withdrawal ${withdrawalId} is ${row.status}; only a line of a payout batch can be marked paid or failed`);
+    // The lines of one batch are decided one after another (PostgreSQL): two decided side by side
+    // each saw the other still open, and the batch never closed.
+    if (isPostgres(tx)) await tx.selectFrom('payout_batches').select('id').where('id', '=', row.batch_id!).forUpdate().execute();
     const at = now.toISOString();
     const status = outcome.paid ? 'paid' : 'failed';
     const claimed = await tx
