@@ -12,8 +12,8 @@ import type { OrderEvent } from '../orders/model.ts';
 import { attributeByHand, ingestOrderEvents } from '../orders/service.ts';
 import { earningsOf } from './service.ts';
 import { advanceCommissions, dueLines, settle, settleLines } from './settlement.ts';
-import { createPayoutBatch, recordPayout } from './withdrawals.ts';
-import { balanceDrift, unbalancedTransactions } from './store.ts';
+import { createPayoutBatch, recordPayout, requestWithdrawal } from './withdrawals.ts';
+import { appendTransactions, balanceDrift, unbalancedTransactions } from './store.ts';
 
 const T0 = Date.parse('2026-11-01T02:00:00Z');
 const DAY = 86_400_000;
@@ -229,5 +229,46 @@ describe.each(DIALECTS)('the last two lines of a payout batch decided at once on
     }
     expect(await db.kysely.selectFrom('payout_batches').select(['status']).where('id', '=', batchId).executeTakeFirstOrThrow()).toEqual({ status: 'closed' });
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('a withdrawal retried while the first request is still running on %s', (dialect) => {
+  let db: TestDb;
+  let creator: User;
+
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    creator = await createUser(db.kysely, { role: 'creator', email: 'w@retry.cn', password: 'password1', name: 'w', handle: 'retry_w' });
+    // 100 yuan settled for the creator, as a settlement run would leave it.
+    await appendTransactions(db.kysely, [{ id: 'settled-for-retry', kind: 'commission_moved', at: iso(T0), postings: [{ account: 'source:src_x:receivable', currency: 'CNY', amountMinor: -10_000 }, { account: `creator:${creator.id}:settled`, currency: 'CNY', amountMinor: 10_000 }] }], iso(T0));
+  });
+  afterAll(() => db.close());
+
+  it('answers the retry with the first withdrawal, and takes the money once', async () => {
+    const request = { amountMinor: 6_000, payeeName: '王', payeeAccount: 'alipay:wang', idempotencyKey: 'key-1' };
+    let first: { id: string };
+    let second: { id: string };
+    if (dialect === 'sqlite') {
+      first = await requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000));
+      second = await requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000));
+    } else {
+      const other = openDb(db.url);
+      let retry: Promise<{ id: string }> | undefined;
+      try {
+        first = await inTransaction(other.kysely, async (tx) => {
+          const made = await requestWithdrawal(tx, creator, request, new Date(T0 + 1000));
+          retry = requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000));
+          await someoneWaits(db.kysely);
+          return made;
+        });
+        second = await retry!;
+      } finally {
+        await other.close();
+      }
+    }
+    expect(second.id).toBe(first.id);
+    expect(await db.kysely.selectFrom('withdrawals').select('id').execute()).toHaveLength(1);
+    expect(await earningsOf(db.kysely, { kind: 'creator', id: creator.id }, 'CNY')).toMatchObject({ settled: 10_000, available: 4_000 });
+    expect(await balanceDrift(db.kysely)).toEqual([]);
   });
 });

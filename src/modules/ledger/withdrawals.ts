@@ -48,12 +48,14 @@ export async function requestWithdrawal(db: Q, user: User, input: WithdrawalRequ
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new InvalidInput('invalid_amount', 'amount must be a positive integer number of minor units (fen)');
   const settings = await ledgerSettings(db);
   return inTransaction(db, async (tx) => {
+    const prefix = `${partyKey(party)}:`;
+    await lockBalances(tx, prefix);
+    // Looked up once the party's balances are ours (PostgreSQL): a retry sent while the first
+    // request was still running waited for it here, then finds it, rather than asking again.
     if (input.idempotencyKey) {
       const earlier = await tx.selectFrom('withdrawals').selectAll().where('requested_by', '=', user.id).where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
       if (earlier) return earlier;
     }
-    const prefix = `${partyKey(party)}:`;
-    await lockBalances(tx, prefix);
     const summary = summaryFromBalances(new Map([[currency, await balancesWithPrefix(tx, prefix, currency)]]), party, currency);
     const row: WithdrawalsTable = {
       id: newId('withdrawal'),
