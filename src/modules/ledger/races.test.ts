@@ -30,6 +30,27 @@ async function someoneWaits(db: Kysely<Database>): Promise<void> {
 }
 
 /**
+ * PostgreSQL: `holder` runs in a transaction on a second connection. Where it calls `meanwhile`,
+ * `second` starts on the test's own connection, and the holder goes on once `second` waits for a
+ * lock it holds. Resolves with both results when the holder has committed and `second` is done.
+ */
+async function whileHeld<H, S>(db: TestDb, holder: (tx: Kysely<Database>, meanwhile: () => Promise<void>) => Promise<H>, second: () => Promise<S>): Promise<[H, S]> {
+  const other = openDb(db.url);
+  let started: Promise<S> | undefined;
+  try {
+    const held = await inTransaction(other.kysely, (tx) =>
+      holder(tx, async () => {
+        started = second();
+        await someoneWaits(db.kysely);
+      }),
+    );
+    return [held, await started!];
+  } finally {
+    await other.close();
+  }
+}
+
+/**
  * Ingestion and the ledger's scheduled work touch the same commission lines. On PostgreSQL they
  * run side by side: a refund that arrives while a settlement batch holds its line must wait and
  * then claw back from `settled` (not set the line back to settleable, to be settled again), and
@@ -70,21 +91,17 @@ describe.each(DIALECTS)('refunds racing the ledger jobs on %s', (dialect) => {
       // The batch of a run, by hand: it takes its lines, the refund comes and waits for them,
       // the batch moves them to settled and commits, the refund goes on.
       const run: SettlementRunsTable = { id: 'settlement_race', as_of: asOf, status: 'running', started_by: null, started_at: asOf, finished_at: null, lines: 0, batches: 0, summary: null };
-      const other = openDb(db.url);
-      let refunding: Promise<unknown> | undefined;
-      try {
-        await inTransaction(other.kysely, async (tx) => {
+      await whileHeld(
+        db,
+        async (tx, meanwhile) => {
           await tx.insertInto('settlement_runs').values(run).execute();
           const due = await dueLines(tx, run, 100);
           expect(due).toHaveLength(2);
-          refunding = refund();
-          await someoneWaits(db.kysely);
+          await meanwhile();
           await settleLines(tx, run, due, new Date(T0 + 10 * DAY));
-        });
-        await refunding;
-      } finally {
-        await other.close();
-      }
+        },
+        refund,
+      );
       // The next call finishes the run: its statements, with the claw-back.
       expect(await settle(db.kysely, { asOf: new Date(asOf), now: () => new Date(T0 + 10 * DAY) })).toMatchObject({ resumed: true, lines: 2 });
     }
@@ -166,18 +183,14 @@ describe.each(DIALECTS)('an attribution by hand beside a delivery about the same
       await attributeByHand(db.kysely, operator, orderId, { creatorId, reason: 'screenshot of the live stream' }, new Date(T0 + DAY));
     } else {
       // The delivery holds the order; the operator's attribution comes meanwhile and must wait.
-      const other = openDb(db.url);
-      let attributing: Promise<unknown> | undefined;
-      try {
-        await inTransaction(other.kysely, async (tx) => {
+      await whileHeld(
+        db,
+        async (tx, meanwhile) => {
           await refund(tx);
-          attributing = attributeByHand(db.kysely, operator, orderId, { creatorId, reason: 'screenshot of the live stream' }, new Date(T0 + DAY));
-          await someoneWaits(db.kysely);
-        });
-        await attributing;
-      } finally {
-        await other.close();
-      }
+          await meanwhile();
+        },
+        () => attributeByHand(db.kysely, operator, orderId, { creatorId, reason: 'screenshot of the live stream' }, new Date(T0 + DAY)),
+      );
     }
     const line = await db.kysely.selectFrom('commissions').select(['status', 'refunded_amount_minor', 'commission_minor']).executeTakeFirstOrThrow();
     expect([line.status, Number(line.refunded_amount_minor)]).toEqual(['estimated', 3_000]);
@@ -214,18 +227,14 @@ describe.each(DIALECTS)('the last two lines of a payout batch decided at once on
       await recordPayout(db.kysely, operator, 'wd_one', { paid: true }, new Date(T0 + 2000));
       await recordPayout(db.kysely, operator, 'wd_two', { paid: false, reason: 'account closed' }, new Date(T0 + 2000));
     } else {
-      const other = openDb(db.url);
-      let deciding: Promise<unknown> | undefined;
-      try {
-        await inTransaction(other.kysely, async (tx) => {
+      await whileHeld(
+        db,
+        async (tx, meanwhile) => {
           await recordPayout(tx, operator, 'wd_one', { paid: true }, new Date(T0 + 2000));
-          deciding = recordPayout(db.kysely, operator, 'wd_two', { paid: false, reason: 'account closed' }, new Date(T0 + 2000));
-          await someoneWaits(db.kysely);
-        });
-        await deciding;
-      } finally {
-        await other.close();
-      }
+          await meanwhile();
+        },
+        () => recordPayout(db.kysely, operator, 'wd_two', { paid: false, reason: 'account closed' }, new Date(T0 + 2000)),
+      );
     }
     expect(await db.kysely.selectFrom('payout_batches').select(['status']).where('id', '=', batchId).executeTakeFirstOrThrow()).toEqual({ status: 'closed' });
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);
@@ -252,19 +261,15 @@ describe.each(DIALECTS)('a withdrawal retried while the first request is still r
       first = await requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000));
       second = await requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000));
     } else {
-      const other = openDb(db.url);
-      let retry: Promise<{ id: string }> | undefined;
-      try {
-        first = await inTransaction(other.kysely, async (tx) => {
+      [first, second] = await whileHeld(
+        db,
+        async (tx, meanwhile) => {
           const made = await requestWithdrawal(tx, creator, request, new Date(T0 + 1000));
-          retry = requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000));
-          await someoneWaits(db.kysely);
+          await meanwhile();
           return made;
-        });
-        second = await retry!;
-      } finally {
-        await other.close();
-      }
+        },
+        () => requestWithdrawal(db.kysely, creator, request, new Date(T0 + 1000)),
+      );
     }
     expect(second.id).toBe(first.id);
     expect(await db.kysely.selectFrom('withdrawals').select('id').execute()).toHaveLength(1);
