@@ -12,6 +12,7 @@ import * as creatorOrdersByCommission from './migrations/013_creator_orders_by_c
 import * as orderEventsInOrders from './migrations/014_order_events_in_orders.ts';
 import * as oneSettleQueue from './migrations/015_one_settle_queue.ts';
 import * as clawbackIndex from './migrations/016_clawback_index.ts';
+import * as settlementTotals from './migrations/017_settlement_totals.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014_order_events_in_orders': orderEventsInOrders,
   '015_one_settle_queue': oneSettleQueue,
   '016_clawback_index': clawbackIndex,
+  '017_settlement_totals': settlementTotals,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -253,7 +253,40 @@ describe.each(DIALECTS)('migration 016 (claw-backs indexed) on %s', (dialect) =>
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '015_one_settle_queue');
     expect(await indexDefinition(q, 'ledger_transactions_clawbacks')).toBeUndefined();
-    expect(await migrateToLatest(q)).toEqual(['016_clawback_index']);
+    expect(await migrateToLatest(q)).toEqual(['016_clawback_index', '017_settlement_totals']);
     expect(await indexDefinition(q, 'ledger_transactions_clawbacks')).toBeDefined();
+  });
+});
+
+describe.each(DIALECTS)('migration 017 (settlement totals) on %s', (dialect) => {
+  it('gives a run still going the totals its batches settled so far, and no other run any', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '016_clawback_index');
+    const run = (id: string, status: 'running' | 'completed') => ({ id, as_of: '2026-11-01T00:00:00.000Z', status, started_by: null, started_at: '2026-11-01T00:00:00.000Z', finished_at: null, lines: 2, batches: 2, summary: null });
+    await q.insertInto('settlement_runs').values([run('settlement_done', 'completed'), run('settlement_going', 'running')]).execute();
+    const batch = (id: string, creatorShare: number) => [
+      { transaction_id: id, seq: 0, account: 'creator:c1:confirmed', currency: 'CNY', amount_minor: -creatorShare },
+      { transaction_id: id, seq: 1, account: 'creator:c1:settled', currency: 'CNY', amount_minor: creatorShare },
+      { transaction_id: id, seq: 2, account: 'platform:fee:confirmed', currency: 'CNY', amount_minor: -20 },
+      { transaction_id: id, seq: 3, account: 'platform:fee:settled', currency: 'CNY', amount_minor: 20 },
+    ];
+    const ids = ['settlement:settlement_done:com_1', 'settlement:settlement_going:com_2', 'settlement:settlement_going:com_9'];
+    await q.insertInto('ledger_transactions').values(ids.map((id) => ({ id, kind: 'commission_moved', at: '2026-11-01T00:00:00.000Z', ref: null, recorded_at: '2026-11-01T00:00:00.000Z' }))).execute();
+    await q.insertInto('ledger_postings').values([...batch(ids[0]!, 500), ...batch(ids[1]!, 179), ...batch(ids[2]!, 161)]).execute();
+
+    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals']);
+    const totals = await q.selectFrom('settlement_totals').selectAll().orderBy('account').execute();
+    expect(totals.map((t) => [t.settlement_id, t.account, Number(t.amount_minor)])).toEqual([
+      ['settlement_going', 'creator:c1:settled', 340],
+      ['settlement_going', 'platform:fee:settled', 40],
+    ]);
+  });
+
+  it('goes down again without the table, and up with it', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '016_clawback_index');
+    await expect(q.selectFrom('settlement_totals').select('account').execute()).rejects.toThrow(/settlement_totals/);
+    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals']);
+    expect(await q.selectFrom('settlement_totals').select('account').execute()).toEqual([]);
   });
 });

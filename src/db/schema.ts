@@ -419,6 +419,14 @@ export interface SettlementClawbacksTable {
   settlement_id: string;
 }
 
+/** What each account gained in `settled` by a settlement run, summed as its batches land (migration 017). */
+export interface SettlementTotalsTable {
+  settlement_id: string;
+  account: string;
+  currency: string;
+  amount_minor: number;
+}
+
 export interface StatementsTable {
   id: string;
   settlement_id: string;
@@ -489,6 +497,7 @@ export interface Database {
   ledger_balances: LedgerBalancesTable;
   settlement_runs: SettlementRunsTable;
   settlement_clawbacks: SettlementClawbacksTable;
+  settlement_totals: SettlementTotalsTable;
   statements: StatementsTable;
   payout_batches: PayoutBatchesTable;
   withdrawals: WithdrawalsTable;

@@ -114,9 +114,25 @@ async function walkQueueInOrder(tx: Q): Promise<void> {
 
 /** Moves these due lines to `settled` under the run, in the caller's transaction (`dueLines` read and locked them). */
 export async function settleLines(tx: Q, run: SettlementRunsTable, due: readonly DueLine[], now: Date): Promise<void> {
-  await appendTransactions(tx, [settlementTransaction(run, due)], now.toISOString());
+  const settled = settlementTransaction(run, due);
+  await appendTransactions(tx, [settled], now.toISOString());
+  await addToRunTotals(tx, run.id, settled.postings.filter((p) => p.account.endsWith(':settled')));
   await updateWhereKeyIn(tx, 'commissions', 'id', due.map((c) => c.id), { status: 'settled', settlement_id: run.id, updated_at: now.toISOString() });
   await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1` }).where('id', '=', run.id).execute();
+}
+
+/** Adds what a batch moved into `settled` to its run's totals (`settlement_totals`, read when the run finishes). */
+async function addToRunTotals(tx: Q, settlementId: string, postings: readonly Posting[]): Promise<void> {
+  const rows = postings.map((p) => ({ settlement_id: settlementId, account: p.account, currency: p.currency, amount_minor: p.amountMinor }));
+  // Sorted, as balances are: concurrent batches of one run (two nodes resuming it) lock rows in one order.
+  rows.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+  for (const chunk of chunked(rows)) {
+    await tx
+      .insertInto('settlement_totals')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['settlement_id', 'account', 'currency']).doUpdateSet({ amount_minor: sql`settlement_totals.amount_minor + excluded.amount_minor` }))
+      .execute();
+  }
 }
 
 /**
@@ -178,19 +194,9 @@ interface PartyTotal {
   clawedBack: number;
 }
 
-/** Each party's settled shares in this run and claw-backs charged to it, from the run's postings. */
+/** Each party's settled shares in this run (its totals, kept batch by batch) and the claw-backs charged to it (their postings). */
 async function statementTotals(db: Q, settlementId: string): Promise<Map<string, PartyTotal>> {
-  // The run's batches are the transactions named `settlement:<run>:…`. On SQLite, whose text
-  // compares byte by byte, that prefix is also a range of the postings' key, which SQLite's LIKE
-  // (case-insensitive) cannot use: without it every posting ever written was read.
-  const prefix = `settlement:${settlementId}:`;
-  let ofRun = db
-    .selectFrom('ledger_postings')
-    .select(['account', 'currency', sql<number>`sum(amount_minor)`.as('total')])
-    .where('transaction_id', 'like', `${prefix}%`)
-    .where('account', 'like', '%:settled');
-  if (!isPostgres(db)) ofRun = ofRun.where('transaction_id', '>=', prefix).where('transaction_id', '<', `settlement:${settlementId};`);
-  const settled = await ofRun.groupBy(['account', 'currency']).execute();
+  const settled = await db.selectFrom('settlement_totals').select(['account', 'currency', 'amount_minor as total']).where('settlement_id', '=', settlementId).execute();
   const clawed = await db
     .selectFrom('ledger_postings')
     .innerJoin('settlement_clawbacks', 'settlement_clawbacks.transaction_id', 'ledger_postings.transaction_id')
