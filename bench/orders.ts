@@ -2,11 +2,13 @@
  * Order events into attribution and the ledger, and a settlement run.
  *
  *   npm run bench -- orders [--events 200000] [--batch 1000] [--settle-lines 1000000] [--creators 200]
- *                           [--in-flight 2] [--database postgres://…] [--pages N]
+ *                           [--in-flight 2] [--sources 1] [--database postgres://…] [--pages N]
  *
  * On a fresh database (a SQLite file, WAL, as `npm start` uses; or a new database on the given
- * PostgreSQL server): creators with org memberships, one JD source with 1,000 products and a click
- * per creator. A stream of webhook deliveries of `--batch` events each — a realistic mix: 55% new
+ * PostgreSQL server): creators with org memberships, `--sources` JD sources with 1,000 products
+ * each and a click per creator on each. Each order belongs to one source, and each delivery carries
+ * one source's events (signed with its secret): deliveries of different sources may be ingested
+ * side by side on PostgreSQL, where those of one source take turns. A stream of webhook deliveries of `--batch` events each — a realistic mix: 55% new
  * paid orders carrying a click id, 25% of them completed later, 8% partially refunded, 4% fully
  * refunded, 8% duplicates of earlier events — is signed, then sent `--in-flight` at a time: each
  * delivery verified (Standard Webhooks) and parsed in a worker thread, and ingested (state
@@ -51,7 +53,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** A deterministic stream of order events (xorshift), with later events for earlier orders. */
-function* eventStream(total: number, creators: number, seed: number): Generator<Record<string, unknown>> {
+function* eventStream(total: number, creators: number, sources: number, seed: number): Generator<{ source: number; event: Record<string, unknown> }> {
   let x = seed >>> 0 || 1;
   const random = () => {
     x ^= x << 13;
@@ -62,13 +64,14 @@ function* eventStream(total: number, creators: number, seed: number): Generator<
     return x / 4_294_967_296;
   };
   const t0 = Date.now() - 10 * 24 * HOUR;
-  const orders: { id: string; click: string; paid: number; at: number; product: string }[] = [];
-  const sent: Record<string, unknown>[] = [];
+  const orders: { id: string; source: number; click: string; paid: number; at: number; product: string }[] = [];
+  const sent: { source: number; event: Record<string, unknown> }[] = [];
   for (let n = 0; n < total; n++) {
     const roll = random();
-    let event: Record<string, unknown>;
+    let event: { source: number; event: Record<string, unknown> };
     if (orders.length < 100 || roll < 0.55) {
-      const o = { id: `JD${1_000_000 + orders.length}`, click: `clk_bench${Math.floor(random() * creators)}`, paid: 990 + Math.floor(random() * 40_000), at: t0 + orders.length * 1000, product: `P${Math.floor(random() * 1000)}` };
+      const source = orders.length % sources;
+      const o = { id: `JD${1_000_000 + orders.length}`, source, click: clickIdOf(Math.floor(random() * creators), source, sources), paid: 990 + Math.floor(random() * 40_000), at: t0 + orders.length * 1000, product: `P${Math.floor(random() * 1000)}` };
       orders.push(o);
       event = wire(o, 'paid', o.at, 0);
     } else if (roll < 0.8) {
@@ -88,10 +91,18 @@ function* eventStream(total: number, creators: number, seed: number): Generator<
   }
 }
 
-function wire(o: { id: string; click: string; paid: number; product: string }, status: string, at: number, refunded: number): Record<string, unknown> {
+/** A creator's click on a source's product (with one source, the ids of runs before `--sources`). */
+function clickIdOf(creator: number, source: number, sources: number): string {
+  return sources === 1 ? `clk_bench${creator}` : `clk_bench${creator}_${source}`;
+}
+
+function wire(o: { id: string; source: number; click: string; paid: number; product: string }, status: string, at: number, refunded: number): { source: number; event: Record<string, unknown> } {
   return {
-    type: 'order.updated',
-    data: { order_id: o.id, status, occurred_at: new Date(at).toISOString(), currency: 'CNY', click_id: o.click, lines: [{ line_id: '1', product_id: o.product, quantity: 1, paid_amount: o.paid, refunded_amount: refunded }] },
+    source: o.source,
+    event: {
+      type: 'order.updated',
+      data: { order_id: o.id, status, occurred_at: new Date(at).toISOString(), currency: 'CNY', click_id: o.click, lines: [{ line_id: '1', product_id: o.product, quantity: 1, paid_amount: o.paid, refunded_amount: refunded }] },
+    },
   };
 }
 
@@ -101,17 +112,22 @@ export async function run(options: Record<string, string>): Promise<void> {
   const settleLines = Number(options['settle-lines'] ?? 1_000_000);
   const creators = Number(options.creators ?? 200);
   const inFlight = Math.max(1, Number(options['in-flight'] ?? 2));
+  const sourceCount = Math.max(1, Number(options.sources ?? 1));
   const pagesOf = Math.max(0, Number(options.pages ?? 0));
   const target = await benchDatabase(options.database);
   const db = target.db;
   try {
     await migrateToLatest(db.kysely);
     const q = db.kysely;
-    process.stderr.write(`setting up ${creators} creators, 1,000 products…\n`);
+    process.stderr.write(`setting up ${creators} creators, ${sourceCount} source(s) of 1,000 products…\n`);
     const admin = await createUser(q, { role: 'org', email: 'org@bench.cn', password: 'password1', name: 'org' });
     const org = await registerOrganisation(q, admin, 'Bench MCN');
-    const seeded = await seedSource(q, { kind: 'platform', platform: 'jd' }, Array.from({ length: 1000 }, (_, i) => ({ id: `P${i}`, url: `https://item.jd.com/${i}.html` })));
-    const clicks = [];
+    const sources: Awaited<ReturnType<typeof seedSource>>[] = [];
+    for (let s = 0; s < sourceCount; s++) {
+      sources.push(await seedSource(q, { kind: 'platform', platform: 'jd', name: `JD ${s + 1}` }, Array.from({ length: 1000 }, (_, i) => ({ id: `P${i}`, url: `https://item.jd.com/${i}.html` }))));
+    }
+    const seeded = sources[0]!;
+    const clicks: Parameters<typeof recordPastClicks>[1][number][] = [];
     for (let c = 0; c < creators; c++) {
       const creator = await q
         .insertInto('users')
@@ -119,29 +135,32 @@ export async function run(options: Record<string, string>): Promise<void> {
         .returning('id')
         .executeTakeFirstOrThrow();
       if (c % 2 === 0) await recordPastMembership(q, { organisationId: org.id, creatorId: creator.id, shareBps: 1000, startsAt: new Date(Date.now() - 90 * 24 * HOUR).toISOString() });
-      clicks.push({ id: `clk_bench${c}`, link_code: 'bench', creator_id: creator.id, product_id: seeded.productIds.P0!, source_id: seeded.sourceId, channel: 'showcase', clicked_at: new Date(Date.now() - 11 * 24 * HOUR).toISOString(), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 });
+      sources.forEach((source, s) =>
+        clicks.push({ id: clickIdOf(c, s, sourceCount), link_code: 'bench', creator_id: creator.id, product_id: source.productIds.P0!, source_id: source.sourceId, channel: 'showcase', clicked_at: new Date(Date.now() - 11 * 24 * HOUR).toISOString(), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }),
+      );
     }
     await recordPastClicks(q, clicks);
-    const secret = (await q.selectFrom('sources').select('webhook_secret').where('id', '=', seeded.sourceId).executeTakeFirstOrThrow()).webhook_secret;
-    const signer = new Webhook(secret);
+    const secrets: string[] = [];
+    for (const source of sources) secrets.push((await q.selectFrom('sources').select('webhook_secret').where('id', '=', source.sourceId).executeTakeFirstOrThrow()).webhook_secret);
+    const signers = secrets.map((secret) => new Webhook(secret));
     // A 30-day attribution window: the stream's orders span ten days after the clicks.
     const settings = { ...DEFAULT_LEDGER_SETTINGS, attribution_window_days: 30 };
 
     process.stderr.write(`signing ${total.toLocaleString('en')} events in deliveries of ${batch}…\n`);
-    const deliveries: { headers: Record<string, string>; body: string; events: number }[] = [];
-    let pending: Record<string, unknown>[] = [];
-    const flush = () => {
+    const deliveries: { source: number; headers: Record<string, string>; body: string; events: number }[] = [];
+    const pending: Record<string, unknown>[][] = sources.map(() => []);
+    const flush = (source: number) => {
       const id = `msg_${deliveries.length}`;
-      const body = JSON.stringify({ events: pending });
+      const body = JSON.stringify({ events: pending[source] });
       const now = new Date();
-      deliveries.push({ headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body, events: pending.length });
-      pending = [];
+      deliveries.push({ source, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signers[source]!.sign(id, now, body) }, body, events: pending[source]!.length });
+      pending[source] = [];
     };
-    for (const e of eventStream(total, creators, 7)) {
-      pending.push(e);
-      if (pending.length === batch) flush();
+    for (const { source, event } of eventStream(total, creators, sourceCount, 7)) {
+      pending[source]!.push(event);
+      if (pending[source]!.length === batch) flush(source);
     }
-    if (pending.length > 0) flush();
+    pending.forEach((events, source) => events.length > 0 && flush(source));
 
     process.stderr.write('ingesting…\n');
     // As the server does: WAL checkpoints in a worker thread, off the committing connection.
@@ -152,14 +171,14 @@ export async function run(options: Record<string, string>): Promise<void> {
     // then ingested. `--in-flight` deliveries at a time (a sender with that many requests open):
     // one is checked while another is ingested; on PostgreSQL they also commit side by side.
     const verifier = new WebhookVerifier();
-    await verifier.verify(secret, deliveries[0]!.headers, deliveries[0]!.body); // start the worker before the clock
+    await verifier.verify(secrets[deliveries[0]!.source]!, deliveries[0]!.headers, deliveries[0]!.body); // start the worker before the clock
     const cpuBefore = mainThreadCpuUs();
     const waitedBefore = mainThreadWaitedForCpuUs();
     const processCpuBefore = process.cpuUsage();
     const started = performance.now();
     const ingest = async (d: (typeof deliveries)[number]) => {
-      const verified = await verifier.verify(secret, d.headers, d.body);
-      return ingestOrderEvents(q, seeded.sourceId, verified.events.map((event, i) => ({ event, record: verified.records[i] })), { via: 'webhook', deliveryId: verified.webhookId, settings });
+      const verified = await verifier.verify(secrets[d.source]!, d.headers, d.body);
+      return ingestOrderEvents(q, sources[d.source]!.sourceId, verified.events.map((event, i) => ({ event, record: verified.records[i] })), { via: 'webhook', deliveryId: verified.webhookId, settings });
     };
     // `--pages N`: the last N deliveries are kept out of the timed run, for `pagesPerDelivery`.
     const held = db.sqlite ? Math.min(pagesOf, deliveries.length - 1) : 0;
@@ -208,10 +227,10 @@ export async function run(options: Record<string, string>): Promise<void> {
     }
     log(`| step | count | seconds | per second | p50 batch ms | p99 batch ms | event-loop CPU µs each | process CPU µs each |`);
     log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
-    log(`| order events (batches of ${batch}, ${inFlight} in flight, ${target.name}) | ${timedEvents.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} | ${processCpuUsPerEvent.toFixed(1)} |`);
+    log(`| order events (batches of ${batch}, ${inFlight} in flight, ${sourceCount} source${sourceCount === 1 ? '' : 's'}, ${target.name}) | ${timedEvents.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} | ${processCpuUsPerEvent.toFixed(1)} |`);
     log(`| settlement run | ${settledAll.toLocaleString('en')} lines (${postings.toLocaleString('en')} preloaded) | ${settleS.toFixed(2)} | ${Math.round(settledAll / settleS).toLocaleString('en')} | | | | |`);
     log(`load average (1/5/15 min): ${load}; the event loop waited ${(waitedForCpuUs / 1e6).toFixed(2)} s of ${ingestS.toFixed(2)} for a core; targets: >= 20,000 events/s; 1M lines settled in < 30 s`);
-    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, events: timedEvents, events_per_s: eventsPerS, ...(pages ? { pages_per_delivery: Math.round(pages.total) } : {}), p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), process_cpu_us_per_event: Number(processCpuUsPerEvent.toFixed(1)), loop_waited_for_cpu_s: Number((waitedForCpuUs / 1e6).toFixed(2)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
+    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, sources: sourceCount, events: timedEvents, events_per_s: eventsPerS, ...(pages ? { pages_per_delivery: Math.round(pages.total) } : {}), p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), process_cpu_us_per_event: Number(processCpuUsPerEvent.toFixed(1)), loop_waited_for_cpu_s: Number((waitedForCpuUs / 1e6).toFixed(2)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
   } finally {
     await target.drop();
   }
