@@ -23,6 +23,11 @@ export async function appendTransactions(db: Q, transactions: readonly Transacti
   await addToBalances(db, transactions.flatMap((t) => t.postings));
 }
 
+/** One order for every writer of rows keyed by account and currency, so concurrent ones lock them alike (no deadlock). */
+export function byAccountAndCurrency(a: { account: string; currency: string }, b: { account: string; currency: string }): number {
+  return a.account < b.account ? -1 : a.account > b.account ? 1 : a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0;
+}
+
 async function addToBalances(db: Q, postings: readonly Posting[]): Promise<void> {
   const deltas = new Map<string, { account: string; currency: string; balance_minor: number }>();
   for (const p of postings) {
@@ -32,7 +37,7 @@ async function addToBalances(db: Q, postings: readonly Posting[]): Promise<void>
     else deltas.set(key, { account: p.account, currency: p.currency, balance_minor: p.amountMinor });
   }
   // Sorted so that concurrent writers on PostgreSQL lock balance rows in one order (no deadlock).
-  const rows = [...deltas.values()].filter((r) => r.balance_minor !== 0).sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.currency < b.currency ? -1 : 1));
+  const rows = [...deltas.values()].filter((r) => r.balance_minor !== 0).sort(byAccountAndCurrency);
   for (const chunk of chunked(rows)) {
     await db
       .insertInto('ledger_balances')
