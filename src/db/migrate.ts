@@ -13,6 +13,7 @@ import * as orderEventsInOrders from './migrations/014_order_events_in_orders.ts
 import * as oneSettleQueue from './migrations/015_one_settle_queue.ts';
 import * as clawbackIndex from './migrations/016_clawback_index.ts';
 import * as settlementTotals from './migrations/017_settlement_totals.ts';
+import * as commissionAsSettled from './migrations/018_commission_as_settled.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '015_one_settle_queue': oneSettleQueue,
   '016_clawback_index': clawbackIndex,
   '017_settlement_totals': settlementTotals,
+  '018_commission_as_settled': commissionAsSettled,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -376,6 +376,11 @@ export interface CommissionsTable {
   /** When the return window ends (completion + window); null until the order completes. */
   settleable_at: string | null;
   settlement_id: string | null;
+  /**
+   * What the line was settled on (`AsSettled`, JSON), kept by the first change after its
+   * settlement; null while the line is as it was settled, or not settled.
+   */
+  as_settled: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -20,9 +20,26 @@ const MUTABLE_COLUMNS = ['status', 'refunded_amount_minor', 'commission_minor', 
 /**
  * And when its order's paid instant moved earlier (a "paid" event came after a later one): the
  * terms resolved at the new instant, and the instant itself, which is in two indexes (by creator,
- * by organisation), so it is written only then.
+ * by organisation), so it is written only then; and what a settled line was settled on, kept by
+ * its first change after settlement.
  */
-const RETERMED_COLUMNS = [...MUTABLE_COLUMNS, 'paid_at', 'rate_bps', 'plan_kind', 'plan_id', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps'] as const;
+const REWRITTEN_COLUMNS = [...MUTABLE_COLUMNS, 'paid_at', 'rate_bps', 'plan_kind', 'plan_id', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps', 'as_settled'] as const;
+
+/** What a line's split and its statement line depend on that can change after it is settled. */
+const AS_SETTLED_COLUMNS = ['rate_bps', 'plan_kind', 'plan_id', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps', 'refunded_amount_minor', 'paid_at'] as const;
+/** A settled line's terms, refunds and instant as it was settled (`commissions.as_settled`). */
+export type AsSettled = Pick<CommissionsTable, (typeof AS_SETTLED_COLUMNS)[number]>;
+
+function asSettledRecord(row: AsSettled): string {
+  const record: Record<string, unknown> = {};
+  for (const c of AS_SETTLED_COLUMNS) record[c] = c === 'refunded_amount_minor' ? Number(row[c]) : row[c];
+  return JSON.stringify(record);
+}
+
+/** A line as it was settled: its current columns, with what it was settled on over them when it has changed since. */
+export function lineAsSettled<R extends AsSettled & Pick<CommissionsTable, 'as_settled'>>(row: R): R {
+  return row.as_settled === null ? row : { ...row, ...(JSON.parse(row.as_settled) as AsSettled) };
+}
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An attributed order, as the orders module hands it to the ledger after applying its events. */
@@ -45,8 +62,11 @@ export interface SourceTerms {
 export interface OrderCommissions {
   inserts: CommissionsTable[];
   updates: CommissionsTable[];
-  /** Lines whose order's paid instant moved earlier: terms and instant rewritten too. */
-  retermed: CommissionsTable[];
+  /**
+   * Lines whose order's paid instant moved earlier (terms and instant rewritten too), and settled
+   * lines changed for the first time since (what they were settled on kept beside).
+   */
+  rewritten: CommissionsTable[];
   transactions: Transaction[];
 }
 
@@ -91,7 +111,7 @@ export async function planCommissions(
     if (orderTarget === null) continue;
     const paidAt = order.state.paidAt!;
     const settleableAt = order.state.completedAt === null ? null : new Date(Date.parse(order.state.completedAt) + settings.return_window_days * DAY_MS).toISOString();
-    const planned: OrderCommissions = { inserts: [], updates: [], retermed: [], transactions: [] };
+    const planned: OrderCommissions = { inserts: [], updates: [], rewritten: [], transactions: [] };
     for (const line of order.state.lines) {
       const key = `${order.id} ${line.lineId}`;
       const row = existing.get(key);
@@ -108,10 +128,13 @@ export async function planCommissions(
       planned.transactions.push(...step.transactions);
       const next = rowOf(commissionLine, step.next, order, line, settleableAt, nowIso);
       if (!row) planned.inserts.push(next);
-      else if (retermed !== null) planned.retermed.push(next);
-      else if (changed(row, next)) planned.updates.push(next);
+      else if (retermed !== null || (row.status === 'settled' && row.as_settled === null && changed(row, next))) {
+        // Its statement shows the line as it was settled: the first change after settlement keeps that.
+        next.as_settled = row.as_settled ?? (row.status === 'settled' ? asSettledRecord(row) : null);
+        planned.rewritten.push(next);
+      } else if (changed(row, next)) planned.updates.push(next);
     }
-    if (planned.inserts.length + planned.updates.length + planned.retermed.length + planned.transactions.length > 0) out.set(order.id, planned);
+    if (planned.inserts.length + planned.updates.length + planned.rewritten.length + planned.transactions.length > 0) out.set(order.id, planned);
   }
   return out;
 }
@@ -120,17 +143,17 @@ export async function planCommissions(
 export async function writeCommissions(db: Q, planned: Iterable<OrderCommissions>, nowIso: string): Promise<{ transactions: number }> {
   const inserts: CommissionsTable[] = [];
   const updates: CommissionsTable[] = [];
-  const retermed: CommissionsTable[] = [];
+  const rewritten: CommissionsTable[] = [];
   const transactions: Transaction[] = [];
   for (const p of planned) {
     inserts.push(...p.inserts);
     updates.push(...p.updates);
-    retermed.push(...p.retermed);
+    rewritten.push(...p.rewritten);
     transactions.push(...p.transactions);
   }
   await insertRows(db, 'commissions', inserts);
   await updateRows(db, 'commissions', 'id', MUTABLE_COLUMNS, updates);
-  await updateRows(db, 'commissions', 'id', RETERMED_COLUMNS, retermed);
+  await updateRows(db, 'commissions', 'id', REWRITTEN_COLUMNS, rewritten);
   const entries = combined(transactions);
   await appendTransactions(db, entries, nowIso);
   return { transactions: entries.length };
@@ -219,7 +242,7 @@ export function lineOfRow(row: Pick<CommissionsTable, (typeof SHARE_COLUMNS)[num
 export const SHARE_COLUMNS = ['id', 'source_id', 'currency', 'creator_id', 'paid_amount_minor', 'rate_bps', 'platform_fee_bps', 'colonel_id', 'colonel_share_bps', 'organisation_id', 'organisation_share_bps'] as const;
 
 /** What reconciling reads of a booked line: its terms, instant and where it stands, not its amounts (they follow). */
-const BOOKED_COLUMNS = [...SHARE_COLUMNS, 'order_id', 'line_id', 'product_id', 'plan_kind', 'plan_id', 'status', 'refunded_amount_minor', 'settleable_at', 'paid_at'] as const;
+const BOOKED_COLUMNS = [...SHARE_COLUMNS, 'order_id', 'line_id', 'product_id', 'plan_kind', 'plan_id', 'status', 'refunded_amount_minor', 'settleable_at', 'paid_at', 'as_settled'] as const;
 type BookedLine = Pick<CommissionsTable, (typeof BOOKED_COLUMNS)[number]>;
 
 /**
@@ -293,8 +316,10 @@ function rowOf(
     status: position.status,
     paid_at: order.state.paidAt!,
     settleable_at: settleableAt,
-    // A booked line is rewritten in MUTABLE_COLUMNS only, so these two count for a new line alone.
+    // A booked line is rewritten in MUTABLE_COLUMNS or REWRITTEN_COLUMNS only, so these count
+    // for a new line alone (`planCommissions` sets `as_settled` on a rewritten one).
     settlement_id: null,
+    as_settled: null,
     created_at: nowIso,
     updated_at: nowIso,
   };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
+import type { User } from '../accounts/model.ts';
 import { createUser } from '../accounts/service.ts';
 import { recordPastClicks } from '../links/service.ts';
 import { seedSource } from '../links/testing.ts';
@@ -10,7 +11,9 @@ import { applyEvent, commissionStatusOf, compareEvents } from '../orders/state-m
 import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
 import { accountOf, sharesOf, type Party } from './postings.ts';
 import { DEFAULT_LEDGER_SETTINGS } from './settings.ts';
+import { statementCsv, statementsOf } from './service.ts';
 import { settle } from './settlement.ts';
+import { parseDecimalToMinor } from '../sources/feeds/decimal.ts';
 import { balanceDrift, balancesWithPrefix, unbalancedTransactions } from './store.ts';
 
 const T0 = Date.parse('2026-10-01T00:00:00Z');
@@ -60,6 +63,7 @@ const arrivals = timeline.chain((t) =>
 describe.each(DIALECTS)('the ledger under random event orders on %s', (dialect) => {
   let db: TestDb;
   const ids: Record<string, string> = {};
+  const users: User[] = [];
   let orderNo = 0;
 
   beforeAll(async () => {
@@ -79,6 +83,7 @@ describe.each(DIALECTS)('the ledger under random event orders on %s', (dialect) 
       .values({ id: 'tplan_prop', product_id: seeded.productIds.P1!, target_kind: 'creator', target_id: creator.id, rate_bps: 3000, status: 'approved', starts_at: termsChange, ends_at: null, note: null, requested_by: creator.id, decided_by: null, decided_at: termsChange, created_at: termsChange })
       .execute();
     Object.assign(ids, { creator: creator.id, org: org.id, source: seeded.sourceId });
+    users.push(creator, admin);
     await recordPastClicks(q, [{ id: 'clk_prop', link_code: 'c', creator_id: creator.id, product_id: seeded.productIds.P1!, source_id: seeded.sourceId, channel: 'showcase', clicked_at: new Date(T0 - HOUR).toISOString(), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
   });
   afterAll(() => db.close());
@@ -86,6 +91,19 @@ describe.each(DIALECTS)('the ledger under random event orders on %s', (dialect) 
   const partyTotal = async (party: Party) => {
     const balances = await balancesWithPrefix(db.kysely, `${party.kind}:${party.id}:`, 'CNY');
     return (['estimated', 'confirmed', 'settleable', 'settled'] as const).reduce((a, b) => a + (balances.get(accountOf(party, b)) ?? 0), 0);
+  };
+
+  /** Each statement of these runs lists its lines as they were settled: their shares add up to what it settled. */
+  const statementsAddUp = async (settlementIds: readonly string[]) => {
+    for (const settlementId of settlementIds) {
+      for (const user of users) {
+        for (const statement of await statementsOf(db.kysely, user, { settlementId })) {
+          const rows = (await statementCsv(db.kysely, user, statement.id)).csv.trim().split('\r\n').slice(1, -3);
+          const shares = rows.map((r) => parseDecimalToMinor(r.split(',')[8]!, 'your_share'));
+          expect({ lines: rows.length, settled: shares.reduce((a, b) => a + b, 0) }).toEqual({ lines: statement.lines, settled: statement.settledMinor });
+        }
+      }
+    }
   };
 
   it('keeps every transaction balanced, cached balances equal to postings, and ends where a replay in true time order ends', async () => {
@@ -104,9 +122,10 @@ describe.each(DIALECTS)('the ledger under random event orders on %s', (dialect) 
         const creator: Party = { kind: 'creator', id: ids.creator! };
         const org: Party = { kind: 'org', id: ids.org! };
         const before = { creator: await partyTotal(creator), org: await partyTotal(org) };
+        const runs: string[] = [];
         for (const [n, index] of order.entries()) {
           await ingestOrderEvents(db.kysely, ids.source!, [{ event: events[index]! }], { via: 'webhook', now: NOW, settings: DEFAULT_LEDGER_SETTINGS });
-          if (settleAfter.includes(n)) await settle(db.kysely, { asOf: SETTLE_AS_OF });
+          if (settleAfter.includes(n)) runs.push((await settle(db.kysely, { asOf: SETTLE_AS_OF })).settlement_id);
         }
 
         // The oracle: the same events once each, in true time order, and the commission they imply.
@@ -130,6 +149,7 @@ describe.each(DIALECTS)('the ledger under random event orders on %s', (dialect) 
         if (settleAfter.length === 0 && status !== null && status !== 'reversed') {
           for (const c of commissions) expect(['reversed', status]).toContain(c.status);
         }
+        await statementsAddUp(runs);
         expect(await unbalancedTransactions(db.kysely)).toEqual([]);
         expect(await balanceDrift(db.kysely)).toEqual([]);
       }),

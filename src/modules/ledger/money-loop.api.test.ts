@@ -137,6 +137,10 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect(run.body).toMatchObject({ lines: 0, clawed_back_minor: { CNY: -179 } });
     const statements = (await s.call('GET', '/api/statements', { token: t.creator })).body.items;
     expect(statements[0]).toMatchObject({ settled: 0, clawed_back: -161, net: -161 });
+    // The first statement still shows the line as it was paid: nothing refunded, the creator's 1.61.
+    const first = (await s.call('GET', `/api/statements/${statements[1].id}/csv`, { token: t.creator })).body.split('\r\n');
+    expect(first[1]!.split(',').slice(4)).toEqual(['19.90', '0.00', '10.00%', '1.99', '1.61', 'CNY']);
+    expect(first[2]).toBe('settled,,,,,,,,1.61,CNY');
     expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);
     expect(await balanceDrift(s.db.kysely)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMinor } from '../../core/money.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { recordPastClicks } from '../links/service.ts';
@@ -6,7 +7,8 @@ import { seedSource } from '../links/testing.ts';
 import type { OrderEvent } from '../orders/model.ts';
 import { ingestOrderEvents } from '../orders/service.ts';
 import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
-import { earningsOf } from './service.ts';
+import type { User } from '../accounts/model.ts';
+import { earningsOf, statementCsv, statementsOf } from './service.ts';
 import { settle } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
@@ -27,6 +29,7 @@ describe.each(DIALECTS)('a payment that arrives after its order moved on, on %s'
   let db: TestDb;
   let sourceId: string;
   const ids = { creator: '', org: '' };
+  const users: { creator?: User; orgAdmin?: User } = {};
   const event = (orderId: string, status: OrderEvent['status'], atMs: number): OrderEvent => ({
     orderId, status, occurredAt: iso(atMs), currency: 'CNY', clickId: 'clk_reterm', subId: null, lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 20_000, refundedAmountMinor: 0, commissionRateBps: 1000 }],
   });
@@ -53,6 +56,7 @@ describe.each(DIALECTS)('a payment that arrives after its order moved on, on %s'
       .execute();
     await recordPastClicks(q, [{ id: 'clk_reterm', link_code: 'code1', creator_id: creator.id, product_id: seeded.productIds.P1!, source_id: seeded.sourceId, channel: 'showcase', clicked_at: iso(T0), ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
     Object.assign(ids, { creator: creator.id, org: org.id });
+    Object.assign(users, { creator, orgAdmin: admin });
     sourceId = seeded.sourceId;
   });
   afterAll(() => db.close());
@@ -91,6 +95,16 @@ describe.each(DIALECTS)('a payment that arrives after its order moved on, on %s'
     expect(retermed).toMatchObject({ status: 'settled', rate_bps: 1000, plan_kind: 'open', organisation_id: null, paid_at: iso(T0 + HOUR) });
     const creatorShift = Number(retermed.creator_amount_minor) - Number(booked.creator_amount_minor);
     expect(creatorShift).toBeLessThan(0);
+
+    // The first run's statements still show the line as it was settled: on the targeted rate,
+    // with the MCN's share, and their lines add up to what they paid.
+    for (const [user, share] of [[users.creator!, booked.creator_amount_minor], [users.orgAdmin!, booked.organisation_amount_minor]] as const) {
+      const [statement] = await statementsOf(db.kysely, user, { settlementId: first.settlement_id });
+      expect(statement).toMatchObject({ lines: 1, settledMinor: Number(share) });
+      const rows = (await statementCsv(db.kysely, user, statement!.id)).csv.trim().split('\r\n').map((l) => l.split(','));
+      expect(rows.slice(1, -3).map((r) => [r[0], r[3], r[6], r[8]])).toEqual([['SETTLED', iso(T0 + 2 * HOUR), '30.00%', formatMinor(Number(share))]]);
+      expect(rows.at(-3)).toEqual(['settled', '', '', '', '', '', '', '', formatMinor(Number(share)), 'CNY']);
+    }
 
     const second = await settle(db.kysely, { asOf: new Date(T0 + 30 * DAY) });
     expect(second.lines).toBe(0);

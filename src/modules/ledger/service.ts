@@ -5,8 +5,8 @@ import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
 import type { Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { csvField, partyOfUser } from './withdrawals.ts';
-import { lineOfRow } from './commissions.ts';
-import { partyKey, sharesOf, summaryFromBalances, type EarningsSummary, type Party } from './postings.ts';
+import { lineAsSettled, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
+import { partyKey, remainingCommission, sharesOf, summaryFromBalances, type EarningsSummary, type Party } from './postings.ts';
 import { balancesWithPrefix } from './store.ts';
 
 type Q = Kysely<Database>;
@@ -77,24 +77,40 @@ export async function statementOf(db: Q, user: User, id: string): Promise<Statem
   return found;
 }
 
-/** A statement as CSV: one line per settled order line, with the party's share, then claw-backs. */
+/** Where a party of each kind stands on a commission line. */
+const PARTY_COLUMN = { creator: 'creator_id', org: 'organisation_id', colonel: 'colonel_id' } as const;
+
+/**
+ * A statement as CSV: one line per order line settled in its run, as it was settled (a line
+ * refunded or re-termed since shows what was paid then; what moved is in a later statement's
+ * claw-backs), with the party's share, then the totals. Its lines add up to the settled total.
+ */
 export async function statementCsv(db: Q, user: User, id: string): Promise<{ filename: string; csv: string }> {
   const s = await statementOf(db, user, id);
-  const shareColumn = s.party.kind === 'org' ? 'organisation_amount_minor' : 'creator_amount_minor';
-  let query = db
+  const kind = s.party.kind as keyof typeof PARTY_COLUMN;
+  const rows = await db
     .selectFrom('commissions')
     .innerJoin('orders', 'orders.id', 'commissions.order_id')
     .leftJoin('products', 'products.id', 'commissions.product_id')
-    .select(['orders.source_order_id', 'commissions.line_id', 'products.title', 'commissions.paid_at', 'commissions.paid_amount_minor', 'commissions.refunded_amount_minor', 'commissions.rate_bps', 'commissions.commission_minor', `commissions.${shareColumn} as share`, 'commissions.currency'])
+    .select(['orders.source_order_id', 'products.title', ...SHARE_COLUMNS.map((c) => `commissions.${c}` as const), 'commissions.line_id', 'commissions.product_id', 'commissions.plan_kind', 'commissions.plan_id', 'commissions.refunded_amount_minor', 'commissions.paid_at', 'commissions.as_settled'])
     .where('commissions.settlement_id', '=', s.settlementId)
     .where('commissions.currency', '=', s.currency)
-    .orderBy('commissions.paid_at');
-  query = s.party.kind === 'org' ? query.where('commissions.organisation_id', '=', s.party.id) : s.party.kind === 'colonel' ? query.where('commissions.colonel_id', '=', s.party.id) : query.where('commissions.creator_id', '=', s.party.id);
-  const rows = await query.execute();
+    // A line changed since its settlement may have had this party then and not now.
+    .where((eb) => eb.or([eb(`commissions.${PARTY_COLUMN[kind]}`, '=', s.party.id), eb('commissions.as_settled', 'is not', null)]))
+    .execute();
+  const settled = rows
+    .map(lineAsSettled)
+    .filter((r) => r[PARTY_COLUMN[kind]] === s.party.id)
+    .sort((a, b) => (a.paid_at < b.paid_at ? -1 : a.paid_at > b.paid_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency';
-  const lines = rows.map((r) =>
-    [r.source_order_id, r.line_id, r.title ?? '', r.paid_at, formatMinor(Number(r.paid_amount_minor)), formatMinor(Number(r.refunded_amount_minor)), formatBps(r.rate_bps), formatMinor(Number(r.commission_minor)), s.party.kind === 'colonel' ? '' : formatMinor(Number(r.share)), r.currency].map(csvField).join(','),
-  );
+  const lines = settled.map((r) => {
+    const line = lineOfRow(r);
+    const refunded = Number(r.refunded_amount_minor);
+    const share = sharesOf(line, refunded).find((p) => p.party.kind === kind && p.party.id === s.party.id)?.amountMinor ?? 0;
+    return [r.source_order_id, r.line_id, r.title ?? '', r.paid_at, formatMinor(Number(r.paid_amount_minor)), formatMinor(refunded), formatBps(r.rate_bps), formatMinor(remainingCommission(line, refunded)), formatMinor(share), r.currency]
+      .map(csvField)
+      .join(',');
+  });
   const totals = [`settled,,,,,,,,${formatMinor(s.settledMinor)},${s.currency}`, `clawed_back,,,,,,,,${formatMinor(s.clawedBackMinor)},${s.currency}`, `net,,,,,,,,${formatMinor(s.netMinor)},${s.currency}`];
   return { filename: `statement-${s.asOf.slice(0, 10)}-${s.party.kind}-${s.id}.csv`, csv: `${[header, ...lines, ...totals].join('\r\n')}\r\n` };
 }
@@ -111,8 +127,7 @@ export async function dailyEarningsOf(db: Q, user: User, days: number, now = new
   const party = await partyOfUser(db, user);
   const firstDay = platformDayOf(new Date(now.getTime() - (days - 1) * 86_400_000).toISOString());
   const since = startOfPlatformDay(firstDay);
-  const column = { creator: 'creator_id', org: 'organisation_id', colonel: 'colonel_id' } as const;
-  const rows = await db.selectFrom('commissions').selectAll().where(column[party.kind], '=', party.id).where('paid_at', '>=', since).execute();
+  const rows = await db.selectFrom('commissions').selectAll().where(PARTY_COLUMN[party.kind], '=', party.id).where('paid_at', '>=', since).execute();
   const amountOf = (row: (typeof rows)[number]): number => {
     if (party.kind === 'creator') return Number(row.creator_amount_minor);
     if (party.kind === 'org') return Number(row.organisation_amount_minor);

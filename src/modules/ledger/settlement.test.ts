@@ -38,7 +38,7 @@ describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
         commission_minor: 0, creator_amount_minor: 0, organisation_amount_minor: 0,
         // 36 lines due; two whose window ends in the future, one still estimated, one reversed.
         status: i === 36 ? 'estimated' : i === 37 ? 'reversed' : i % 2 === 0 ? 'confirmed' : 'settleable',
-        paid_at: at, settleable_at: i === 38 || i === 39 ? new Date(Date.now() + DAY).toISOString() : new Date(Date.now() - DAY).toISOString(), settlement_id: null, created_at: at, updated_at: at,
+        paid_at: at, settleable_at: i === 38 || i === 39 ? new Date(Date.now() + DAY).toISOString() : new Date(Date.now() - DAY).toISOString(), settlement_id: null, as_settled: null, created_at: at, updated_at: at,
       };
       lines.push(line);
       if (i < 36) due.push(line);

@@ -4,7 +4,7 @@ import { newId } from '../../core/ids.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
-import { commissionLineOfRow, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
+import { commissionLineOfRow, lineAsSettled, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
 import { accountOf, combined, commissionMoved, computeShares, type Party, type Posting, type Transaction } from './postings.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { chunked, selectRows, updateWhereKeyIn } from '../../db/bulk.ts';
@@ -226,14 +226,26 @@ async function statementTotals(db: Q, settlementId: string): Promise<Map<string,
   return out;
 }
 
-/** Lines settled in the run per creator, organisation and colonel: one read of the run's lines, grouped by all three. */
+/**
+ * Lines settled in the run per creator, organisation and colonel: one read of the run's lines,
+ * grouped by all three, with the parties a line had when settled if it has changed since (a late
+ * payment between its batch and the finish can re-term it).
+ */
 async function linesPerParty(db: Q, settlementId: string): Promise<Map<string, number>> {
-  const rows = await db
+  const grouped = await db
     .selectFrom('commissions')
     .select(['creator_id', 'organisation_id', 'colonel_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('settlement_id', '=', settlementId)
+    .where('as_settled', 'is', null)
     .groupBy(['creator_id', 'organisation_id', 'colonel_id'])
     .execute();
+  const changed = await db
+    .selectFrom('commissions')
+    .select(['creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'])
+    .where('settlement_id', '=', settlementId)
+    .where('as_settled', 'is not', null)
+    .execute();
+  const rows = [...grouped, ...changed.map((r) => ({ ...lineAsSettled(r), n: 1 }))];
   const out = new Map<string, number>();
   const add = (party: string, n: number) => out.set(party, (out.get(party) ?? 0) + n);
   for (const r of rows) {
