@@ -74,7 +74,7 @@ async function seed(databaseUrl: string, links: number): Promise<Seeded> {
 }
 
 /** Spawns a server and resolves with its base URL once `portOf` finds the port in its output. */
-function startChild(args: string[], env: NodeJS.ProcessEnv, stream: 'stdout' | 'stderr', portOf: (output: string) => string | undefined): Promise<{ child: ChildProcess; url: string }> {
+export function startChild(args: string[], env: NodeJS.ProcessEnv, stream: 'stdout' | 'stderr', portOf: (output: string) => string | undefined): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -87,7 +87,7 @@ function startChild(args: string[], env: NodeJS.ProcessEnv, stream: 'stdout' | '
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
     child.once('exit', () => resolve());
@@ -104,7 +104,7 @@ interface Run extends Result {
  * Every run is a fixed number of requests, so none is in flight when it ends: a 302 cut off by
  * the end of a timed run would be stored but never counted as answered.
  */
-async function load(url: string, codes: readonly string[], options: { amount: number; connections: number; overallRate?: number }): Promise<Run> {
+export async function load(url: string, codes: readonly string[], options: { amount: number; connections: number; overallRate?: number }): Promise<Run> {
   const started = performance.now();
   let lastResponse = started;
   const tracker = autocannon({
@@ -145,7 +145,7 @@ async function drive(server: { url: string; child: ChildProcess }, codes: readon
 }
 
 const redirectsIn = (r: Run) => r.statusCodeStats['302']?.count ?? 0;
-const rps = (r: Run) => r.requests.total / r.seconds;
+export const rps = (r: Run) => r.requests.total / r.seconds;
 
 export async function run(options: Record<string, string>): Promise<void> {
   const links = Number(options.links ?? 100_000);

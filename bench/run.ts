@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(options: Record<string, str
   search: () => import('./search.ts'),
   redirect: () => import('./redirect.ts'),
   orders: () => import('./orders.ts'),
+  machine: () => import('./machine.ts'),
 };
 
 function parseOptions(args: string[]): Record<string, string> {
