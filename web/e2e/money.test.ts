@@ -106,6 +106,17 @@ describe('orders and money', () => {
       const csv = await creator.request.get(`${baseUrl()}${await statement.getByTestId('statement-csv').getAttribute('href')}`);
       expect(csv.headers()['content-type']).toContain('text/csv');
       expect(await csv.text()).toContain(orderId);
+      // Its page: the order among the lines it settled, with lin's share.
+      const statementPage = (await statement.getByTestId('statement-open').getAttribute('href'))!;
+      await statement.getByTestId('statement-open').click();
+      const settledLine = creator.getByTestId('statement-lines').locator('tbody tr').filter({ hasText: orderId });
+      await settledLine.waitFor();
+      expect(await settledLine.getByTestId('statement-line-share').innerText()).toBe(commission);
+      expect(await settledLine.getByTestId('statement-line-changed').count()).toBe(0);
+      expect(await creator.getByTestId('statement-detail-net').innerText()).toBe(net);
+      await creator.screenshot({ path: join(ARTIFACTS, 'statement-creator.png'), fullPage: true });
+      await creator.getByTestId('statement-back').click();
+      await creator.getByTestId('withdraw-panel').waitFor();
 
       // Withdrawing: the server's refusals in words, then ¥20.00 asked for.
       await withdraw(creator, '1');
@@ -150,6 +161,11 @@ describe('orders and money', () => {
       await creator.reload();
       await expect.poll(() => figure(creator, 'settled')).toBe(formatMoney(settledSummary.settled - order.commission));
       expect(await figure(creator, 'available')).toBe(formatMoney(settledSummary.available - 2000 - order.commission));
+      // The statement still shows the line as it was settled, marked as changed since.
+      await creator.goto(`${baseUrl()}/${statementPage}`);
+      const changedLine = creator.getByTestId('statement-lines').locator('tbody tr').filter({ hasText: orderId });
+      await changedLine.getByTestId('statement-line-changed').waitFor();
+      expect(await changedLine.getByTestId('statement-line-share').innerText()).toBe(commission);
       expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT * 3,

@@ -3,6 +3,7 @@ import type { Role } from './lib/types';
 import { ComingSoonPage } from './pages/ComingSoonPage';
 import { MyOrganisationPage } from './pages/creator/MyOrganisationPage';
 import { EarningsPage } from './pages/earnings/EarningsPage';
+import { StatementPage } from './pages/earnings/StatementPage';
 import { ColonelHome } from './pages/home/ColonelHome';
 import { CreatorHome } from './pages/home/CreatorHome';
 import { MerchantHome } from './pages/home/MerchantHome';
@@ -56,6 +57,8 @@ const PAGES: Record<string, () => ReactNode> = {
 const DETAIL_PAGES: Record<string, (id: string) => ReactNode> = {
   sources: (id) => <SourceDetailPage key={id} id={id} />,
   orders: (id) => <OrderDetailPage key={id} id={id} />,
+  earnings: (id) => <StatementPage key={id} id={id} section="earnings" />,
+  settlement: (id) => <StatementPage key={id} id={id} section="settlement" />,
   showcase: (tab) => (tab === 'stores' ? <StoresPage /> : <ShowcasePage />),
 };
 

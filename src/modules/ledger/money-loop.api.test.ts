@@ -100,6 +100,11 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body).toContain('JD-9001,1,商品 P1');
     expect(csv.body).toContain('net,,,,,,,,1.61,CNY');
+    const lines = await s.call('GET', `/api/statements/${statements[0].id}/lines`, { token: t.creator });
+    expect(lines.body.statement).toMatchObject({ id: statements[0].id, settled: 161 });
+    expect(lines.body.items).toEqual([expect.objectContaining({ source_order_id: 'JD-9001', line_id: '1', paid_amount: 1990, refunded_amount: 0, rate_bps: 1000, commission: 199, share: 161, changed_since: false })]);
+    // The MCN has a statement of its own, not lin's.
+    expect((await s.call('GET', `/api/statements/${statements[0].id}/lines`, { token: t.org })).status).toBe(404);
   });
 
   it('pays a withdrawal through a payout batch, once per idempotency key', async () => {
@@ -141,6 +146,8 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     const first = (await s.call('GET', `/api/statements/${statements[1].id}/csv`, { token: t.creator })).body.split('\r\n');
     expect(first[1]!.split(',').slice(4)).toEqual(['19.90', '0.00', '10.00%', '1.99', '1.61', 'CNY']);
     expect(first[2]).toBe('settled,,,,,,,,1.61,CNY');
+    const lines = (await s.call('GET', `/api/statements/${statements[1].id}/lines`, { token: t.creator })).body.items;
+    expect(lines).toEqual([expect.objectContaining({ refunded_amount: 0, commission: 199, share: 161, changed_since: true })]);
     expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);
     expect(await balanceDrift(s.db.kysely)).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
-import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementOf, statementsOf, type StatementView } from './service.ts';
+import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsOf, type StatementLine, type StatementView } from './service.ts';
 import { parseAsOf, settle } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
@@ -45,6 +45,38 @@ const statementSchema = z.object({
   net: z.number().int(),
   created_at: z.string(),
 });
+
+const statementLineSchema = z.object({
+  order_id: z.string(),
+  source_order_id: z.string(),
+  line_id: z.string(),
+  product: z.object({ id: z.string(), title: z.string() }).nullable(),
+  paid_at: z.string(),
+  paid_amount: z.number().int(),
+  refunded_amount: z.number().int(),
+  rate_bps: z.number().int(),
+  commission: z.number().int(),
+  share: z.number().int().describe("the statement's party's share of the line's commission, as settled"),
+  currency: z.string(),
+  changed_since: z.boolean().describe('refunded or re-termed since it was settled: the difference is in a later statement'),
+});
+
+function statementLineJson(l: StatementLine): z.infer<typeof statementLineSchema> {
+  return {
+    order_id: l.orderId,
+    source_order_id: l.sourceOrderId,
+    line_id: l.lineId,
+    product: l.product,
+    paid_at: l.paidAt,
+    paid_amount: l.paidAmountMinor,
+    refunded_amount: l.refundedMinor,
+    rate_bps: l.rateBps,
+    commission: l.commissionMinor,
+    share: l.shareMinor,
+    currency: l.currency,
+    changed_since: l.changedSince,
+  };
+}
 
 function withdrawalJson(w: WithdrawalsTable, names: ReadonlyMap<string, string>): z.infer<typeof withdrawalSchema> {
   return {
@@ -100,6 +132,20 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   r.get('/api/statements/:id', {
     schema: { tags: ['earnings'], summary: 'One statement', params: idParams, response: { 200: statementSchema } },
     handler: async (request) => statementJson(await statementOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id)),
+  });
+
+  r.get('/api/statements/:id/lines', {
+    schema: {
+      tags: ['earnings'],
+      summary: 'One statement with its order lines as they were settled, oldest payment first (the first `limit`; the CSV has them all)',
+      params: idParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      response: { 200: z.object({ statement: statementSchema, items: z.array(statementLineSchema) }) },
+    },
+    handler: async (request) => {
+      const { statement, lines } = await statementLines(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id, request.query.limit);
+      return { statement: statementJson(statement), items: lines.map(statementLineJson) };
+    },
   });
 
   r.get('/api/statements/:id/csv', {

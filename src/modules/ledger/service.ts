@@ -80,39 +80,76 @@ export async function statementOf(db: Q, user: User, id: string): Promise<Statem
 /** Where a party of each kind stands on a commission line. */
 const PARTY_COLUMN = { creator: 'creator_id', org: 'organisation_id', colonel: 'colonel_id' } as const;
 
+/** One order line of a statement, as it was settled. */
+export interface StatementLine {
+  orderId: string;
+  sourceOrderId: string;
+  lineId: string;
+  product: { id: string; title: string } | null;
+  paidAt: string;
+  paidAmountMinor: number;
+  refundedMinor: number;
+  rateBps: number;
+  commissionMinor: number;
+  /** The statement's party's share of the line's commission. */
+  shareMinor: number;
+  currency: string;
+  /** Refunded or re-termed since it was settled: what moved is in a later statement's claw-backs. */
+  changedSince: boolean;
+}
+
 /**
- * A statement as CSV: one line per order line settled in its run, as it was settled (a line
- * refunded or re-termed since shows what was paid then; what moved is in a later statement's
- * claw-backs), with the party's share, then the totals. Its lines add up to the settled total.
+ * A statement and its lines: each order line settled in its run for the party, as it was settled
+ * (a line refunded or re-termed since shows what was paid then), oldest payment first. They add up
+ * to the statement's settled total. `limit` keeps the first lines only.
  */
-export async function statementCsv(db: Q, user: User, id: string): Promise<{ filename: string; csv: string }> {
-  const s = await statementOf(db, user, id);
-  const kind = s.party.kind as keyof typeof PARTY_COLUMN;
+export async function statementLines(db: Q, user: User, id: string, limit = Number.MAX_SAFE_INTEGER): Promise<{ statement: StatementView; lines: StatementLine[] }> {
+  const statement = await statementOf(db, user, id);
+  const kind = statement.party.kind as keyof typeof PARTY_COLUMN;
   const rows = await db
     .selectFrom('commissions')
     .innerJoin('orders', 'orders.id', 'commissions.order_id')
     .leftJoin('products', 'products.id', 'commissions.product_id')
-    .select(['orders.source_order_id', 'products.title', ...SHARE_COLUMNS.map((c) => `commissions.${c}` as const), 'commissions.line_id', 'commissions.product_id', 'commissions.plan_kind', 'commissions.plan_id', 'commissions.refunded_amount_minor', 'commissions.paid_at', 'commissions.as_settled'])
-    .where('commissions.settlement_id', '=', s.settlementId)
-    .where('commissions.currency', '=', s.currency)
+    .select(['orders.source_order_id', 'products.title', ...SHARE_COLUMNS.map((c) => `commissions.${c}` as const), 'commissions.order_id', 'commissions.line_id', 'commissions.product_id', 'commissions.plan_kind', 'commissions.plan_id', 'commissions.refunded_amount_minor', 'commissions.paid_at', 'commissions.as_settled'])
+    .where('commissions.settlement_id', '=', statement.settlementId)
+    .where('commissions.currency', '=', statement.currency)
     // A line changed since its settlement may have had this party then and not now.
-    .where((eb) => eb.or([eb(`commissions.${PARTY_COLUMN[kind]}`, '=', s.party.id), eb('commissions.as_settled', 'is not', null)]))
+    .where((eb) => eb.or([eb(`commissions.${PARTY_COLUMN[kind]}`, '=', statement.party.id), eb('commissions.as_settled', 'is not', null)]))
     .execute();
   const settled = rows
     .map(lineAsSettled)
-    .filter((r) => r[PARTY_COLUMN[kind]] === s.party.id)
+    .filter((r) => r[PARTY_COLUMN[kind]] === statement.party.id)
     .sort((a, b) => (a.paid_at < b.paid_at ? -1 : a.paid_at > b.paid_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency';
-  const lines = settled.map((r) => {
+  const lines = settled.slice(0, limit).map((r): StatementLine => {
     const line = lineOfRow(r);
     const refunded = Number(r.refunded_amount_minor);
-    const share = sharesOf(line, refunded).find((p) => p.party.kind === kind && p.party.id === s.party.id)?.amountMinor ?? 0;
-    return [r.source_order_id, r.line_id, r.title ?? '', r.paid_at, formatMinor(Number(r.paid_amount_minor)), formatMinor(refunded), formatBps(r.rate_bps), formatMinor(remainingCommission(line, refunded)), formatMinor(share), r.currency]
-      .map(csvField)
-      .join(',');
+    return {
+      orderId: r.order_id,
+      sourceOrderId: r.source_order_id,
+      lineId: r.line_id,
+      product: r.product_id === null ? null : { id: r.product_id, title: r.title ?? '' },
+      paidAt: r.paid_at,
+      paidAmountMinor: Number(r.paid_amount_minor),
+      refundedMinor: refunded,
+      rateBps: r.rate_bps,
+      commissionMinor: remainingCommission(line, refunded),
+      shareMinor: sharesOf(line, refunded).find((p) => p.party.kind === kind && p.party.id === statement.party.id)?.amountMinor ?? 0,
+      currency: r.currency,
+      changedSince: r.as_settled !== null,
+    };
   });
+  return { statement, lines };
+}
+
+/** A statement as CSV: its lines (`statementLines`), all of them, then the totals. */
+export async function statementCsv(db: Q, user: User, id: string): Promise<{ filename: string; csv: string }> {
+  const { statement: s, lines } = await statementLines(db, user, id);
+  const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency';
+  const rows = lines.map((l) =>
+    [l.sourceOrderId, l.lineId, l.product?.title ?? '', l.paidAt, formatMinor(l.paidAmountMinor), formatMinor(l.refundedMinor), formatBps(l.rateBps), formatMinor(l.commissionMinor), formatMinor(l.shareMinor), l.currency].map(csvField).join(','),
+  );
   const totals = [`settled,,,,,,,,${formatMinor(s.settledMinor)},${s.currency}`, `clawed_back,,,,,,,,${formatMinor(s.clawedBackMinor)},${s.currency}`, `net,,,,,,,,${formatMinor(s.netMinor)},${s.currency}`];
-  return { filename: `statement-${s.asOf.slice(0, 10)}-${s.party.kind}-${s.id}.csv`, csv: `${[header, ...lines, ...totals].join('\r\n')}\r\n` };
+  return { filename: `statement-${s.asOf.slice(0, 10)}-${s.party.kind}-${s.id}.csv`, csv: `${[header, ...rows, ...totals].join('\r\n')}\r\n` };
 }
 
 export interface DailyEarnings {

@@ -322,6 +322,24 @@ export interface Statement {
   created_at: string;
 }
 
+/** An order line of a statement, as it was settled. */
+export interface StatementLine {
+  order_id: string;
+  source_order_id: string;
+  line_id: string;
+  product: { id: string; title: string } | null;
+  paid_at: string;
+  paid_amount: number;
+  refunded_amount: number;
+  rate_bps: number;
+  commission: number;
+  /** The statement's party's share of the commission. */
+  share: number;
+  currency: string;
+  /** Refunded or re-termed since: the difference is in a later statement. */
+  changed_since: boolean;
+}
+
 export type WithdrawalStatus = 'requested' | 'in_batch' | 'paid' | 'failed';
 
 export interface Withdrawal {

@@ -2,9 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { DataTable, type Column } from '../../components/DataTable';
 import { dateOf } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
+import { href } from '../../lib/router';
 import type { Statement } from '../../lib/types';
 
-/** Settlement statements, each downloadable as CSV; `withParty` for the operator, who sees everyone's. */
+/** Settlement statements, each with its page of lines and its CSV; `withParty` for the operator, who sees everyone's (its pages under settlement). */
 export function StatementsTable({ rows, withParty = false, testId }: { rows: Statement[]; withParty?: boolean; testId: string }) {
   const { t } = useTranslation();
   const money = (row: Statement, minor: number) => formatMoney(minor, row.currency);
@@ -42,9 +43,14 @@ export function StatementsTable({ rows, withParty = false, testId }: { rows: Sta
       header: t('common.actions'),
       className: 'actions',
       cell: (row) => (
-        <a className="btn btn-ghost btn-sm" href={`/api/statements/${encodeURIComponent(row.id)}/csv`} download data-testid="statement-csv">
-          {t('statements.csv')} ↓
-        </a>
+        <>
+          <a className="btn btn-ghost btn-sm" href={href(`${withParty ? 'settlement' : 'earnings'}/${encodeURIComponent(row.id)}`)} data-testid="statement-open">
+            {t('statements.open')} →
+          </a>
+          <a className="btn btn-ghost btn-sm" href={`/api/statements/${encodeURIComponent(row.id)}/csv`} download data-testid="statement-csv">
+            {t('statements.csv')} ↓
+          </a>
+        </>
       ),
     },
   ];
