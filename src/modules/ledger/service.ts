@@ -106,20 +106,21 @@ export interface StatementLine {
 export async function statementLines(db: Q, user: User, id: string, limit = Number.MAX_SAFE_INTEGER): Promise<{ statement: StatementView; lines: StatementLine[] }> {
   const statement = await statementOf(db, user, id);
   const kind = statement.party.kind as keyof typeof PARTY_COLUMN;
-  const rows = await db
+  const base = db
     .selectFrom('commissions')
     .innerJoin('orders', 'orders.id', 'commissions.order_id')
     .leftJoin('products', 'products.id', 'commissions.product_id')
     .select(['orders.source_order_id', 'products.title', ...SHARE_COLUMNS.map((c) => `commissions.${c}` as const), 'commissions.order_id', 'commissions.line_id', 'commissions.product_id', 'commissions.plan_kind', 'commissions.plan_id', 'commissions.refunded_amount_minor', 'commissions.paid_at', 'commissions.as_settled'])
     .where('commissions.settlement_id', '=', statement.settlementId)
-    .where('commissions.currency', '=', statement.currency)
-    // A line changed since its settlement may have had this party then and not now.
-    .where((eb) => eb.or([eb(`commissions.${PARTY_COLUMN[kind]}`, '=', statement.party.id), eb('commissions.as_settled', 'is not', null)]))
-    .execute();
-  const settled = rows
-    .map(lineAsSettled)
-    .filter((r) => r[PARTY_COLUMN[kind]] === statement.party.id)
-    .sort((a, b) => (a.paid_at < b.paid_at ? -1 : a.paid_at > b.paid_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .where('commissions.currency', '=', statement.currency);
+  // Lines as they are, the first `limit` of them in order; and every line changed since the run
+  // (few), which may have had this party then and not now, and another instant.
+  let unchanged = base.where(`commissions.${PARTY_COLUMN[kind]}`, '=', statement.party.id).where('commissions.as_settled', 'is', null).orderBy('commissions.paid_at').orderBy('commissions.id');
+  if (limit < Number.MAX_SAFE_INTEGER) unchanged = unchanged.limit(limit);
+  const changed = await base.where('commissions.as_settled', 'is not', null).execute();
+  const settled = [...(await unchanged.execute()), ...changed.map(lineAsSettled).filter((r) => r[PARTY_COLUMN[kind]] === statement.party.id)].sort((a, b) =>
+    a.paid_at < b.paid_at ? -1 : a.paid_at > b.paid_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
   const lines = settled.slice(0, limit).map((r): StatementLine => {
     const line = lineOfRow(r);
     const refunded = Number(r.refunded_amount_minor);

@@ -4,9 +4,11 @@ import { insertRows } from '../../db/bulk.ts';
 import type { CommissionsTable, OrdersTable } from '../../db/schema.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
+import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
 import { commissionLineOfRow } from './commissions.ts';
 import { accountOf, computeShares } from './postings.ts';
+import { statementLines, statementsOf } from './service.ts';
 import { settle } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
@@ -73,6 +75,19 @@ describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
     for (const [party, e] of expected) expect(settledBalance.get(accountOf({ kind: party.split(':')[0] as 'creator', id: party.split(':')[1]! }, 'settled'))).toBe(e.settled);
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);
     expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+
+  it("lists each party's lines on its statement, oldest payment first, adding up to what it settled; the first few when asked", async () => {
+    const operator = await createUser(db.kysely, { role: 'operator', email: 'op@settle.cn', password: 'password1', name: 'op' });
+    const statements = await statementsOf(db.kysely, operator);
+    expect(statements).toHaveLength(5);
+    for (const statement of statements) {
+      const { lines } = await statementLines(db.kysely, operator, statement.id);
+      expect({ lines: lines.length, settled: lines.reduce((a, l) => a + l.shareMinor, 0) }).toEqual({ lines: statement.lines, settled: statement.settledMinor });
+      const order = lines.map((l) => `${l.paidAt} ${l.orderId}`);
+      expect(order).toEqual([...order].sort());
+      expect((await statementLines(db.kysely, operator, statement.id, 3)).lines).toEqual(lines.slice(0, 3));
+    }
   });
 
   it('leaves lines not due, estimated or reversed as they were, and a second run finds nothing', async () => {
