@@ -172,6 +172,26 @@ describe('orders and money', () => {
   );
 
   it(
+    "shows the organisation a statement of its creators' orders, each line with whose it was, adding up to what it settled",
+    async () => {
+      const org = await newPage();
+      await signIn(org, DEMO.org);
+      await org.locator('[data-nav="earnings"]').click();
+      await org.getByTestId('statements-table').locator('tbody tr').first().getByTestId('statement-open').click();
+      await org.getByTestId('statement-lines').locator('tbody tr').first().waitFor();
+      expect(await org.getByTestId('statement-lines-partial').count()).toBe(0);
+      const creators = await org.getByTestId('statement-line-creator').allInnerTexts();
+      expect(creators.length).toBeGreaterThan(0);
+      expect(creators.every((name) => name.trim().length > 0)).toBe(true);
+      const shares = await org.getByTestId('statement-line-share').evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-amount'))));
+      expect(formatMoney(shares.reduce((a, b) => a + b, 0))).toBe(await org.getByTestId('statement-detail-settled').innerText());
+      await org.screenshot({ path: join(ARTIFACTS, 'statement-org.png'), fullPage: true });
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'lists an order without a click as unattributed for the operator, with its events, until it is attributed to wang by hand',
     async () => {
       await merchantShop();

@@ -103,8 +103,11 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     const lines = await s.call('GET', `/api/statements/${statements[0].id}/lines`, { token: t.creator });
     expect(lines.body.statement).toMatchObject({ id: statements[0].id, settled: 161 });
     expect(lines.body.items).toEqual([expect.objectContaining({ source_order_id: 'JD-9001', line_id: '1', paid_amount: 1990, refunded_amount: 0, rate_bps: 1000, commission: 199, share: 161, changed_since: false })]);
-    // The MCN has a statement of its own, not lin's.
+    // The MCN has a statement of its own, not lin's: its share of her line, named hers.
     expect((await s.call('GET', `/api/statements/${statements[0].id}/lines`, { token: t.org })).status).toBe(404);
+    const mcn = (await s.call('GET', '/api/statements', { token: t.org })).body.items;
+    const mcnLines = (await s.call('GET', `/api/statements/${mcn[0].id}/lines`, { token: t.org })).body.items;
+    expect(mcnLines).toEqual([expect.objectContaining({ source_order_id: 'JD-9001', commission: 199, share: 18, creator: { id: ids.creator, name: 'creator' } })]);
   });
 
   it('pays a withdrawal through a payout batch, once per idempotency key', async () => {
@@ -144,8 +147,8 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect(statements[0]).toMatchObject({ settled: 0, clawed_back: -161, net: -161 });
     // The first statement still shows the line as it was paid: nothing refunded, the creator's 1.61.
     const first = (await s.call('GET', `/api/statements/${statements[1].id}/csv`, { token: t.creator })).body.split('\r\n');
-    expect(first[1]!.split(',').slice(4)).toEqual(['19.90', '0.00', '10.00%', '1.99', '1.61', 'CNY']);
-    expect(first[2]).toBe('settled,,,,,,,,1.61,CNY');
+    expect(first[1]!.split(',').slice(4)).toEqual(['19.90', '0.00', '10.00%', '1.99', '1.61', 'CNY', 'creator']);
+    expect(first[2]).toBe('settled,,,,,,,,1.61,CNY,');
     const lines = (await s.call('GET', `/api/statements/${statements[1].id}/lines`, { token: t.creator })).body.items;
     expect(lines).toEqual([expect.objectContaining({ refunded_amount: 0, commission: 199, share: 161, changed_since: true })]);
     expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);

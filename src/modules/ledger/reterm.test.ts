@@ -103,7 +103,7 @@ describe.each(DIALECTS)('a payment that arrives after its order moved on, on %s'
       expect(statement).toMatchObject({ lines: 1, settledMinor: Number(share) });
       const rows = (await statementCsv(db.kysely, user, statement!.id)).csv.trim().split('\r\n').map((l) => l.split(','));
       expect(rows.slice(1, -3).map((r) => [r[0], r[3], r[6], r[8]])).toEqual([['SETTLED', iso(T0 + 2 * HOUR), '30.00%', formatMinor(Number(share))]]);
-      expect(rows.at(-3)).toEqual(['settled', '', '', '', '', '', '', '', formatMinor(Number(share)), 'CNY']);
+      expect(rows.at(-3)).toEqual(['settled', '', '', '', '', '', '', '', formatMinor(Number(share)), 'CNY', '']);
     }
 
     const second = await settle(db.kysely, { asOf: new Date(T0 + 30 * DAY) });

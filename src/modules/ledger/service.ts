@@ -86,6 +86,8 @@ export interface StatementLine {
   sourceOrderId: string;
   lineId: string;
   product: { id: string; title: string } | null;
+  /** Whose order it was: an organisation's or a colonel's statement spans creators. */
+  creator: { id: string; name: string };
   paidAt: string;
   paidAmountMinor: number;
   refundedMinor: number;
@@ -121,7 +123,9 @@ export async function statementLines(db: Q, user: User, id: string, limit = Numb
   const settled = [...(await unchanged.execute()), ...changed.map(lineAsSettled).filter((r) => r[PARTY_COLUMN[kind]] === statement.party.id)].sort((a, b) =>
     a.paid_at < b.paid_at ? -1 : a.paid_at > b.paid_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
-  const lines = settled.slice(0, limit).map((r): StatementLine => {
+  const shown = settled.slice(0, limit);
+  const names = await partyNames(db, [...new Set(shown.map((r) => r.creator_id))].map((id) => ({ kind: 'creator', id })));
+  const lines = shown.map((r): StatementLine => {
     const line = lineOfRow(r);
     const refunded = Number(r.refunded_amount_minor);
     return {
@@ -129,6 +133,7 @@ export async function statementLines(db: Q, user: User, id: string, limit = Numb
       sourceOrderId: r.source_order_id,
       lineId: r.line_id,
       product: r.product_id === null ? null : { id: r.product_id, title: r.title ?? '' },
+      creator: { id: r.creator_id, name: names.get(`creator:${r.creator_id}`) ?? r.creator_id },
       paidAt: r.paid_at,
       paidAmountMinor: Number(r.paid_amount_minor),
       refundedMinor: refunded,
@@ -145,11 +150,11 @@ export async function statementLines(db: Q, user: User, id: string, limit = Numb
 /** A statement as CSV: its lines (`statementLines`), all of them, then the totals. */
 export async function statementCsv(db: Q, user: User, id: string): Promise<{ filename: string; csv: string }> {
   const { statement: s, lines } = await statementLines(db, user, id);
-  const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency';
+  const header = 'order_id,line_id,product,paid_at,paid_amount,refunded_amount,rate,commission,your_share,currency,creator';
   const rows = lines.map((l) =>
-    [l.sourceOrderId, l.lineId, l.product?.title ?? '', l.paidAt, formatMinor(l.paidAmountMinor), formatMinor(l.refundedMinor), formatBps(l.rateBps), formatMinor(l.commissionMinor), formatMinor(l.shareMinor), l.currency].map(csvField).join(','),
+    [l.sourceOrderId, l.lineId, l.product?.title ?? '', l.paidAt, formatMinor(l.paidAmountMinor), formatMinor(l.refundedMinor), formatBps(l.rateBps), formatMinor(l.commissionMinor), formatMinor(l.shareMinor), l.currency, l.creator.name].map(csvField).join(','),
   );
-  const totals = [`settled,,,,,,,,${formatMinor(s.settledMinor)},${s.currency}`, `clawed_back,,,,,,,,${formatMinor(s.clawedBackMinor)},${s.currency}`, `net,,,,,,,,${formatMinor(s.netMinor)},${s.currency}`];
+  const totals = [`settled,,,,,,,,${formatMinor(s.settledMinor)},${s.currency},`, `clawed_back,,,,,,,,${formatMinor(s.clawedBackMinor)},${s.currency},`, `net,,,,,,,,${formatMinor(s.netMinor)},${s.currency},`];
   return { filename: `statement-${s.asOf.slice(0, 10)}-${s.party.kind}-${s.id}.csv`, csv: `${[header, ...rows, ...totals].join('\r\n')}\r\n` };
 }
 

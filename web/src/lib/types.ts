@@ -328,6 +328,8 @@ export interface StatementLine {
   source_order_id: string;
   line_id: string;
   product: { id: string; title: string } | null;
+  /** Whose order it was. */
+  creator: { id: string; name: string };
   paid_at: string;
   paid_amount: number;
   refunded_amount: number;

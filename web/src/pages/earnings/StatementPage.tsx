@@ -44,7 +44,7 @@ export function StatementPage({ id, section }: { id: string; section: 'earnings'
                   {t('statementDetail.partial', { shown: items.length.toLocaleString('en-US'), total: statement.lines.toLocaleString('en-US') })}
                 </p>
               )}
-              <StatementLines lines={items} />
+              <StatementLines lines={items} withCreator={statement.party.kind !== 'creator'} />
             </Panel>
           </>
         )}
@@ -71,7 +71,8 @@ function StatementFacts({ statement }: { statement: Statement }) {
   );
 }
 
-function StatementLines({ lines }: { lines: StatementLine[] }) {
+/** `withCreator` for an organisation's or a colonel's statement, whose lines are several creators' orders. */
+function StatementLines({ lines, withCreator }: { lines: StatementLine[]; withCreator: boolean }) {
   const { t } = useTranslation();
   const columns: Column<StatementLine & { id: string }>[] = [
     {
@@ -83,6 +84,9 @@ function StatementLines({ lines }: { lines: StatementLine[] }) {
         </a>
       ),
     },
+    ...(withCreator
+      ? [{ key: 'creator', header: t('statementDetail.creator'), className: 'nowrap', cell: (line: StatementLine) => <span data-testid="statement-line-creator">{line.creator.name}</span> }]
+      : []),
     {
       key: 'product',
       header: t('orders.product'),
@@ -95,7 +99,12 @@ function StatementLines({ lines }: { lines: StatementLine[] }) {
         );
       },
     },
-    { key: 'paidAt', header: t('orderDetail.paidAt'), className: 'nowrap', cell: (line) => dateTimeOf(line.paid_at) },
+    {
+      key: 'paidAt',
+      header: t('orderDetail.paidAt'),
+      className: 'nowrap',
+      cell: (line) => <span title={dateTimeOf(line.paid_at)}>{dateOf(line.paid_at)}</span>,
+    },
     {
       key: 'paid',
       header: t('orders.paid'),
