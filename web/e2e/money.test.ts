@@ -92,6 +92,11 @@ describe('orders and money', () => {
       await runStatement.waitFor();
       const net = await runStatement.getByTestId('statement-net').innerText();
       await operator.screenshot({ path: join(ARTIFACTS, 'settlement-operator.png'), fullPage: true });
+      // The operator opens lin's statement of the run under 结算: the same net, her orders' lines.
+      await runStatement.getByTestId('statement-open').click();
+      await operator.getByTestId('statement-lines').locator('tbody tr').filter({ hasText: orderId }).waitFor();
+      expect(operator.url()).toContain('#/settlement/');
+      expect(await operator.getByTestId('statement-detail-net').innerText()).toBe(net);
 
       // lin: the order's commission settled, her figures as the server has them, the run's statement with a CSV that lists the order.
       await creator.goto(`${baseUrl()}/#/orders`);
