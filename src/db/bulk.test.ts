@@ -19,6 +19,20 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
     expect(all.every((r, i) => r.webhook_id === `msg_${i}` && Number(r.events) === i)).toBe(true);
   });
 
+  it('keeps every value as given: quotes, backslashes, braces, commas, newlines, the text NULL, CJK, emoji, empty text, null, large integers', async () => {
+    const texts = ['a"b', 'c\\d', '{e,f}', 'NULL', 'line\nbreak\r\n', '佣金 ¥1,990.00', '🛍️ 好物', '', ' padded ', "it's"];
+    const source = (id: string, name: string, secret: string, fee: number | null) => ({ id, kind: 'merchant' as const, name, platform: null, owner_user_id: null, webhook_secret: secret, default_commission_bps: fee, platform_fee_bps: null, enabled: 1, created_at: '2026-11-26T00:00:00.000Z' });
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', texts.map((text, i) => source(`src_t${i}`, text, `whsec_${text}`, i % 3 === 0 ? null : 9_000 + i))));
+    const rows = await db.kysely.selectFrom('sources').select(['name', 'webhook_secret', 'platform', 'default_commission_bps']).where('id', 'like', 'src_t%').orderBy('id').execute();
+    expect(rows.map((r) => [r.name, r.webhook_secret, r.platform, r.default_commission_bps === null ? null : Number(r.default_commission_bps)])).toEqual(
+      texts.map((text, i) => [text, `whsec_${text}`, null, i % 3 === 0 ? null : 9_000 + i]),
+    );
+    const big = Number.MAX_SAFE_INTEGER;
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'ledger_balances', [{ account: 'creator:big:settled', currency: 'CNY', balance_minor: big }, { account: 'creator:big:paid_out', currency: 'CNY', balance_minor: -big }]));
+    const stored = await db.kysely.selectFrom('ledger_balances').select(['account', 'balance_minor']).where('account', 'like', 'creator:big:%').orderBy('account').execute();
+    expect(stored.map((r) => [r.account, Number(r.balance_minor)])).toEqual([['creator:big:paid_out', -big], ['creator:big:settled', big]]);
+  });
+
   it('rewrites only the listed columns of the rows named by their key, and no other row', async () => {
     const source = (id: string, name: string, enabled: number) => ({ id, kind: 'merchant' as const, name, platform: null, owner_user_id: null, webhook_secret: `whsec_${id}`, default_commission_bps: null, platform_fee_bps: null, enabled, created_at: '2026-11-26T00:00:00.000Z' });
     await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', [source('src_u1', 'one', 1), source('src_u2', 'two', 1), source('src_u3', 'three', 1)]));
