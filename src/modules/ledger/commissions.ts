@@ -128,7 +128,7 @@ export async function planCommissions(
       planned.transactions.push(...step.transactions);
       const next = rowOf(commissionLine, step.next, order, line, settleableAt, nowIso);
       if (!row) planned.inserts.push(next);
-      else if (retermed !== null || (row.status === 'settled' && row.as_settled === null && changed(row, next))) {
+      else if (retermed !== null || (row.status === 'settled' && row.as_settled === null && moneyMoved(row, next))) {
         // Its statement shows the line as it was settled: the first change after settlement keeps that.
         next.as_settled = row.as_settled ?? (row.status === 'settled' ? asSettledRecord(row) : null);
         planned.rewritten.push(next);
@@ -323,6 +323,11 @@ function rowOf(
     created_at: nowIso,
     updated_at: nowIso,
   };
+}
+
+/** A refund or a reversal: what the line pays moved (a later completion moving only `settleable_at` does not). */
+function moneyMoved(before: BookedLine, after: CommissionsTable): boolean {
+  return before.status !== after.status || Number(before.refunded_amount_minor) !== after.refunded_amount_minor;
 }
 
 function changed(before: BookedLine, after: CommissionsTable): boolean {

@@ -117,4 +117,18 @@ describe.each(DIALECTS)('a payment that arrives after its order moved on, on %s'
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);
     expect(await balanceDrift(db.kysely)).toEqual([]);
   });
+
+  it('keeps no record of a settled line whose completion alone moved: what it pays did not change', async () => {
+    await ingest([event('MOVED', 'paid', T0 + HOUR), event('MOVED', 'completed', T0 + 3 * HOUR)], T0 + DAY);
+    const run = await settle(db.kysely, { asOf: new Date(T0 + 20 * DAY) });
+    expect(run.lines).toBe(1);
+    await ingest([event('MOVED', 'completed', T0 + 2 * HOUR)], T0 + 21 * DAY);
+    const line = await db.kysely
+      .selectFrom('commissions')
+      .innerJoin('orders', 'orders.id', 'commissions.order_id')
+      .select(['commissions.status', 'commissions.settleable_at', 'commissions.as_settled'])
+      .where('orders.source_order_id', '=', 'MOVED')
+      .executeTakeFirstOrThrow();
+    expect(line).toEqual({ status: 'settled', settleable_at: iso(T0 + 2 * HOUR + 7 * DAY), as_settled: null });
+  });
 });
