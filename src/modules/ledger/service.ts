@@ -31,7 +31,7 @@ export interface StatementView {
 }
 
 /** Statements the user may read: their own (creator, organisation), or all of them (operator). */
-export async function statementsOf(db: Q, user: User, filter: { settlementId?: string } = {}): Promise<StatementView[]> {
+export async function statementsOf(db: Q, user: User, filter: { settlementId?: string; id?: string } = {}): Promise<StatementView[]> {
   let query = db
     .selectFrom('statements')
     .innerJoin('settlement_runs', 'settlement_runs.id', 'statements.settlement_id')
@@ -44,6 +44,7 @@ export async function statementsOf(db: Q, user: User, filter: { settlementId?: s
     query = query.where('statements.party_kind', '=', party.kind).where('statements.party_id', '=', party.id);
   }
   if (filter.settlementId) query = query.where('statements.settlement_id', '=', filter.settlementId);
+  if (filter.id) query = query.where('statements.id', '=', filter.id);
   const rows = await query.limit(1000).execute();
   const names = await partyNames(db, rows.map((r) => ({ kind: r.party_kind, id: r.party_id })));
   return rows.map((r) => ({
@@ -70,9 +71,9 @@ export async function partyNames(db: Q, parties: readonly { kind: string; id: st
   return out;
 }
 
+/** One statement the user may read (by id: a run has a statement per party, often more than a list's thousand). */
 export async function statementOf(db: Q, user: User, id: string): Promise<StatementView> {
-  const row = await db.selectFrom('statements').select(['settlement_id']).where('id', '=', id).executeTakeFirst();
-  const found = row && (await statementsOf(db, user, { settlementId: row.settlement_id })).find((s) => s.id === id);
+  const [found] = await statementsOf(db, user, { id });
   if (!found) throw new NotFound('statement');
   return found;
 }

@@ -8,7 +8,7 @@ import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
 import { commissionLineOfRow } from './commissions.ts';
 import { accountOf, computeShares } from './postings.ts';
-import { statementLines, statementsOf } from './service.ts';
+import { statementLines, statementOf, statementsOf } from './service.ts';
 import { settle } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
@@ -88,6 +88,19 @@ describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
       expect(order).toEqual([...order].sort());
       expect((await statementLines(db.kysely, operator, statement.id, 3)).lines).toEqual(lines.slice(0, 3));
     }
+  });
+
+  it('opens any statement of a run by its id, however many statements the run has', async () => {
+    const operator = await createUser(db.kysely, { role: 'operator', email: 'op2@settle.cn', password: 'password1', name: 'op2' });
+    const [real] = await statementsOf(db.kysely, operator);
+    // 1,200 more statements in the run, newer than the real ones: a list of the run shows its first 1,000.
+    const later = new Date(Date.now() + DAY).toISOString();
+    const more = Array.from({ length: 1200 }, (_, i) => ({ id: `stm_more${i}`, settlement_id: real!.settlementId, party_kind: 'creator' as const, party_id: `usr_more${i}`, currency: 'CNY', lines: 0, settled_minor: 0, clawed_back_minor: 0, net_minor: 0, created_at: later }));
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'statements', more));
+    expect((await statementsOf(db.kysely, operator, { settlementId: real!.settlementId })).some((s) => s.id === real!.id)).toBe(false);
+    expect(await statementOf(db.kysely, operator, real!.id)).toEqual(real);
+    expect((await statementLines(db.kysely, operator, real!.id)).lines).toHaveLength(real!.lines);
+    await db.kysely.deleteFrom('statements').where('id', 'like', 'stm_more%').execute();
   });
 
   it('leaves lines not due, estimated or reversed as they were, and a second run finds nothing', async () => {
