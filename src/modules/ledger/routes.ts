@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
-import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsOf, type StatementLine, type StatementView } from './service.ts';
+import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
 import { parseAsOf, settle } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
@@ -127,8 +127,17 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/api/statements', {
-    schema: { tags: ['earnings'], summary: 'Settlement statements: my own (creator, org, colonel) or all (operator)', querystring: z.object({ settlement: z.string().optional() }), response: { 200: z.object({ items: z.array(statementSchema) }) } },
-    handler: async (request) => ({ items: (await statementsOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), { settlementId: request.query.settlement })).map(statementJson) }),
+    schema: {
+      tags: ['earnings'],
+      summary: 'Settlement statements: my own (creator, org, colonel) or all (operator), newest first, a page at a time',
+      querystring: z.object({ settlement: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(1000), cursor: z.string().optional() }),
+      response: { 200: z.object({ items: z.array(statementSchema), next_cursor: z.string().nullable() }) },
+    },
+    handler: async (request) => {
+      const q = request.query;
+      const page = await statementsPage(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), { settlementId: q.settlement, limit: q.limit, cursor: q.cursor });
+      return { items: page.items.map(statementJson), next_cursor: page.nextCursor };
+    },
   });
 
   r.get('/api/statements/:id', {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { NotFound } from '../../core/errors.ts';
 import { formatBps, formatMinor } from '../../core/money.ts';
 import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
+import { decodeKeyset, encodeKeyset } from '../../db/keyset.ts';
 import type { Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { csvField, partyOfUser } from './withdrawals.ts';
@@ -30,8 +31,23 @@ export interface StatementView {
   createdAt: string;
 }
 
-/** Statements the user may read: their own (creator, organisation), or all of them (operator). */
-export async function statementsOf(db: Q, user: User, filter: { settlementId?: string; id?: string } = {}): Promise<StatementView[]> {
+export interface StatementFilter {
+  settlementId?: string;
+  id?: string;
+  /** At most this many (default and most 1,000). */
+  limit?: number;
+  /** `nextCursor` of the page before. */
+  cursor?: string | null;
+}
+
+/** Statements the user may read: their own (creator, organisation, colonel), or all of them (operator); the first page of them. */
+export async function statementsOf(db: Q, user: User, filter: StatementFilter = {}): Promise<StatementView[]> {
+  return (await statementsPage(db, user, filter)).items;
+}
+
+/** `statementsOf` a page at a time, newest first (a run's in id order), with the cursor of the next page when there is one. */
+export async function statementsPage(db: Q, user: User, filter: StatementFilter = {}): Promise<{ items: StatementView[]; nextCursor: string | null }> {
+  const limit = Math.min(filter.limit ?? 1000, 1000);
   let query = db
     .selectFrom('statements')
     .innerJoin('settlement_runs', 'settlement_runs.id', 'statements.settlement_id')
@@ -45,20 +61,29 @@ export async function statementsOf(db: Q, user: User, filter: { settlementId?: s
   }
   if (filter.settlementId) query = query.where('statements.settlement_id', '=', filter.settlementId);
   if (filter.id) query = query.where('statements.id', '=', filter.id);
-  const rows = await query.limit(1000).execute();
-  const names = await partyNames(db, rows.map((r) => ({ kind: r.party_kind, id: r.party_id })));
-  return rows.map((r) => ({
-    id: r.id,
-    settlementId: r.settlement_id,
-    asOf: r.as_of,
-    party: { kind: r.party_kind, id: r.party_id, name: names.get(`${r.party_kind}:${r.party_id}`) ?? r.party_id },
-    currency: r.currency,
-    lines: r.lines,
-    settledMinor: Number(r.settled_minor),
-    clawedBackMinor: Number(r.clawed_back_minor),
-    netMinor: Number(r.net_minor),
-    createdAt: r.created_at,
-  }));
+  if (filter.cursor) {
+    const [at, id] = decodeKeyset(filter.cursor);
+    query = query.where((eb) => eb.or([eb('statements.created_at', '<', at), eb.and([eb('statements.created_at', '=', at), eb('statements.id', '>', id)])]));
+  }
+  const rows = await query.limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const names = await partyNames(db, page.map((r) => ({ kind: r.party_kind, id: r.party_id })));
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      settlementId: r.settlement_id,
+      asOf: r.as_of,
+      party: { kind: r.party_kind, id: r.party_id, name: names.get(`${r.party_kind}:${r.party_id}`) ?? r.party_id },
+      currency: r.currency,
+      lines: r.lines,
+      settledMinor: Number(r.settled_minor),
+      clawedBackMinor: Number(r.clawed_back_minor),
+      netMinor: Number(r.net_minor),
+      createdAt: r.created_at,
+    })),
+    nextCursor: rows.length > limit && last ? encodeKeyset(last.created_at, last.id) : null,
+  };
 }
 
 /** Display names of ledger parties, keyed `kind:id` (users for creators and colonels, organisations). */

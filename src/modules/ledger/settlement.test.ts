@@ -8,7 +8,7 @@ import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
 import { commissionLineOfRow } from './commissions.ts';
 import { accountOf, computeShares } from './postings.ts';
-import { statementLines, statementOf, statementsOf } from './service.ts';
+import { statementLines, statementOf, statementsOf, statementsPage } from './service.ts';
 import { settle } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
@@ -100,6 +100,17 @@ describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
     expect((await statementsOf(db.kysely, operator, { settlementId: real!.settlementId })).some((s) => s.id === real!.id)).toBe(false);
     expect(await statementOf(db.kysely, operator, real!.id)).toEqual(real);
     expect((await statementLines(db.kysely, operator, real!.id)).lines).toHaveLength(real!.lines);
+    // Page by page, every statement of the run comes once.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof statementsPage>> = await statementsPage(db.kysely, operator, { settlementId: real!.settlementId, limit: 500, cursor });
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toHaveLength(1205);
+    expect(new Set(seen).size).toBe(1205);
+    expect(seen.slice(0, 1200)).toEqual(more.map((m) => m.id).sort());
     await db.kysely.deleteFrom('statements').where('id', 'like', 'stm_more%').execute();
   });
 

@@ -1,5 +1,6 @@
 import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool } from 'kysely';
-import { Forbidden, InvalidInput, NotFound } from '../../core/errors.ts';
+import { Forbidden, NotFound } from '../../core/errors.ts';
+import { decodeKeyset, encodeKeyset } from '../../db/keyset.ts';
 import type { CommissionsTable, Database, OrdersTable } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { commissionsOfOrders } from '../ledger/commissions.ts';
@@ -79,7 +80,7 @@ async function ordersPage(db: Q, scope: Exclude<Scope, { kind: 'creator' }>, fil
   if (scope.kind === 'org') query = query.where('orders.id', 'in', db.selectFrom('commissions').select('order_id').where('organisation_id', '=', scope.id));
   if (scope.kind === 'merchant') query = query.where('orders.source_id', 'in', db.selectFrom('sources').select('id').where('owner_user_id', '=', scope.id));
   if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor);
+    const [at, id] = decodeKeyset(filter.cursor);
     query = query.where((eb) => eb.or([eb('orders.ordered_at', '<', at), eb.and([eb('orders.ordered_at', '=', at), eb('orders.id', '<', id)])]));
   }
   const rows = await query.orderBy('orders.ordered_at', 'desc').orderBy('orders.id', 'desc').limit(filter.limit + 1).execute();
@@ -105,7 +106,7 @@ async function creatorOrdersPage(db: Q, creatorId: string, filter: OrderFilter):
     )
     .where((eb) => orderFilters(eb, filter));
   if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor);
+    const [at, id] = decodeKeyset(filter.cursor);
     // `paid_at <= at` on its own bounds the index range; the rest breaks ties by order id.
     query = query.where('commissions.paid_at', '<=', at).where((eb) => eb.or([eb('commissions.paid_at', '<', at), eb('commissions.order_id', '<', id)]));
   }
@@ -127,7 +128,7 @@ function orderFilters(eb: ExpressionBuilder<Database, 'orders'>, filter: OrderFi
 function pageOf<R extends OrderRow>(rows: R[], limit: number, keyOf: (row: R) => [string, string]): Page {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(...keyOf(last)) : null };
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeKeyset(...keyOf(last)) : null };
 }
 
 export async function orderVisibleTo(db: Q, viewer: User, orderId: string): Promise<OrderView & { history: OrderEventView[] }> {
@@ -213,18 +214,4 @@ function shareFor(c: CommissionsTable, scope: Scope): number | null {
   if (scope.kind === 'creator') return c.creator_id === scope.id ? Number(c.creator_amount_minor) : null;
   if (scope.kind === 'org') return c.organisation_id === scope.id ? Number(c.organisation_amount_minor) : null;
   return Number(c.commission_minor);
-}
-
-function encodeCursor(at: string, id: string): string {
-  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidInput('invalid_cursor', 'cursor is not one this API returned');
 }

@@ -4,6 +4,7 @@ import { ErrorAlert, Notice } from '../../components/Alerts';
 import { Async } from '../../components/Async';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
+import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -13,6 +14,7 @@ import { formatMoney } from '../../lib/money';
 import { setHashQuery, useHashQuery } from '../../lib/router';
 import type { Items, SettlementResult, SettlementRun, Statement } from '../../lib/types';
 import { useAction } from '../../lib/useAction';
+import { useCursorPages } from '../../lib/useCursorPages';
 import { useLoad } from '../../lib/useLoad';
 import { StatementsTable } from '../earnings/StatementsTable';
 import { LedgerSettingsForm } from './LedgerSettingsForm';
@@ -118,12 +120,24 @@ function RunSettlement({ onSettled }: { onSettled: (result: SettlementResult) =>
   );
 }
 
+/** Statements shown at a time: a run has one per party, thousands on a large alliance. */
+const STATEMENTS_PER_PAGE = 200;
+
 function RunStatements({ settlementId }: { settlementId: string }) {
   const { t } = useTranslation();
-  const statements = useLoad<Items<Statement>>(`/api/statements?settlement=${encodeURIComponent(settlementId)}`);
+  const pages = useCursorPages<Statement>(`/api/statements?settlement=${encodeURIComponent(settlementId)}&limit=${STATEMENTS_PER_PAGE}`);
   return (
     <Panel title={t('settlement.statementsOf', { id: settlementId })} testId="run-statements-panel">
-      <Async loaded={statements}>{(data) => <StatementsTable rows={data.items} withParty testId="run-statements" />}</Async>
+      <ErrorAlert error={pages.error} onRetry={pages.reload} />
+      {pages.loading && pages.first === undefined ? <Loading /> : <StatementsTable rows={pages.items} withParty testId="run-statements" />}
+      <ErrorAlert error={pages.moreError} onRetry={pages.loadMore} />
+      {pages.hasMore && !pages.loading && (
+        <div className="load-more">
+          <button type="button" className="btn btn-secondary" disabled={pages.loadingMore} data-testid="run-statements-more" onClick={pages.loadMore}>
+            {pages.loadingMore ? t('common.loading') : t('products.loadMore')}
+          </button>
+        </div>
+      )}
     </Panel>
   );
 }
