@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert } from '../../components/Alerts';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Loading } from '../../components/Loading';
@@ -147,14 +148,7 @@ export function OrdersPage() {
             <DataTable columns={columns} rows={pages.items} empty={t(unattributed ? 'orders.emptyUnattributed' : 'orders.empty')} testId="orders-table" />
           )}
         </div>
-        <ErrorAlert error={pages.moreError} onRetry={pages.loadMore} />
-        {pages.hasMore && !pages.loading && (
-          <div className="load-more">
-            <button type="button" className="btn btn-secondary" disabled={pages.loadingMore} data-testid="orders-more" onClick={pages.loadMore}>
-              {pages.loadingMore ? t('common.loading') : t('products.loadMore')}
-            </button>
-          </div>
-        )}
+        <LoadMore pages={pages} testId="orders-more" />
       </Panel>
     </>
   );

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert, Notice } from '../../components/Alerts';
 import { Async } from '../../components/Async';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -130,14 +131,7 @@ function RunStatements({ settlementId }: { settlementId: string }) {
     <Panel title={t('settlement.statementsOf', { id: settlementId })} testId="run-statements-panel">
       <ErrorAlert error={pages.error} onRetry={pages.reload} />
       {pages.loading && pages.first === undefined ? <Loading /> : <StatementsTable rows={pages.items} withParty testId="run-statements" />}
-      <ErrorAlert error={pages.moreError} onRetry={pages.loadMore} />
-      {pages.hasMore && !pages.loading && (
-        <div className="load-more">
-          <button type="button" className="btn btn-secondary" disabled={pages.loadingMore} data-testid="run-statements-more" onClick={pages.loadMore}>
-            {pages.loadingMore ? t('common.loading') : t('products.loadMore')}
-          </button>
-        </div>
-      )}
+      <LoadMore pages={pages} testId="run-statements-more" />
     </Panel>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert } from '../../components/Alerts';
 import { Async } from '../../components/Async';
 import { Field } from '../../components/Field';
@@ -211,14 +212,7 @@ function StoreProducts({ store, onClose }: { store: Store; onClose: () => void }
             ))}
           </div>
         )}
-        <ErrorAlert error={pages.moreError} onRetry={pages.loadMore} />
-        {pages.hasMore && !pages.loading && (
-          <div className="load-more">
-            <button type="button" className="btn btn-secondary" disabled={pages.loadingMore} data-testid="store-products-more" onClick={pages.loadMore}>
-              {pages.loadingMore ? t('common.loading') : t('products.loadMore')}
-            </button>
-          </div>
-        )}
+        <LoadMore pages={pages} testId="store-products-more" />
       </Panel>
     </div>
   );

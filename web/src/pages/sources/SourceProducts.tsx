@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert } from '../../components/Alerts';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Loading } from '../../components/Loading';
@@ -93,14 +94,7 @@ export function SourceProducts({ sourceId, generation }: { sourceId: string; gen
       ) : (
         <DataTable columns={columns} rows={pages.items} empty={t('products.empty')} testId="source-products" />
       )}
-      <ErrorAlert error={pages.moreError} onRetry={pages.loadMore} />
-      {pages.hasMore && !pages.loading && (
-        <div className="load-more">
-          <button type="button" className="btn btn-secondary" disabled={pages.loadingMore} data-testid="source-products-more" onClick={pages.loadMore}>
-            {pages.loadingMore ? t('common.loading') : t('products.loadMore')}
-          </button>
-        </div>
-      )}
+      <LoadMore pages={pages} testId="source-products-more" />
     </Panel>
   );
 }
