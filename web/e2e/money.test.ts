@@ -197,6 +197,23 @@ describe('orders and money', () => {
   );
 
   it(
+    "pages the operator's orders: the next 50 come below the first with 'Load more', none twice",
+    async () => {
+      const operator = await newPage();
+      await signIn(operator, DEMO.operator);
+      await operator.locator('[data-nav="orders"]').click();
+      const rows = operator.getByTestId('orders-table').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(50);
+      await operator.getByTestId('orders-more').click();
+      await expect.poll(() => rows.count()).toBeGreaterThan(50);
+      const links = await operator.getByTestId('order-link').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('href')));
+      expect(new Set(links).size).toBe(links.length);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     'lists an order without a click as unattributed for the operator, with its events, until it is attributed to wang by hand',
     async () => {
       await merchantShop();
