@@ -104,6 +104,21 @@ describe.each(DIALECTS)('order lists on %s', (dialect) => {
     expect(new Set(listed).size).toBe(9);
   });
 
+  it('names the pool’s product on the lines of an unattributed order, which have no commission line to name it', async () => {
+    // Ingested last, after the tests that count the operator's orders.
+    await ingest(sources.pdd!, [event('N', 'paid', T0 + 9 * HOUR, { subId: null, lines: [LINE, { ...LINE, lineId: '2', productId: 'NOT-IN-POOL' }] })]);
+    const pooled = await db.kysely.selectFrom('products').select(['id', 'title']).where('source_id', '=', sources.pdd!).where('source_product_id', '=', 'P1').executeTakeFirstOrThrow();
+    const [order] = (await ordersVisibleTo(db.kysely, operator, { limit: 1, attribution: 'unattributed' })).items;
+    expect(order!.sourceOrderId).toBe('N');
+    expect(order!.lines.map((l) => [l.sourceProductId, l.product, l.commission])).toEqual([
+      ['P1', pooled, null],
+      ['NOT-IN-POOL', null, null],
+    ]);
+    // The same id names another product in another source: each line is looked up in its own.
+    const jdP1 = await db.kysely.selectFrom('products').select('id').where('source_id', '=', sources.jd!).where('source_product_id', '=', 'P1').executeTakeFirstOrThrow();
+    expect(jdP1.id).not.toBe(pooled.id);
+  });
+
   it('reads a creator’s list off commissions_creator, not a scan of the orders', async () => {
     const query = await creatorListQuery(db.kysely, creator);
     const plan = await planOf(db.kysely, query);

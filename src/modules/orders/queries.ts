@@ -5,6 +5,7 @@ import type { CommissionsTable, Database, OrdersTable } from '../../db/schema.ts
 import type { User } from '../accounts/model.ts';
 import { commissionsOfOrders } from '../ledger/commissions.ts';
 import { organisationOf } from '../orgs/service.ts';
+import { productsBySourceKeys } from '../pool/products.ts';
 import type { StoredOrderState } from './model.ts';
 import { storedEventsOfOrder } from './store.ts';
 
@@ -171,15 +172,18 @@ async function viewsOf(db: Q, rows: readonly OrderRow[], scope: Scope): Promise<
   const creators = new Map(creatorIds.length === 0 ? [] : (await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', creatorIds).execute()).map((u) => [u.id, u]));
   const productIds = [...new Set([...commissions.values()].flatMap((c) => (c.product_id ? [c.product_id] : [])))];
   const products = new Map(productIds.length === 0 ? [] : (await db.selectFrom('products').select(['id', 'title']).where('id', 'in', productIds).execute()).map((p) => [p.id, p]));
+  const states = new Map(rows.map((r) => [r.id, JSON.parse(r.state) as StoredOrderState]));
+  const pooled = await pooledProductsOfLines(db, rows, states, commissions);
   return rows.map((r) => {
-    const state = JSON.parse(r.state) as StoredOrderState;
+    const state = states.get(r.id)!;
     const lines = state.lines.map((l): OrderLineView => {
       const c = commissions.get(`${r.id} ${l.lineId}`);
       const share = c && shareFor(c, scope);
+      const product = c?.product_id ? products.get(c.product_id) : pooled.get(`${r.source_id} ${l.productId}`);
       return {
         lineId: l.lineId,
         sourceProductId: l.productId,
-        product: c?.product_id ? (products.get(c.product_id) ?? null) : null,
+        product: product ? { id: product.id, title: product.title } : null,
         quantity: l.quantity,
         paidAmountMinor: l.paidAmountMinor,
         refundedAmountMinor: l.refundedAmountMinor,
@@ -207,6 +211,28 @@ async function viewsOf(db: Q, rows: readonly OrderRow[], scope: Scope): Promise<
       lines,
     };
   });
+}
+
+/**
+ * The pool's products of lines that have no commission line to name theirs (an unattributed
+ * order, a line booked nothing), by the source's product id: the operator deciding whom to
+ * attribute an order to sees what was bought, not a platform's id. Keyed "source product".
+ */
+async function pooledProductsOfLines(db: Q, rows: readonly OrderRow[], states: ReadonlyMap<string, StoredOrderState>, commissions: ReadonlyMap<string, CommissionsTable>): Promise<Map<string, { id: string; title: string }>> {
+  const wanted = new Map<string, string[]>();
+  for (const r of rows) {
+    for (const l of states.get(r.id)!.lines) {
+      if (commissions.get(`${r.id} ${l.lineId}`)?.product_id) continue;
+      const ids = wanted.get(r.source_id);
+      if (ids) ids.push(l.productId);
+      else wanted.set(r.source_id, [l.productId]);
+    }
+  }
+  const out = new Map<string, { id: string; title: string }>();
+  for (const [sourceId, ids] of wanted) {
+    for (const [sourceProductId, product] of await productsBySourceKeys(db, sourceId, ids)) out.set(`${sourceId} ${sourceProductId}`, product);
+  }
+  return out;
 }
 
 /** The viewer's share of a line's commission; null when the viewer has none in it. */
