@@ -31,6 +31,11 @@ describe('money and rate text', () => {
     expect(formatMoney(5990, 'CNY', true)).toBe('¥59.90');
     expect(formatMoney(-150)).toBe('-¥1.50');
     expect(formatMoney(100, 'XYZ')).toBe('XYZ 1.00');
+    expect(formatMoney(7_159_328)).toBe('¥71,593.28');
+    expect(formatMoney(99_999)).toBe('¥999.99');
+    expect(formatMoney(100_000)).toBe('¥1,000.00');
+    expect(formatMoney(-123_456_789_00, 'CNY', true)).toBe('-¥123,456,789');
+    expect(formatMoney(100_000_000, 'USD', true)).toBe('$1,000,000');
   });
 
   it('writes bps without trailing zeros', () => {

@@ -15,10 +15,15 @@ export function fenToYuanText(minor: number, trim = false): string {
   return `${sign}${whole}.${String(cents).padStart(2, '0')}`;
 }
 
-/** "¥12.34"; an unknown currency is written as its code. */
+/**
+ * "¥12.34", "¥71,593.28": for reading, so the whole part is grouped by thousands (as banks and
+ * payment apps write amounts, in Chinese and in English); text for an input stays
+ * `fenToYuanText`. An unknown currency is written as its code.
+ */
 export function formatMoney(minor: number, currency = 'CNY', trim = false): string {
   const symbol = SYMBOLS[currency.toUpperCase()] ?? `${currency.toUpperCase()} `;
-  return `${minor < 0 ? '-' : ''}${symbol}${fenToYuanText(Math.abs(minor), trim)}`;
+  const text = fenToYuanText(Math.abs(minor), trim).replace(/^\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ','));
+  return `${minor < 0 ? '-' : ''}${symbol}${text}`;
 }
 
 /** "10" -> 1000, "19.9" -> 1990, "¥0.05" -> 5; null unless a non-negative amount with at most two decimals. */
