@@ -234,12 +234,15 @@ describe('orders and money', () => {
       await expect.poll(() => history.count()).toBe(1);
       expect(await history.first().getByTestId('event-status').innerText()).toBe('已付款');
       expect(await history.first().getByTestId('event-via').getAttribute('data-via')).toBe('webhook');
+      // Why it is unattributed: the delivery carried neither a click id nor a sub id.
+      expect(await operator.getByTestId('order-attribution-why').locator('dd').innerText()).toBe('订单未带点击 ID；订单未带推广位');
       await operator.getByTestId('attribute-creator').selectOption({ label: `${WANG.name} @wang_yi` });
       await operator.getByTestId('attribute-reason').fill('达人提供了买家的下单截图');
       await operator.getByTestId('attribute-submit').click();
       await expect.poll(() => operator.getByTestId('order-facts').getByTestId('order-attribution').getAttribute('data-attribution')).toBe('manual');
       expect(await operator.getByTestId('order-creator').innerText()).toContain(WANG.name);
       expect(await operator.getByTestId('attribute-panel').count()).toBe(0);
+      expect(await operator.getByTestId('order-attribution-why').locator('dd').innerText()).toBe('手动归因，原因：达人提供了买家的下单截图');
       await operator.screenshot({ path: join(ARTIFACTS, 'order-operator.png'), fullPage: true });
 
       // No longer unattributed; wang now has it, with a commission.

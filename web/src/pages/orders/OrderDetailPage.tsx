@@ -5,6 +5,7 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { PlatformBadge } from '../../components/PlatformBadge';
+import { attributionReasons } from '../../lib/attribution';
 import { dateTimeOf } from '../../lib/dates';
 import { formatBpsShort, formatMoney } from '../../lib/money';
 import { href } from '../../lib/router';
@@ -53,6 +54,8 @@ export function OrderDetailPage({ id }: { id: string }) {
 function OrderFacts({ order }: { order: OrderDetail }) {
   const { t } = useTranslation();
   const when = (at: string | null) => (at ? dateTimeOf(at) : t('common.none'));
+  // The operator's only: the rule that credited the order, or why none could.
+  const reasons = attributionReasons(order.attribution_detail);
   return (
     <dl className="facts" data-testid="order-facts">
       <Fact label={t('orders.source')}>
@@ -83,6 +86,11 @@ function OrderFacts({ order }: { order: OrderDetail }) {
       {(order.click_id || order.sub_id) && (
         <Fact label={order.click_id ? t('orderDetail.clickId') : t('orderDetail.subId')}>
           <span className="mono small">{order.click_id ?? order.sub_id}</span>
+        </Fact>
+      )}
+      {reasons.length > 0 && (
+        <Fact label={t('orderDetail.attributionWhy')} wide testId="order-attribution-why">
+          {reasons.map((r) => t(r.key, r.values)).join(t('common.sentenceSeparator'))}
         </Fact>
       )}
     </dl>
