@@ -37,6 +37,7 @@ describe('orders and money', () => {
       // The demo gives lin orders, a settlement and withdrawals of her own: figures are checked against what was there.
       const before = await summaryOf(creator.request);
       const chartBefore = await dailyTotalOf(creator.request);
+      const todayBefore = await todayOf(creator.request);
       const clickId = await clickThroughShowcase(creator.request, sourceId);
       const orderId = `E2E-PAID-${Date.now()}`;
       await deliver(orderId, 'paid', { clickId });
@@ -69,6 +70,12 @@ describe('orders and money', () => {
       expect(orgShare.commission).toBeLessThan(order.commission);
       expect(await orgRow.getByTestId('order-commission').innerText()).toBe(formatMoney(orgShare.commission));
       expect(await orgRow.innerText()).toContain('林小鱼');
+
+      // 首页: today's commission and lines count it at once.
+      await creator.locator('[data-nav="home"]').click();
+      await expect.poll(() => creator.getByTestId('home-earnings-today').innerText()).toBe(formatMoney(todayBefore.amount + order.commission));
+      expect(await creator.getByTestId('home-earnings').innerText()).toContain(`今日预估佣金（${todayBefore.lines + 1} 笔）`);
+      expect(await creator.getByTestId('home-available').innerText()).toBe(formatMoney(before.available));
 
       // 收益: the commission is added to the estimated figure only; the chart holds it.
       await creator.locator('[data-nav="earnings"]').click();
@@ -339,6 +346,12 @@ async function summaryOf(request: APIRequestContext): Promise<EarningsSummary> {
 async function dailyTotalOf(request: APIRequestContext): Promise<number> {
   const { items } = (await (await request.get(`${baseUrl()}/api/earnings/daily?days=30`)).json()) as { items: { amount: number }[] };
   return items.reduce((sum, day) => sum + day.amount, 0);
+}
+
+/** Today's commission and lines by payment day (Asia/Shanghai), as the home page shows them. */
+async function todayOf(request: APIRequestContext): Promise<{ amount: number; lines: number }> {
+  const { items } = (await (await request.get(`${baseUrl()}/api/earnings/daily?days=1`)).json()) as { items: { amount: number; lines: number }[] };
+  return items[0]!;
 }
 
 async function figure(page: Page, key: string): Promise<string> {

@@ -23,7 +23,7 @@ describe('the product pool', () => {
       expect(await cards.count()).toBe(24);
       const first = cards.first();
       expect((await first.getByTestId('pool-card-source').innerText()).trim()).not.toBe('');
-      expect(await first.getByTestId('pool-card-commission').innerText()).toMatch(/¥\d+\.\d{2}/);
+      expect(await first.getByTestId('pool-card-commission').innerText()).toMatch(/¥\d{1,3}(,\d{3})*\.\d{2}/);
       expect(await page.getByTestId('pool-sort').inputValue()).toBe('commission');
       // 加入橱窗 is live for a creator (the showcase tests add with it); untouched, it is ready or says the product is in already.
       const add = first.getByTestId('add-to-showcase');

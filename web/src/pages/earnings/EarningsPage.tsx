@@ -33,7 +33,13 @@ export function EarningsPage() {
         {(figures) => (
           <div className="stats stats-money" data-testid="earnings-summary">
             {FIGURES.map((key) => (
-              <Stat key={key} label={t(`earnings.figures.${key}`)} value={formatMoney(figures[key], figures.currency)} testId={`earnings-${key}`} />
+              <Stat
+                key={key}
+                label={t(`earnings.figures.${key}`)}
+                value={formatMoney(figures[key], figures.currency)}
+                fitChars={Math.max(...FIGURES.map((k) => formatMoney(figures[k], figures.currency).length))}
+                testId={`earnings-${key}`}
+              />
             ))}
           </div>
         )}

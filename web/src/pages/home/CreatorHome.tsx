@@ -3,6 +3,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Stat } from '../../components/Stat';
 import { href } from '../../lib/router';
 import { useSession } from '../../lib/session';
+import { EarningsGlance } from '../earnings/EarningsGlance';
 
 export function CreatorHome() {
   const { t } = useTranslation();
@@ -11,6 +12,7 @@ export function CreatorHome() {
   return (
     <>
       <PageHeader title={t('home.greeting', { name: me.user.name })} description={t('home.creatorIntro')} />
+      <EarningsGlance />
       <div className="stats">
         <Stat label={t('home.handle')} value={`@${handle}`} testId="home-handle" />
         <Stat label={t('home.showcaseAddress')} value={<span className="mono">/s/{handle}</span>} />

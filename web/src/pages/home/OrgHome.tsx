@@ -6,6 +6,7 @@ import { href } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import type { Items, Membership, Organisation, OrgInvitation } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
+import { EarningsGlance } from '../earnings/EarningsGlance';
 
 export function OrgHome() {
   const { t } = useTranslation();
@@ -19,6 +20,7 @@ export function OrgHome() {
     <>
       <PageHeader title={t('home.greeting', { name: me.user.name })} description={t('home.orgIntro')} />
       <ErrorAlert error={organisation.error ?? creators.error ?? invitations.error} />
+      <EarningsGlance />
       <div className="stats">
         <Stat label={t('home.organisationName')} value={organisation.data?.name ?? me.organisation?.name ?? '…'} testId="home-organisation" />
         <Stat label={t('home.activeCreators')} value={active ?? '…'} link={{ href: href('creators'), text: t('home.manage') }} />
