@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, openTestDb, type TestDb } from '../db/testing.ts';
-import { ledgerTick, lastScheduledSettlement } from './ledger.ts';
-
-const schedule = { settlement_day_of_month: 1, settlement_hour: 2 };
-
-describe('the monthly settlement instant', () => {
-  it('is the 1st at 02:00 Asia/Shanghai of this month once it has come, else of last month', () => {
-    expect(lastScheduledSettlement(new Date('2026-12-05T00:00:00Z'), schedule).toISOString()).toBe('2026-11-30T18:00:00.000Z');
-    expect(lastScheduledSettlement(new Date('2026-11-30T17:59:59Z'), schedule).toISOString()).toBe('2026-10-31T18:00:00.000Z');
-    expect(lastScheduledSettlement(new Date('2026-01-10T00:00:00Z'), { settlement_day_of_month: 20, settlement_hour: 0 }).toISOString()).toBe('2025-12-19T16:00:00.000Z');
-  });
-});
+import { ledgerTick } from './ledger.ts';
 
 describe.each(DIALECTS)('the ledger schedule on %s', (dialect) => {
   let db: TestDb;

@@ -1,21 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { ledgerSettings, type LedgerSettings } from '../modules/ledger/settings.ts';
+import { lastScheduledSettlement } from '../modules/ledger/schedule.ts';
+import { ledgerSettings } from '../modules/ledger/settings.ts';
 import { advanceCommissions, settle } from '../modules/ledger/settlement.ts';
 
 type Q = Kysely<Database>;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/**
- * The monthly settlement's instant at or before `now`: the settings' day of the month at its
- * hour, Asia/Shanghai.
- */
-export function lastScheduledSettlement(now: Date, settings: Pick<LedgerSettings, 'settlement_day_of_month' | 'settlement_hour'>): Date {
-  const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
-  const at = (year: number, month: number) => new Date(Date.UTC(year, month, settings.settlement_day_of_month, settings.settlement_hour) - SHANGHAI_OFFSET_MS);
-  const thisMonth = at(local.getUTCFullYear(), local.getUTCMonth());
-  return thisMonth.getTime() <= now.getTime() ? thisMonth : at(local.getUTCFullYear(), local.getUTCMonth() - 1);
-}
 
 /**
  * One tick of the ledger's schedule: confirmed commissions whose return window has passed

@@ -225,12 +225,17 @@ describe('orders and money', () => {
     async () => {
       await merchantShop();
       const orderId = `E2E-LOST-${Date.now()}`;
-      await deliver(orderId, 'paid');
-
       const operator = await newPage();
       await signIn(operator, DEMO.operator);
-      await operator.locator('[data-nav="orders"]').click();
-      await operator.getByTestId('orders-tab-unattributed').click();
+      const waiting = ((await (await operator.request.get(`${baseUrl()}/api/operator/overview`)).json()) as { unattributed_orders: number }).unattributed_orders;
+      await deliver(orderId, 'paid');
+
+      // 首页: one more order waits for the operator; its link opens the unattributed tab.
+      await operator.goto(`${baseUrl()}/#/home`);
+      await operator.reload();
+      await expect.poll(() => operator.getByTestId('home-unattributed').innerText()).toBe(String(waiting + 1));
+      await operator.getByTestId('home-operator-tasks').getByRole('link', { name: /手动归因/ }).click();
+      expect(await operator.getByTestId('orders-tab-unattributed').getAttribute('class')).toContain('tab-active');
       const row = operator.getByTestId('orders-table').locator('tbody tr').filter({ hasText: orderId });
       await row.waitFor();
       expect(await row.getByTestId('order-attribution').getAttribute('data-attribution')).toBe('unattributed');

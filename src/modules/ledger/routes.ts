@@ -5,6 +5,7 @@ import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
 import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
+import { operatorOverview } from './overview.ts';
 import { parseAsOf, settle } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
@@ -114,6 +115,38 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   r.get('/api/earnings/summary', {
     schema: { tags: ['earnings'], summary: "The caller's commission by status, what can be withdrawn and what was paid (creator, org, colonel)", querystring: currencyQuery, response: { 200: summarySchema } },
     handler: async (request) => earningsOf(db, await partyOfUser(db, requireRole(request, 'creator', 'org', 'colonel')), request.query.currency),
+  });
+
+  r.get('/api/operator/overview', {
+    schema: {
+      tags: ['earnings'],
+      summary: "What waits on the operator (unattributed orders, withdrawals to batch, open batches, the settlement schedule) and the platform's service fee by status (operator)",
+      querystring: currencyQuery,
+      response: {
+        200: z.object({
+          currency: z.string(),
+          platform_fee: z.object({ estimated: z.number().int(), confirmed: z.number().int(), settleable: z.number().int(), settled: z.number().int() }),
+          unattributed_orders: z.number().int(),
+          withdrawals_requested: z.object({ count: z.number().int(), amount: z.number().int() }),
+          open_payout_batches: z.number().int(),
+          last_settlement: z.object({ id: z.string(), as_of: z.string(), status: z.string(), finished_at: z.string().nullable() }).nullable(),
+          next_settlement_at: z.string(),
+        }),
+      },
+    },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      const o = await operatorOverview(db, request.query.currency);
+      return {
+        currency: o.currency,
+        platform_fee: o.platformFee,
+        unattributed_orders: o.unattributedOrders,
+        withdrawals_requested: { count: o.withdrawalsRequested.count, amount: o.withdrawalsRequested.amountMinor },
+        open_payout_batches: o.openPayoutBatches,
+        last_settlement: o.lastSettlement && { id: o.lastSettlement.id, as_of: o.lastSettlement.asOf, status: o.lastSettlement.status, finished_at: o.lastSettlement.finishedAt },
+        next_settlement_at: o.nextSettlementAt,
+      };
+    },
   });
 
   r.get('/api/earnings/daily', {

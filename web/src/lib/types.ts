@@ -301,6 +301,17 @@ export interface EarningsSummary {
   paid_out: number;
 }
 
+/** GET /api/operator/overview: what waits on the operator, and the platform's service fee by status. */
+export interface OperatorOverview {
+  currency: string;
+  platform_fee: { estimated: number; confirmed: number; settleable: number; settled: number };
+  unattributed_orders: number;
+  withdrawals_requested: { count: number; amount: number };
+  open_payout_batches: number;
+  last_settlement: { id: string; as_of: string; status: string; finished_at: string | null } | null;
+  next_settlement_at: string;
+}
+
 export interface DailyEarning {
   /** YYYY-MM-DD, Asia/Shanghai. */
   day: string;
