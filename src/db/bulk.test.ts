@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows, selectRows, updateRows, updateWhereKeyIn } from './bulk.ts';
 import { DIALECTS, openTestDb, type TestDb } from './testing.ts';
@@ -7,15 +8,15 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
   let db: TestDb;
   beforeAll(async () => {
     db = await openTestDb(dialect);
-    const rows = Array.from({ length: 700 }, (_, i) => ({ source_id: i % 2 === 0 ? 'src_a' : 'src_b', webhook_id: `msg_${i}`, events: i, received_at: '2026-11-26T00:00:00.000Z' }));
+    const rows = Array.from({ length: 734 }, (_, i) => ({ source_id: i % 2 === 0 ? 'src_a' : 'src_b', webhook_id: `msg_${i}`, events: i, received_at: '2026-11-26T00:00:00.000Z' }));
     await inTransaction(db.kysely, (tx) => insertRows(tx, 'webhook_deliveries', rows));
   });
   afterAll(() => db.close());
 
-  // 700 rows: 21 statements of 32 rows and 28 of one on SQLite, two of 500 and 200 on PostgreSQL.
+  // 734 rows: 22 statements of 32 rows and 30 of one on SQLite; 7 of 100, 3 of 10 and 4 of one on PostgreSQL.
   it('writes every row of a list longer than one statement, with the values given', async () => {
     const all = await db.kysely.selectFrom('webhook_deliveries').select(['webhook_id', 'events']).orderBy('events').execute();
-    expect(all).toHaveLength(700);
+    expect(all).toHaveLength(734);
     expect(all.every((r, i) => r.webhook_id === `msg_${i}` && Number(r.events) === i)).toBe(true);
   });
 
@@ -69,7 +70,7 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
     expect(skipped).toBe(0);
     const byDay = await db.kysely.selectFrom('webhook_deliveries').select(['received_at', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('received_at').orderBy('received_at').execute();
     expect(byDay.map((r) => [r.received_at, Number(r.n)])).toEqual([
-      ['2026-11-26T00:00:00.000Z', 450],
+      ['2026-11-26T00:00:00.000Z', 484],
       ['2026-12-01T00:00:00.000Z', 250],
     ]);
   });
@@ -80,5 +81,28 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
     const viaBulk = await inTransaction(db.kysely, (tx) => selectRows(tx, tx.selectFrom('webhook_deliveries').select(['webhook_id', 'source_id', 'events']).where('events', '<', 40).orderBy('events')));
     expect(viaBulk).toHaveLength(40);
     expect(viaBulk).toEqual(viaKysely);
+  });
+});
+
+// PostgreSQL only: SQLite keeps its statements prepared by better-sqlite3 (`prepared` in bulk.ts).
+describe.each(DIALECTS.filter((d) => d === 'postgres'))('multi-row inserts on %s', (dialect) => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+  });
+  afterAll(() => db.close());
+
+  it('prepares each width of a multi-row insert once on a connection, by name', async () => {
+    const prepared = await inTransaction(db.kysely, async (tx) => {
+      const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ source_id: 'src_p', webhook_id: `msg_p${from + i}`, events: from + i, received_at: '2026-11-26T00:00:00.000Z' }));
+      await insertRows(tx, 'webhook_deliveries', rows(0, 111));
+      await insertRows(tx, 'webhook_deliveries', rows(111, 111));
+      const { rows: statements } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements where statement like 'insert into "webhook_deliveries"%' order by length(statement) desc`.execute(tx);
+      await sql`delete from webhook_deliveries where source_id = 'src_p'`.execute(tx);
+      return statements;
+    });
+    // Widths 100, 10 and 1, each once however many times it ran.
+    expect(prepared.map((p) => (p.statement.match(/\(\$/g) ?? []).length)).toEqual([100, 10, 1]);
+    expect(prepared.every((p) => p.name.startsWith('v_'))).toBe(true);
   });
 });

@@ -1,11 +1,15 @@
 import type SQLite from 'better-sqlite3';
-import { sql, type CompiledQuery, type Insertable, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { isPostgres } from './dialect.ts';
+import { preparedText } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 /**
  * Many-row writes on the ingestion hot path. On SQLite, prepared statements per table of a fixed
  * width, reused: compiling and preparing a multi-row INSERT of whatever size a list has cost more
- * than inserting it. On PostgreSQL, where every statement is a round trip, multi-row statements.
+ * than inserting it. On PostgreSQL, where every statement is a round trip, multi-row statements,
+ * also of fixed widths and prepared once per connection (`db/prepared.ts`): the server parsed and
+ * planned a 500-row statement again on every run.
  */
 
 /** Carries the raw better-sqlite3 handle on a Kysely instance, and so on every transaction made from it. */
@@ -100,16 +104,57 @@ export async function insertRows<T extends keyof Database & string>(
     }
     return;
   }
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    // The table is chosen by the caller at run time, beyond what Kysely's types can follow.
-    const query = (db as Kysely<any>).insertInto(table as string).values(rows.slice(i, i + ROWS_PER_STATEMENT));
-    const sets = (eb: { ref: (r: string) => unknown }) =>
-      Object.fromEntries([
-        ...(upsert?.update ?? []).map((c) => [c, eb.ref(`excluded.${c as string}`)]),
-        ...(upsert?.append ?? []).map((c) => [c, sql`${sql.ref(`${table}.${c as string}`)} || ${sql.ref(`excluded.${c as string}`)}`]),
-      ]);
-    await (upsert ? query.onConflict((oc) => oc.columns([...upsert.conflict]).doUpdateSet(sets as never)) : query).execute();
+  if (!isPostgres(db)) {
+    // SQLite outside a transaction (no raw handle to use): as Kysely compiles it.
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      // The table is chosen by the caller at run time, beyond what Kysely's types can follow.
+      const query = (db as Kysely<any>).insertInto(table as string).values(rows.slice(i, i + ROWS_PER_STATEMENT));
+      const sets = (eb: { ref: (r: string) => unknown }) =>
+        Object.fromEntries([
+          ...(upsert?.update ?? []).map((c) => [c, eb.ref(`excluded.${c as string}`)]),
+          ...(upsert?.append ?? []).map((c) => [c, sql`${sql.ref(`${table}.${c as string}`)} || ${sql.ref(`excluded.${c as string}`)}`]),
+        ]);
+      await (upsert ? query.onConflict((oc) => oc.columns([...upsert.conflict]).doUpdateSet(sets as never)) : query).execute();
+    }
+    return;
   }
+  // PostgreSQL: statements of fixed widths (PG_WIDTHS), each text prepared once per connection
+  // (`preparedText`), values bound as one flat list; the rest of a list at the next width down.
+  const conflict = upsert
+    ? ` on conflict (${upsert.conflict.map(quoted).join(', ')}) do update set ${[
+        ...upsert.update.map((c) => `${quoted(c)} = excluded.${quoted(c)}`),
+        ...(upsert.append ?? []).map((c) => `${quoted(c)} = ${quoted(table)}.${quoted(c)} || excluded.${quoted(c)}`),
+      ].join(', ')}`
+    : '';
+  let at = 0;
+  for (const width of PG_WIDTHS) {
+    if (rows.length - at < width) continue;
+    const text = preparedText(`insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${pgTuples(width, columns.length)}${conflict}`);
+    for (; at + width <= rows.length; at += width) {
+      // Kysely freezes a compiled query's parameters: a list per statement.
+      const values: unknown[] = new Array(width * columns.length);
+      let v = 0;
+      for (let r = at; r < at + width; r++) for (const c of columns) values[v++] = (rows[r] as Record<string, unknown>)[c];
+      await db.executeQuery(CompiledQuery.raw(text, values));
+    }
+  }
+}
+
+/** Rows per statement on PostgreSQL, widest first; the last is 1, so every list is written. */
+const PG_WIDTHS = [100, 10, 1] as const;
+
+const tupleLists = new Map<string, string>();
+
+/** `($1, $2), ($3, $4)` for `rows` rows of `columns` values. */
+function pgTuples(rows: number, columns: number): string {
+  const key = `${rows} ${columns}`;
+  let text = tupleLists.get(key);
+  if (text === undefined) {
+    const tuples: string[] = [];
+    for (let r = 0; r < rows; r++) tuples.push(`(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`);
+    tupleLists.set(key, (text = tuples.join(', ')));
+  }
+  return text;
 }
 
 /**

@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type DatabaseCon
 import pg from 'pg';
 import { sqlitePathOf } from '../core/config.ts';
 import { SqliteHandle } from './bulk.ts';
+import { preparedNameOf } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -150,6 +151,14 @@ function openPostgres(url: string): Db {
   // client on the next query; there is nothing else to do but say so.
   pool.on('error', (error: Error & { code?: string }) => {
     if (error.code !== '57P01') process.stderr.write(`postgres: idle connection lost: ${error.message}\n`);
+  });
+  // Texts registered by `preparedText` run as named statements: pg parses each once per connection.
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+      const name = typeof config === 'string' && Array.isArray(values) ? preparedNameOf(config) : undefined;
+      return name === undefined ? query(config, values, callback) : query({ name, text: config, values }, callback);
+    };
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
