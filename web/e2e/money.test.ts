@@ -58,6 +58,18 @@ describe('orders and money', () => {
       // Her list starts at payment, so it offers no filter for orders not paid yet.
       expect(await creator.getByTestId('orders-status').locator('option[value="created"]').count()).toBe(0);
       await creator.screenshot({ path: join(ARTIFACTS, 'orders-creator.png'), fullPage: true });
+      // Found by its platform order number: that order alone; a number she has no order under finds none.
+      await creator.getByTestId('orders-number').fill(orderId);
+      await creator.getByTestId('orders-number-search').click();
+      const rows = creator.getByTestId('orders-table').locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await rows.first().innerText()).toContain(orderId);
+      expect(await creator.getByTestId('orders-more').count()).toBe(0);
+      await creator.getByTestId('orders-number').fill('E2E-NO-SUCH-ORDER');
+      await creator.getByTestId('orders-number').press('Enter');
+      await expect.poll(() => creator.getByTestId('orders-table-empty').innerText()).toContain('没有订单号为 E2E-NO-SUCH-ORDER 的订单');
+      await creator.getByTestId('orders-number').fill('');
+      await expect.poll(() => rows.count()).toBeGreaterThan(1);
 
       // Her organisation sees the same order with its own share of the commission.
       const org = await newPage();

@@ -119,6 +119,37 @@ describe.each(DIALECTS)('order lists on %s', (dialect) => {
     expect(jdP1.id).not.toBe(pooled.id);
   });
 
+  it('finds an order by the platform’s order number among the orders the viewer may see, with the other filters', async () => {
+    const numbers = async (viewer: User, filter: Omit<OrderFilter, 'limit'>) => (await ordersVisibleTo(db.kysely, viewer, { limit: 50, ...filter })).items.map((o) => `${o.sourceOrderId}@${o.source.id === sources.jd ? 'jd' : 'pdd'}`);
+    // The same number at two sources: both, newest first.
+    await ingest(sources.pdd!, [event('A', 'paid', T0 + 9 * HOUR)]);
+    expect(await numbers(operator, { orderNumber: 'A' })).toEqual(['A@pdd', 'A@jd']);
+    expect(await numbers(operator, { orderNumber: 'A', sourceId: sources.jd })).toEqual(['A@jd']);
+    expect(await numbers(operator, { orderNumber: 'D', status: 'completed' })).toEqual(['D@jd']);
+    expect(await numbers(operator, { orderNumber: 'D', status: 'paid' })).toEqual([]);
+    expect(await numbers(operator, { orderNumber: 'U' })).toEqual(['U@jd']);
+    expect(await numbers(operator, { orderNumber: 'nope' })).toEqual([]);
+    // A creator: their own, from payment on; not another creator's, nor one not paid yet.
+    expect(await numbers(creator, { orderNumber: 'A' })).toEqual(['A@pdd', 'A@jd']);
+    expect(await numbers(creator, { orderNumber: 'O' })).toEqual([]);
+    expect(await numbers(creator, { orderNumber: 'U' })).toEqual([]);
+  });
+
+  it('looks an order number up through the (source, order number) key, not by walking the list', async () => {
+    const seen: CompiledQuery[] = [];
+    const spy = db.kysely.withPlugin({
+      transformQuery: (args) => {
+        seen.push(db.kysely.getExecutor().compileQuery(args.node, args.queryId));
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    await ordersVisibleTo(spy, operator, { limit: 50, orderNumber: 'A' });
+    const plan = await planOf(db.kysely, seen.find((c) => /"source_order_id" = /.test(c.sql))!);
+    expect(plan).toMatch(dialect === 'sqlite' ? /USING INDEX sqlite_autoindex_orders_2 \(source_id=\? AND source_order_id=\?\)/ : /Index Cond: \(\(source_id = ANY .*\) AND \(source_order_id = /);
+    expect(plan).not.toMatch(/SCAN orders\b|Seq Scan on orders/);
+  });
+
   it('reads a creator’s list off commissions_creator, not a scan of the orders', async () => {
     const query = await creatorListQuery(db.kysely, creator);
     const plan = await planOf(db.kysely, query);

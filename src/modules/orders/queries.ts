@@ -12,6 +12,8 @@ import { storedEventsOfOrder } from './store.ts';
 type Q = Kysely<Database>;
 
 export interface OrderFilter {
+  /** The platform's order number (`source_order_id`), exactly: the order a support request names. */
+  orderNumber?: string;
   status?: string;
   attribution?: 'unattributed' | 'attributed';
   sourceId?: string;
@@ -67,7 +69,7 @@ async function scopeOf(db: Q, viewer: User): Promise<Scope> {
  */
 export async function ordersVisibleTo(db: Q, viewer: User, filter: OrderFilter): Promise<{ items: OrderView[]; nextCursor: string | null }> {
   const scope = await scopeOf(db, viewer);
-  const page = scope.kind === 'creator' ? await creatorOrdersPage(db, scope.id, filter) : await ordersPage(db, scope, filter);
+  const page = filter.orderNumber !== undefined ? await ordersByNumber(db, scope, filter.orderNumber, filter) : scope.kind === 'creator' ? await creatorOrdersPage(db, scope.id, filter) : await ordersPage(db, scope, filter);
   return { items: await viewsOf(db, page.rows, scope), nextCursor: page.nextCursor };
 }
 
@@ -86,6 +88,26 @@ async function ordersPage(db: Q, scope: Exclude<Scope, { kind: 'creator' }>, fil
   }
   const rows = await query.orderBy('orders.ordered_at', 'desc').orderBy('orders.id', 'desc').limit(filter.limit + 1).execute();
   return pageOf(rows, filter.limit, (r) => [r.ordered_at, r.id]);
+}
+
+/**
+ * The orders with this platform order number that the viewer may see, with the list's other
+ * filters: one per source at most, found through each source's (source, order number) key rather
+ * than by walking a list, so a support request's order is found at once however many there are.
+ * The same orders as the viewer's list holds (a creator's from payment on). One page.
+ */
+async function ordersByNumber(db: Q, scope: Scope, orderNumber: string, filter: OrderFilter): Promise<Page> {
+  // The sources' ids as a list (a few hundred at most), so that both databases look each
+  // (source, number) up in the key; as a subquery PostgreSQL may scan the key for the number alone.
+  let sources = db.selectFrom('sources').select('id');
+  if (scope.kind === 'merchant') sources = sources.where('owner_user_id', '=', scope.id);
+  const sourceIds = (await sources.execute()).map((r) => r.id);
+  if (sourceIds.length === 0) return { rows: [], nextCursor: null };
+  let query = db.selectFrom('orders').select(ORDER_COLUMNS).where('orders.source_id', 'in', sourceIds).where('orders.source_order_id', '=', orderNumber).where((eb) => orderFilters(eb, filter));
+  if (scope.kind === 'creator') query = query.where('orders.id', 'in', db.selectFrom('commissions').select('order_id').where('creator_id', '=', scope.id));
+  if (scope.kind === 'org') query = query.where('orders.id', 'in', db.selectFrom('commissions').select('order_id').where('organisation_id', '=', scope.id));
+  const rows = await query.orderBy('orders.ordered_at', 'desc').orderBy('orders.id', 'desc').execute();
+  return { rows, nextCursor: null };
 }
 
 /**

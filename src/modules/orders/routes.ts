@@ -114,6 +114,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       tags: ['orders'],
       summary: 'Orders the caller may see, newest first: all (operator), credited to me (creator), sharing in my commission (org), of my sources (merchant)',
       querystring: z.object({
+        order: z.string().trim().min(1).max(128).optional().describe("the platform's order number, exactly (one page; `cursor` does not apply)"),
         status: z.enum(ORDER_STATUSES).optional(),
         attribution: z.enum(['unattributed', 'attributed']).optional(),
         source: z.string().optional(),
@@ -125,7 +126,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
     handler: async (request) => {
       const viewer = requireRole(request, 'operator', 'creator', 'org', 'merchant');
       const q = request.query;
-      const page = await ordersVisibleTo(db, viewer, { status: q.status, attribution: q.attribution, sourceId: q.source, limit: q.limit, cursor: q.cursor });
+      const page = await ordersVisibleTo(db, viewer, { orderNumber: q.order, status: q.status, attribution: q.attribution, sourceId: q.source, limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(orderJson), next_cursor: page.nextCursor };
     },
   });

@@ -1,3 +1,4 @@
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert } from '../../components/Alerts';
@@ -30,11 +31,16 @@ export function OrdersPage() {
   const operator = role === 'operator';
   const query = new URLSearchParams(useHashQuery());
   const status = query.get('status') ?? '';
+  // The platform's order number a support request names: looked up exactly, across the viewer's orders.
+  const orderNumber = query.get('order') ?? '';
+  const [typed, setTyped] = useState(orderNumber);
+  useEffect(() => setTyped(orderNumber), [orderNumber]);
   const unattributed = operator && query.get('attribution') === 'unattributed';
   // A creator's list starts at payment: an order still `created` is never in it.
   const statuses = role === 'creator' ? STATUSES.filter((option) => option !== 'created') : STATUSES;
 
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (orderNumber) params.set('order', orderNumber);
   if (status) params.set('status', status);
   if (unattributed) params.set('attribution', 'unattributed');
   const path = `/api/orders?${params.toString()}`;
@@ -47,6 +53,11 @@ export function OrdersPage() {
       else next.delete(key);
     }
     setHashQuery(next);
+  };
+
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    filter({ order: typed.trim() });
   };
 
   const columns: Column<Order>[] = [
@@ -129,6 +140,24 @@ export function OrdersPage() {
         testId="orders-panel"
         actions={
           <div className="toolbar">
+            <form className="toolbar" role="search" onSubmit={search}>
+              <input
+                className="input input-sm mono"
+                type="search"
+                value={typed}
+                placeholder={t('orders.numberPlaceholder')}
+                aria-label={t('orders.number')}
+                data-testid="orders-number"
+                onChange={(event) => {
+                  setTyped(event.target.value);
+                  // Clearing the box (its ✕, or deleting the text) shows the whole list again.
+                  if (event.target.value === '' && orderNumber) filter({ order: '' });
+                }}
+              />
+              <button className="btn btn-sm" type="submit" data-testid="orders-number-search">
+                {t('orders.find')}
+              </button>
+            </form>
             <select className="input input-sm" value={status} aria-label={t('columns.status')} data-testid="orders-status" onChange={(event) => filter({ status: event.target.value })}>
               <option value="">{t('orders.allStatuses')}</option>
               {statuses.map((option) => (
@@ -145,7 +174,7 @@ export function OrdersPage() {
           {pages.loading && pages.first === undefined ? (
             <Loading />
           ) : (
-            <DataTable columns={columns} rows={pages.items} empty={t(unattributed ? 'orders.emptyUnattributed' : 'orders.empty')} testId="orders-table" />
+            <DataTable columns={columns} rows={pages.items} empty={orderNumber ? t('orders.noSuchNumber', { number: orderNumber }) : t(unattributed ? 'orders.emptyUnattributed' : 'orders.empty')} testId="orders-table" />
           )}
         </div>
         <LoadMore pages={pages} testId="orders-more" />
