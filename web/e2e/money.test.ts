@@ -82,6 +82,14 @@ describe('orders and money', () => {
       expect(orgShare.commission).toBeLessThan(order.commission);
       expect(await orgRow.getByTestId('order-commission').innerText()).toBe(formatMoney(orgShare.commission));
       expect(await orgRow.innerText()).toContain('林小鱼');
+      // 旗下达人: lin's last 30 days, this order's share included, as the API sums them.
+      await org.locator('[data-nav="creators"]').click();
+      const performance = org.getByTestId('creator-performance-table').locator('tbody tr').filter({ hasText: '林小鱼' });
+      await performance.waitFor();
+      const { items } = (await (await org.request.get(`${baseUrl()}/api/earnings/by-creator?days=30`)).json()) as { items: { creator: { name: string }; share: number }[] };
+      const linShare = items.find((i) => i.creator.name === '林小鱼')!.share;
+      expect(linShare).toBeGreaterThanOrEqual(orgShare.commission);
+      expect(await performance.getByTestId('performance-share').innerText()).toBe(formatMoney(linShare));
 
       // 首页: today's commission and lines count it at once.
       await creator.locator('[data-nav="home"]').click();

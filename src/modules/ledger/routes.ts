@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
-import { dailyEarningsOf, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
+import { dailyEarningsOf, earningsByCreator, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
 import { operatorOverview } from './overview.ts';
 import { parseAsOf, settle } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
@@ -157,6 +157,22 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       response: { 200: z.object({ items: z.array(z.object({ day: z.string(), lines: z.number().int(), amount: z.number().int() })) }) },
     },
     handler: async (request) => ({ items: (await dailyEarningsOf(db, requireRole(request, 'creator', 'org', 'colonel'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
+  });
+
+  r.get('/api/earnings/by-creator', {
+    schema: {
+      tags: ['earnings'],
+      summary: "The organisation's creators by what they sold in the last `days` days (Asia/Shanghai): orders, paid, refunded, commission and the organisation's share (org)",
+      querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+      response: {
+        200: z.object({
+          items: z.array(z.object({ creator: z.object({ id: z.string(), name: z.string(), handle: z.string().nullable() }), orders: z.number().int(), paid_amount: z.number().int(), refunded_amount: z.number().int(), commission: z.number().int(), share: z.number().int() })),
+        }),
+      },
+    },
+    handler: async (request) => ({
+      items: (await earningsByCreator(db, requireRole(request, 'org'), request.query.days)).map((p) => ({ creator: p.creator, orders: p.orders, paid_amount: p.paidMinor, refunded_amount: p.refundedMinor, commission: p.commissionMinor, share: p.shareMinor })),
+    }),
   });
 
   r.get('/api/statements', {

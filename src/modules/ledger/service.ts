@@ -216,6 +216,52 @@ export async function dailyEarningsOf(db: Q, user: User, days: number, now = new
   return [...byDay.values()];
 }
 
+export interface CreatorPerformance {
+  creator: { id: string; name: string; handle: string | null };
+  /** Orders with a line paid in the window (an order of several lines counts once). */
+  orders: number;
+  paidMinor: number;
+  refundedMinor: number;
+  /** The lines' commission after refunds; a reversed line counts nothing. */
+  commissionMinor: number;
+  /** The organisation's share of it. */
+  shareMinor: number;
+}
+
+/**
+ * An organisation's creators by what they sold in the last `days` platform days (Asia/Shanghai,
+ * today included, as the earnings chart counts them): the lines of orders paid in the window that
+ * the organisation shares in, read through `commissions_organisation` (organisation, paid_at).
+ * A creator who has left still has the lines of the time they belonged. Largest share first.
+ */
+export async function earningsByCreator(db: Q, user: User, days: number, now = new Date()): Promise<CreatorPerformance[]> {
+  const party = await partyOfUser(db, user);
+  if (party.kind !== 'org') return [];
+  const since = startOfPlatformDay(platformDayOf(new Date(now.getTime() - (days - 1) * 86_400_000).toISOString()));
+  const rows = await db
+    .selectFrom('commissions')
+    .select(['creator_id', 'order_id', 'status', 'paid_amount_minor', 'refunded_amount_minor', 'commission_minor', 'organisation_amount_minor'])
+    .where('organisation_id', '=', party.id)
+    .where('paid_at', '>=', since)
+    .execute();
+  const byCreator = new Map<string, { orders: Set<string>; paidMinor: number; refundedMinor: number; commissionMinor: number; shareMinor: number }>();
+  for (const r of rows) {
+    let c = byCreator.get(r.creator_id);
+    if (!c) byCreator.set(r.creator_id, (c = { orders: new Set(), paidMinor: 0, refundedMinor: 0, commissionMinor: 0, shareMinor: 0 }));
+    c.orders.add(r.order_id);
+    c.paidMinor += Number(r.paid_amount_minor);
+    c.refundedMinor += Number(r.refunded_amount_minor);
+    if (r.status === 'reversed') continue;
+    c.commissionMinor += Number(r.commission_minor);
+    c.shareMinor += Number(r.organisation_amount_minor);
+  }
+  if (byCreator.size === 0) return [];
+  const users = new Map((await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', [...byCreator.keys()]).execute()).map((u) => [u.id, u]));
+  return [...byCreator]
+    .map(([id, c]) => ({ creator: users.get(id) ?? { id, name: id, handle: null }, orders: c.orders.size, paidMinor: c.paidMinor, refundedMinor: c.refundedMinor, commissionMinor: c.commissionMinor, shareMinor: c.shareMinor }))
+    .sort((a, b) => b.shareMinor - a.shareMinor || b.commissionMinor - a.commissionMinor || (a.creator.id < b.creator.id ? -1 : 1));
+}
+
 export async function settlementRuns(db: Q): Promise<{ id: string; as_of: string; status: string; started_at: string; finished_at: string | null; lines: number; batches: number; summary: unknown }[]> {
   const rows = await db.selectFrom('settlement_runs').selectAll().orderBy('started_at', 'desc').limit(200).execute();
   return rows.map((r) => ({ id: r.id, as_of: r.as_of, status: r.status, started_at: r.started_at, finished_at: r.finished_at, lines: r.lines, batches: r.batches, summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown) }));

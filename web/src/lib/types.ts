@@ -312,6 +312,16 @@ export interface OperatorOverview {
   next_settlement_at: string;
 }
 
+/** GET /api/earnings/by-creator: one of an organisation's creators over the window, amounts in minor units. */
+export interface CreatorPerformance {
+  creator: { id: string; name: string; handle: string | null };
+  orders: number;
+  paid_amount: number;
+  refunded_amount: number;
+  commission: number;
+  share: number;
+}
+
 export interface DailyEarning {
   /** YYYY-MM-DD, Asia/Shanghai. */
   day: string;

@@ -11,6 +11,7 @@ import { formatBps } from '../../lib/percent';
 import { href } from '../../lib/router';
 import type { Items, Membership } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
+import { CreatorPerformance } from './CreatorPerformance';
 
 export function CreatorsPage() {
   const { t } = useTranslation();
@@ -66,6 +67,7 @@ export function CreatorsPage() {
       <Panel>
         <Async loaded={creators}>{(data) => <DataTable columns={columns} rows={data.items} empty={t('orgCreators.empty')} testId="creators-table" />}</Async>
       </Panel>
+      <CreatorPerformance />
     </>
   );
 }
