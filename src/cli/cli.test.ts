@@ -100,7 +100,7 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
   it('fills an empty database with the demo alliance, and only an empty one', async () => {
     const r = await vitrine(db.url, 'demo');
     expect(r.code).toBe(0);
-    expect(r.last).toMatchObject({ users: 7, organisations: 1, memberships: 2, sources: 6, targeted_plans: 2, colonel_activities: 2 });
+    expect(r.last).toMatchObject({ users: 7, organisations: 1, memberships: 2, sources: 6, targeted_plans: 2, colonel_activities: 3 });
     expect(r.last.products).toBeGreaterThanOrEqual(20_000);
     expect(r.last.showcase_items).toBeGreaterThan(20);
     expect(r.last.clicks).toBeGreaterThan(1000);
@@ -108,9 +108,16 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
     expect(Number(online.n)).toBeGreaterThanOrEqual(20_000);
     const roles = await db.kysely.selectFrom('users').select('role').execute();
     expect(roles.map((u) => u.role).sort()).toEqual(['colonel', 'creator', 'creator', 'creator', 'merchant', 'operator', 'org']);
-    // A targeted plan approved and one awaiting the merchant; a colonel activity running and one proposed.
+    // A targeted plan approved and one awaiting the merchant; a colonel activity that ran last month, one running and one proposed.
     expect((await db.kysely.selectFrom('targeted_plans').select('status').orderBy('status').execute()).map((p) => p.status)).toEqual(['approved', 'requested']);
-    expect((await db.kysely.selectFrom('colonel_activities').select('status').orderBy('status').execute()).map((a) => a.status)).toEqual(['active', 'proposed']);
+    expect((await db.kysely.selectFrom('colonel_activities').select('status').orderBy('status').execute()).map((a) => a.status)).toEqual(['active', 'active', 'proposed']);
+    // The one that ran last month earned the colonel commission, part of it settled with a statement.
+    const colonel = await db.kysely.selectFrom('users').select('id').where('role', '=', 'colonel').executeTakeFirstOrThrow();
+    const colonelLines = await db.kysely.selectFrom('commissions').select(['status', 'plan_kind']).where('colonel_id', '=', colonel.id).execute();
+    expect(colonelLines.length).toBeGreaterThan(0);
+    expect(new Set(colonelLines.map((l) => l.plan_kind))).toEqual(new Set(['colonel']));
+    expect(colonelLines.some((l) => l.status === 'settled')).toBe(true);
+    expect(await db.kysely.selectFrom('statements').select('id').where('party_kind', '=', 'colonel').where('party_id', '=', colonel.id).execute()).toHaveLength(1);
     const platforms = await db.kysely.selectFrom('sources').select(['platform', 'kind']).execute();
     expect(platforms.map((s) => s.platform).sort()).toEqual(['jd', 'mokuai', 'pdd', 'taobao', 'weimob', 'youzan']);
     // Orders in every status, a past settlement, a paid withdrawal, a claw-back waiting, a balanced ledger.

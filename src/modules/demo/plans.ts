@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { platformDayOf } from '../../core/time.ts';
+import { newId } from '../../core/ids.ts';
+import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
 import type { Database } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { findUserById } from '../accounts/service.ts';
@@ -47,6 +48,39 @@ export async function fillDemoPlans(db: Kysely<Database>, ids: { operator: strin
     endsOn: platformDayOf(new Date(Date.now() + 21 * DAY).toISOString()),
   });
   return { targeted_plans: 2, colonel_activities: 2 };
+}
+
+/**
+ * The colonel's activity of the month before (双十一 · 爆款返场), recorded as it ran — approved,
+ * over the twelve products the demo creators' shoppers clicked most, from 30 to 12 days ago — and
+ * before the demo's orders, so that those paid while it ran earn under it: the colonel has
+ * earnings, a line in the past settlement and a statement on a first start. The console cannot
+ * make an activity in the past (its window starts today at the earliest); the demo records one,
+ * as it records memberships that began in the past.
+ */
+export async function recordPastColonelActivity(db: Kysely<Database>, ids: { colonel: string; creators: string[] }): Promise<number> {
+  const clicked = await db
+    .selectFrom('clicks')
+    .innerJoin('products', 'products.id', 'clicks.product_id')
+    .select(['products.id', 'products.commission_rate_bps', (eb) => eb.fn.countAll<number>().as('clicks')])
+    .where('clicks.creator_id', 'in', ids.creators)
+    .where('clicks.is_bot', '=', 0)
+    .groupBy(['products.id', 'products.commission_rate_bps'])
+    .orderBy('clicks', 'desc')
+    .orderBy('products.id')
+    .limit(12)
+    .execute();
+  if (clicked.length === 0) return 0;
+  const now = Date.now();
+  const startsAt = startOfPlatformDay(platformDayOf(new Date(now - 30 * DAY).toISOString()));
+  const endsAt = startOfPlatformDay(platformDayOf(new Date(now - 12 * DAY).toISOString()));
+  const id = newId('colonelActivity');
+  await db
+    .insertInto('colonel_activities')
+    .values({ id, colonel_id: ids.colonel, name: '双十一 · 爆款返场', rate_bps: above(Math.max(...clicked.map((p) => p.commission_rate_bps))), share_bps: 1500, status: 'active', starts_at: startsAt, ends_at: endsAt, created_by: ids.colonel, created_at: new Date(Date.parse(startsAt) - 3 * DAY).toISOString() })
+    .execute();
+  await db.insertInto('colonel_activity_products').values(clicked.map((p) => ({ activity_id: id, product_id: p.id }))).execute();
+  return 1;
 }
 
 function above(openRateBps: number): number {

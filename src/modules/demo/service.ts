@@ -9,7 +9,7 @@ import { createSource } from '../sources/service.ts';
 import { findUserById } from '../accounts/service.ts';
 import { createChannelLink, recordPastClicks } from '../links/service.ts';
 import { fillDemoOrders } from './orders.ts';
-import { fillDemoPlans } from './plans.ts';
+import { fillDemoPlans, recordPastColonelActivity } from './plans.ts';
 import { addItem, updateItem } from '../showcase/service.ts';
 import { newIdAt } from '../../core/ids.ts';
 import type { ClicksTable } from '../../db/schema.ts';
@@ -86,9 +86,11 @@ export async function fillDemo(db: Kysely<Database>) {
     }
     const products = await fillDemoPool(tx, sources);
     const showcases = await fillDemoShowcases(tx, [users.lin!, users.chen!]);
+    // Before the orders, which it applies to; the plans of today come after them (fillDemoPlans).
+    const pastActivities = await recordPastColonelActivity(tx, { colonel: users.colonel!, creators: [users.lin!, users.chen!] });
     const orders = await fillDemoOrders(tx, { operator: users.operator!, lin: users.lin!, chen: users.chen! });
     const plans = await fillDemoPlans(tx, { operator: users.operator!, merchant: users.merchant!, lin: users.lin!, colonel: users.colonel! });
-    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases, ...orders, ...plans };
+    return { users: Object.keys(users).length, organisations: 1, memberships: 2, sources: sources.length, products, ...showcases, ...orders, ...plans, colonel_activities: plans.colonel_activities + pastActivities };
   });
   return seeded;
 }
