@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ColonelActivity, Items, TargetedPlan } from '../src/lib/types';
+import { formatMoney } from '../src/lib/money';
+import type { ColonelActivity, EarningsSummary, Items, TargetedPlan } from '../src/lib/types';
 import { todayIso } from '../src/lib/dates';
 import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, newPage, pageErrors, setUpConsole, signIn } from './harness';
 
@@ -193,6 +194,11 @@ describe('targeted plans and colonel activities', () => {
       // The colonel cancels its proposal and ends its running activity from a later day.
       const colonel = await newPage();
       await signIn(colonel, DEMO.colonel);
+      // Its home opens on its earnings: the demo's activity of last month earned it some, part settled.
+      const summary = (await (await colonel.request.get(`${baseUrl()}/api/earnings/summary`)).json()) as EarningsSummary;
+      expect(summary.settled).toBeGreaterThan(0);
+      await expect.poll(() => colonel.getByTestId('home-available').innerText()).toBe(formatMoney(summary.available));
+      expect(await colonel.getByTestId('home-earnings').getByRole('link', { name: /查看订单/ }).count()).toBe(0);
       const table = colonel.getByTestId('activities-table');
       const proposal = table.locator('tbody tr').filter({ hasText: DEMO_PROPOSED });
       await proposal.waitFor();

@@ -10,6 +10,7 @@ import type { ColonelActivity, Items } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
 import { ActivitiesTable } from '../colonel/ActivitiesTable';
 import { ActivityForm } from '../colonel/ActivityForm';
+import { EarningsGlance } from '../earnings/EarningsGlance';
 import { ConfirmedAction, EndAction } from '../plans/StopActions';
 
 /** 团长's home: their activities (what runs, what awaits the products' owners; 取消 a proposal, 结束 a running one) and a form to propose another. */
@@ -29,6 +30,7 @@ export function ColonelHome() {
   return (
     <>
       <PageHeader title={t('home.greeting', { name: me.user.name })} description={t('home.colonelIntro')} />
+      <EarningsGlance />
       <div className="stats colonel-stats">
         <Stat label={t('home.account')} value={me.user.email} testId="home-account" />
         <Stat label={t('home.colonelRunning')} value={count('active')} testId="activities-running" />
