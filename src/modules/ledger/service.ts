@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { NotFound } from '../../core/errors.ts';
 import { formatBps, formatMinor } from '../../core/money.ts';
 import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
@@ -238,27 +238,26 @@ export async function earningsByCreator(db: Q, user: User, days: number, now = n
   const party = await partyOfUser(db, user);
   if (party.kind !== 'org') return [];
   const since = startOfPlatformDay(platformDayOf(new Date(now.getTime() - (days - 1) * 86_400_000).toISOString()));
+  // Summed in the database: an organisation's month can be many thousands of lines.
+  const counted = (column: 'commission_minor' | 'organisation_amount_minor') => sql<number>`sum(case when ${sql.ref('status')} = 'reversed' then 0 else ${sql.ref(column)} end)`;
   const rows = await db
     .selectFrom('commissions')
-    .select(['creator_id', 'order_id', 'status', 'paid_amount_minor', 'refunded_amount_minor', 'commission_minor', 'organisation_amount_minor'])
+    .select((eb) => [
+      'creator_id',
+      eb.fn.count<number>('order_id').distinct().as('orders'),
+      eb.fn.sum<number>('paid_amount_minor').as('paid'),
+      eb.fn.sum<number>('refunded_amount_minor').as('refunded'),
+      counted('commission_minor').as('commission'),
+      counted('organisation_amount_minor').as('share'),
+    ])
     .where('organisation_id', '=', party.id)
     .where('paid_at', '>=', since)
+    .groupBy('creator_id')
     .execute();
-  const byCreator = new Map<string, { orders: Set<string>; paidMinor: number; refundedMinor: number; commissionMinor: number; shareMinor: number }>();
-  for (const r of rows) {
-    let c = byCreator.get(r.creator_id);
-    if (!c) byCreator.set(r.creator_id, (c = { orders: new Set(), paidMinor: 0, refundedMinor: 0, commissionMinor: 0, shareMinor: 0 }));
-    c.orders.add(r.order_id);
-    c.paidMinor += Number(r.paid_amount_minor);
-    c.refundedMinor += Number(r.refunded_amount_minor);
-    if (r.status === 'reversed') continue;
-    c.commissionMinor += Number(r.commission_minor);
-    c.shareMinor += Number(r.organisation_amount_minor);
-  }
-  if (byCreator.size === 0) return [];
-  const users = new Map((await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', [...byCreator.keys()]).execute()).map((u) => [u.id, u]));
-  return [...byCreator]
-    .map(([id, c]) => ({ creator: users.get(id) ?? { id, name: id, handle: null }, orders: c.orders.size, paidMinor: c.paidMinor, refundedMinor: c.refundedMinor, commissionMinor: c.commissionMinor, shareMinor: c.shareMinor }))
+  if (rows.length === 0) return [];
+  const users = new Map((await db.selectFrom('users').select(['id', 'name', 'handle']).where('id', 'in', rows.map((r) => r.creator_id)).execute()).map((u) => [u.id, u]));
+  return rows
+    .map((r) => ({ creator: users.get(r.creator_id) ?? { id: r.creator_id, name: r.creator_id, handle: null }, orders: Number(r.orders), paidMinor: Number(r.paid), refundedMinor: Number(r.refunded), commissionMinor: Number(r.commission), shareMinor: Number(r.share) }))
     .sort((a, b) => b.shareMinor - a.shareMinor || b.commissionMinor - a.commissionMinor || (a.creator.id < b.creator.id ? -1 : 1));
 }
 

@@ -30,19 +30,17 @@ export function EarningsPage() {
     <>
       <PageHeader title={t('earnings.title')} description={t(role === 'org' ? 'earnings.descriptionOrg' : 'earnings.description')} />
       <Async loaded={summary}>
-        {(figures) => (
-          <div className="stats stats-money" data-testid="earnings-summary">
-            {FIGURES.map((key) => (
-              <Stat
-                key={key}
-                label={t(`earnings.figures.${key}`)}
-                value={formatMoney(figures[key], figures.currency)}
-                fitChars={Math.max(...FIGURES.map((k) => formatMoney(figures[k], figures.currency).length))}
-                testId={`earnings-${key}`}
-              />
-            ))}
-          </div>
-        )}
+        {(figures) => {
+          const texts = FIGURES.map((key) => formatMoney(figures[key], figures.currency));
+          const fitChars = Math.max(...texts.map((text) => text.length));
+          return (
+            <div className="stats stats-money" data-testid="earnings-summary">
+              {FIGURES.map((key, i) => (
+                <Stat key={key} label={t(`earnings.figures.${key}`)} value={texts[i]} fitChars={fitChars} testId={`earnings-${key}`} />
+              ))}
+            </div>
+          );
+        }}
       </Async>
       <Panel title={t('earnings.chartTitle', { days: CHART_DAYS })} testId="earnings-chart-panel">
         <Async loaded={daily}>{(data) => <DailyChart days={data.items} currency={summary.data?.currency ?? 'CNY'} />}</Async>

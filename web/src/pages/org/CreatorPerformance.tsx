@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Async } from '../../components/Async';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Panel } from '../../components/Panel';
+import { CreatorName } from '../../components/CreatorName';
 import { formatMoney } from '../../lib/money';
 import type { CreatorPerformance as Row, Items } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
@@ -16,12 +17,7 @@ export function CreatorPerformance() {
     {
       key: 'creator',
       header: t('columns.creator'),
-      cell: (row) => (
-        <span className="person">
-          <strong>{row.creator.name}</strong>
-          {row.creator.handle && <span className="muted">@{row.creator.handle}</span>}
-        </span>
-      ),
+      cell: (row) => <CreatorName creator={row.creator} />,
     },
     { key: 'orders', header: t('orgCreators.orders'), className: 'num', cell: (row) => row.orders },
     { key: 'paid', header: t('orders.paid'), className: 'num', cell: (row) => formatMoney(row.paid_amount) },

@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../components/Alerts';
 import { Async } from '../../components/Async';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Panel } from '../../components/Panel';
+import { CreatorName } from '../../components/CreatorName';
 import { api } from '../../lib/api';
 import { dateOf } from '../../lib/dates';
 import type { Binding, BindingStatus, Items } from '../../lib/types';
@@ -32,12 +33,7 @@ export function BindingRequests({ title, description, showStore = true }: { titl
     {
       key: 'creator',
       header: t('columns.creator'),
-      cell: (row) => (
-        <span className="person">
-          <strong>{row.creator.name}</strong>
-          {row.creator.handle && <span className="muted">@{row.creator.handle}</span>}
-        </span>
-      ),
+      cell: (row) => <CreatorName creator={row.creator} />,
     },
     ...(showStore
       ? [
