@@ -14,6 +14,7 @@ import * as oneSettleQueue from './migrations/015_one_settle_queue.ts';
 import * as clawbackIndex from './migrations/016_clawback_index.ts';
 import * as settlementTotals from './migrations/017_settlement_totals.ts';
 import * as commissionAsSettled from './migrations/018_commission_as_settled.ts';
+import * as partialCommissionIndexesPostgres from './migrations/019_partial_commission_indexes_postgres.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '016_clawback_index': clawbackIndex,
   '017_settlement_totals': settlementTotals,
   '018_commission_as_settled': commissionAsSettled,
+  '019_partial_commission_indexes_postgres': partialCommissionIndexesPostgres,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

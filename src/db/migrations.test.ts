@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateThrough, migrateToLatest } from './migrate.ts';
@@ -253,7 +253,7 @@ describe.each(DIALECTS)('migration 016 (claw-backs indexed) on %s', (dialect) =>
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '015_one_settle_queue');
     expect(await indexDefinition(q, 'ledger_transactions_clawbacks')).toBeUndefined();
-    expect(await migrateToLatest(q)).toEqual(['016_clawback_index', '017_settlement_totals', '018_commission_as_settled']);
+    expect(await migrateToLatest(q)).toEqual(['016_clawback_index', '017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres']);
     expect(await indexDefinition(q, 'ledger_transactions_clawbacks')).toBeDefined();
   });
 });
@@ -274,7 +274,7 @@ describe.each(DIALECTS)('migration 017 (settlement totals) on %s', (dialect) => 
     await q.insertInto('ledger_transactions').values(ids.map((id) => ({ id, kind: 'commission_moved', at: '2026-11-01T00:00:00.000Z', ref: null, recorded_at: '2026-11-01T00:00:00.000Z' }))).execute();
     await q.insertInto('ledger_postings').values([...batch(ids[0]!, 500), ...batch(ids[1]!, 179), ...batch(ids[2]!, 161)]).execute();
 
-    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled']);
+    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres']);
     const totals = await q.selectFrom('settlement_totals').selectAll().orderBy('account').execute();
     expect(totals.map((t) => [t.settlement_id, t.account, Number(t.amount_minor)])).toEqual([
       ['settlement_going', 'creator:c1:settled', 340],
@@ -286,7 +286,7 @@ describe.each(DIALECTS)('migration 017 (settlement totals) on %s', (dialect) => 
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '016_clawback_index');
     await expect(q.selectFrom('settlement_totals').select('account').execute()).rejects.toThrow(/settlement_totals/);
-    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled']);
+    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres']);
     expect(await q.selectFrom('settlement_totals').select('account').execute()).toEqual([]);
   });
 });
@@ -296,7 +296,35 @@ describe.each(DIALECTS)('migration 018 (what a settled line was settled on) on %
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '017_settlement_totals');
     await expect(q.selectFrom('commissions').select('as_settled').execute()).rejects.toThrow(/as_settled/);
-    expect(await migrateToLatest(q)).toEqual(['018_commission_as_settled']);
+    expect(await migrateToLatest(q)).toEqual(['018_commission_as_settled', '019_partial_commission_indexes_postgres']);
     expect(await q.selectFrom('commissions').select('as_settled').execute()).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('migration 019 (partial commission indexes on PostgreSQL too) on %s', (dialect) => {
+  it('indexes only the lines with an organisation, and only the settled ones, and an organisation\'s lines are still read through its index', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    expect(await indexDefinition(q, 'commissions_organisation')).toMatch(/where.*organisation_id.* is not null/);
+    expect(await indexDefinition(q, 'commissions_settlement')).toMatch(/where.*settlement_id.* is not null/);
+    const query = q.selectFrom('commissions').select('id').where('organisation_id', '=', 'org_1').where('paid_at', '>=', '2026-11-01T00:00:00.000Z').compile();
+    const plan = await q.connection().execute(async (conn) => {
+      // A table of no rows would invite PostgreSQL to scan it.
+      if (dialect === 'postgres') await sql`set enable_seqscan = off`.execute(conn);
+      const rows = (await conn.executeQuery<Record<string, string>>(CompiledQuery.raw(`${dialect === 'sqlite' ? 'explain query plan' : 'explain'} ${query.sql}`, [...query.parameters]))).rows;
+      if (dialect === 'postgres') await sql`reset enable_seqscan`.execute(conn);
+      return rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/commissions_organisation/);
+  });
+
+  it('goes down to the full indexes on PostgreSQL (SQLite has had partial ones since 011), and up again', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '018_commission_as_settled');
+    const partial = /is not null/;
+    if (dialect === 'postgres') expect(await indexDefinition(q, 'commissions_organisation')).not.toMatch(partial);
+    else expect(await indexDefinition(q, 'commissions_organisation')).toMatch(partial);
+    expect(await migrateToLatest(q)).toEqual(['019_partial_commission_indexes_postgres']);
+    expect(await indexDefinition(q, 'commissions_organisation')).toMatch(partial);
+    expect(await indexDefinition(q, 'commissions_settlement')).toMatch(partial);
   });
 });
