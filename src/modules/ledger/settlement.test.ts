@@ -1,5 +1,5 @@
-import type { Insertable } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type Insertable } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows } from '../../db/bulk.ts';
 import type { CommissionsTable, OrdersTable } from '../../db/schema.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
@@ -15,41 +15,52 @@ import { balanceDrift, unbalancedTransactions } from './store.ts';
 const DAY = 86_400_000;
 
 /**
+ * 40 completed lines of three creators, half with an organisation and some with a colonel: 36 due
+ * (confirmed or settleable), two whose window ends in the future, one still estimated, one reversed.
+ */
+async function seedLines(db: TestDb): Promise<{ due: CommissionsTable[]; notDue: string[] }> {
+  const due: CommissionsTable[] = [];
+  const notDue: string[] = [];
+  const { sourceId } = await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
+  const at = new Date(Date.now() - 20 * DAY).toISOString();
+  const orders: Insertable<OrdersTable>[] = [];
+  const lines: CommissionsTable[] = [];
+  for (let i = 0; i < 40; i++) {
+    const orderId = `ord_settle${String(i).padStart(3, '0')}`;
+    orders.push({ id: orderId, source_id: sourceId, source_order_id: `S${i}`, currency: 'CNY', status: 'completed', ordered_at: at, paid_at: at, completed_at: at, click_id: null, sub_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: 0, state: '{}', creator_id: `usr_c${i % 3}`, attribution: 'click', attribution_detail: '{}', created_at: at, updated_at: at, events: '' });
+    const line: CommissionsTable = {
+      id: `com_settle${String(i).padStart(3, '0')}`, order_id: orderId, line_id: '1', source_id: sourceId, source_product_id: 'P1', product_id: null, currency: 'CNY', creator_id: `usr_c${i % 3}`,
+      organisation_id: i % 2 === 0 ? 'org_one' : null, organisation_share_bps: i % 2 === 0 ? 1500 : null, colonel_id: i % 5 === 0 ? 'usr_colonel' : null, colonel_share_bps: i % 5 === 0 ? 2000 : null,
+      platform_fee_bps: 1000, rate_bps: 1000 + (i % 4) * 250, plan_kind: i % 5 === 0 ? 'colonel' : 'open', plan_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: i % 7 === 0 ? 100 : 0,
+      commission_minor: 0, creator_amount_minor: 0, organisation_amount_minor: 0,
+      // 36 lines due; two whose window ends in the future, one still estimated, one reversed.
+      status: i === 36 ? 'estimated' : i === 37 ? 'reversed' : i % 2 === 0 ? 'confirmed' : 'settleable',
+      paid_at: at, settleable_at: i === 38 || i === 39 ? new Date(Date.now() + DAY).toISOString() : new Date(Date.now() - DAY).toISOString(), settlement_id: null, as_settled: null, created_at: at, updated_at: at,
+    };
+    lines.push(line);
+    if (i < 36) due.push(line);
+    else notDue.push(line.id);
+  }
+  await inTransaction(db.kysely, async (tx) => {
+    await insertRows(tx, 'orders', orders);
+    await insertRows(tx, 'commissions', lines);
+  });
+  return { due, notDue };
+}
+
+/**
  * A run over lines of several creators, half with an organisation and some with a colonel, in
  * batches smaller than the run: each party's statement counts its lines and sums its shares, and
  * the ledger moves exactly those shares to settled.
  */
 describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
   let db: TestDb;
-  const due: CommissionsTable[] = [];
-  const notDue: string[] = [];
+  let due: CommissionsTable[] = [];
+  let notDue: string[] = [];
 
   beforeAll(async () => {
     db = await openTestDb(dialect);
-    const { sourceId } = await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }]);
-    const at = new Date(Date.now() - 20 * DAY).toISOString();
-    const orders: Insertable<OrdersTable>[] = [];
-    const lines: CommissionsTable[] = [];
-    for (let i = 0; i < 40; i++) {
-      const orderId = `ord_settle${String(i).padStart(3, '0')}`;
-      orders.push({ id: orderId, source_id: sourceId, source_order_id: `S${i}`, currency: 'CNY', status: 'completed', ordered_at: at, paid_at: at, completed_at: at, click_id: null, sub_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: 0, state: '{}', creator_id: `usr_c${i % 3}`, attribution: 'click', attribution_detail: '{}', created_at: at, updated_at: at, events: '' });
-      const line: CommissionsTable = {
-        id: `com_settle${String(i).padStart(3, '0')}`, order_id: orderId, line_id: '1', source_id: sourceId, source_product_id: 'P1', product_id: null, currency: 'CNY', creator_id: `usr_c${i % 3}`,
-        organisation_id: i % 2 === 0 ? 'org_one' : null, organisation_share_bps: i % 2 === 0 ? 1500 : null, colonel_id: i % 5 === 0 ? 'usr_colonel' : null, colonel_share_bps: i % 5 === 0 ? 2000 : null,
-        platform_fee_bps: 1000, rate_bps: 1000 + (i % 4) * 250, plan_kind: i % 5 === 0 ? 'colonel' : 'open', plan_id: null, paid_amount_minor: 1000 + i * 37, refunded_amount_minor: i % 7 === 0 ? 100 : 0,
-        commission_minor: 0, creator_amount_minor: 0, organisation_amount_minor: 0,
-        // 36 lines due; two whose window ends in the future, one still estimated, one reversed.
-        status: i === 36 ? 'estimated' : i === 37 ? 'reversed' : i % 2 === 0 ? 'confirmed' : 'settleable',
-        paid_at: at, settleable_at: i === 38 || i === 39 ? new Date(Date.now() + DAY).toISOString() : new Date(Date.now() - DAY).toISOString(), settlement_id: null, as_settled: null, created_at: at, updated_at: at,
-      };
-      lines.push(line);
-      if (i < 36) due.push(line);
-      else notDue.push(line.id);
-    }
-    await inTransaction(db.kysely, async (tx) => {
-      await insertRows(tx, 'orders', orders);
-      await insertRows(tx, 'commissions', lines);
-    });
+    ({ due, notDue } = await seedLines(db));
   }, 60_000);
   afterAll(() => db.close());
 
@@ -118,5 +129,80 @@ describe.each(DIALECTS)('a settlement run on %s', (dialect) => {
     const rows = await db.kysely.selectFrom('commissions').select(['id', 'status', 'settlement_id']).where('id', 'in', notDue).orderBy('id').execute();
     expect(rows.map((r) => [r.status, r.settlement_id])).toEqual([['estimated', null], ['reversed', null], ['confirmed', null], ['settleable', null]]);
     expect(await settle(db.kysely, { asOf: new Date() })).toMatchObject({ lines: 0, statements: 0 });
+  });
+});
+
+/** Each party's shares of these lines, by ledger account of its settled money. */
+function settledSharesOf(lines: readonly CommissionsTable[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const row of lines) {
+    for (const share of computeShares(commissionLineOfRow(row), Number(row.refunded_amount_minor))) {
+      const account = accountOf(share.party, 'settled');
+      out.set(account, (out.get(account) ?? 0) + share.amountMinor);
+    }
+  }
+  return out;
+}
+
+/**
+ * On PostgreSQL a run settles batches side by side, on connections of their own (SQLite, one
+ * writer, one at a time); whichever way, every due line is settled once, by one batch, and a
+ * batch that fails leaves the others whole and the run to be resumed.
+ */
+describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
+  let db: TestDb;
+  afterEach(() => db.close());
+
+  async function settledState(run: string): Promise<{ lines: string[]; balances: Map<string, number>; counted: number }> {
+    const lines = await db.kysely.selectFrom('commissions').select('id').where('settlement_id', '=', run).where('status', '=', 'settled').orderBy('id').execute();
+    const balances = await db.kysely.selectFrom('ledger_balances').select(['account', 'balance_minor']).where('account', 'like', '%:settled').execute();
+    const counted = await db.kysely.selectFrom('settlement_runs').select('lines').where('id', '=', run).executeTakeFirstOrThrow();
+    return { lines: lines.map((l) => l.id), balances: new Map(balances.map((b) => [b.account, Number(b.balance_minor)]).filter(([, v]) => v !== 0) as [string, number][]), counted: Number(counted.lines) };
+  }
+
+  it('settles each due line once, one line a batch, four batches at a time', async () => {
+    db = await openTestDb(dialect);
+    const { due } = await seedLines(db);
+    const summary = await settle(db.kysely, { asOf: new Date(), batchLines: 1, workers: 4 });
+    expect(summary).toMatchObject({ lines: 36, batches: 36, statements: 5 });
+    const state = await settledState(summary.settlement_id);
+    expect(state.lines).toEqual(due.map((l) => l.id).sort());
+    expect(state.counted).toBe(36);
+    expect(state.balances).toEqual(settledSharesOf(due));
+    const batches = await db.kysely.selectFrom('ledger_transactions').select('id').where('id', 'like', `settlement:${summary.settlement_id}:%`).execute();
+    expect(batches).toHaveLength(36);
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+
+  it('stops when a batch fails, keeps the batches that landed, and the next call resumes the run and settles the rest once', async () => {
+    db = await openTestDb(dialect);
+    const { due } = await seedLines(db);
+    // The database refuses to settle one line, in the fourth batch of five lines.
+    if (dialect === 'sqlite') {
+      await sql`create trigger refuse_settling before update of status on commissions when new.id = 'com_settle017' and new.status = 'settled' begin select raise(abort, 'refused for the test'); end`.execute(db.kysely);
+    } else {
+      await sql`create function refuse_settling() returns trigger language plpgsql as $$ begin if new.id = 'com_settle017' and new.status = 'settled' then raise exception 'refused for the test'; end if; return new; end $$`.execute(db.kysely);
+      await sql`create trigger refuse_settling before update on commissions for each row execute function refuse_settling()`.execute(db.kysely);
+    }
+    await expect(settle(db.kysely, { asOf: new Date(), batchLines: 5, workers: 2 })).rejects.toThrow(/refused for the test/);
+    const run = await db.kysely.selectFrom('settlement_runs').selectAll().executeTakeFirstOrThrow();
+    expect(run.status).toBe('running');
+    const partly = await settledState(run.id);
+    expect(partly.lines).not.toContain('com_settle017');
+    // Whole batches only: what the run counted is what was settled, and its money moved with it.
+    expect(partly.lines.length % 5).toBe(0);
+    expect(partly.counted).toBe(partly.lines.length);
+    expect(partly.balances).toEqual(settledSharesOf(due.filter((l) => partly.lines.includes(l.id))));
+
+    await sql.raw('drop trigger refuse_settling' + (dialect === 'postgres' ? ' on commissions' : '')).execute(db.kysely);
+    const resumed = await settle(db.kysely, { asOf: new Date(), batchLines: 5, workers: 2 });
+    expect(resumed).toMatchObject({ settlement_id: run.id, resumed: true, lines: 36, statements: 5 });
+    const state = await settledState(run.id);
+    expect(state.lines).toEqual(due.map((l) => l.id).sort());
+    expect(state.counted).toBe(36);
+    expect(state.balances).toEqual(settledSharesOf(due));
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
   });
 });
