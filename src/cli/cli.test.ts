@@ -220,7 +220,13 @@ describe.each(DIALECTS)('vitrine import on %s', (dialect) => {
     const again = await vitrine(db.url, 'import-orders', '--source', src.last.id, '--format', 'csv', report);
     expect(again.last).toMatchObject({ events: 2, applied: 0 });
 
-    const settled = await vitrine(db.url, 'settle', '--as-of', new Date().toISOString().slice(0, 10));
+    for (const n of ['0', '9', 'two']) {
+      const refused = await vitrine(db.url, 'settle', '--batches-at-once', n);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr.trim()).toMatch(/^[^\n]*--batches-at-once is a whole number from 1 to 8[^\n]*$/);
+    }
+    expect(await db.kysely.selectFrom('settlement_runs').select('id').execute()).toEqual([]);
+    const settled = await vitrine(db.url, 'settle', '--as-of', new Date().toISOString().slice(0, 10), '--batches-at-once', '3');
     expect(settled.code).toBe(0);
     // The source has no default rate and the product is not in the pool: the line earns at 0 bps.
     expect(settled.last).toMatchObject({ lines: 1, resumed: false });

@@ -86,11 +86,14 @@ program
   .description('settle every commission whose return window has passed as of the date (default now); safe to run twice or to re-run after a crash')
   .option('--as-of <date>', 'a date (2026-12-01: the start of that Asia/Shanghai day) or an ISO-8601 instant')
   .option('--batch-lines <n>', 'commission lines per transaction (default 5000)')
+  .option('--batches-at-once <n>', 'PostgreSQL: batches settled side by side, each on a connection of its own, 1-8 (default 2); SQLite settles one at a time')
   .action((o) =>
     withDb(async (db) => {
       const batchLines = o.batchLines === undefined ? undefined : Number(o.batchLines);
       if (batchLines !== undefined && (!Number.isInteger(batchLines) || batchLines < 1)) throw new InvalidInput('invalid_batch_lines', '--batch-lines is a positive whole number');
-      const summary = await settle(db.kysely, { asOf: parseAsOf(o.asOf), batchLines });
+      const workers = o.batchesAtOnce === undefined ? undefined : Number(o.batchesAtOnce);
+      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 8)) throw new InvalidInput('invalid_batches_at_once', '--batches-at-once is a whole number from 1 to 8');
+      const summary = await settle(db.kysely, { asOf: parseAsOf(o.asOf), batchLines, workers });
       printResult(summary);
     }),
   );
