@@ -111,9 +111,27 @@ describe('orders and money', () => {
       await signIn(operator, DEMO.operator);
       await operator.locator('[data-nav="settlement"]').click();
       await operator.getByTestId('settle-as-of').fill(futureDate(9));
+      // The run's answer is held back on its way to the page, as a long run's would be: meanwhile
+      // the page reads the runs again and shows the new one, the button still busy.
+      const runRows = operator.getByTestId('settlement-runs').locator('tbody tr');
+      await runRows.first().waitFor();
+      const runsBefore = await runRows.count();
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await operator.route('**/api/settlements', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const response = await route.fetch();
+        await released;
+        await route.fulfill({ response });
+      });
       await operator.getByTestId('settle-submit').click();
+      await expect.poll(() => runRows.count(), { timeout: 10_000 }).toBe(runsBefore + 1);
+      expect(await operator.getByTestId('settle-submit').isDisabled()).toBe(true);
+      expect(await operator.getByTestId('settle-result').count()).toBe(0);
+      release();
       const result = operator.getByTestId('settle-result');
       await result.waitFor();
+      await operator.unroute('**/api/settlements');
       expect(Number(await result.getAttribute('data-lines'))).toBeGreaterThanOrEqual(1);
       const runStatement = operator.getByTestId('run-statements').locator('tbody tr').filter({ hasText: '林小鱼' });
       await runStatement.waitFor();

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert, Notice } from '../../components/Alerts';
@@ -29,6 +29,16 @@ export function SettlementPage() {
   const runs = useLoad<Items<SettlementRun>>('/api/settlements');
   const chosen = new URLSearchParams(useHashQuery()).get('run') ?? '';
   const choose = (id: string) => setHashQuery(new URLSearchParams(id ? { run: id } : {}));
+  // While a run started here is going (a large one takes minutes), its row is read again every
+  // second: the operator sees it appear and its lines climb, batch by batch.
+  const [settling, setSettling] = useState(false);
+  const { reload } = runs;
+  useEffect(() => {
+    if (!settling) return;
+    const timer = setInterval(reload, RUNS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [settling, reload]);
+  const running = settling ? runs.data?.items.find((run) => run.status === 'running') : undefined;
 
   const columns: Column<SettlementRun>[] = [
     { key: 'asOf', header: t('settlement.asOf'), className: 'nowrap', cell: (row) => dateTimeOf(row.as_of) },
@@ -55,6 +65,8 @@ export function SettlementPage() {
       <PageHeader title={t('settlement.title')} description={t('settlement.description')} />
       <Panel title={t('settlement.runTitle')} testId="settle-panel">
         <RunSettlement
+          runningLines={running?.lines}
+          onBusy={setSettling}
           onSettled={(result) => {
             runs.reload();
             choose(result.settlement_id);
@@ -72,13 +84,16 @@ export function SettlementPage() {
   );
 }
 
+/** How often the runs are read again while a run started on this page is going. */
+const RUNS_REFRESH_MS = 1_000;
+
 /** "¥1.61", or one amount per currency when a run settled several. */
 function amountsText(byCurrency: Record<string, number> | undefined, none: string): string {
   const entries = Object.entries(byCurrency ?? {});
   return entries.length === 0 ? none : entries.map(([currency, minor]) => formatMoney(minor, currency)).join(' · ');
 }
 
-function RunSettlement({ onSettled }: { onSettled: (result: SettlementResult) => void }) {
+function RunSettlement({ runningLines, onBusy, onSettled }: { runningLines: number | undefined; onBusy: (busy: boolean) => void; onSettled: (result: SettlementResult) => void }) {
   const { t } = useTranslation();
   const [asOf, setAsOf] = useState('');
   const [result, setResult] = useState<SettlementResult>();
@@ -88,9 +103,14 @@ function RunSettlement({ onSettled }: { onSettled: (result: SettlementResult) =>
     event.preventDefault();
     void action.run(async () => {
       setResult(undefined);
-      const answer = await api<SettlementResult>('POST', '/api/settlements', asOf ? { as_of: asOf } : {});
-      setResult(answer);
-      onSettled(answer);
+      onBusy(true);
+      try {
+        const answer = await api<SettlementResult>('POST', '/api/settlements', asOf ? { as_of: asOf } : {});
+        setResult(answer);
+        onSettled(answer);
+      } finally {
+        onBusy(false);
+      }
     });
   };
 
@@ -102,7 +122,7 @@ function RunSettlement({ onSettled }: { onSettled: (result: SettlementResult) =>
           <input id="settle-as-of" className="input" type="date" value={asOf} data-testid="settle-as-of" onChange={(event) => setAsOf(event.target.value)} />
         </Field>
         <button type="submit" className="btn btn-primary settle-submit" disabled={action.busy} data-testid="settle-submit">
-          {action.busy ? t('settlement.running') : t('settlement.run')}
+          {!action.busy ? t('settlement.run') : runningLines ? t('settlement.runningLines', { lines: runningLines }) : t('settlement.running')}
         </button>
       </div>
       <ErrorAlert error={action.error} />
