@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateThrough, migrateToLatest } from './migrate.ts';
 import { eventLineOf, storedEventsOf } from '../modules/orders/event-record.ts';
 import { isPostgres } from './dialect.ts';
-import { DIALECTS, openTestDb } from './testing.ts';
+import { DIALECTS, openTestDb, queryPlan } from './testing.ts';
 
 /** A SQLite database in a directory of its own, migrated up to and including `name`; closed and removed after each test. */
 let db: Db | undefined;
@@ -307,13 +307,7 @@ describe.each(DIALECTS)('migration 019 (partial commission indexes on PostgreSQL
     expect(await indexDefinition(q, 'commissions_organisation')).toMatch(/where.*organisation_id.* is not null/);
     expect(await indexDefinition(q, 'commissions_settlement')).toMatch(/where.*settlement_id.* is not null/);
     const query = q.selectFrom('commissions').select('id').where('organisation_id', '=', 'org_1').where('paid_at', '>=', '2026-11-01T00:00:00.000Z').compile();
-    const plan = await q.connection().execute(async (conn) => {
-      // A table of no rows would invite PostgreSQL to scan it.
-      if (dialect === 'postgres') await sql`set enable_seqscan = off`.execute(conn);
-      const rows = (await conn.executeQuery<Record<string, string>>(CompiledQuery.raw(`${dialect === 'sqlite' ? 'explain query plan' : 'explain'} ${query.sql}`, [...query.parameters]))).rows;
-      if (dialect === 'postgres') await sql`reset enable_seqscan`.execute(conn);
-      return rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
-    });
+    const plan = await queryPlan(q, query);
     expect(plan).toMatch(/commissions_organisation/);
   });
 

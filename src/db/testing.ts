@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDb, type Db, type Dialect } from './connection.ts';
+import { isPostgres } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 
 /**
@@ -51,4 +53,19 @@ async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promis
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The plan of a compiled statement, as the database would run it (SQLite's `explain query plan`,
+ * PostgreSQL's `explain`). PostgreSQL is told not to scan, as a test's table of a few rows would
+ * invite it to.
+ */
+export async function queryPlan(q: Kysely<any>, query: CompiledQuery): Promise<string> {
+  const postgres = isPostgres(q);
+  return q.connection().execute(async (conn) => {
+    if (postgres) await sql`set enable_seqscan = off`.execute(conn);
+    const rows = (await conn.executeQuery<Record<string, string>>(CompiledQuery.raw(`${postgres ? 'explain' : 'explain query plan'} ${query.sql}`, [...query.parameters]))).rows;
+    if (postgres) await sql`reset enable_seqscan`.execute(conn);
+    return rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
+  });
 }

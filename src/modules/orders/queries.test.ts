@@ -1,7 +1,7 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
-import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
+import { DIALECTS, openTestDb, queryPlan, type TestDb } from '../../db/testing.ts';
 import type { User } from '../accounts/model.ts';
 import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
@@ -145,14 +145,14 @@ describe.each(DIALECTS)('order lists on %s', (dialect) => {
       transformResult: async (args) => args.result,
     });
     await ordersVisibleTo(spy, operator, { limit: 50, orderNumber: 'A' });
-    const plan = await planOf(db.kysely, seen.find((c) => /"source_order_id" = /.test(c.sql))!);
+    const plan = await queryPlan(db.kysely, seen.find((c) => /"source_order_id" = /.test(c.sql))!);
     expect(plan).toMatch(dialect === 'sqlite' ? /USING INDEX sqlite_autoindex_orders_2 \(source_id=\? AND source_order_id=\?\)/ : /Index Cond: \(\(source_id = ANY .*\) AND \(source_order_id = /);
     expect(plan).not.toMatch(/SCAN orders\b|Seq Scan on orders/);
   });
 
   it('reads a creator’s list off commissions_creator, not a scan of the orders', async () => {
     const query = await creatorListQuery(db.kysely, creator);
-    const plan = await planOf(db.kysely, query);
+    const plan = await queryPlan(db.kysely, query);
     expect(plan).toContain('commissions_creator');
     expect(plan).not.toMatch(/SCAN orders|Seq Scan on orders/);
   });
@@ -169,16 +169,5 @@ describe.each(DIALECTS)('order lists on %s', (dialect) => {
     });
     await ordersVisibleTo(spy, viewer, { limit: 2, status: 'paid', cursor: (await ordersVisibleTo(q, viewer, { limit: 2 })).nextCursor });
     return seen.find((c) => /from "commissions" inner join "orders"/.test(c.sql))!;
-  }
-
-  /** The plan of a statement; PostgreSQL is told not to scan, as a table of a few rows would invite it to. */
-  async function planOf(q: Kysely<Database>, query: CompiledQuery): Promise<string> {
-    return q.connection().execute(async (conn) => {
-      if (dialect === 'postgres') await sql`set enable_seqscan = off`.execute(conn);
-      const explain = dialect === 'sqlite' ? `explain query plan ${query.sql}` : `explain ${query.sql}`;
-      const rows = (await conn.executeQuery<Record<string, string>>(CompiledQuery.raw(explain, [...query.parameters]))).rows;
-      if (dialect === 'postgres') await sql`reset enable_seqscan`.execute(conn);
-      return rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
-    });
   }
 });
