@@ -15,6 +15,7 @@ import * as clawbackIndex from './migrations/016_clawback_index.ts';
 import * as settlementTotals from './migrations/017_settlement_totals.ts';
 import * as commissionAsSettled from './migrations/018_commission_as_settled.ts';
 import * as partialCommissionIndexesPostgres from './migrations/019_partial_commission_indexes_postgres.ts';
+import * as settlementRunError from './migrations/020_settlement_run_error.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017_settlement_totals': settlementTotals,
   '018_commission_as_settled': commissionAsSettled,
   '019_partial_commission_indexes_postgres': partialCommissionIndexesPostgres,
+  '020_settlement_run_error': settlementRunError,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -417,6 +417,8 @@ export interface SettlementRunsTable {
   lines: number;
   batches: number;
   summary: string | null;
+  /** Why the run stopped, while it waits to be resumed (migration 020); null while it goes and once done. */
+  error: string | null;
 }
 
 export interface SettlementClawbacksTable {

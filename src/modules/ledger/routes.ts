@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
-import { dailyEarningsOf, earningsByCreator, earningsOf, partyNames, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
+import { dailyEarningsOf, earningsByCreator, earningsOf, partyNames, settlementRun, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
 import { operatorOverview } from './overview.ts';
-import { parseAsOf, settle } from './settlement.ts';
+import { parseAsOf, startSettlement, type StartedSettlement } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
 
@@ -102,6 +102,34 @@ function statementJson(s: StatementView): z.infer<typeof statementSchema> {
 }
 
 const idParams = z.object({ id: z.string() });
+
+const settlementRunSchema = z.object({
+  id: z.string(),
+  as_of: z.string(),
+  status: z.enum(['running', 'completed']),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  lines: z.number().int().describe('settled so far'),
+  batches: z.number().int(),
+  summary: z.unknown().describe('once completed: settled_minor, clawed_back_minor (by currency) and statements'),
+  error: z.string().nullable().describe('why a running run stopped; it waits to be resumed by the next run'),
+});
+
+const settlementResultSchema = z.object({
+  settlement_id: z.string(),
+  as_of: z.string(),
+  resumed: z.boolean(),
+  lines: z.number().int(),
+  batches: z.number().int(),
+  settled_minor: z.record(z.string(), z.number()),
+  clawed_back_minor: z.record(z.string(), z.number()),
+  statements: z.number().int(),
+});
+
+/** RFC 7240: `Prefer: respond-async` (among other preferences) asks for the answer before the work is done. */
+function prefersAsync(prefer: string | undefined): boolean {
+  return (prefer ?? '').split(',').some((preference) => preference.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+}
 const currencyQuery = z.object({ currency: z.string().regex(/^[A-Z]{3}$/).default('CNY') });
 
 export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -283,26 +311,59 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/api/settlements', {
-    schema: { tags: ['payouts'], summary: 'Settlement runs (operator)', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), as_of: z.string(), status: z.string(), started_at: z.string(), finished_at: z.string().nullable(), lines: z.number().int(), batches: z.number().int(), summary: z.unknown() })) }) } },
+    schema: { tags: ['payouts'], summary: 'Settlement runs, newest first (operator)', response: { 200: z.object({ items: z.array(settlementRunSchema) }) } },
     handler: async (request) => {
       requireRole(request, 'operator');
       return { items: await settlementRuns(db) };
     },
   });
 
+  r.get('/api/settlements/:id', {
+    schema: { tags: ['payouts'], summary: 'One settlement run: where it stands and its lines so far, to follow a run started with `Prefer: respond-async` (operator)', params: idParams, response: { 200: settlementRunSchema } },
+    handler: async (request) => {
+      requireRole(request, 'operator');
+      return settlementRun(db, request.params.id);
+    },
+  });
+
+  // Runs started here in the background, stopped after their batch in hand when the server closes
+  // (the run waits, resumable, for the next call or the monthly schedule).
+  const background = new Set<StartedSettlement>();
+  app.addHook('onClose', async () => {
+    for (const started of background) started.stop();
+    await Promise.allSettled([...background].map((started) => started.done));
+  });
+
   r.post('/api/settlements', {
     schema: {
       tags: ['payouts'],
-      summary: 'Run a settlement as of a date (default now), as `vitrine settle` does (operator)',
+      summary: 'Run a settlement as of a date (default now), as `vitrine settle` does (operator). A run already going is joined (resumed: true). With `Prefer: respond-async` the answer is 202 once the run is recorded, and the run goes on: follow it at its Location',
       body: z.object({ as_of: z.string().optional() }).nullish(),
-      response: { 201: z.object({ settlement_id: z.string(), as_of: z.string(), resumed: z.boolean(), lines: z.number().int(), batches: z.number().int(), settled_minor: z.record(z.string(), z.number()), clawed_back_minor: z.record(z.string(), z.number()), statements: z.number().int() }) },
+      headers: z.object({ prefer: z.string().optional() }),
+      response: {
+        201: settlementResultSchema,
+        202: z.object({ settlement_id: z.string(), as_of: z.string(), resumed: z.boolean(), status: z.literal('running') }),
+      },
     },
     handler: async (request, reply) => {
       const operator = requireRole(request, 'operator');
       const asOf = parseAsOf(request.body?.as_of);
-      const summary = await settle(db, { asOf, startedBy: operator.id });
-      reply.status(201);
-      return summary;
+      const started = startSettlement(db, { asOf, startedBy: operator.id });
+      if (!prefersAsync(request.headers.prefer)) {
+        const summary = await started.done;
+        reply.status(201);
+        return summary;
+      }
+      background.add(started);
+      started.done
+        .then(
+          (summary) => request.log.info({ settlement: summary.settlement_id, lines: summary.lines }, 'settlement run done'),
+          (err: unknown) => request.log.error({ err }, 'settlement run stopped'),
+        )
+        .finally(() => background.delete(started));
+      const { run, resumed } = await started.begun;
+      reply.status(202).header('location', `/api/settlements/${run.id}`).header('preference-applied', 'respond-async');
+      return { settlement_id: run.id, as_of: run.as_of, resumed, status: 'running' as const };
     },
   });
 

@@ -3,7 +3,7 @@ import { NotFound } from '../../core/errors.ts';
 import { formatBps, formatMinor } from '../../core/money.ts';
 import { platformDayOf, startOfPlatformDay } from '../../core/time.ts';
 import { decodeKeyset, encodeKeyset } from '../../db/keyset.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, SettlementRunsTable } from '../../db/schema.ts';
 import type { User } from '../accounts/model.ts';
 import { csvField, partyOfUser } from './withdrawals.ts';
 import { lineAsSettled, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
@@ -261,7 +261,30 @@ export async function earningsByCreator(db: Q, user: User, days: number, now = n
     .sort((a, b) => b.shareMinor - a.shareMinor || b.commissionMinor - a.commissionMinor || (a.creator.id < b.creator.id ? -1 : 1));
 }
 
-export async function settlementRuns(db: Q): Promise<{ id: string; as_of: string; status: string; started_at: string; finished_at: string | null; lines: number; batches: number; summary: unknown }[]> {
+/** A settlement run as the API shows it: where it stands, its lines so far, its totals once done, and why it stopped if it did. */
+export interface SettlementRunView {
+  id: string;
+  as_of: string;
+  status: SettlementRunsTable['status'];
+  started_at: string;
+  finished_at: string | null;
+  lines: number;
+  batches: number;
+  summary: unknown;
+  error: string | null;
+}
+
+function settlementRunView(r: SettlementRunsTable): SettlementRunView {
+  return { id: r.id, as_of: r.as_of, status: r.status, started_at: r.started_at, finished_at: r.finished_at, lines: r.lines, batches: r.batches, summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown), error: r.error };
+}
+
+export async function settlementRuns(db: Q): Promise<SettlementRunView[]> {
   const rows = await db.selectFrom('settlement_runs').selectAll().orderBy('started_at', 'desc').limit(200).execute();
-  return rows.map((r) => ({ id: r.id, as_of: r.as_of, status: r.status, started_at: r.started_at, finished_at: r.finished_at, lines: r.lines, batches: r.batches, summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown) }));
+  return rows.map(settlementRunView);
+}
+
+export async function settlementRun(db: Q, id: string): Promise<SettlementRunView> {
+  const row = await db.selectFrom('settlement_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound(`settlement run ${id}`);
+  return settlementRunView(row);
 }

@@ -25,6 +25,14 @@ export interface SettlementSummary {
 
 const BATCH_LINES = 5_000;
 
+export interface SettleOptions {
+  asOf: Date;
+  startedBy?: string | null;
+  batchLines?: number;
+  workers?: number;
+  now?: () => Date;
+}
+
 /**
  * A settlement run (`vitrine settle --as-of`): every commission whose order completed and whose
  * return window had passed at `asOf` moves to `settled`, then a statement is written per creator,
@@ -33,10 +41,58 @@ const BATCH_LINES = 5_000;
  * landed whole or not at all, and statements are written once per party. Running it again
  * afterwards finds nothing left to settle.
  */
-export async function settle(db: Q, options: { asOf: Date; startedBy?: string | null; batchLines?: number; workers?: number; now?: () => Date }): Promise<SettlementSummary> {
+export async function settle(db: Q, options: SettleOptions): Promise<SettlementSummary> {
+  return startSettlement(db, options).done;
+}
+
+/** A run as `startSettlement` has it: `begun` once it is recorded (new or resumed), `done` once it is settled. */
+export interface StartedSettlement {
+  begun: Promise<{ run: SettlementRunsTable; resumed: boolean }>;
+  done: Promise<SettlementSummary>;
+  /** Stops the run after the batches in hand (a server shutting down): `done` fails, and the run waits to be resumed. */
+  stop(): void;
+}
+
+/**
+ * Runs this process is settling, by database. A call made while one goes (the console's button
+ * pressed again, the monthly schedule coming due) joins it rather than walking the same queue beside
+ * it: both are answered by the one run.
+ */
+const going = new WeakMap<Q, StartedSettlement>();
+
+/**
+ * `settle`, in two steps: the console answers once the run is recorded (`begun`) and the operator
+ * follows its lines climbing while the rest (`done`) goes on. Whoever starts it must handle `done`
+ * (await it or catch it). A run that stops keeps why (`error`) until the call that resumes it.
+ */
+export function startSettlement(db: Q, options: SettleOptions): StartedSettlement {
+  const current = db.isTransaction ? undefined : going.get(db);
+  if (current) {
+    return { begun: current.begun.then(({ run }) => ({ run, resumed: true })), done: current.done.then((summary) => ({ ...summary, resumed: true })), stop: current.stop };
+  }
   const now = options.now ?? (() => new Date());
-  const { run, resumed } = await startOrResume(db, options.asOf.toISOString(), options.startedBy ?? null, now());
   const queue = new SettleQueue();
+  const begun = startOrResume(db, options.asOf.toISOString(), options.startedBy ?? null, now());
+  const done = begun.then(async ({ run, resumed }) => {
+    try {
+      return await settleRun(db, run, resumed, queue, options, now);
+    } catch (error) {
+      await recordStop(db, run, error);
+      throw error;
+    }
+  });
+  const started = { begun, done, stop: () => void (queue.stopped = true) };
+  if (!db.isTransaction) {
+    going.set(db, started);
+    const forget = () => {
+      if (going.get(db) === started) going.delete(db);
+    };
+    done.then(forget, forget);
+  }
+  return started;
+}
+
+async function settleRun(db: Q, run: SettlementRunsTable, resumed: boolean, queue: SettleQueue, options: SettleOptions, now: () => Date): Promise<SettlementSummary> {
   let lines = run.lines;
   let batches = run.batches;
   // On PostgreSQL batches are settled side by side, each in a transaction of its own connection:
@@ -63,8 +119,27 @@ export async function settle(db: Q, options: { asOf: Date; startedBy?: string | 
   );
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
+  if (queue.stopped) throw new SettlementStopped(lines);
   const summary = await finish(db, run, now());
   return { settlement_id: run.id, as_of: run.as_of, resumed, lines, batches, ...summary };
+}
+
+/** A run stopped on request (`StartedSettlement.stop`) before it was done. */
+export class SettlementStopped extends Error {
+  constructor(lines: number) {
+    super(`stopped after ${lines} lines: the server was shutting down`);
+    this.name = 'SettlementStopped';
+  }
+}
+
+/**
+ * Keeps why a run stopped on its row, for the operator. Written after the failed transaction, on
+ * its own; if even that fails (the database gone), the run still stays `running` and resumable.
+ */
+async function recordStop(db: Q, run: SettlementRunsTable, error: unknown): Promise<void> {
+  if (db.isTransaction) return;
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
+  await db.updateTable('settlement_runs').set({ error: message }).where('id', '=', run.id).where('status', '=', 'running').execute().catch(() => undefined);
 }
 
 /** Batches settled at once on PostgreSQL (the machine this is made for has two cores). */
@@ -97,8 +172,11 @@ class SettleQueue {
 
 async function startOrResume(db: Q, asOf: string, startedBy: string | null, now: Date): Promise<{ run: SettlementRunsTable; resumed: boolean }> {
   const running = await db.selectFrom('settlement_runs').selectAll().where('status', '=', 'running').executeTakeFirst();
-  if (running) return { run: running, resumed: true };
-  const run: SettlementRunsTable = { id: newId('settlement'), as_of: asOf, status: 'running', started_by: startedBy, started_at: now.toISOString(), finished_at: null, lines: 0, batches: 0, summary: null };
+  if (running) {
+    if (running.error !== null) await db.updateTable('settlement_runs').set({ error: null }).where('id', '=', running.id).execute();
+    return { run: { ...running, error: null }, resumed: true };
+  }
+  const run: SettlementRunsTable = { id: newId('settlement'), as_of: asOf, status: 'running', started_by: startedBy, started_at: now.toISOString(), finished_at: null, lines: 0, batches: 0, summary: null, error: null };
   try {
     await db.insertInto('settlement_runs').values(run).execute();
   } catch (error) {
