@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { todayIso } from '../src/lib/dates';
@@ -44,6 +45,21 @@ export const pageErrors: string[] = [];
 /** The running server's origin, e.g. http://127.0.0.1:41234. */
 export function baseUrl(): string {
   return origin;
+}
+
+/**
+ * The server's own SQLite file, opened beside it (WAL lets both in) for what the console cannot
+ * do, such as making the database refuse a write; the connection is closed when `work` is done.
+ */
+export async function withServerDatabase<T>(work: (database: Database.Database) => T): Promise<T> {
+  if (!workDir) throw new Error('setUpConsole() has not started the server');
+  const database = new Database(join(workDir, 'e2e.db'));
+  try {
+    database.pragma('busy_timeout = 5000');
+    return work(database);
+  } finally {
+    database.close();
+  }
 }
 
 /** What the server printed so far, for a failure's message. */

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../src/lib/money';
 import type { EarningsSummary, Order } from '../src/lib/types';
-import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, newPage, pageErrors, setUpConsole, signIn } from './harness';
+import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, newPage, pageErrors, setUpConsole, signIn, withServerDatabase } from './harness';
 
 /**
  * Orders and money in the console, over a merchant source made through the API: its signed order
@@ -111,27 +111,30 @@ describe('orders and money', () => {
       await signIn(operator, DEMO.operator);
       await operator.locator('[data-nav="settlement"]').click();
       await operator.getByTestId('settle-as-of').fill(futureDate(9));
-      // The run's answer is held back on its way to the page, as a long run's would be: meanwhile
-      // the page reads the runs again and shows the new one, the button still busy.
+      // The server answers 202 once the run is recorded and settles it in the background; the page
+      // follows the run at its own address. Those reads are held back on their way to the page, as
+      // a long run's "still going" would be: meanwhile the new run is in the table, the button busy.
       const runRows = operator.getByTestId('settlement-runs').locator('tbody tr');
       await runRows.first().waitFor();
       const runsBefore = await runRows.count();
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
-      await operator.route('**/api/settlements', async (route) => {
-        if (route.request().method() !== 'POST') return route.continue();
+      await operator.route('**/api/settlements/*', async (route) => {
         const response = await route.fetch();
         await released;
         await route.fulfill({ response });
       });
+      const posted = operator.waitForResponse((response) => response.url().endsWith('/api/settlements') && response.request().method() === 'POST');
       await operator.getByTestId('settle-submit').click();
+      expect((await posted).status()).toBe(202);
       await expect.poll(() => runRows.count(), { timeout: 10_000 }).toBe(runsBefore + 1);
       expect(await operator.getByTestId('settle-submit').isDisabled()).toBe(true);
+      await operator.getByTestId('settle-following').waitFor();
       expect(await operator.getByTestId('settle-result').count()).toBe(0);
       release();
       const result = operator.getByTestId('settle-result');
       await result.waitFor();
-      await operator.unroute('**/api/settlements');
+      await operator.unroute('**/api/settlements/*');
       expect(Number(await result.getAttribute('data-lines'))).toBeGreaterThanOrEqual(1);
       const runStatement = operator.getByTestId('run-statements').locator('tbody tr').filter({ hasText: '林小鱼' });
       await runStatement.waitFor();
@@ -219,6 +222,52 @@ describe('orders and money', () => {
       expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT * 3,
+  );
+
+  it(
+    'shows the operator why a settlement run stopped, in its notice and in the runs, and running it again resumes it',
+    async () => {
+      const { sourceId } = await merchantShop();
+      const creator = await newPage();
+      await signIn(creator, DEMO.creator);
+      const orderId = `E2E-STOP-${Date.now()}`;
+      await deliver(orderId, 'paid', { clickId: await clickThroughShowcase(creator.request, sourceId) });
+      await deliver(orderId, 'completed');
+      // The database refuses to settle any line, as a full disk or a broken constraint would.
+      await withServerDatabase((database) =>
+        database.exec("create trigger e2e_refuse_settling before update of status on commissions when new.status = 'settled' begin select raise(abort, 'e2e: settling refused'); end"),
+      );
+      const operator = await newPage();
+      await signIn(operator, DEMO.operator);
+      await operator.locator('[data-nav="settlement"]').click();
+      await operator.getByTestId('settle-as-of').fill(futureDate(9));
+      await operator.getByTestId('settle-submit').click();
+      const stopped = operator.getByTestId('settle-stopped');
+      await stopped.waitFor();
+      expect(await stopped.innerText()).toContain('e2e: settling refused');
+      expect(await stopped.innerText()).toContain('再次点击“立即结算”即可从停下处继续');
+      const newest = operator.getByTestId('settlement-runs').locator('tbody tr').first();
+      await expect.poll(() => newest.getByTestId('settlement-stopped').count()).toBe(1);
+      expect(await newest.getByTestId('settlement-stopped').innerText()).toBe('已停止');
+      expect(await operator.getByTestId('settle-submit').isDisabled()).toBe(false);
+      await operator.screenshot({ path: join(ARTIFACTS, 'settlement-stopped.png'), fullPage: false });
+
+      // The cause is gone; the same run is resumed and settles lin's line.
+      await withServerDatabase((database) => database.exec('drop trigger e2e_refuse_settling'));
+      await operator.getByTestId('settle-submit').click();
+      const result = operator.getByTestId('settle-result');
+      await result.waitFor();
+      expect(await result.innerText()).toContain('已续跑上一次未完成的结算');
+      expect(Number(await result.getAttribute('data-lines'))).toBeGreaterThanOrEqual(1);
+      expect(await operator.getByTestId('settle-stopped').count()).toBe(0);
+      await expect.poll(() => newest.getByTestId('settlement-stopped').count()).toBe(0);
+      expect(await newest.innerText()).toContain('已完成');
+      await creator.goto(`${baseUrl()}/#/orders`);
+      const row = creator.getByTestId('orders-table').locator('tbody tr').filter({ hasText: orderId });
+      await expect.poll(() => row.getByTestId('commission-status').innerText()).toBe('已结算');
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
   );
 
   it(
@@ -336,9 +385,15 @@ async function merchantShop(): Promise<Shop> {
 /** Adds the shop's product to the creator's showcase and follows its tracked link as a shopper's phone would; the click id the source receives. */
 async function clickThroughShowcase(request: APIRequestContext, sourceId: string): Promise<string> {
   const products = (await (await request.get(`${baseUrl()}/api/stores/${sourceId}/products`)).json()) as { items: { id: string }[] };
-  const added = await request.post(`${baseUrl()}/api/showcase/items`, { data: { product_id: products.items[0]?.id } });
-  expect(added.status()).toBe(201);
-  const link = ((await added.json()) as { link: { code: string; url: string } }).link;
+  const productId = products.items[0]?.id;
+  const added = await request.post(`${baseUrl()}/api/showcase/items`, { data: { product_id: productId } });
+  // Added by an earlier test of this file: its link is the one in the showcase.
+  if (added.status() === 409) expect(((await added.json()) as { error: { code: string } }).error.code).toBe('already_in_showcase');
+  else expect(added.status()).toBe(201);
+  const link =
+    added.status() === 201
+      ? ((await added.json()) as { link: { code: string; url: string } }).link
+      : ((await (await request.get(`${baseUrl()}/api/showcase/items`)).json()) as { items: { product_id: string; link: { code: string; url: string } }[] }).items.find((i) => i.product_id === productId)!.link;
   const redirect = await fetch(`${baseUrl()}${link.url}`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
   const clickId = /(clk_[0-9a-z]+)/i.exec(decodeURIComponent(redirect.headers.get('location') ?? ''))?.[1];
   if (!clickId) throw new Error(`no click id in the redirect to ${redirect.headers.get('location')}`);

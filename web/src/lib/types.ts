@@ -400,18 +400,16 @@ export interface SettlementRun {
   lines: number;
   batches: number;
   summary: { settled_minor: Record<string, number>; clawed_back_minor: Record<string, number>; statements: number } | null;
+  /** Why a running run stopped; it waits to be resumed by the next run. */
+  error: string | null;
 }
 
-/** What POST /api/settlements answers. */
-export interface SettlementResult {
+/** What POST /api/settlements answers with `Prefer: respond-async`: the run, recorded and going. */
+export interface SettlementStarted {
   settlement_id: string;
   as_of: string;
   resumed: boolean;
-  lines: number;
-  batches: number;
-  settled_minor: Record<string, number>;
-  clawed_back_minor: Record<string, number>;
-  statements: number;
+  status: 'running';
 }
 
 export interface LedgerSettings {

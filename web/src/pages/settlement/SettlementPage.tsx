@@ -13,10 +13,10 @@ import { api } from '../../lib/api';
 import { dateTimeOf } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
 import { setHashQuery, useHashQuery } from '../../lib/router';
-import type { Items, SettlementResult, SettlementRun, Statement } from '../../lib/types';
+import type { Items, SettlementRun, SettlementStarted, Statement } from '../../lib/types';
 import { useAction } from '../../lib/useAction';
 import { useCursorPages } from '../../lib/useCursorPages';
-import { useLoad } from '../../lib/useLoad';
+import { useLoad, type Loaded } from '../../lib/useLoad';
 import { StatementsTable } from '../earnings/StatementsTable';
 import { LedgerSettingsForm } from './LedgerSettingsForm';
 
@@ -29,20 +29,22 @@ export function SettlementPage() {
   const runs = useLoad<Items<SettlementRun>>('/api/settlements');
   const chosen = new URLSearchParams(useHashQuery()).get('run') ?? '';
   const choose = (id: string) => setHashQuery(new URLSearchParams(id ? { run: id } : {}));
-  // While a run started here is going (a large one takes minutes), its row is read again every
-  // second: the operator sees it appear and its lines climb, batch by batch.
-  const [settling, setSettling] = useState(false);
-  const { reload } = runs;
-  useEffect(() => {
-    if (!settling) return;
-    const timer = setInterval(reload, RUNS_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [settling, reload]);
-  const running = settling ? runs.data?.items.find((run) => run.status === 'running') : undefined;
+  const { followed, progress, outcome, follow, dismiss } = useFollowedRun(runs, choose);
 
   const columns: Column<SettlementRun>[] = [
     { key: 'asOf', header: t('settlement.asOf'), className: 'nowrap', cell: (row) => dateTimeOf(row.as_of) },
-    { key: 'status', header: t('columns.status'), cell: (row) => <StatusBadge status={row.status} /> },
+    {
+      key: 'status',
+      header: t('columns.status'),
+      cell: (row) =>
+        row.status === 'running' && row.error !== null ? (
+          <span title={row.error}>
+            <StatusBadge status="stopped" label={t('settlement.stoppedBadge')} tone="danger" testId="settlement-stopped" />
+          </span>
+        ) : (
+          <StatusBadge status={row.status} />
+        ),
+    },
     { key: 'started', header: t('settlement.startedAt'), className: 'nowrap', cell: (row) => dateTimeOf(row.started_at) },
     { key: 'lines', header: t('settlement.lines'), className: 'num', cell: (row) => row.lines },
     { key: 'settled', header: t('settlement.settled'), className: 'num', cell: (row) => amountsText(row.summary?.settled_minor, t('common.none')) },
@@ -64,14 +66,7 @@ export function SettlementPage() {
     <>
       <PageHeader title={t('settlement.title')} description={t('settlement.description')} />
       <Panel title={t('settlement.runTitle')} testId="settle-panel">
-        <RunSettlement
-          runningLines={running?.lines}
-          onBusy={setSettling}
-          onSettled={(result) => {
-            runs.reload();
-            choose(result.settlement_id);
-          }}
-        />
+        <RunSettlement following={followed !== undefined} runningLines={progress?.lines} outcome={outcome} onStarted={follow} onDismiss={dismiss} />
       </Panel>
       <Panel title={t('settlement.runs')} testId="settlement-runs-panel">
         <Async loaded={runs}>{(data) => <DataTable columns={columns} rows={data.items} empty={t('settlement.empty')} testId="settlement-runs" />}</Async>
@@ -84,8 +79,78 @@ export function SettlementPage() {
   );
 }
 
-/** How often the runs are read again while a run started on this page is going. */
+/** How often a run that is going is read again (and the runs with it). */
 const RUNS_REFRESH_MS = 1_000;
+
+/** How a run the page followed ended: every due line settled, or stopped with why (it waits to be resumed). */
+interface RunOutcome {
+  run: SettlementRun;
+  /** It resumed a run that had stopped before. */
+  resumed: boolean;
+}
+
+/**
+ * The run the page follows: the one started here (the server answers once the run is recorded and
+ * settles it in the background), or one found going when the page opens — started elsewhere, by
+ * the monthly schedule, or before a reload. It is read every second, the runs with it, so its
+ * lines climb in the table, until it is done (its statements are then shown) or stopped.
+ */
+function useFollowedRun(runs: Loaded<Items<SettlementRun>>, choose: (id: string) => void) {
+  const [followed, setFollowed] = useState<{ id: string; resumed: boolean }>();
+  const [progress, setProgress] = useState<SettlementRun>();
+  const [outcome, setOutcome] = useState<RunOutcome>();
+  const [found, setFound] = useState(false);
+  const { data, reload } = runs;
+
+  useEffect(() => {
+    if (found || !data) return;
+    setFound(true);
+    const going = data.items.find((run) => run.status === 'running' && run.error === null);
+    if (going) setFollowed((current) => current ?? { id: going.id, resumed: false });
+  }, [found, data]);
+
+  useEffect(() => {
+    if (!followed) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = async () => {
+      try {
+        const run = await api<SettlementRun>('GET', `/api/settlements/${encodeURIComponent(followed.id)}`);
+        if (stopped) return;
+        setProgress(run);
+        reload();
+        if (run.status === 'completed' || run.error !== null) {
+          setOutcome({ run, resumed: followed.resumed });
+          setFollowed(undefined);
+          setProgress(undefined);
+          if (run.status === 'completed') choose(run.id);
+          return;
+        }
+      } catch {
+        // A missed read (the network, a restart): the next one tells.
+      }
+      if (!stopped) timer = setTimeout(() => void read(), RUNS_REFRESH_MS);
+    };
+    void read();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+    // `choose` is made anew each render; the run is followed by its id alone.
+  }, [followed, reload]);
+
+  return {
+    followed,
+    progress,
+    outcome,
+    follow: (id: string, resumed: boolean) => {
+      setOutcome(undefined);
+      setFollowed({ id, resumed });
+      reload();
+    },
+    dismiss: () => setOutcome(undefined),
+  };
+}
 
 /** "¥1.61", or one amount per currency when a run settled several. */
 function amountsText(byCurrency: Record<string, number> | undefined, none: string): string {
@@ -93,27 +158,34 @@ function amountsText(byCurrency: Record<string, number> | undefined, none: strin
   return entries.length === 0 ? none : entries.map(([currency, minor]) => formatMoney(minor, currency)).join(' · ');
 }
 
-function RunSettlement({ runningLines, onBusy, onSettled }: { runningLines: number | undefined; onBusy: (busy: boolean) => void; onSettled: (result: SettlementResult) => void }) {
+function RunSettlement({
+  following,
+  runningLines,
+  outcome,
+  onStarted,
+  onDismiss,
+}: {
+  following: boolean;
+  runningLines: number | undefined;
+  outcome: RunOutcome | undefined;
+  onStarted: (id: string, resumed: boolean) => void;
+  onDismiss: () => void;
+}) {
   const { t } = useTranslation();
   const [asOf, setAsOf] = useState('');
-  const [result, setResult] = useState<SettlementResult>();
   const action = useAction();
+  const busy = action.busy || following;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      setResult(undefined);
-      onBusy(true);
-      try {
-        const answer = await api<SettlementResult>('POST', '/api/settlements', asOf ? { as_of: asOf } : {});
-        setResult(answer);
-        onSettled(answer);
-      } finally {
-        onBusy(false);
-      }
+      onDismiss();
+      const started = await api<SettlementStarted>('POST', '/api/settlements', asOf ? { as_of: asOf } : {}, { prefer: 'respond-async' });
+      onStarted(started.settlement_id, started.resumed);
     });
   };
 
+  const run = outcome?.run;
   return (
     <form className="form" onSubmit={submit} data-testid="settle-form">
       <p className="muted">{t('settlement.runHint')}</p>
@@ -121,21 +193,28 @@ function RunSettlement({ runningLines, onBusy, onSettled }: { runningLines: numb
         <Field label={t('settlement.asOfOptional')} htmlFor="settle-as-of">
           <input id="settle-as-of" className="input" type="date" value={asOf} data-testid="settle-as-of" onChange={(event) => setAsOf(event.target.value)} />
         </Field>
-        <button type="submit" className="btn btn-primary settle-submit" disabled={action.busy} data-testid="settle-submit">
-          {!action.busy ? t('settlement.run') : runningLines ? t('settlement.runningLines', { lines: runningLines }) : t('settlement.running')}
+        <button type="submit" className="btn btn-primary settle-submit" disabled={busy} data-testid="settle-submit">
+          {!busy ? t('settlement.run') : runningLines ? t('settlement.runningLines', { lines: runningLines }) : t('settlement.running')}
         </button>
       </div>
+      {following && <p className="muted" data-testid="settle-following">{t('settlement.followingHint')}</p>}
       <ErrorAlert error={action.error} />
-      {result && (
-        <Notice onDismiss={() => setResult(undefined)}>
-          <span data-testid="settle-result" data-lines={result.lines} data-statements={result.statements}>
-            {t(result.resumed ? 'settlement.resumedDone' : 'settlement.done', {
-              lines: result.lines,
-              amount: amountsText(result.settled_minor, formatMoney(0)),
-              statements: result.statements,
+      {run && run.status === 'completed' && (
+        <Notice onDismiss={onDismiss}>
+          <span data-testid="settle-result" data-lines={run.lines} data-statements={run.summary?.statements ?? 0}>
+            {t(outcome.resumed ? 'settlement.resumedDone' : 'settlement.done', {
+              lines: run.lines,
+              amount: amountsText(run.summary?.settled_minor, formatMoney(0)),
+              statements: run.summary?.statements ?? 0,
             })}
           </span>
         </Notice>
+      )}
+      {run && run.error !== null && (
+        <div className="alert alert-error" role="alert" data-testid="settle-stopped">
+          <span className="alert-icon" aria-hidden="true">!</span>
+          <span className="alert-body">{t('settlement.stopped', { lines: run.lines, error: run.error })}</span>
+        </div>
       )}
     </form>
   );
