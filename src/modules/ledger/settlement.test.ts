@@ -127,6 +127,18 @@ describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
     return { lines: lines.map((l) => l.id), balances: new Map(balances.map((b) => [b.account, Number(b.balance_minor)]).filter(([, v]) => v !== 0) as [string, number][]), counted: Number(counted.lines) };
   }
 
+  it('lets the server answer between batches: a timer due at the start fires while the run goes', async () => {
+    db = await openTestDb(dialect);
+    await seedLines(db);
+    let settling = true;
+    let firedWhileSettling: boolean | undefined;
+    setTimeout(() => (firedWhileSettling = settling), 0);
+    const summary = await settle(db.kysely, { asOf: new Date(), batchLines: 5 });
+    settling = false;
+    expect(summary.lines).toBe(36);
+    expect(firedWhileSettling).toBe(true);
+  });
+
   it('settles each due line once, one line a batch, four batches at a time', async () => {
     db = await openTestDb(dialect);
     const { due } = await seedLines(db);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { Conflict, InvalidInput } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { isPostgres } from '../../db/dialect.ts';
+import { isPostgres, yieldOnSqlite } from '../../db/dialect.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { CommissionsTable, Database, SettlementRunsTable } from '../../db/schema.ts';
 import { commissionLineOfRow, lineAsSettled, lineOfRow, SHARE_COLUMNS } from './commissions.ts';
@@ -106,6 +106,9 @@ async function settleRun(db: Q, run: SettlementRunsTable, resumed: boolean, queu
       if (settled === 0) return;
       lines += settled;
       batches += 1;
+      // Without this a run on SQLite kept the server from answering anything (redirects,
+      // webhooks, its own progress) until its last batch.
+      await yieldOnSqlite(db);
     }
   };
   const outcomes = await Promise.allSettled(
@@ -417,6 +420,7 @@ export async function advanceCommissions(db: Q, asOf: Date, batchLines = 1_000):
     });
     moved += n;
     if (n < batchLines) return moved;
+    await yieldOnSqlite(db);
   }
 }
 
