@@ -9,7 +9,8 @@ import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
 import type { OrderEvent, OrderStatus } from './model.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
 import { storedEventsOf } from './event-record.ts';
-import { storedEventsOfOrder } from './store.ts';
+import { lockOrdersForIngest, storedEventsOfOrder } from './store.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 const T0 = Date.parse('2026-11-20T02:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -199,5 +200,67 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     expect((await ingest([event('HIST1', 'completed', T0 + 2 * DAY, { clickId: 'clk_fresh' })])).applied).toBe(0);
     expect(storedEventsOf((await orderRow('HIST1')).events)).toHaveLength(3);
     await ledgerIsSound();
+  });
+});
+
+/**
+ * PostgreSQL, where deliveries run side by side: one that holds its orders (a transaction that took
+ * their locks as a delivery does and has not committed) holds up a delivery naming any of them, and
+ * no other delivery of the same source.
+ */
+describe.each(DIALECTS.filter((d) => d === 'postgres'))('deliveries of one source in flight together on %s', (dialect) => {
+  let db: TestDb;
+  let sourceId = '';
+  beforeAll(async () => {
+    db = await openTestDb(dialect);
+    sourceId = (await seedSource(db.kysely, { kind: 'platform', platform: 'jd' }, [{ id: 'P1', url: 'https://item.jd.com/1.html' }])).sourceId;
+  });
+  afterAll(() => db.close());
+
+  const paid = (orderId: string): OrderEvent => ({ orderId, status: 'paid', occurredAt: iso(T0), currency: 'CNY', clickId: null, subId: null, lines: [{ lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 990, refundedAmountMinor: 0 }] });
+  const ingest = (orderIds: string[], deliveryId: string) => ingestOrderEvents(db.kysely, sourceId, orderIds.map((id) => ({ event: paid(id) })), { via: 'webhook', deliveryId, now: new Date(T0 + HOUR) });
+  const outcome = (work: Promise<unknown>) => {
+    const seen = { done: false };
+    void work.then(() => (seen.done = true));
+    return seen;
+  };
+
+  it('holds up a delivery about an order another holds, and not one about other orders', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const holder = inTransaction(db.kysely, async (tx) => {
+      await lockOrdersForIngest(tx, sourceId, ['HELD-2', 'HELD-1']);
+      holding();
+      await released;
+    });
+    await held;
+    // Other orders of the same source: in while the holder waits.
+    expect(await ingest(['FREE-1', 'FREE-2'], 'free')).toMatchObject({ applied: 2, orders: 2 });
+    // One of the held orders among others: it waits, and writes nothing meanwhile.
+    const waiting = ingest(['FREE-3', 'HELD-1'], 'waits');
+    const seen = outcome(waiting);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.done).toBe(false);
+    expect(await db.kysely.selectFrom('orders').select('source_order_id').where('source_order_id', 'in', ['FREE-3', 'HELD-1']).execute()).toEqual([]);
+    release();
+    await holder;
+    expect(await waiting).toMatchObject({ applied: 2, orders: 2 });
+    const stored = await db.kysely.selectFrom('orders').select('source_order_id').where('source_id', '=', sourceId).orderBy('source_order_id').execute();
+    expect(stored.map((r) => r.source_order_id)).toEqual(['FREE-1', 'FREE-2', 'FREE-3', 'HELD-1']);
+    expect(await unbalancedTransactions(db.kysely)).toEqual([]);
+    expect(await balanceDrift(db.kysely)).toEqual([]);
+  });
+
+  it('applies many deliveries in flight at once over overlapping orders, each event once', async () => {
+    // Twenty deliveries of five orders each, sliding by two: most orders are named by three.
+    const deliveries = Array.from({ length: 20 }, (_, d) => Array.from({ length: 5 }, (_, i) => `SLIDE-${String(d * 2 + i).padStart(3, '0')}`));
+    const reports = await Promise.all(deliveries.map((orders, d) => ingest(orders, `slide-${d}`)));
+    const distinct = new Set(deliveries.flat());
+    expect(reports.reduce((n, r) => n + r.applied, 0)).toBe(distinct.size);
+    const rows = await db.kysely.selectFrom('orders').select('source_order_id').where('source_order_id', 'like', 'SLIDE-%').execute();
+    expect(rows).toHaveLength(distinct.size);
+    for (const row of await db.kysely.selectFrom('orders').select('events').where('source_order_id', 'like', 'SLIDE-%').execute()) expect(storedEventsOf(row.events)).toHaveLength(1);
   });
 });

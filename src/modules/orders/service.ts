@@ -11,7 +11,7 @@ import { ledgerSettings, type LedgerSettings } from '../ledger/settings.ts';
 import { findSource } from '../sources/service.ts';
 import type { StoredOrderState } from './model.ts';
 import { groupedEvents, planOrders, type DeliveryBasis, type EventVia, type IncomingEvent } from './plan.ts';
-import { lockSourceForIngest, ordersBySourceKeys, recordDelivery, saveOrders } from './store.ts';
+import { lockOrdersForIngest, ordersBySourceKeys, recordDelivery, saveOrders } from './store.ts';
 
 type Q = Kysely<Database>;
 
@@ -55,15 +55,15 @@ async function deliveryBasis(db: Q, sourceId: string, options: Pick<IngestOption
  */
 export async function ingestOrderEvents(db: Q, sourceId: string, incoming: readonly IncomingEvent[], options: IngestOptions): Promise<IngestReport> {
   const basis = await deliveryBasis(db, sourceId, options);
-  // Deliveries of one source take turns (lockSourceForIngest); a transaction that still loses a
-  // race on PostgreSQL (a deadlock with another writer, say) runs again.
+  const { byOrder, identify } = groupedEvents(incoming);
+  // Deliveries about the same orders take turns (lockOrdersForIngest); a transaction that still
+  // loses a race on PostgreSQL (a deadlock with another writer, say) runs again.
   return inRetriedTransaction(db, async (tx) => {
     const report: IngestReport = { duplicateDelivery: false, events: incoming.length, applied: 0, orders: 0, ledgerTransactions: 0 };
-    await lockSourceForIngest(tx, sourceId);
     if (options.deliveryId && !(await recordDelivery(tx, sourceId, options.deliveryId, incoming.length, basis.nowIso))) {
       return { ...report, duplicateDelivery: true };
     }
-    const { byOrder, identify } = groupedEvents(incoming);
+    await lockOrdersForIngest(tx, sourceId, [...byOrder.keys()]);
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
     const planned = await planOrders(tx, basis, byOrder, existing, identify);
     if (planned.length === 0) return report;

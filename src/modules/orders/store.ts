@@ -9,16 +9,19 @@ import { compareEvents } from './state-machine.ts';
 type Q = Kysely<Database>;
 
 /**
- * PostgreSQL: deliveries of one source are applied one at a time, as on SQLite (where every
- * write is). Two deliveries in flight often name the same new orders (a sender's consecutive
- * batches); without this, one of them lost the race for each new order's key and ran again, and
- * under a steady stream kept losing. Deliveries of different sources still run side by side. The
- * lock is the transaction's: it ends with the commit.
+ * PostgreSQL: a delivery holds the orders it names, by the source's order ids, until it commits,
+ * whether or not they exist yet. Two deliveries in flight often name the same new orders (a
+ * sender's consecutive batches): without this, one of them lost the race for each new order's key
+ * and ran again, and under a steady stream kept losing. The second now waits for the first's
+ * commit and then reads the orders it wrote; deliveries about other orders, of the same source or
+ * another, go on beside it. Transaction-scoped advisory locks on a 64-bit hash of each key, taken
+ * in one statement in ascending order, so two deliveries never wait on each other in a circle; a
+ * hash shared by two keys only makes their deliveries take turns.
  */
-export async function lockSourceForIngest(db: Q, sourceId: string): Promise<void> {
-  if (!isPostgres(db)) return;
-  const key = createHash('sha256').update(`vitrine:orders:${sourceId}`).digest().readBigInt64BE(0);
-  await sql`select pg_advisory_xact_lock(${key.toString()}::bigint)`.execute(db);
+export async function lockOrdersForIngest(db: Q, sourceId: string, sourceOrderIds: readonly string[]): Promise<void> {
+  if (!isPostgres(db) || sourceOrderIds.length === 0) return;
+  const keys = [...new Set(sourceOrderIds.map((id) => createHash('sha256').update(`vitrine:orders:${sourceId}:${id}`).digest().readBigInt64BE(0)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  await sql`select pg_advisory_xact_lock(k) from unnest(${keys.map(String)}::bigint[]) with ordinality as held(k, n) order by n`.execute(db);
 }
 
 /**
