@@ -7,8 +7,8 @@
  * On a fresh database (a SQLite file, WAL, as `npm start` uses; or a new database on the given
  * PostgreSQL server): creators with org memberships, `--sources` JD sources with 1,000 products
  * each and a click per creator on each. Each order belongs to one source, and each delivery carries
- * one source's events (signed with its secret): deliveries of different sources may be ingested
- * side by side on PostgreSQL, where those of one source take turns. A stream of webhook deliveries of `--batch` events each — a realistic mix: 55% new
+ * one source's events (signed with its secret): on PostgreSQL deliveries are ingested side by
+ * side, those naming a common order taking turns. A stream of webhook deliveries of `--batch` events each — a realistic mix: 55% new
  * paid orders carrying a click id, 25% of them completed later, 8% partially refunded, 4% fully
  * refunded, 8% duplicates of earlier events — is signed, then sent `--in-flight` at a time: each
  * delivery verified (Standard Webhooks) and parsed in a worker thread, and ingested (state
