@@ -251,6 +251,10 @@ describe('orders and money', () => {
       expect(await newest.getByTestId('settlement-stopped').innerText()).toBe('已停止');
       expect(await operator.getByTestId('settle-submit').isDisabled()).toBe(false);
       await operator.screenshot({ path: join(ARTIFACTS, 'settlement-stopped.png'), fullPage: false });
+      // 首页 says so too, and leads back to the run.
+      await operator.locator('[data-nav="home"]').click();
+      await operator.getByTestId('home-operator-tasks').getByRole('link', { name: /结算已停止，查看原因并继续/ }).click();
+      await operator.getByTestId('settle-submit').waitFor();
 
       // The cause is gone; the same run is resumed and settles lin's line.
       await withServerDatabase((database) => database.exec('drop trigger e2e_refuse_settling'));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
+import { refuseSettling, seedLines } from './testing.ts';
 import { seedSource } from '../links/testing.ts';
 import { ingestOrderEvents } from '../orders/service.ts';
 
@@ -69,5 +70,20 @@ describe.each(DIALECTS)('GET /api/operator/overview on %s', (dialect) => {
     expect(o.open_payout_batches).toBe(1);
     expect(o.last_settlement).toMatchObject({ id: run.settlement_id, status: 'completed' });
     expect((await s.call('GET', '/api/operator/overview?currency=USD', { token: t.operator })).body.withdrawals_requested).toEqual({ count: 1, amount: 700 });
+  });
+
+  it('names a run that stopped, with why, until the next run resumes it', async () => {
+    await seedLines(s.db);
+    const allow = await refuseSettling(s.db);
+    const failed = await s.call('POST', '/api/settlements', { token: t.operator, body: {} });
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBeTypeOf('string');
+    const stopped = (await overview()).last_settlement;
+    expect(stopped).toMatchObject({ status: 'running', finished_at: null });
+    expect(stopped.error).toMatch(/refused for the test/);
+    await allow();
+    const resumed = (await s.call('POST', '/api/settlements', { token: t.operator, body: {} })).body;
+    expect(resumed).toMatchObject({ settlement_id: stopped.id, resumed: true, lines: 36 });
+    expect((await overview()).last_settlement).toMatchObject({ id: stopped.id, status: 'completed', error: null });
   });
 });

@@ -157,7 +157,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
           unattributed_orders: z.number().int(),
           withdrawals_requested: z.object({ count: z.number().int(), amount: z.number().int() }),
           open_payout_batches: z.number().int(),
-          last_settlement: z.object({ id: z.string(), as_of: z.string(), status: z.string(), finished_at: z.string().nullable() }).nullable(),
+          last_settlement: z.object({ id: z.string(), as_of: z.string(), status: z.string(), finished_at: z.string().nullable(), error: z.string().nullable().describe('why the run stopped, while it waits to be resumed') }).nullable(),
           next_settlement_at: z.string(),
         }),
       },
@@ -171,7 +171,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
         unattributed_orders: o.unattributedOrders,
         withdrawals_requested: { count: o.withdrawalsRequested.count, amount: o.withdrawalsRequested.amountMinor },
         open_payout_batches: o.openPayoutBatches,
-        last_settlement: o.lastSettlement && { id: o.lastSettlement.id, as_of: o.lastSettlement.asOf, status: o.lastSettlement.status, finished_at: o.lastSettlement.finishedAt },
+        last_settlement: o.lastSettlement && { id: o.lastSettlement.id, as_of: o.lastSettlement.asOf, status: o.lastSettlement.status, finished_at: o.lastSettlement.finishedAt, error: o.lastSettlement.error },
         next_settlement_at: o.nextSettlementAt,
       };
     },

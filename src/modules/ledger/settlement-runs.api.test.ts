@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { settle, SettlementStopped, startSettlement } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
-import { seedLines } from './testing.ts';
+import { refuseSettling, seedLines } from './testing.ts';
 
 const ASYNC = { prefer: 'respond-async' };
 
@@ -58,19 +57,14 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
 
   it('keeps why a run stopped on the run, and the next run resumes it and clears it', async () => {
     const { s, operator } = await server();
-    if (dialect === 'sqlite') {
-      await sql`create trigger refuse_settling before update of status on commissions when new.id = 'com_settle017' and new.status = 'settled' begin select raise(abort, 'refused for the test'); end`.execute(s.db.kysely);
-    } else {
-      await sql`create function refuse_settling() returns trigger language plpgsql as $$ begin if new.id = 'com_settle017' and new.status = 'settled' then raise exception 'refused for the test'; end if; return new; end $$`.execute(s.db.kysely);
-      await sql`create trigger refuse_settling before update on commissions for each row execute function refuse_settling()`.execute(s.db.kysely);
-    }
+    const allow = await refuseSettling(s.db, 'com_settle017');
     const started = await s.call('POST', '/api/settlements', { token: operator, body: {}, headers: ASYNC });
     expect(started.status).toBe(202);
     const stopped = await follow(s, operator, started.headers.get('location')!, (r) => r.error !== null);
     expect(stopped).toMatchObject({ status: 'running', lines: 0, summary: null });
     expect(stopped.error).toMatch(/refused for the test/);
 
-    await sql.raw('drop trigger refuse_settling' + (dialect === 'postgres' ? ' on commissions' : '')).execute(s.db.kysely);
+    await allow();
     const resumed = await s.call('POST', '/api/settlements', { token: operator, body: {}, headers: ASYNC });
     expect(resumed.body).toMatchObject({ settlement_id: started.body.settlement_id, resumed: true });
     // The resumed run no longer shows the old error while it goes, and ends with every line.

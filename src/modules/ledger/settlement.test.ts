@@ -1,16 +1,14 @@
-import { sql, type Insertable } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows } from '../../db/bulk.ts';
-import type { CommissionsTable, OrdersTable } from '../../db/schema.ts';
+import type { CommissionsTable } from '../../db/schema.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { createUser } from '../accounts/service.ts';
-import { seedSource } from '../links/testing.ts';
 import { commissionLineOfRow } from './commissions.ts';
 import { accountOf, computeShares } from './postings.ts';
 import { statementLines, statementOf, statementsOf, statementsPage } from './service.ts';
 import { settle } from './settlement.ts';
-import { seedLines } from './testing.ts';
+import { refuseSettling, seedLines } from './testing.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 
 const DAY = 86_400_000;
@@ -158,12 +156,7 @@ describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
     db = await openTestDb(dialect);
     const { due } = await seedLines(db);
     // The database refuses to settle one line, in the fourth batch of five lines.
-    if (dialect === 'sqlite') {
-      await sql`create trigger refuse_settling before update of status on commissions when new.id = 'com_settle017' and new.status = 'settled' begin select raise(abort, 'refused for the test'); end`.execute(db.kysely);
-    } else {
-      await sql`create function refuse_settling() returns trigger language plpgsql as $$ begin if new.id = 'com_settle017' and new.status = 'settled' then raise exception 'refused for the test'; end if; return new; end $$`.execute(db.kysely);
-      await sql`create trigger refuse_settling before update on commissions for each row execute function refuse_settling()`.execute(db.kysely);
-    }
+    const allow = await refuseSettling(db, 'com_settle017');
     await expect(settle(db.kysely, { asOf: new Date(), batchLines: 5, workers: 2 })).rejects.toThrow(/refused for the test/);
     const run = await db.kysely.selectFrom('settlement_runs').selectAll().executeTakeFirstOrThrow();
     expect(run.status).toBe('running');
@@ -174,7 +167,7 @@ describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
     expect(partly.counted).toBe(partly.lines.length);
     expect(partly.balances).toEqual(settledSharesOf(due.filter((l) => partly.lines.includes(l.id))));
 
-    await sql.raw('drop trigger refuse_settling' + (dialect === 'postgres' ? ' on commissions' : '')).execute(db.kysely);
+    await allow();
     const resumed = await settle(db.kysely, { asOf: new Date(), batchLines: 5, workers: 2 });
     expect(resumed).toMatchObject({ settlement_id: run.id, resumed: true, lines: 36, statements: 5 });
     const state = await settledState(run.id);

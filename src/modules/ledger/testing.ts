@@ -1,5 +1,6 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { insertRows } from '../../db/bulk.ts';
+import { isPostgres } from '../../db/dialect.ts';
 import type { CommissionsTable, OrdersTable } from '../../db/schema.ts';
 import type { TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -39,4 +40,22 @@ export async function seedLines(db: TestDb): Promise<{ due: CommissionsTable[]; 
     await insertRows(tx, 'commissions', lines);
   });
   return { due, notDue };
+}
+
+/**
+ * Makes the database refuse to settle a line (`lineId`, or any), as a full disk or a broken
+ * constraint would: the batch that tries fails with "refused for the test". Returns the undo.
+ */
+export async function refuseSettling(db: TestDb, lineId?: string): Promise<() => Promise<void>> {
+  const which = lineId === undefined ? '' : `new.id = '${lineId}' and `;
+  if (!isPostgres(db.kysely)) {
+    await sql.raw(`create trigger refuse_settling before update of status on commissions when ${which}new.status = 'settled' begin select raise(abort, 'refused for the test'); end`).execute(db.kysely);
+    return async () => void (await sql`drop trigger refuse_settling`.execute(db.kysely));
+  }
+  await sql.raw(`create function refuse_settling() returns trigger language plpgsql as $$ begin if ${which}new.status = 'settled' then raise exception 'refused for the test'; end if; return new; end $$`).execute(db.kysely);
+  await sql`create trigger refuse_settling before update on commissions for each row execute function refuse_settling()`.execute(db.kysely);
+  return async () => {
+    await sql`drop trigger refuse_settling on commissions`.execute(db.kysely);
+    await sql`drop function refuse_settling()`.execute(db.kysely);
+  };
 }

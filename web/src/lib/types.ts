@@ -308,7 +308,7 @@ export interface OperatorOverview {
   unattributed_orders: number;
   withdrawals_requested: { count: number; amount: number };
   open_payout_batches: number;
-  last_settlement: { id: string; as_of: string; status: string; finished_at: string | null } | null;
+  last_settlement: { id: string; as_of: string; status: string; finished_at: string | null; error: string | null } | null;
   next_settlement_at: string;
 }
 

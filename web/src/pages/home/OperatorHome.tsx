@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/Alerts';
 import { PageHeader } from '../../components/PageHeader';
@@ -40,7 +41,7 @@ export function OperatorHome() {
           label={t('home.nextSettlement')}
           value={o ? dateTimeOf(o.next_settlement_at) : '…'}
           testId="home-next-settlement"
-          link={{ href: href('settlement'), text: o?.last_settlement ? t('home.lastSettlement', { asOf: dateTimeOf(o.last_settlement.as_of) }) : t('home.noSettlementYet') }}
+          link={{ href: href('settlement'), text: settlementLinkText(o?.last_settlement, t) }}
         />
       </div>
       <div className="stats stats-money" data-testid="home-platform-fee">
@@ -58,4 +59,11 @@ export function OperatorHome() {
       </div>
     </>
   );
+}
+
+/** Where the last run stands: settled as of a date, going, or stopped and waiting to be resumed (its page says why). */
+function settlementLinkText(last: OperatorOverview['last_settlement'] | undefined, t: TFunction): string {
+  if (!last) return t('home.noSettlementYet');
+  if (last.status === 'running') return last.error === null ? t('home.settlementRunning') : t('home.settlementStopped');
+  return t('home.lastSettlement', { asOf: dateTimeOf(last.as_of) });
 }
