@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateThrough } from '../db/migrate.ts';
 import { DIALECTS, openTestDb, type TestDb } from '../db/testing.ts';
 import { balanceDrift, unbalancedTransactions } from '../modules/ledger/store.ts';
+import { refuseSettling } from '../modules/ledger/testing.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vitrine.mjs', import.meta.url));
 
@@ -226,10 +227,16 @@ describe.each(DIALECTS)('vitrine import on %s', (dialect) => {
       expect(refused.stderr.trim()).toMatch(/^[^\n]*--batches-at-once is a whole number from 1 to 8[^\n]*$/);
     }
     expect(await db.kysely.selectFrom('settlement_runs').select('id').execute()).toEqual([]);
+    // The database refuses to settle: one line says where the run stopped and why; run again, it resumes.
+    const allow = await refuseSettling(db);
+    const stopped = await vitrine(db.url, 'settle', '--as-of', new Date().toISOString().slice(0, 10), '--batches-at-once', '3');
+    expect(stopped.code).not.toBe(0);
+    expect(stopped.stderr.trim()).toMatch(/^[^\n]*the settlement run stopped after 0 lines: [^\n]*refused for the test[^\n]*; run it again to resume where it stopped$/);
+    await allow();
     const settled = await vitrine(db.url, 'settle', '--as-of', new Date().toISOString().slice(0, 10), '--batches-at-once', '3');
     expect(settled.code).toBe(0);
     // The source has no default rate and the product is not in the pool: the line earns at 0 bps.
-    expect(settled.last).toMatchObject({ lines: 1, resumed: false });
+    expect(settled.last).toMatchObject({ lines: 1, resumed: true });
     const twice = await vitrine(db.url, 'settle');
     expect(twice.last).toMatchObject({ lines: 0 });
     const bad = await vitrine(db.url, 'settle', '--as-of', 'next tuesday');

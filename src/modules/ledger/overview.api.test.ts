@@ -77,8 +77,9 @@ describe.each(DIALECTS)('GET /api/operator/overview on %s', (dialect) => {
     const allow = await refuseSettling(s.db);
     const failed = await s.call('POST', '/api/settlements', { token: t.operator, body: {} });
     expect(failed.status).toBe(500);
-    expect(failed.body.error.code).toBeTypeOf('string');
     const stopped = (await overview()).last_settlement;
+    expect(failed.body.error).toMatchObject({ code: 'settlement_stopped', details: { settlement_id: stopped.id, lines: 0 } });
+    expect(failed.body.error.message).toMatch(/^the settlement run stopped after 0 lines: .*refused for the test.*; run it again to resume where it stopped$/);
     expect(stopped).toMatchObject({ status: 'running', finished_at: null });
     expect(stopped.error).toMatch(/refused for the test/);
     await allow();

@@ -6,7 +6,7 @@ import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
 import { dailyEarningsOf, earningsByCreator, earningsOf, partyNames, settlementRun, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
 import { operatorOverview } from './overview.ts';
-import { parseAsOf, startSettlement, type StartedSettlement } from './settlement.ts';
+import { parseAsOf, SettlementStopped, startSettlement, type StartedSettlement } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
 
@@ -349,17 +349,18 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const operator = requireRole(request, 'operator');
       const asOf = parseAsOf(request.body?.as_of);
       const started = startSettlement(db, { asOf, startedBy: operator.id });
+      const stopped = (err: unknown) => request.log.error({ err: err instanceof SettlementStopped && err.cause !== undefined ? err.cause : err, details: err instanceof SettlementStopped ? err.details : undefined }, 'settlement run stopped');
       if (!prefersAsync(request.headers.prefer)) {
-        const summary = await started.done;
+        const summary = await started.done.catch((err: unknown) => {
+          stopped(err);
+          throw err;
+        });
         reply.status(201);
         return summary;
       }
       background.add(started);
       started.done
-        .then(
-          (summary) => request.log.info({ settlement: summary.settlement_id, lines: summary.lines }, 'settlement run done'),
-          (err: unknown) => request.log.error({ err }, 'settlement run stopped'),
-        )
+        .then((summary) => request.log.info({ settlement: summary.settlement_id, lines: summary.lines }, 'settlement run done'), stopped)
         .finally(() => background.delete(started));
       const { run, resumed } = await started.begun;
       reply.status(202).header('location', `/api/settlements/${run.id}`).header('preference-applied', 'respond-async');

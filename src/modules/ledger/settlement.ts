@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { Conflict, InvalidInput } from '../../core/errors.ts';
+import { Conflict, DomainError, InvalidInput } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { isPostgres, yieldOnSqlite } from '../../db/dialect.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -74,11 +74,14 @@ export function startSettlement(db: Q, options: SettleOptions): StartedSettlemen
   const queue = new SettleQueue();
   const begun = startOrResume(db, options.asOf.toISOString(), options.startedBy ?? null, now());
   const done = begun.then(async ({ run, resumed }) => {
+    const progress = { lines: run.lines };
     try {
-      return await settleRun(db, run, resumed, queue, options, now);
+      return await settleRun(db, run, resumed, queue, progress, options, now);
     } catch (error) {
-      await recordStop(db, run, error);
-      throw error;
+      if (error instanceof SettlementStopped) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      await recordStop(db, run, reason);
+      throw new SettlementStopped(run.id, progress.lines, reason, { cause: error });
     }
   });
   const started = { begun, done, stop: () => void (queue.stopped = true) };
@@ -92,8 +95,7 @@ export function startSettlement(db: Q, options: SettleOptions): StartedSettlemen
   return started;
 }
 
-async function settleRun(db: Q, run: SettlementRunsTable, resumed: boolean, queue: SettleQueue, options: SettleOptions, now: () => Date): Promise<SettlementSummary> {
-  let lines = run.lines;
+async function settleRun(db: Q, run: SettlementRunsTable, resumed: boolean, queue: SettleQueue, progress: { lines: number }, options: SettleOptions, now: () => Date): Promise<SettlementSummary> {
   let batches = run.batches;
   // On PostgreSQL batches are settled side by side, each in a transaction of its own connection:
   // a batch's time is the server writing its lines (each a new row version and an entry in each
@@ -104,7 +106,7 @@ async function settleRun(db: Q, run: SettlementRunsTable, resumed: boolean, queu
     while (!queue.stopped) {
       const settled = await settleBatch(db, run, options.batchLines ?? BATCH_LINES, now(), queue);
       if (settled === 0) return;
-      lines += settled;
+      progress.lines += settled;
       batches += 1;
       // Without this a run on SQLite kept the server from answering anything (redirects,
       // webhooks, its own progress) until its last batch.
@@ -122,27 +124,36 @@ async function settleRun(db: Q, run: SettlementRunsTable, resumed: boolean, queu
   );
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
-  if (queue.stopped) throw new SettlementStopped(lines);
+  if (queue.stopped) {
+    await recordStop(db, run, SHUTTING_DOWN);
+    throw new SettlementStopped(run.id, progress.lines, SHUTTING_DOWN);
+  }
   const summary = await finish(db, run, now());
-  return { settlement_id: run.id, as_of: run.as_of, resumed, lines, batches, ...summary };
+  return { settlement_id: run.id, as_of: run.as_of, resumed, lines: progress.lines, batches, ...summary };
 }
 
-/** A run stopped on request (`StartedSettlement.stop`) before it was done. */
-export class SettlementStopped extends Error {
-  constructor(lines: number) {
-    super(`stopped after ${lines} lines: the server was shutting down`);
-    this.name = 'SettlementStopped';
+/**
+ * A run that stopped before it was done: a batch failed (the database refused it, say), or it was
+ * asked to stop (`StartedSettlement.stop`, a server shutting down). The run stays `running` with
+ * its batches so far, and the next run resumes it. `cause` is what failed.
+ */
+export class SettlementStopped extends DomainError {
+  constructor(settlementId: string, lines: number, reason: string, options?: { cause?: unknown }) {
+    super(500, 'settlement_stopped', `the settlement run stopped after ${lines} lines: ${reason}; run it again to resume where it stopped`, { settlement_id: settlementId, lines, reason });
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
+
+/** The shutdown's reason, kept on the run. */
+const SHUTTING_DOWN = 'the server was shutting down';
 
 /**
  * Keeps why a run stopped on its row, for the operator. Written after the failed transaction, on
  * its own; if even that fails (the database gone), the run still stays `running` and resumable.
  */
-async function recordStop(db: Q, run: SettlementRunsTable, error: unknown): Promise<void> {
+async function recordStop(db: Q, run: SettlementRunsTable, reason: string): Promise<void> {
   if (db.isTransaction) return;
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, 1_000);
-  await db.updateTable('settlement_runs').set({ error: message }).where('id', '=', run.id).where('status', '=', 'running').execute().catch(() => undefined);
+  await db.updateTable('settlement_runs').set({ error: reason.slice(0, 1_000) }).where('id', '=', run.id).where('status', '=', 'running').execute().catch(() => undefined);
 }
 
 /** Batches settled at once on PostgreSQL (the machine this is made for has two cores). */
