@@ -323,13 +323,14 @@ describe.each(DIALECTS)('migration 019 (partial commission indexes on PostgreSQL
   });
 });
 
-describe.each(DIALECTS)('migration 020 (why a settlement run stopped) on %s', (dialect) => {
-  it('goes down without the column, and up with it empty on the runs there were', async () => {
+describe.each(DIALECTS)('migration 020 (why a settlement run stopped, and when it last moved) on %s', (dialect) => {
+  it('goes down without the columns, and up with them empty on the runs there were', async () => {
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '019_partial_commission_indexes_postgres');
     await sql`insert into settlement_runs (id, as_of, status, started_by, started_at, finished_at, lines, batches, summary) values ('settlement_1', '2026-11-01T00:00:00.000Z', 'running', null, '2026-11-01T00:00:00.000Z', null, 3, 1, null)`.execute(q);
     await expect(q.selectFrom('settlement_runs').select('error').execute()).rejects.toThrow(/error/);
+    await expect(q.selectFrom('settlement_runs').select('heartbeat_at').execute()).rejects.toThrow(/heartbeat_at/);
     expect(await migrateToLatest(q)).toEqual(['020_settlement_run_error']);
-    expect(await q.selectFrom('settlement_runs').select(['id', 'lines', 'error']).execute()).toEqual([{ id: 'settlement_1', lines: 3, error: null }]);
+    expect(await q.selectFrom('settlement_runs').select(['id', 'lines', 'error', 'heartbeat_at']).execute()).toEqual([{ id: 'settlement_1', lines: 3, error: null, heartbeat_at: null }]);
   });
 });

@@ -419,6 +419,8 @@ export interface SettlementRunsTable {
   summary: string | null;
   /** Why the run stopped, while it waits to be resumed (migration 020); null while it goes and once done. */
   error: string | null;
+  /** When something last worked on the run: its start or resumption, and each batch (migration 020). */
+  heartbeat_at: string | null;
 }
 
 export interface SettlementClawbacksTable {

@@ -275,6 +275,35 @@ describe('orders and money', () => {
   );
 
   it(
+    'shows a run its server left behind as interrupted, with the button free, and running again resumes it',
+    async () => {
+      // What a server killed mid-run leaves: the run running, its last batch ten minutes ago.
+      const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+      await withServerDatabase((database) =>
+        database
+          .prepare("insert into settlement_runs (id, as_of, status, started_by, started_at, finished_at, lines, batches, summary, error, heartbeat_at) values ('settlement_e2e_left', ?, 'running', null, ?, null, 0, 0, null, null, ?)")
+          .run(tenMinutesAgo, tenMinutesAgo, tenMinutesAgo),
+      );
+      const operator = await newPage();
+      await signIn(operator, DEMO.operator);
+      await operator.locator('[data-nav="settlement"]').click();
+      const left = operator.getByTestId('settlement-runs').locator('tbody tr').filter({ has: operator.getByTestId('settlement-abandoned') });
+      await left.waitFor();
+      expect(await left.getByTestId('settlement-abandoned').innerText()).toBe('已中断');
+      // Not taken for a run going: the button is free, and nothing is followed.
+      expect(await operator.getByTestId('settle-submit').isDisabled()).toBe(false);
+      expect(await operator.getByTestId('settle-following').count()).toBe(0);
+      await operator.getByTestId('settle-submit').click();
+      const result = operator.getByTestId('settle-result');
+      await result.waitFor();
+      expect(await result.innerText()).toContain('已续跑上一次未完成的结算');
+      await expect.poll(() => operator.getByTestId('settlement-abandoned').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     "shows the organisation a statement of its creators' orders, each line with whose it was, adding up to what it settled",
     async () => {
       const org = await newPage();

@@ -80,11 +80,11 @@ describe.each(DIALECTS)('GET /api/operator/overview on %s', (dialect) => {
     const stopped = (await overview()).last_settlement;
     expect(failed.body.error).toMatchObject({ code: 'settlement_stopped', details: { settlement_id: stopped.id, lines: 0 } });
     expect(failed.body.error.message).toMatch(/^the settlement run stopped after 0 lines: .*refused for the test.*; run it again to resume where it stopped$/);
-    expect(stopped).toMatchObject({ status: 'running', finished_at: null });
+    expect(stopped).toMatchObject({ status: 'running', finished_at: null, active: false });
     expect(stopped.error).toMatch(/refused for the test/);
     await allow();
     const resumed = (await s.call('POST', '/api/settlements', { token: t.operator, body: {} })).body;
     expect(resumed).toMatchObject({ settlement_id: stopped.id, resumed: true, lines: 36 });
-    expect((await overview()).last_settlement).toMatchObject({ id: stopped.id, status: 'completed', error: null });
+    expect((await overview()).last_settlement).toMatchObject({ id: stopped.id, status: 'completed', error: null, active: false });
   });
 });

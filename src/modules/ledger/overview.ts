@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { PLATFORM } from './postings.ts';
 import { nextScheduledSettlement } from './schedule.ts';
-import { earningsOf } from './service.ts';
+import { earningsOf, isRunActive } from './service.ts';
 import { ledgerSettings } from './settings.ts';
 
 type Q = Kysely<Database>;
@@ -18,7 +18,7 @@ export interface OperatorOverview {
   withdrawalsRequested: { count: number; amountMinor: number };
   /** Batches still open: lines to mark paid or failed. */
   openPayoutBatches: number;
-  lastSettlement: { id: string; asOf: string; status: string; finishedAt: string | null; error: string | null } | null;
+  lastSettlement: { id: string; asOf: string; status: string; finishedAt: string | null; error: string | null; active: boolean } | null;
   /** When the monthly settlement runs next (the ledger settings' day and hour, Asia/Shanghai). */
   nextSettlementAt: string;
 }
@@ -34,14 +34,14 @@ export async function operatorOverview(db: Q, currency: string, now = new Date()
     .where('currency', '=', currency)
     .executeTakeFirstOrThrow();
   const open = await db.selectFrom('payout_batches').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow();
-  const last = await db.selectFrom('settlement_runs').select(['id', 'as_of', 'status', 'finished_at', 'error']).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await db.selectFrom('settlement_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return {
     currency,
     platformFee: { estimated: fee.estimated, confirmed: fee.confirmed, settleable: fee.settleable, settled: fee.settled },
     unattributedOrders: Number(unattributed.n),
     withdrawalsRequested: { count: Number(requested.n), amountMinor: Number(requested.amount) },
     openPayoutBatches: Number(open.n),
-    lastSettlement: last ? { id: last.id, asOf: last.as_of, status: last.status, finishedAt: last.finished_at, error: last.error } : null,
+    lastSettlement: last ? { id: last.id, asOf: last.as_of, status: last.status, finishedAt: last.finished_at, error: last.error, active: isRunActive(last, now) } : null,
     nextSettlementAt: nextScheduledSettlement(now, await ledgerSettings(db)).toISOString(),
   };
 }

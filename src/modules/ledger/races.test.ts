@@ -90,7 +90,7 @@ describe.each(DIALECTS)('refunds racing the ledger jobs on %s', (dialect) => {
     } else {
       // The batch of a run, by hand: it takes its lines, the refund comes and waits for them,
       // the batch moves them to settled and commits, the refund goes on.
-      const run: SettlementRunsTable = { id: 'settlement_race', as_of: asOf, status: 'running', started_by: null, started_at: asOf, finished_at: null, lines: 0, batches: 0, summary: null, error: null };
+      const run: SettlementRunsTable = { id: 'settlement_race', as_of: asOf, status: 'running', started_by: null, started_at: asOf, finished_at: null, lines: 0, batches: 0, summary: null, error: null, heartbeat_at: null };
       await whileHeld(
         db,
         async (tx, meanwhile) => {

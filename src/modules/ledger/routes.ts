@@ -113,6 +113,8 @@ const settlementRunSchema = z.object({
   batches: z.number().int(),
   summary: z.unknown().describe('once completed: settled_minor, clawed_back_minor (by currency) and statements'),
   error: z.string().nullable().describe('why a running run stopped; it waits to be resumed by the next run'),
+  heartbeat_at: z.string().nullable().describe('when something last worked on the run: its start or resumption, and each batch'),
+  active: z.boolean().describe('running, not stopped, and moved within the last two minutes; a running run that is not active was abandoned (its process died) and waits to be resumed'),
 });
 
 const settlementResultSchema = z.object({
@@ -157,7 +159,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
           unattributed_orders: z.number().int(),
           withdrawals_requested: z.object({ count: z.number().int(), amount: z.number().int() }),
           open_payout_batches: z.number().int(),
-          last_settlement: z.object({ id: z.string(), as_of: z.string(), status: z.string(), finished_at: z.string().nullable(), error: z.string().nullable().describe('why the run stopped, while it waits to be resumed') }).nullable(),
+          last_settlement: z.object({ id: z.string(), as_of: z.string(), status: z.string(), finished_at: z.string().nullable(), error: z.string().nullable().describe('why the run stopped, while it waits to be resumed'), active: z.boolean().describe('running and moved within the last two minutes') }).nullable(),
           next_settlement_at: z.string(),
         }),
       },
@@ -171,7 +173,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
         unattributed_orders: o.unattributedOrders,
         withdrawals_requested: { count: o.withdrawalsRequested.count, amount: o.withdrawalsRequested.amountMinor },
         open_payout_batches: o.openPayoutBatches,
-        last_settlement: o.lastSettlement && { id: o.lastSettlement.id, as_of: o.lastSettlement.asOf, status: o.lastSettlement.status, finished_at: o.lastSettlement.finishedAt, error: o.lastSettlement.error },
+        last_settlement: o.lastSettlement && { id: o.lastSettlement.id, as_of: o.lastSettlement.asOf, status: o.lastSettlement.status, finished_at: o.lastSettlement.finishedAt, error: o.lastSettlement.error, active: o.lastSettlement.active },
         next_settlement_at: o.nextSettlementAt,
       };
     },

@@ -272,19 +272,34 @@ export interface SettlementRunView {
   batches: number;
   summary: unknown;
   error: string | null;
+  heartbeat_at: string | null;
+  /** Running, not stopped, and something settled a batch of it (or started it) within the last two minutes. */
+  active: boolean;
 }
 
-function settlementRunView(r: SettlementRunsTable): SettlementRunView {
-  return { id: r.id, as_of: r.as_of, status: r.status, started_at: r.started_at, finished_at: r.finished_at, lines: r.lines, batches: r.batches, summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown), error: r.error };
+/**
+ * A running run nothing has moved for this long is taken for abandoned (its process died): a
+ * batch takes well under a second, a run's finish seconds.
+ */
+const RUN_STALE_MS = 2 * 60_000;
+
+/** Something is working on the run: running, not stopped, and moved within RUN_STALE_MS. */
+export function isRunActive(r: Pick<SettlementRunsTable, 'status' | 'error' | 'heartbeat_at'>, now: Date): boolean {
+  return r.status === 'running' && r.error === null && r.heartbeat_at !== null && now.getTime() - Date.parse(r.heartbeat_at) < RUN_STALE_MS;
 }
 
-export async function settlementRuns(db: Q): Promise<SettlementRunView[]> {
+function settlementRunView(r: SettlementRunsTable, now: Date): SettlementRunView {
+  const active = isRunActive(r, now);
+  return { id: r.id, as_of: r.as_of, status: r.status, started_at: r.started_at, finished_at: r.finished_at, lines: r.lines, batches: r.batches, summary: r.summary === null ? null : (JSON.parse(r.summary) as unknown), error: r.error, heartbeat_at: r.heartbeat_at, active };
+}
+
+export async function settlementRuns(db: Q, now = new Date()): Promise<SettlementRunView[]> {
   const rows = await db.selectFrom('settlement_runs').selectAll().orderBy('started_at', 'desc').limit(200).execute();
-  return rows.map(settlementRunView);
+  return rows.map((r) => settlementRunView(r, now));
 }
 
-export async function settlementRun(db: Q, id: string): Promise<SettlementRunView> {
+export async function settlementRun(db: Q, id: string, now = new Date()): Promise<SettlementRunView> {
   const row = await db.selectFrom('settlement_runs').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound(`settlement run ${id}`);
-  return settlementRunView(row);
+  return settlementRunView(row, now);
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
+import { settlementRun } from './service.ts';
 import { settle, SettlementStopped, startSettlement } from './settlement.ts';
 import { balanceDrift, unbalancedTransactions } from './store.ts';
 import { refuseSettling, seedLines } from './testing.ts';
@@ -44,7 +45,7 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
     const location = started.headers.get('location')!;
     expect(location).toBe(`/api/settlements/${started.body.settlement_id}`);
     const run = await follow(s, operator, location, (r) => r.status === 'completed');
-    expect(run).toMatchObject({ id: started.body.settlement_id, lines: 36, error: null, summary: { statements: 5 } });
+    expect(run).toMatchObject({ id: started.body.settlement_id, lines: 36, error: null, summary: { statements: 5 }, active: false });
     expect(run.finished_at).not.toBeNull();
     expect((await s.call('GET', '/api/settlements', { token: operator })).body.items).toEqual([run]);
     // Without the preference the answer waits for the run, as before: this one finds nothing left.
@@ -61,7 +62,7 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
     const started = await s.call('POST', '/api/settlements', { token: operator, body: {}, headers: ASYNC });
     expect(started.status).toBe(202);
     const stopped = await follow(s, operator, started.headers.get('location')!, (r) => r.error !== null);
-    expect(stopped).toMatchObject({ status: 'running', lines: 0, summary: null });
+    expect(stopped).toMatchObject({ status: 'running', lines: 0, summary: null, active: false });
     expect(stopped.error).toMatch(/refused for the test/);
 
     await allow();
@@ -72,6 +73,20 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
     const run = await follow(s, operator, started.headers.get('location')!, (r) => r.status === 'completed');
     expect(run).toMatchObject({ lines: 36, error: null });
     expect(await balanceDrift(s.db.kysely)).toEqual([]);
+  });
+
+  it('tells a run whose process died (no batch for minutes, no error) from one going, and the next run resumes it', async () => {
+    const { s, operator } = await server();
+    // What a process killed mid-run leaves: the run running, its last batch ten minutes ago.
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
+    await s.db.kysely.insertInto('settlement_runs').values({ id: 'settlement_abandoned', as_of: new Date().toISOString(), status: 'running', started_by: null, started_at: tenMinutesAgo, finished_at: null, lines: 0, batches: 0, summary: null, error: null, heartbeat_at: tenMinutesAgo }).execute();
+    const abandoned = (await s.call('GET', '/api/settlements/settlement_abandoned', { token: operator })).body;
+    expect(abandoned).toMatchObject({ status: 'running', error: null, heartbeat_at: tenMinutesAgo, active: false });
+    const resumed = await s.call('POST', '/api/settlements', { token: operator, body: {}, headers: ASYNC });
+    expect(resumed.body).toMatchObject({ settlement_id: 'settlement_abandoned', resumed: true });
+    const run = await follow(s, operator, '/api/settlements/settlement_abandoned', (r) => r.status === 'completed');
+    expect(run).toMatchObject({ lines: 36, active: false });
+    expect(Date.parse(run.heartbeat_at)).toBeGreaterThan(Date.parse(tenMinutesAgo));
   });
 
   it('is the operator’s: others are refused, and an unknown run is 404', async () => {
@@ -102,6 +117,8 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
     const { s, due } = await server();
     const started = startSettlement(s.db.kysely, { asOf: new Date(), batchLines: 1 });
     const { run } = await started.begun;
+    // Going: it moved just now.
+    expect(await settlementRun(s.db.kysely, run.id)).toMatchObject({ status: 'running', error: null, active: true });
     started.stop();
     await expect(started.done).rejects.toBeInstanceOf(SettlementStopped);
     const stopped = await s.db.kysely.selectFrom('settlement_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();

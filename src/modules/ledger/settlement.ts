@@ -187,10 +187,10 @@ class SettleQueue {
 async function startOrResume(db: Q, asOf: string, startedBy: string | null, now: Date): Promise<{ run: SettlementRunsTable; resumed: boolean }> {
   const running = await db.selectFrom('settlement_runs').selectAll().where('status', '=', 'running').executeTakeFirst();
   if (running) {
-    if (running.error !== null) await db.updateTable('settlement_runs').set({ error: null }).where('id', '=', running.id).execute();
-    return { run: { ...running, error: null }, resumed: true };
+    await db.updateTable('settlement_runs').set({ error: null, heartbeat_at: now.toISOString() }).where('id', '=', running.id).execute();
+    return { run: { ...running, error: null, heartbeat_at: now.toISOString() }, resumed: true };
   }
-  const run: SettlementRunsTable = { id: newId('settlement'), as_of: asOf, status: 'running', started_by: startedBy, started_at: now.toISOString(), finished_at: null, lines: 0, batches: 0, summary: null, error: null };
+  const run: SettlementRunsTable = { id: newId('settlement'), as_of: asOf, status: 'running', started_by: startedBy, started_at: now.toISOString(), finished_at: null, lines: 0, batches: 0, summary: null, error: null, heartbeat_at: now.toISOString() };
   try {
     await db.insertInto('settlement_runs').values(run).execute();
   } catch (error) {
@@ -260,7 +260,7 @@ export async function settleLines(tx: Q, run: SettlementRunsTable, due: readonly
   await updateWhereKeyIn(tx, 'commissions', 'id', due.map((c) => c.id), { status: 'settled', settlement_id: run.id, updated_at: now.toISOString() });
   await appendTransactions(tx, [settled], now.toISOString());
   await addToRunTotals(tx, run.id, settled.postings.filter((p) => p.account.endsWith(':settled')));
-  await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1` }).where('id', '=', run.id).execute();
+  await tx.updateTable('settlement_runs').set({ lines: sql`lines + ${due.length}`, batches: sql`batches + 1`, heartbeat_at: now.toISOString() }).where('id', '=', run.id).execute();
 }
 
 /** Adds what a batch moved into `settled` to its run's totals (`settlement_totals`, read when the run finishes). */

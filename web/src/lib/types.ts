@@ -308,7 +308,7 @@ export interface OperatorOverview {
   unattributed_orders: number;
   withdrawals_requested: { count: number; amount: number };
   open_payout_batches: number;
-  last_settlement: { id: string; as_of: string; status: string; finished_at: string | null; error: string | null } | null;
+  last_settlement: { id: string; as_of: string; status: string; finished_at: string | null; error: string | null; active: boolean } | null;
   next_settlement_at: string;
 }
 
@@ -402,6 +402,9 @@ export interface SettlementRun {
   summary: { settled_minor: Record<string, number>; clawed_back_minor: Record<string, number>; statements: number } | null;
   /** Why a running run stopped; it waits to be resumed by the next run. */
   error: string | null;
+  heartbeat_at: string | null;
+  /** Running, not stopped, and moved within the last two minutes (a running run that is not was left by a server that went away). */
+  active: boolean;
 }
 
 /** What POST /api/settlements answers with `Prefer: respond-async`: the run, recorded and going. */

@@ -64,6 +64,6 @@ export function OperatorHome() {
 /** Where the last run stands: settled as of a date, going, or stopped and waiting to be resumed (its page says why). */
 function settlementLinkText(last: OperatorOverview['last_settlement'] | undefined, t: TFunction): string {
   if (!last) return t('home.noSettlementYet');
-  if (last.status === 'running') return last.error === null ? t('home.settlementRunning') : t('home.settlementStopped');
+  if (last.status === 'running') return last.active ? t('home.settlementRunning') : t('home.settlementStopped');
   return t('home.lastSettlement', { asOf: dateTimeOf(last.as_of) });
 }

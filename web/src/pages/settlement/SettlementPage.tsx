@@ -41,6 +41,10 @@ export function SettlementPage() {
           <span title={row.error}>
             <StatusBadge status="stopped" label={t('settlement.stoppedBadge')} tone="danger" testId="settlement-stopped" />
           </span>
+        ) : row.status === 'running' && !row.active ? (
+          <span title={t('settlement.abandonedHint')}>
+            <StatusBadge status="abandoned" label={t('settlement.abandonedBadge')} tone="warn" testId="settlement-abandoned" />
+          </span>
         ) : (
           <StatusBadge status={row.status} />
         ),
@@ -82,7 +86,7 @@ export function SettlementPage() {
 /** How often a run that is going is read again (and the runs with it). */
 const RUNS_REFRESH_MS = 1_000;
 
-/** How a run the page followed ended: every due line settled, or stopped with why (it waits to be resumed). */
+/** How a run the page followed ended: every due line settled, or stopped (with why, or left by a server that went away); a stopped run waits to be resumed. */
 interface RunOutcome {
   run: SettlementRun;
   /** It resumed a run that had stopped before. */
@@ -93,7 +97,8 @@ interface RunOutcome {
  * The run the page follows: the one started here (the server answers once the run is recorded and
  * settles it in the background), or one found going when the page opens — started elsewhere, by
  * the monthly schedule, or before a reload. It is read every second, the runs with it, so its
- * lines climb in the table, until it is done (its statements are then shown) or stopped.
+ * lines climb in the table, until it is done (its statements are then shown), stopped, or no longer
+ * `active` (nothing moved it for minutes: the server working on it went away).
  */
 function useFollowedRun(runs: Loaded<Items<SettlementRun>>, choose: (id: string) => void) {
   const [followed, setFollowed] = useState<{ id: string; resumed: boolean }>();
@@ -105,7 +110,7 @@ function useFollowedRun(runs: Loaded<Items<SettlementRun>>, choose: (id: string)
   useEffect(() => {
     if (found || !data) return;
     setFound(true);
-    const going = data.items.find((run) => run.status === 'running' && run.error === null);
+    const going = data.items.find((run) => run.active);
     if (going) setFollowed((current) => current ?? { id: going.id, resumed: false });
   }, [found, data]);
 
@@ -119,7 +124,7 @@ function useFollowedRun(runs: Loaded<Items<SettlementRun>>, choose: (id: string)
         if (stopped) return;
         setProgress(run);
         reload();
-        if (run.status === 'completed' || run.error !== null) {
+        if (run.status === 'completed' || !run.active) {
           setOutcome({ run, resumed: followed.resumed });
           setFollowed(undefined);
           setProgress(undefined);
@@ -210,10 +215,10 @@ function RunSettlement({
           </span>
         </Notice>
       )}
-      {run && run.error !== null && (
+      {run && run.status === 'running' && (
         <div className="alert alert-error" role="alert" data-testid="settle-stopped">
           <span className="alert-icon" aria-hidden="true">!</span>
-          <span className="alert-body">{t('settlement.stopped', { lines: run.lines, error: run.error })}</span>
+          <span className="alert-body">{run.error !== null ? t('settlement.stopped', { lines: run.lines, error: run.error }) : t('settlement.abandoned', { lines: run.lines })}</span>
         </div>
       )}
     </form>
