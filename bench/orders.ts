@@ -14,7 +14,7 @@
  * delivery verified (Standard Webhooks) and parsed in a worker thread, and ingested (state
  * machine, attribution, commission booking, postings, balances) in one transaction, as the
  * webhook route does. Then `--settle-lines` completed commission lines (bulk-loaded) are settled
- * by a run. With `--pages N` (SQLite), the last N deliveries are kept out of the timed run and
+ * by a run, and the longest the event loop was held meanwhile is reported. With `--pages N` (SQLite), the last N deliveries are kept out of the timed run and
  * ingested afterwards, to count the pages each writes by table and index (`pagesPerDelivery`).
  * Prints a table and, last, one JSON line.
  */
@@ -212,8 +212,20 @@ export async function run(options: Record<string, string>): Promise<void> {
     process.stderr.write(`loading ${settleLines.toLocaleString('en')} completed commission lines…\n`);
     const postings = await bulkLoadSettleable(q, settleLines, clicks.map((c) => c.creator_id), org.id, seeded.sourceId);
     const settleStarted = performance.now();
+    // How long the event loop could not answer anything (a redirect, a webhook) while the run went:
+    // the longest gap between the firings of a 5 ms timer.
+    let lastTick = settleStarted;
+    let longestStallMs = 0;
+    const ticker = setInterval(() => {
+      const at = performance.now();
+      longestStallMs = Math.max(longestStallMs, at - lastTick);
+      lastTick = at;
+    }, 5);
     const summary = await settle(q, { asOf: new Date() });
-    const settleS = (performance.now() - settleStarted) / 1000;
+    clearInterval(ticker);
+    const settleEnded = performance.now();
+    longestStallMs = Math.max(longestStallMs, settleEnded - lastTick);
+    const settleS = (settleEnded - settleStarted) / 1000;
     const settledAll = summary.lines;
 
     const load = loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -229,8 +241,9 @@ export async function run(options: Record<string, string>): Promise<void> {
     log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
     log(`| order events (batches of ${batch}, ${inFlight} in flight, ${sourceCount} source${sourceCount === 1 ? '' : 's'}, ${target.name}) | ${timedEvents.toLocaleString('en')} (${applied.toLocaleString('en')} changed an order) | ${ingestS.toFixed(2)} | ${eventsPerS.toLocaleString('en')} | ${percentile(batchMs, 50).toFixed(1)} | ${percentile(batchMs, 99).toFixed(1)} | ${cpuUsPerEvent.toFixed(1)} | ${processCpuUsPerEvent.toFixed(1)} |`);
     log(`| settlement run | ${settledAll.toLocaleString('en')} lines (${postings.toLocaleString('en')} preloaded) | ${settleS.toFixed(2)} | ${Math.round(settledAll / settleS).toLocaleString('en')} | | | | |`);
+    log(`the settlement run held the event loop at most ${longestStallMs.toFixed(0)} ms at a time`);
     log(`load average (1/5/15 min): ${load}; the event loop waited ${(waitedForCpuUs / 1e6).toFixed(2)} s of ${ingestS.toFixed(2)} for a core; targets: >= 20,000 events/s; 1M lines settled in < 30 s`);
-    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, sources: sourceCount, events: timedEvents, events_per_s: eventsPerS, ...(pages ? { pages_per_delivery: Math.round(pages.total) } : {}), p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), process_cpu_us_per_event: Number(processCpuUsPerEvent.toFixed(1)), loop_waited_for_cpu_s: Number((waitedForCpuUs / 1e6).toFixed(2)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), load_avg: load }));
+    log(JSON.stringify({ bench: 'orders', database: target.name, in_flight: inFlight, sources: sourceCount, events: timedEvents, events_per_s: eventsPerS, ...(pages ? { pages_per_delivery: Math.round(pages.total) } : {}), p99_batch_ms: Number(percentile(batchMs, 99).toFixed(1)), loop_cpu_us_per_event: Number(cpuUsPerEvent.toFixed(1)), process_cpu_us_per_event: Number(processCpuUsPerEvent.toFixed(1)), loop_waited_for_cpu_s: Number((waitedForCpuUs / 1e6).toFixed(2)), settle_lines: settledAll, settle_s: Number(settleS.toFixed(2)), settle_lines_per_s: Math.round(settledAll / settleS), settle_longest_stall_ms: Math.round(longestStallMs), load_avg: load }));
   } finally {
     await target.drop();
   }
