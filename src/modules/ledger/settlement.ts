@@ -398,12 +398,17 @@ const LINES_PER_READ = 50_000;
  */
 async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: number): Promise<Map<string, number>> {
   const unchanged = new Map<string, { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }>();
+  const changed: { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }[] = [];
   for (let after = 0; ; ) {
-    const { rows } = await sql<{ rowid: number; creator_id: string; organisation_id: string | null; colonel_id: string | null }>`
-      select rowid, creator_id, organisation_id, colonel_id from commissions
-      where settlement_id = ${settlementId} and rowid > ${after} and as_settled is null
+    const { rows } = await sql<{ rowid: number } & Pick<CommissionsTable, (typeof AS_SETTLED_COLUMNS)[number]>>`
+      select rowid, ${sql.join(AS_SETTLED_COLUMNS.map((c) => sql.ref(c)))} from commissions
+      where settlement_id = ${settlementId} and rowid > ${after}
       order by rowid limit ${linesPerRead}`.execute(db);
     for (const r of rows) {
+      if (r.as_settled !== null) {
+        changed.push({ ...lineAsSettled(r), n: 1 });
+        continue;
+      }
       const key = `${r.creator_id} ${r.organisation_id} ${r.colonel_id}`;
       const group = unchanged.get(key);
       if (group) group.n += 1;
@@ -413,14 +418,17 @@ async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: 
     after = rows[rows.length - 1]!.rowid;
     await yieldOnSqlite(db);
   }
-  return partyLines([...unchanged.values()], await linesChangedSince(db, settlementId));
+  return partyLines([...unchanged.values()], changed);
 }
+
+/** What a line's parties as settled are read from: its own columns, or what it kept when it changed since (`as_settled`). */
+const AS_SETTLED_COLUMNS = ['creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'] as const;
 
 /** The run's lines changed since they were settled, with the parties they were settled with. */
 async function linesChangedSince(db: Q, settlementId: string) {
   const changed = await db
     .selectFrom('commissions')
-    .select(['creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'])
+    .select(AS_SETTLED_COLUMNS)
     .where('settlement_id', '=', settlementId)
     .where('as_settled', 'is not', null)
     .execute();
