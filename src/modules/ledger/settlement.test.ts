@@ -126,6 +126,23 @@ describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
     return { lines: lines.map((l) => l.id), balances: new Map(balances.map((b) => [b.account, Number(b.balance_minor)]).filter(([, v]) => v !== 0) as [string, number][]), counted: Number(counted.lines) };
   }
 
+  it("counts a line re-termed between its batch and the run's finish for the parties it was settled with", async () => {
+    db = await openTestDb(dialect);
+    const { due } = await seedLines(db);
+    const allow = await refuseSettling(db, 'com_settle017');
+    await expect(settle(db.kysely, { asOf: new Date(), batchLines: 5 })).rejects.toThrow(/refused for the test/);
+    await allow();
+    // A line of the organisation settled in a batch that landed loses its organisation (a late
+    // payment re-terms it), keeping what it was settled on, as ingestion does.
+    const line = (await db.kysely.selectFrom('commissions').selectAll().where('status', '=', 'settled').where('organisation_id', '=', 'org_one').orderBy('id').executeTakeFirstOrThrow());
+    const asSettled = JSON.stringify({ rate_bps: line.rate_bps, plan_kind: line.plan_kind, plan_id: line.plan_id, colonel_id: line.colonel_id, colonel_share_bps: line.colonel_share_bps, organisation_id: line.organisation_id, organisation_share_bps: line.organisation_share_bps, refunded_amount_minor: Number(line.refunded_amount_minor), paid_at: line.paid_at });
+    await db.kysely.updateTable('commissions').set({ organisation_id: null, organisation_share_bps: null, as_settled: asSettled }).where('id', '=', line.id).execute();
+    const summary = await settle(db.kysely, { asOf: new Date(), batchLines: 5, linesPerRead: 3 });
+    expect(summary).toMatchObject({ resumed: true, lines: 36 });
+    const org = await db.kysely.selectFrom('statements').select('lines').where('settlement_id', '=', summary.settlement_id).where('party_kind', '=', 'org').executeTakeFirstOrThrow();
+    expect(Number(org.lines)).toBe(due.filter((l) => l.organisation_id === 'org_one').length);
+  });
+
   it('lets the server answer between batches: a timer due at the start fires while the run goes', async () => {
     db = await openTestDb(dialect);
     await seedLines(db);

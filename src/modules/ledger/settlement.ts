@@ -398,15 +398,15 @@ const LINES_PER_READ = 50_000;
  */
 async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: number): Promise<Map<string, number>> {
   const unchanged = new Map<string, { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }>();
-  const changed: { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }[] = [];
+  const changedRowids: number[] = [];
   for (let after = 0; ; ) {
-    const { rows } = await sql<{ rowid: number } & Pick<CommissionsTable, (typeof AS_SETTLED_COLUMNS)[number]>>`
-      select rowid, ${sql.join(AS_SETTLED_COLUMNS.map((c) => sql.ref(c)))} from commissions
+    const { rows } = await sql<{ rowid: number; creator_id: string; organisation_id: string | null; colonel_id: string | null; changed: number }>`
+      select rowid, creator_id, organisation_id, colonel_id, as_settled is not null as changed from commissions
       where settlement_id = ${settlementId} and rowid > ${after}
       order by rowid limit ${linesPerRead}`.execute(db);
     for (const r of rows) {
-      if (r.as_settled !== null) {
-        changed.push({ ...lineAsSettled(r), n: 1 });
+      if (r.changed) {
+        changedRowids.push(r.rowid);
         continue;
       }
       const key = `${r.creator_id} ${r.organisation_id} ${r.colonel_id}`;
@@ -417,6 +417,13 @@ async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: 
     if (rows.length < linesPerRead) break;
     after = rows[rows.length - 1]!.rowid;
     await yieldOnSqlite(db);
+  }
+  // The few lines changed since they were settled: their parties as settled, from what they kept.
+  const changed: { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }[] = [];
+  for (const rowids of chunked(changedRowids)) {
+    const { rows } = await sql<Pick<CommissionsTable, (typeof AS_SETTLED_COLUMNS)[number]>>`
+      select ${sql.join(AS_SETTLED_COLUMNS.map((c) => sql.ref(c)))} from commissions where rowid in (${sql.join(rowids)})`.execute(db);
+    for (const r of rows) changed.push({ ...lineAsSettled(r), n: 1 });
   }
   return partyLines([...unchanged.values()], changed);
 }
