@@ -421,21 +421,21 @@ async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: 
   // The few lines changed since they were settled: their parties as settled, from what they kept.
   const changed: { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }[] = [];
   for (const rowids of chunked(changedRowids)) {
-    const { rows } = await sql<Pick<CommissionsTable, (typeof AS_SETTLED_COLUMNS)[number]>>`
-      select ${sql.join(AS_SETTLED_COLUMNS.map((c) => sql.ref(c)))} from commissions where rowid in (${sql.join(rowids)})`.execute(db);
+    const { rows } = await sql<Pick<CommissionsTable, (typeof SETTLED_PARTY_COLUMNS)[number]>>`
+      select ${sql.join(SETTLED_PARTY_COLUMNS.map((c) => sql.ref(c)))} from commissions where rowid in (${sql.join(rowids)})`.execute(db);
     for (const r of rows) changed.push({ ...lineAsSettled(r), n: 1 });
   }
   return partyLines([...unchanged.values()], changed);
 }
 
-/** What a line's parties as settled are read from: its own columns, or what it kept when it changed since (`as_settled`). */
-const AS_SETTLED_COLUMNS = ['creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'] as const;
+/** What a line's parties as settled are read from: its own columns, or what it kept when it changed since (`as_settled`, whose fields are commissions.ts's AS_SETTLED_COLUMNS). */
+const SETTLED_PARTY_COLUMNS = ['creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'] as const;
 
 /** The run's lines changed since they were settled, with the parties they were settled with. */
 async function linesChangedSince(db: Q, settlementId: string) {
   const changed = await db
     .selectFrom('commissions')
-    .select(AS_SETTLED_COLUMNS)
+    .select(SETTLED_PARTY_COLUMNS)
     .where('settlement_id', '=', settlementId)
     .where('as_settled', 'is not', null)
     .execute();
