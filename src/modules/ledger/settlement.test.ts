@@ -143,6 +143,18 @@ describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
     expect(Number(org.lines)).toBe(due.filter((l) => l.organisation_id === 'org_one').length);
   });
 
+  it('counts on each statement of a party only the lines of its currency', async () => {
+    db = await openTestDb(dialect);
+    const { due } = await seedLines(db);
+    // Three of usr_c0's due lines were paid in USD.
+    const usd = due.filter((l) => l.creator_id === 'usr_c0').slice(0, 3).map((l) => l.id);
+    await db.kysely.updateTable('commissions').set({ currency: 'USD' }).where('id', 'in', usd).execute();
+    const summary = await settle(db.kysely, { asOf: new Date(), batchLines: 4, linesPerRead: 5 });
+    const statements = await db.kysely.selectFrom('statements').select(['currency', 'lines']).where('settlement_id', '=', summary.settlement_id).where('party_kind', '=', 'creator').where('party_id', '=', 'usr_c0').orderBy('currency').execute();
+    const c0 = due.filter((l) => l.creator_id === 'usr_c0').length;
+    expect(statements.map((st) => ({ currency: st.currency, lines: Number(st.lines) }))).toEqual([{ currency: 'CNY', lines: c0 - 3 }, { currency: 'USD', lines: 3 }]);
+  });
+
   it('lets the server answer between batches: a timer due at the start fires while the run goes', async () => {
     db = await openTestDb(dialect);
     await seedLines(db);

@@ -359,7 +359,7 @@ async function statementTotals(db: Q, settlementId: string, counted?: Map<string
     if (kind !== 'creator' && kind !== 'org' && kind !== 'colonel') return null;
     const key = `${currency} ${kind}:${id}`;
     let e = out.get(key);
-    if (!e) out.set(key, (e = { kind, id, currency, lines: lines.get(`${kind}:${id}`) ?? 0, settled: 0, clawedBack: 0 }));
+    if (!e) out.set(key, (e = { kind, id, currency, lines: lines.get(`${currency} ${kind}:${id}`) ?? 0, settled: 0, clawedBack: 0 }));
     return e;
   };
   for (const r of settled) {
@@ -381,10 +381,10 @@ async function statementTotals(db: Q, settlementId: string, counted?: Map<string
 async function linesPerParty(db: Q, settlementId: string): Promise<Map<string, number>> {
   const grouped = await db
     .selectFrom('commissions')
-    .select(['creator_id', 'organisation_id', 'colonel_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['currency', 'creator_id', 'organisation_id', 'colonel_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('settlement_id', '=', settlementId)
     .where('as_settled', 'is', null)
-    .groupBy(['creator_id', 'organisation_id', 'colonel_id'])
+    .groupBy(['currency', 'creator_id', 'organisation_id', 'colonel_id'])
     .execute();
   return partyLines(grouped, await linesChangedSince(db, settlementId));
 }
@@ -397,11 +397,11 @@ const LINES_PER_READ = 50_000;
  * by settlement, with the event loop given a turn between chunks.
  */
 async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: number): Promise<Map<string, number>> {
-  const unchanged = new Map<string, { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }>();
+  const unchanged = new Map<string, PartyLines & { n: number }>();
   const changedRowids: number[] = [];
   for (let after = 0; ; ) {
-    const { rows } = await sql<{ rowid: number; creator_id: string; organisation_id: string | null; colonel_id: string | null; changed: number }>`
-      select rowid, creator_id, organisation_id, colonel_id, as_settled is not null as changed from commissions
+    const { rows } = await sql<{ rowid: number; currency: string; creator_id: string; organisation_id: string | null; colonel_id: string | null; changed: number }>`
+      select rowid, currency, creator_id, organisation_id, colonel_id, as_settled is not null as changed from commissions
       where settlement_id = ${settlementId} and rowid > ${after}
       order by rowid limit ${linesPerRead}`.execute(db);
     for (const r of rows) {
@@ -409,17 +409,17 @@ async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: 
         changedRowids.push(r.rowid);
         continue;
       }
-      const key = `${r.creator_id} ${r.organisation_id} ${r.colonel_id}`;
+      const key = `${r.currency} ${r.creator_id} ${r.organisation_id} ${r.colonel_id}`;
       const group = unchanged.get(key);
       if (group) group.n += 1;
-      else unchanged.set(key, { creator_id: r.creator_id, organisation_id: r.organisation_id, colonel_id: r.colonel_id, n: 1 });
+      else unchanged.set(key, { currency: r.currency, creator_id: r.creator_id, organisation_id: r.organisation_id, colonel_id: r.colonel_id, n: 1 });
     }
     if (rows.length < linesPerRead) break;
     after = rows[rows.length - 1]!.rowid;
     await yieldOnSqlite(db);
   }
   // The few lines changed since they were settled: their parties as settled, from what they kept.
-  const changed: { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number }[] = [];
+  const changed: PartyLines[] = [];
   for (const rowids of chunked(changedRowids)) {
     const { rows } = await sql<Pick<CommissionsTable, (typeof SETTLED_PARTY_COLUMNS)[number]>>`
       select ${sql.join(SETTLED_PARTY_COLUMNS.map((c) => sql.ref(c)))} from commissions where rowid in (${sql.join(rowids)})`.execute(db);
@@ -429,7 +429,7 @@ async function linesPerPartyInChunks(db: Q, settlementId: string, linesPerRead: 
 }
 
 /** What a line's parties as settled are read from: its own columns, or what it kept when it changed since (`as_settled`, whose fields are commissions.ts's AS_SETTLED_COLUMNS). */
-const SETTLED_PARTY_COLUMNS = ['creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'] as const;
+const SETTLED_PARTY_COLUMNS = ['currency', 'creator_id', 'organisation_id', 'organisation_share_bps', 'colonel_id', 'colonel_share_bps', 'rate_bps', 'plan_kind', 'plan_id', 'refunded_amount_minor', 'paid_at', 'as_settled'] as const;
 
 /** The run's lines changed since they were settled, with the parties they were settled with. */
 async function linesChangedSince(db: Q, settlementId: string) {
@@ -442,15 +442,24 @@ async function linesChangedSince(db: Q, settlementId: string) {
   return changed.map((r) => ({ ...lineAsSettled(r), n: 1 }));
 }
 
-/** Lines per party (`creator:…`, `org:…`, `colonel:…`) of rows that each stand for `n` lines. */
-function partyLines(...groups: { creator_id: string; organisation_id: string | null; colonel_id: string | null; n: number | bigint }[][]): Map<string, number> {
+/** Lines of one currency with the same parties. */
+interface PartyLines {
+  currency: string;
+  creator_id: string;
+  organisation_id: string | null;
+  colonel_id: string | null;
+  n: number | bigint;
+}
+
+/** Lines per currency and party (`CNY creator:…`, `CNY org:…`, `CNY colonel:…`): a party's statement of each currency counts its own. */
+function partyLines(...groups: PartyLines[][]): Map<string, number> {
   const rows = groups.flat();
   const out = new Map<string, number>();
   const add = (party: string, n: number) => out.set(party, (out.get(party) ?? 0) + n);
   for (const r of rows) {
-    add(`creator:${r.creator_id}`, Number(r.n));
-    if (r.organisation_id !== null) add(`org:${r.organisation_id}`, Number(r.n));
-    if (r.colonel_id !== null) add(`colonel:${r.colonel_id}`, Number(r.n));
+    add(`${r.currency} creator:${r.creator_id}`, Number(r.n));
+    if (r.organisation_id !== null) add(`${r.currency} org:${r.organisation_id}`, Number(r.n));
+    if (r.colonel_id !== null) add(`${r.currency} colonel:${r.colonel_id}`, Number(r.n));
   }
   return out;
 }
