@@ -53,7 +53,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** A deterministic stream of order events (xorshift), with later events for earlier orders. */
-function* eventStream(total: number, creators: number, sources: number, seed: number): Generator<{ source: number; event: Record<string, unknown> }> {
+export function* eventStream(total: number, creators: number, sources: number, seed: number): Generator<{ source: number; event: Record<string, unknown> }> {
   let x = seed >>> 0 || 1;
   const random = () => {
     x ^= x << 13;
@@ -92,7 +92,7 @@ function* eventStream(total: number, creators: number, sources: number, seed: nu
 }
 
 /** A creator's click on a source's product (with one source, the ids of runs before `--sources`). */
-function clickIdOf(creator: number, source: number, sources: number): string {
+export function clickIdOf(creator: number, source: number, sources: number): string {
   return sources === 1 ? `clk_bench${creator}` : `clk_bench${creator}_${source}`;
 }
 

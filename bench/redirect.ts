@@ -2,7 +2,8 @@
  * Tracked redirect with a durable click: the real server against a bare node:http 302 server, in
  * the same run, on the same machine.
  *
- *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 20000 (requests)] [--cpu-prof DIR]
+ *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 20000 (requests)]
+ *                             [--orders-rate 2000] [--rate-with-orders 1000] [--cpu-prof DIR]
  *
  * Builds a fresh SQLite database with N links (over 1,000 products of four sources: JD, PDD,
  * Taobao, a Youzan merchant, so every click-parameter path runs), starts `vitrine serve` on it in
@@ -10,6 +11,9 @@
  * random code: a warm-up, full speed, then a fixed 5,000 req/s. The server is then stopped
  * (SIGTERM) and the stored clicks counted: every 302 answered must be a stored click. The same
  * load then runs against the baseline (bench/redirect-baseline-server.ts) on the same codes.
+ * Before the server stops, one more run: redirects at `--rate-with-orders` while signed webhook
+ * deliveries of 1,000 order events (the orders bench's stream) arrive at `--orders-rate` events/s,
+ * one at a time — how long a redirect waits while the server ingests orders (0: no such run).
  * Prints a table and, last, one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -24,6 +28,10 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { createUser } from '../src/modules/accounts/service.ts';
 import { linkCodeFrom } from '../src/modules/links/rules.ts';
 import { seedSource } from '../src/modules/links/testing.ts';
+import { recordPastClicks } from '../src/modules/links/service.ts';
+import { updateLedgerSettings } from '../src/modules/ledger/settings.ts';
+import { Webhook } from 'standardwebhooks';
+import { clickIdOf, eventStream } from './orders.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
@@ -38,6 +46,8 @@ const PRODUCTS_PER_SOURCE = 250;
 interface Seeded {
   codes: string[];
   productUrlOf: Map<string, string>;
+  /** A JD source whose orders (the orders bench's stream, one creator) arrive during `--orders-rate`. */
+  orders: { sourceId: string; secret: string };
 }
 
 async function seed(databaseUrl: string, links: number): Promise<Seeded> {
@@ -67,7 +77,13 @@ async function seed(databaseUrl: string, links: number): Promise<Seeded> {
         productUrlOf.set(code, product.url);
       }
     })();
-    return { codes, productUrlOf };
+    // The orders bench's stream for one creator: its clicks, 11 days back, within a 30-day window.
+    const jd = await seedSource(db.kysely, { kind: 'platform', platform: 'jd', name: 'orders' }, Array.from({ length: 1000 }, (_, i) => ({ id: `P${i}`, url: `https://item.jd.com/${i}.html` })));
+    const clickedAt = new Date(Date.now() - 11 * 24 * 3_600_000).toISOString();
+    await recordPastClicks(db.kysely, [{ id: clickIdOf(0, 0, 1), link_code: 'bench', creator_id: creator.id, product_id: jd.productIds.P0!, source_id: jd.sourceId, channel: 'showcase', clicked_at: clickedAt, ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
+    await updateLedgerSettings(db.kysely, { attribution_window_days: 30 });
+    const secret = (await db.kysely.selectFrom('sources').select('webhook_secret').where('id', '=', jd.sourceId).executeTakeFirstOrThrow()).webhook_secret;
+    return { codes, productUrlOf, orders: { sourceId: jd.sourceId, secret } };
   } finally {
     await db.close();
   }
@@ -144,6 +160,56 @@ async function drive(server: { url: string; child: ChildProcess }, codes: readon
   return { warm, full, fixed, cpuMicrosPerRequest };
 }
 
+interface OrdersRun {
+  /** The same redirects with no orders arriving, run just before. */
+  alone: Run;
+  redirects: Run;
+  events: number;
+  seconds: number;
+  deliveryMs: number[];
+}
+
+/** Redirects at `rate` while a source sends deliveries of 1,000 order events at `ordersRate` events/s (see the top of the file). */
+async function redirectsWhileOrders(url: string, codes: readonly string[], orders: Seeded['orders'], o: { duration: number; connections: number; rate: number; ordersRate: number }): Promise<OrdersRun> {
+  const BATCH = 1000;
+  const signer = new Webhook(orders.secret);
+  const deliveries: { headers: Record<string, string>; body: string }[] = [];
+  let pending: Record<string, unknown>[] = [];
+  const flush = () => {
+    const id = `msg_redirect_bench_${deliveries.length}`;
+    const body = JSON.stringify({ events: pending });
+    const now = new Date();
+    deliveries.push({ headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body });
+    pending = [];
+  };
+  for (const { event } of eventStream(Math.max(BATCH, o.ordersRate * o.duration), 1, 1, 11)) {
+    pending.push(event);
+    if (pending.length === BATCH) flush();
+  }
+  if (pending.length > 0) flush();
+  const alone = await load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate });
+  let stopped = false;
+  let events = 0;
+  const deliveryMs: number[] = [];
+  const started = performance.now();
+  const sending = (async () => {
+    for (let i = 0; i < deliveries.length && !stopped; i++) {
+      const wait = started + (i * BATCH * 1000) / o.ordersRate - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const sent = performance.now();
+      const response = await fetch(`${url}/api/webhooks/sources/${orders.sourceId}/orders`, { method: 'POST', headers: deliveries[i]!.headers, body: deliveries[i]!.body });
+      if (!response.ok) throw new Error(`delivery ${i} answered ${response.status}: ${await response.text()}`);
+      events += ((await response.json()) as { received: number }).received;
+      deliveryMs.push(performance.now() - sent); if (process.env.DBG) process.stderr.write(`delivery ${i} ${(performance.now() - sent).toFixed(0)} ms\n`);
+    }
+    return performance.now();
+  })();
+  const redirects = await load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate });
+  stopped = true;
+  const ended = await sending;
+  return { alone, redirects, events, seconds: (ended - started) / 1000, deliveryMs };
+}
+
 const redirectsIn = (r: Run) => r.statusCodeStats['302']?.count ?? 0;
 export const rps = (r: Run) => r.requests.total / r.seconds;
 
@@ -153,17 +219,20 @@ export async function run(options: Record<string, string>): Promise<void> {
   const connections = Number(options.connections ?? 50);
   const rate = Number(options.rate ?? 5_000);
   const warmupRequests = Number(options.warmup ?? 20_000);
+  const ordersRate = Number(options['orders-rate'] ?? 2_000);
+  const rateWithOrders = Number(options['rate-with-orders'] ?? 1_000);
   // The server's own CPU profile (written when it stops), to see where a redirect's time goes.
   const profileArgs = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', options['cpu-prof']] : [];
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-redirect-'));
   const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
   try {
     const started = Date.now();
-    const { codes, productUrlOf } = await seed(databaseUrl, links);
+    const { codes, productUrlOf, orders } = await seed(databaseUrl, links);
     process.stderr.write(`seeded ${codes.length.toLocaleString('en')} links in ${Date.now() - started} ms\n`);
 
     const vitrine = await startChild([...profileArgs, 'bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
     const ours = await drive(vitrine, codes, { duration, connections, rate, warmupRequests });
+    const withOrders = ordersRate > 0 ? await redirectsWhileOrders(vitrine.url, codes, orders, { duration, connections, rate: rateWithOrders, ordersRate }) : null;
     await stopChild(vitrine.child);
     const db = openDb(databaseUrl);
     const stored = await db.kysely.selectFrom('clicks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -184,7 +253,12 @@ export async function run(options: Record<string, string>): Promise<void> {
     console.log(row(`vitrine /r/:code, ${rate} req/s`, ours.fixed));
     console.log(row('bare node:http 302, full speed', baseline.full, baseline.cpuMicrosPerRequest));
     console.log(row(`bare node:http 302, ${rate} req/s`, baseline.fixed));
-    const redirectsAnswered = redirectsIn(ours.warm) + redirectsIn(ours.full) + redirectsIn(ours.fixed);
+    if (withOrders) console.log(row(`vitrine, ${rateWithOrders} req/s`, withOrders.alone));
+    if (withOrders) console.log(row(`vitrine, ${rateWithOrders} req/s, orders arriving`, withOrders.redirects));
+    const sorted = [...(withOrders?.deliveryMs ?? [])].sort((a, b) => a - b);
+    const deliveryP99 = sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
+    if (withOrders) console.log(`orders arriving meanwhile: ${withOrders.events.toLocaleString('en')} events in ${withOrders.deliveryMs.length} deliveries of up to 1,000 over ${withOrders.seconds.toFixed(1)} s (asked: ${ordersRate.toLocaleString('en')} events/s), p99 ${deliveryP99.toFixed(0)} ms a delivery`);
+    const redirectsAnswered = redirectsIn(ours.warm) + redirectsIn(ours.full) + redirectsIn(ours.fixed) + (withOrders ? redirectsIn(withOrders.alone) + redirectsIn(withOrders.redirects) : 0);
     console.log(`clicks stored ${Number(stored.n)} / redirects answered ${redirectsAnswered} (warm-up included)`);
     const round = (n: number, places = 2) => Number(n.toFixed(places));
     console.log(
@@ -194,6 +268,7 @@ export async function run(options: Record<string, string>): Promise<void> {
         p50_ms: round(ours.full.latency.p50),
         p99_ms: round(ours.full.latency.p99),
         p99_ms_at_5k: round(ours.fixed.latency.p99),
+        ...(withOrders ? { p99_ms_without_orders: round(withOrders.alone.latency.p99), p99_ms_with_orders: round(withOrders.redirects.latency.p99), max_ms_with_orders: round(withOrders.redirects.latency.max, 1), orders_events_per_s: round(withOrders.events / withOrders.seconds, 0) } : {}),
         baseline_rps: round(rps(baseline.full), 0),
         baseline_p99_ms_at_5k: round(baseline.fixed.latency.p99),
         ratio: round(rps(ours.full) / rps(baseline.full), 3),

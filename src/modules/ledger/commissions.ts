@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
 import { chunked, insertRows, selectRows, updateRows } from '../../db/bulk.ts';
-import { isPostgres } from '../../db/dialect.ts';
+import { isPostgres, yieldOnSqlite } from '../../db/dialect.ts';
 import type { CommissionsTable, Database } from '../../db/schema.ts';
 import type { LineState, StoredOrderState } from '../orders/model.ts';
 import { commissionBaseOf, commissionStatusOf } from '../orders/state-machine.ts';
@@ -104,7 +104,10 @@ export async function planCommissions(
   const paid = orders.filter((o) => o.state.paidAt !== null);
   if (paid.length === 0) return out;
   const existing = await bookedLinesOf(db, paid.filter((o) => !o.isNew).map((o) => o.id));
+  // Turns for the rest of the server between steps, on SQLite: see ingestOrderEvents.
+  await yieldOnSqlite(db);
   const terms = await termsForLines(db, paid, existing, sources, settings);
+  await yieldOnSqlite(db);
   const nowIso = now.toISOString();
   for (const order of paid) {
     const orderTarget = commissionStatusOf(order.state, now, settings.return_window_days);
@@ -152,8 +155,10 @@ export async function writeCommissions(db: Q, planned: Iterable<OrderCommissions
     transactions.push(...p.transactions);
   }
   await insertRows(db, 'commissions', inserts);
+  await yieldOnSqlite(db);
   await updateRows(db, 'commissions', 'id', MUTABLE_COLUMNS, updates);
   await updateRows(db, 'commissions', 'id', REWRITTEN_COLUMNS, rewritten);
+  await yieldOnSqlite(db);
   const entries = combined(transactions);
   await appendTransactions(db, entries, nowIso);
   return { transactions: entries.length };

@@ -14,6 +14,7 @@ import { Redirector } from './redirect.ts';
 import { REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
+import { ClickInbox } from './click-inbox.ts';
 import { clickCountFoldFor, clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
 
 const linkSchema = z.object({
@@ -52,19 +53,22 @@ const WARM_START_LINKS = 100_000;
  * Tracked links. `/r/:code` is the hot path: answered on the bare node:http listener before
  * Fastify's routing (`early`; the Fastify route below answers everything else about it, and
  * `app.inject`), the link from the per-node cache, the click written by the group-commit
- * recorder, which is flushed when the server closes. SQLite's per-link counts are folded in the
+ * recorder (on a SQLite file, into the click inbox: click-inbox.ts), which is flushed when the
+ * server closes. SQLite's per-link counts are folded in the
  * background (click-counts.ts).
  */
 export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: EarlyListeners): Promise<void> {
   const db = ctx.db.kysely;
   const targets = new LinkTargets((codes) => linkTargets(db, codes), { onRefreshError: (err) => app.log.warn({ err }, 'link target refresh failed') });
   targets.prime(await newestLinkTargets(db, WARM_START_LINKS));
-  const recorder = new ClickRecorder(clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
+  const inbox = await ClickInbox.open(ctx.db, { onError: (err) => app.log.error({ err }, 'clicks not moved from the inbox (they stay there and move with the next)') });
+  const recorder = new ClickRecorder(inbox?.write ?? clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
   const redirector = new Redirector(targets, recorder, await clickIpSecret(db));
   const fold = clickCountFoldFor(ctx.db);
   const folding = fold && new ClickCountFolding(fold, { onError: (err) => app.log.warn({ err }, 'click counts not folded') });
   app.addHook('onClose', async () => {
     await recorder.close();
+    await inbox?.close();
     await folding?.stop();
   });
   early.add(redirectListener(redirector, early.metricFor('GET', '/r/:code'), (err) => app.log.error({ err }, 'click not recorded: handing the redirect to the router')));

@@ -130,7 +130,7 @@ export async function settingValueOrInsert(db: Q, key: string, value: string): P
 /** Writes one batch of clicks atomically: all stored when it resolves, none when it rejects. */
 export type ClickWriter = (rows: readonly ClickRow[]) => Promise<void>;
 
-const CLICK_COLUMNS = ['id', 'link_code', 'creator_id', 'product_id', 'source_id', 'channel', 'clicked_at', 'ip_hash', 'ua_class', 'referrer', 'is_bot', 'is_repeat'] as const;
+export const CLICK_COLUMNS = ['id', 'link_code', 'creator_id', 'product_id', 'source_id', 'channel', 'clicked_at', 'ip_hash', 'ua_class', 'referrer', 'is_bot', 'is_repeat'] as const;
 
 export function clickWriterFor(db: Db): ClickWriter {
   return db.sqlite ? sqliteClickWriter(db.kysely, db.sqlite, db.sqliteHooks) : (rows) => db.kysely.insertInto('clicks').values([...rows]).execute().then(() => undefined);

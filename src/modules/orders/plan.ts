@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.ts';
+import { yieldOnSqlite } from '../../db/dialect.ts';
 import type { AttributionKind, Database } from '../../db/schema.ts';
 import { planCommissions, type OrderCommissions, type SourceTerms } from '../ledger/commissions.ts';
 import type { LedgerSettings } from '../ledger/settings.ts';
@@ -77,7 +78,9 @@ export async function planOrders(db: Q, basis: DeliveryBasis, byOrder: ReadonlyM
   const lineOf = eventLinesOf({ via: basis.via, deliveryId: basis.deliveryId, receivedAt: basis.nowIso });
   const changed = await appliedEvents(db, byOrder, existing, lineOf, identify);
   if (changed.length === 0) return [];
+  await yieldOnSqlite(db); // see ingestOrderEvents
   const attributions = await attributeOrders(db, basis.sourceId, changed.filter((c) => !isAttributed(c.before)).map((c) => c.state), basis.settings);
+  await yieldOnSqlite(db);
   const planned = changed.map((c): PlannedOrder => {
     const decided = attributions.get(c.state.orderId);
     const row = orderRowOf(c.id, basis.sourceId, c.state, c.events, c.before, decided, basis.nowIso);
@@ -85,6 +88,7 @@ export async function planOrders(db: Q, basis: DeliveryBasis, byOrder: ReadonlyM
     return { sourceOrderId: c.state.orderId, applied: c.applied, save, commissions: null };
   });
   const attributed = planned.flatMap(({ save }, i) => (save.row.creator_id === null ? [] : [{ id: save.row.id, sourceId: basis.sourceId, creatorId: save.row.creator_id, state: changed[i]!.state, isNew: save.isNew }]));
+  await yieldOnSqlite(db);
   const commissions = await planCommissions(db, attributed, new Map([[basis.sourceId, basis.terms]]), basis.settings, new Date(basis.nowIso));
   for (const p of planned) p.commissions = commissions.get(p.save.row.id) ?? null;
   return planned;

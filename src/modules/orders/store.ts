@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { chunked, insertRows, selectRows, updateRows } from '../../db/bulk.ts';
-import { isPostgres } from '../../db/dialect.ts';
+import { isPostgres, yieldOnSqlite } from '../../db/dialect.ts';
 import type { Database, OrdersTable, PositionsTable } from '../../db/schema.ts';
 import { storedEventsOf, type StoredEvent } from './event-record.ts';
 import { compareEvents } from './state-machine.ts';
@@ -92,6 +92,7 @@ export async function saveOrders(db: Q, rows: readonly SavedOrder[]): Promise<vo
     else updates[r.orderedAtMoved ? 'lifecycleEarlier' : 'lifecycle'].push(r.row);
   }
   await insertRows(db, 'orders', inserts);
+  await yieldOnSqlite(db); // see ingestOrderEvents
   for (const [kind, columns] of Object.entries(UPDATED_COLUMNS) as [keyof typeof UPDATED_COLUMNS, readonly (keyof OrdersTable & string)[]][]) {
     await updateRows(db, 'orders', 'id', columns, updates[kind], ['events']);
   }
