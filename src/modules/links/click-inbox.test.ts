@@ -1,0 +1,117 @@
+import SQLite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/connection.ts';
+import { openTestDb, type TestDb } from '../../db/testing.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { ClickInbox } from './click-inbox.ts';
+import type { ClickRow } from './model.ts';
+import { CLICK_COLUMNS } from './store.ts';
+
+const click = (id: string): ClickRow => ({
+  id,
+  link_code: 'code1',
+  creator_id: 'usr_c',
+  product_id: 'prd_p',
+  source_id: 'src_s',
+  channel: 'showcase',
+  clicked_at: '2026-11-27T06:00:00.000Z',
+  ip_hash: 'h',
+  ua_class: 'mobile',
+  referrer: null,
+  is_bot: 0,
+  is_repeat: 0,
+});
+
+describe('the click inbox (SQLite file)', () => {
+  let db: TestDb;
+  let inbox: ClickInbox | null = null;
+  afterEach(async () => {
+    await inbox?.close();
+    inbox = null;
+    await db.close();
+  });
+
+  const storedIds = async () => (await db.kysely.selectFrom('clicks').select('id').orderBy('id').execute()).map((r) => r.id);
+  const inboxIds = () => {
+    const file = new SQLite(`${db.sqlite!.name}-clicks`, { readonly: true });
+    try {
+      return (file.prepare('select id from clicks order by id').all() as { id: string }[]).map((r) => r.id);
+    } finally {
+      file.close();
+    }
+  };
+
+  it('commits a click that comes during a transaction without waiting for it, and moves it into clicks when the transaction ends', async () => {
+    db = await openTestDb('sqlite');
+    inbox = (await ClickInbox.open(db))!;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let written = false;
+    const transaction = inTransaction(db.kysely, async (tx) => {
+      await tx.insertInto('settings').values({ key: 'held', value: '1' }).execute();
+      await held;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(db.sqlite!.inTransaction).toBe(true);
+    await inbox.write([click('clk_during')]).then(() => (written = true));
+    // Durable in the inbox while the transaction is still open.
+    expect(written).toBe(true);
+    expect(inboxIds()).toEqual(['clk_during']);
+    expect(inbox.unmoved).toBe(1);
+    release();
+    await transaction;
+    // Whatever uses the connection next comes after the move.
+    expect(await storedIds()).toEqual(['clk_during']);
+    expect(inbox.unmoved).toBe(0);
+    expect(inboxIds()).toEqual([]);
+  });
+
+  it('writes a click straight into clicks when no transaction is open', async () => {
+    db = await openTestDb('sqlite');
+    inbox = (await ClickInbox.open(db))!;
+    await inbox.write([click('clk_a'), click('clk_b')]);
+    expect(db.sqlite!.prepare('select id from clicks order by id').all()).toEqual([{ id: 'clk_a' }, { id: 'clk_b' }]);
+    expect(inbox.unmoved).toBe(0);
+    expect(inboxIds()).toEqual([]);
+  });
+
+  it('moves the clicks a killed process left in the inbox when it next opens, once each, even those it had already moved', async () => {
+    db = await openTestDb('sqlite');
+    // As a process killed between a move's two steps leaves them: clk_moved is in both places.
+    const left = new SQLite(`${db.sqlite!.name}-clicks`);
+    left.exec(`create table clicks (${CLICK_COLUMNS.join(', ')})`);
+    const insert = left.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`);
+    for (const id of ['clk_moved', 'clk_left']) insert.run(...CLICK_COLUMNS.map((c) => click(id)[c]));
+    left.close();
+    await db.kysely.insertInto('clicks').values(click('clk_moved')).execute();
+    inbox = (await ClickInbox.open(db))!;
+    expect(await storedIds()).toEqual(['clk_left', 'clk_moved']);
+    expect(inboxIds()).toEqual([]);
+  });
+
+  it('moves what is left when it closes', async () => {
+    db = await openTestDb('sqlite');
+    inbox = (await ClickInbox.open(db))!;
+    let release!: () => void;
+    const transaction = inTransaction(db.kysely, () => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setImmediate(resolve));
+    await inbox.write([click('clk_late')]);
+    const closing = inbox.close();
+    inbox = null;
+    release();
+    await transaction;
+    await closing;
+    expect(await storedIds()).toEqual(['clk_late']);
+    expect(inboxIds()).toEqual([]);
+  });
+
+  it('has no inbox for an in-memory database', async () => {
+    const memory = openDb('sqlite::memory:');
+    try {
+      expect(await ClickInbox.open(memory)).toBeNull();
+    } finally {
+      await memory.close();
+    }
+    db = await openTestDb('sqlite');
+  });
+});
