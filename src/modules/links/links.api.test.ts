@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids.ts';
 import { DIALECTS } from '../../db/testing.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
@@ -80,6 +81,25 @@ describe.each(DIALECTS)('tracked links over HTTP on %s', (dialect) => {
     for (const r of responses) {
       const row = await clickRow(clickIdIn(r.headers.get('location')!));
       expect(row).toMatchObject({ link_code: codes.jd, creator_id: ids.c1, product_id: ids.jdProduct, channel: 'showcase', ua_class: 'mobile', is_bot: 0 });
+    }
+  });
+
+  it('answers a redirect while another transaction holds the database (a webhook delivery, say), and stores its click when it ends', async () => {
+    let release!: () => void;
+    const held = inTransaction(s.db.kysely, async (tx) => {
+      await tx.insertInto('settings').values({ key: `held_${newId('request')}`, value: '1' }).execute();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      const r = await follow(codes.jd!);
+      expect(r.status).toBe(302);
+      release();
+      await held;
+      expect(await clickRow(clickIdIn(r.headers.get('location')!))).toMatchObject({ link_code: codes.jd, creator_id: ids.c1 });
+    } finally {
+      release();
+      await held;
     }
   });
 
