@@ -1,6 +1,7 @@
 import { loadConfig, type Config } from '../core/config.ts';
 import { openDb, type Db } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { ClickInbox } from '../modules/links/click-inbox.ts';
 
 /** Opens the configured database, brings its schema up to date, runs the command, closes it. */
 /** Runs a command on the configured database, its schema brought up to date first (`migrated`: what that applied). */
@@ -9,6 +10,7 @@ export async function withDb<T>(run: (db: Db, config: Config, migrated: string[]
   const db = openDb(config.databaseUrl);
   try {
     const migrated = await migrateToLatest(db.kysely);
+    await ClickInbox.moveLeftovers(db);
     return await run(db, config, migrated);
   } finally {
     await db.close();

@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runVitrine } from '../../cli/testing.ts';
 import { openDb } from '../../db/connection.ts';
 import { openTestDb, type TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -86,6 +87,17 @@ describe('the click inbox (SQLite file)', () => {
     await db.kysely.insertInto('clicks').values(click('clk_moved')).execute();
     inbox = (await ClickInbox.open(db))!;
     expect(await storedIds()).toEqual(['clk_left', 'clk_moved']);
+    expect(inboxIds()).toEqual([]);
+  });
+
+  it('is emptied by a CLI command before it runs, after a server that was killed', async () => {
+    db = await openTestDb('sqlite');
+    const left = new SQLite(`${db.sqlite!.name}-clicks`);
+    left.exec(`create table clicks (${CLICK_COLUMNS.join(', ')})`);
+    left.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`).run(...CLICK_COLUMNS.map((c) => click('clk_left')[c]));
+    left.close();
+    expect(await runVitrine(db.url, ['migrate'])).toEqual({ applied: [] });
+    expect(await storedIds()).toEqual(['clk_left']);
     expect(inboxIds()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import type { Db } from '../../db/connection.ts';
 import type { ClickRow } from './model.ts';
@@ -81,6 +82,16 @@ export class ClickInbox {
       throw error;
     }
     return inbox;
+  }
+
+  /**
+   * Moves what a killed server left in the inbox, if there is an inbox file (the CLI, before a
+   * command: what it reads then includes every click whose redirect was answered).
+   */
+  static async moveLeftovers(db: Db): Promise<void> {
+    const main = db.sqlite;
+    if (!main || main.memory || !existsSync(`${main.name}-clicks`)) return;
+    await (await ClickInbox.open(db))?.close();
   }
 
   /**
