@@ -242,5 +242,5 @@ describe.each(DIALECTS)('vitrine import on %s', (dialect) => {
     const bad = await vitrine(db.url, 'settle', '--as-of', 'next tuesday');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-  });
+  }, 120_000); // eleven vitrine processes, ~2 s each to start here, more while other test files run
 });
