@@ -31,7 +31,7 @@ import { seedSource } from '../src/modules/links/testing.ts';
 import { recordPastClicks } from '../src/modules/links/service.ts';
 import { updateLedgerSettings } from '../src/modules/ledger/settings.ts';
 import { Webhook } from 'standardwebhooks';
-import { clickIdOf, eventStream } from './orders.ts';
+import { clickIdOf, eventStream, percentile } from './orders.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
@@ -256,8 +256,7 @@ export async function run(options: Record<string, string>): Promise<void> {
     console.log(row(`bare node:http 302, ${rate} req/s`, baseline.fixed));
     if (withOrders) console.log(row(`vitrine, ${rateWithOrders} req/s`, withOrders.alone));
     if (withOrders) console.log(row(`vitrine, ${rateWithOrders} req/s, orders arriving`, withOrders.redirects));
-    const sorted = [...(withOrders?.deliveryMs ?? [])].sort((a, b) => a - b);
-    const deliveryP99 = sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
+    const deliveryP99 = percentile(withOrders?.deliveryMs ?? [], 99);
     if (withOrders) console.log(`orders arriving meanwhile: ${withOrders.events.toLocaleString('en')} events in ${withOrders.deliveryMs.length} deliveries of up to 1,000 over ${withOrders.seconds.toFixed(1)} s (asked: ${ordersRate.toLocaleString('en')} events/s), p99 ${deliveryP99.toFixed(0)} ms a delivery`);
     const redirectsAnswered = redirectsIn(ours.warm) + redirectsIn(ours.full) + redirectsIn(ours.fixed) + (withOrders ? redirectsIn(withOrders.alone) + redirectsIn(withOrders.redirects) : 0);
     console.log(`clicks stored ${Number(stored.n)} / redirects answered ${redirectsAnswered} (warm-up included)`);

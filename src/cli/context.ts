@@ -3,7 +3,6 @@ import { openDb, type Db } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { ClickInbox } from '../modules/links/click-inbox.ts';
 
-/** Opens the configured database, brings its schema up to date, runs the command, closes it. */
 /** Runs a command on the configured database, its schema brought up to date first (`migrated`: what that applied). */
 export async function withDb<T>(run: (db: Db, config: Config, migrated: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig();

@@ -6,7 +6,7 @@ import { openTestDb, type TestDb } from '../../db/testing.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { ClickInbox } from './click-inbox.ts';
 import type { ClickRow } from './model.ts';
-import { CLICK_COLUMNS } from './store.ts';
+import { CLICK_COLUMNS, sqliteClickInserts } from './store.ts';
 
 const click = (id: string): ClickRow => ({
   id,
@@ -39,6 +39,17 @@ describe('the click inbox (SQLite file)', () => {
       return (file.prepare('select id from clicks order by id').all() as { id: string }[]).map((r) => r.id);
     } finally {
       file.close();
+    }
+  };
+
+  /** An inbox file as a killed server leaves it, holding these clicks. */
+  const leaveInInbox = (ids: readonly string[]) => {
+    const left = new SQLite(`${db.sqlite!.name}-clicks`);
+    try {
+      left.exec(`create table clicks (${CLICK_COLUMNS.join(', ')})`);
+      sqliteClickInserts(left)(ids.map(click));
+    } finally {
+      left.close();
     }
   };
 
@@ -79,11 +90,7 @@ describe('the click inbox (SQLite file)', () => {
   it('moves the clicks a killed process left in the inbox when it next opens, once each, even those it had already moved', async () => {
     db = await openTestDb('sqlite');
     // As a process killed between a move's two steps leaves them: clk_moved is in both places.
-    const left = new SQLite(`${db.sqlite!.name}-clicks`);
-    left.exec(`create table clicks (${CLICK_COLUMNS.join(', ')})`);
-    const insert = left.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`);
-    for (const id of ['clk_moved', 'clk_left']) insert.run(...CLICK_COLUMNS.map((c) => click(id)[c]));
-    left.close();
+    leaveInInbox(['clk_moved', 'clk_left']);
     await db.kysely.insertInto('clicks').values(click('clk_moved')).execute();
     inbox = (await ClickInbox.open(db))!;
     expect(await storedIds()).toEqual(['clk_left', 'clk_moved']);
@@ -92,10 +99,7 @@ describe('the click inbox (SQLite file)', () => {
 
   it('is emptied by a CLI command before it runs, after a server that was killed', async () => {
     db = await openTestDb('sqlite');
-    const left = new SQLite(`${db.sqlite!.name}-clicks`);
-    left.exec(`create table clicks (${CLICK_COLUMNS.join(', ')})`);
-    left.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`).run(...CLICK_COLUMNS.map((c) => click('clk_left')[c]));
-    left.close();
+    leaveInInbox(['clk_left']);
     expect(await runVitrine(db.url, ['migrate'])).toEqual({ applied: [] });
     expect(await storedIds()).toEqual(['clk_left']);
     expect(inboxIds()).toEqual([]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import type { Db } from '../../db/connection.ts';
 import type { ClickRow } from './model.ts';
-import { CLICK_COLUMNS, type ClickWriter } from './store.ts';
+import { CLICK_COLUMNS, sqliteClickInsert, sqliteClickInserts, type ClickWriter } from './store.ts';
 
 /**
  * SQLite, a database file: clicks that come while a transaction is open on the main connection
@@ -47,20 +47,14 @@ export class ClickInbox {
     inbox.pragma('synchronous = NORMAL');
     inbox.pragma('busy_timeout = 5000');
     inbox.exec(`create table if not exists clicks (${CLICK_COLUMNS.join(', ')})`);
-    const inserting = (database: SQLite.Database) => {
-      const insert = database.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`);
-      return database.transaction((rows: readonly ClickRow[]) => {
-        for (const r of rows) insert.run(r.id, r.link_code, r.creator_id, r.product_id, r.source_id, r.channel, r.clicked_at, r.ip_hash, r.ua_class, r.referrer, r.is_bot, r.is_repeat);
-      });
-    };
-    this.#insertAll = inserting(inbox);
-    this.#insertMain = inserting(this.#main);
+    this.#insertAll = sqliteClickInserts(inbox);
+    this.#insertMain = sqliteClickInserts(this.#main);
     this.#waiting = inbox.prepare(`select ${CLICK_COLUMNS.join(', ')}, rowid from clicks order by rowid`).raw();
     this.#deleteUpTo = inbox.prepare('delete from clicks where rowid <= ?');
     this.#inbox = inbox;
     // The main connection never attaches the inbox: its transactions begin `immediate`, which
     // takes the write lock of every attached database, and the inbox would wait for them again.
-    const moveOne = this.#main.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')}) on conflict (id) do nothing`);
+    const moveOne = sqliteClickInsert(this.#main, ' on conflict (id) do nothing');
     this.#moveIn = this.#main.transaction((rows: readonly unknown[][]) => {
       for (const row of rows) moveOne.run(row.slice(0, CLICK_COLUMNS.length));
     });

@@ -1,4 +1,5 @@
 import { SqliteAdapter, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { Db } from '../../db/connection.ts';
 import type { Database, LinksTable } from '../../db/schema.ts';
 import type { ClickCounts, ClickRow, LinkTarget } from './model.ts';
@@ -136,6 +137,19 @@ export function clickWriterFor(db: Db): ClickWriter {
   return db.sqlite ? sqliteClickWriter(db.kysely, db.sqlite, db.sqliteHooks) : (rows) => db.kysely.insertInto('clicks').values([...rows]).execute().then(() => undefined);
 }
 
+/** SQLite: `insert into clicks` of every column, a row's values in CLICK_COLUMNS order; `conflict` is appended. */
+export function sqliteClickInsert(database: NonNullable<Db['sqlite']>, conflict = ''): SQLite.Statement<unknown[]> {
+  return database.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})${conflict}`);
+}
+
+/** SQLite: a transaction (call it `.immediate`) inserting a batch of clicks into `clicks` of this database. */
+export function sqliteClickInserts(database: NonNullable<Db['sqlite']>): SQLite.Transaction<(rows: readonly ClickRow[]) => void> {
+  const insert = sqliteClickInsert(database);
+  return database.transaction((rows: readonly ClickRow[]) => {
+    for (const r of rows) insert.run(r.id, r.link_code, r.creator_id, r.product_id, r.source_id, r.channel, r.clicked_at, r.ip_hash, r.ua_class, r.referrer, r.is_bot, r.is_repeat);
+  });
+}
+
 /**
  * SQLite: one prepared statement run per row inside one transaction — the cheapest commit there
  * is. It runs while holding Kysely's single connection, so it never lands inside another
@@ -144,10 +158,7 @@ export function clickWriterFor(db: Db): ClickWriter {
  * the WAL start over under steady writes: see checkpointer.ts).
  */
 function sqliteClickWriter(kysely: Q, database: NonNullable<Db['sqlite']>, hooks: Db['sqliteHooks']): ClickWriter {
-  const insert = database.prepare(`insert into clicks (${CLICK_COLUMNS.join(', ')}) values (${CLICK_COLUMNS.map(() => '?').join(', ')})`);
-  const insertAll = database.transaction((rows: readonly ClickRow[]) => {
-    for (const r of rows) insert.run(r.id, r.link_code, r.creator_id, r.product_id, r.source_id, r.channel, r.clicked_at, r.ip_hash, r.ua_class, r.referrer, r.is_bot, r.is_repeat);
-  });
+  const insertAll = sqliteClickInserts(database);
   return (rows) =>
     kysely.connection().execute(async () => {
       if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; clicks are not written into it');
