@@ -10,6 +10,8 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    /** Requests in all, then stop (instead of `duration`). */
+    amount?: number;
     overallRate?: number;
     headers?: Record<string, string>;
     requests?: RequestSpec[];

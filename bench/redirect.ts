@@ -3,7 +3,7 @@
  * the same run, on the same machine.
  *
  *   npm run bench -- redirect [--links 100000] [--duration 10] [--connections 50] [--rate 5000] [--warmup 20000 (requests)]
- *                             [--orders-rate 2000] [--rate-with-orders 1000] [--cpu-prof DIR]
+ *                             [--orders-rate 2000] [--rate-with-orders 1000] [--dashboard-rate 20] [--cpu-prof DIR]
  *
  * Builds a fresh SQLite database with N links (over 1,000 products of four sources: JD, PDD,
  * Taobao, a Youzan merchant, so every click-parameter path runs), starts `vitrine serve` on it in
@@ -14,6 +14,8 @@
  * Before the server stops, one more run: redirects at `--rate-with-orders` while signed webhook
  * deliveries of 1,000 order events (the orders bench's stream) arrive at `--orders-rate` events/s,
  * one at a time — how long a redirect waits while the server ingests orders (0: no such run).
+ * Beside both of those redirect runs, the orders' creator reads their dashboard (earnings summary,
+ * newest orders) at `--dashboard-rate` requests/s: how long a signed-in read waits meanwhile.
  * Prints a table and, last, one JSON line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -160,17 +162,44 @@ async function drive(server: { url: string; child: ChildProcess }, codes: readon
   return { warm, full, fixed, cpuMicrosPerRequest };
 }
 
+/**
+ * The creator's dashboard at `rate` requests/s, signed in with `token`: their earnings summary and
+ * their newest orders, in turn — reads that share the database with the orders arriving.
+ */
+async function dashboardLoad(url: string, token: string, options: { amount: number; rate: number }): Promise<Run> {
+  const started = performance.now();
+  let lastResponse = started;
+  const headers = { authorization: `Bearer ${token}` };
+  const result = await autocannon({
+    url,
+    amount: options.amount,
+    connections: 4,
+    overallRate: options.rate,
+    requests: [
+      { method: 'GET', path: '/api/earnings/summary', headers },
+      { method: 'GET', path: '/api/orders?limit=20', headers },
+    ],
+  }).on('response', () => {
+    lastResponse = performance.now();
+  });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`dashboard reads failed: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { ...result, seconds: (lastResponse - started) / 1000 };
+}
+
 interface OrdersRun {
   /** The same redirects with no orders arriving, run just before. */
   alone: Run;
   redirects: Run;
+  /** The creator's dashboard read meanwhile, without and with orders arriving. */
+  dashboardAlone: Run;
+  dashboard: Run;
   events: number;
   seconds: number;
   deliveryMs: number[];
 }
 
 /** Redirects at `rate` while a source sends deliveries of 1,000 order events at `ordersRate` events/s (see the top of the file). */
-async function redirectsWhileOrders(url: string, codes: readonly string[], orders: Seeded['orders'], o: { duration: number; connections: number; rate: number; ordersRate: number }): Promise<OrdersRun> {
+async function redirectsWhileOrders(url: string, codes: readonly string[], orders: Seeded['orders'], o: { duration: number; connections: number; rate: number; ordersRate: number; dashboardRate: number }): Promise<OrdersRun> {
   const BATCH = 1000;
   const signer = new Webhook(orders.secret);
   const deliveries: { headers: Record<string, string>; body: string }[] = [];
@@ -187,7 +216,10 @@ async function redirectsWhileOrders(url: string, codes: readonly string[], order
     if (pending.length === BATCH) flush();
   }
   if (pending.length > 0) flush();
-  const alone = await load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate });
+  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@x.cn', password: 'password1' }) });
+  const { token } = (await login.json()) as { token: string };
+  const dashboardAt = { amount: o.duration * o.dashboardRate, rate: o.dashboardRate };
+  const [alone, dashboardAlone] = await Promise.all([load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate }), dashboardLoad(url, token, dashboardAt)]);
   let stopped = false;
   let events = 0;
   const deliveryMs: number[] = [];
@@ -204,10 +236,10 @@ async function redirectsWhileOrders(url: string, codes: readonly string[], order
     }
     return performance.now();
   })();
-  const redirects = await load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate });
+  const [redirects, dashboard] = await Promise.all([load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate }), dashboardLoad(url, token, dashboardAt)]);
   stopped = true;
   const ended = await sending;
-  return { alone, redirects, events, seconds: (ended - started) / 1000, deliveryMs };
+  return { alone, redirects, dashboardAlone, dashboard, events, seconds: (ended - started) / 1000, deliveryMs };
 }
 
 const redirectsIn = (r: Run) => r.statusCodeStats['302']?.count ?? 0;
@@ -221,6 +253,7 @@ export async function run(options: Record<string, string>): Promise<void> {
   const warmupRequests = Number(options.warmup ?? 20_000);
   const ordersRate = Number(options['orders-rate'] ?? 2_000);
   const rateWithOrders = Number(options['rate-with-orders'] ?? 1_000);
+  const dashboardRate = Number(options['dashboard-rate'] ?? 20);
   // The server's own CPU profile (written when it stops), to see where a redirect's time goes.
   const profileArgs = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', options['cpu-prof']] : [];
   const dir = mkdtempSync(join(tmpdir(), 'vitrine-bench-redirect-'));
@@ -232,7 +265,7 @@ export async function run(options: Record<string, string>): Promise<void> {
 
     const vitrine = await startChild([...profileArgs, 'bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
     const ours = await drive(vitrine, codes, { duration, connections, rate, warmupRequests });
-    const withOrders = ordersRate > 0 ? await redirectsWhileOrders(vitrine.url, codes, orders, { duration, connections, rate: rateWithOrders, ordersRate }) : null;
+    const withOrders = ordersRate > 0 ? await redirectsWhileOrders(vitrine.url, codes, orders, { duration, connections, rate: rateWithOrders, ordersRate, dashboardRate }) : null;
     await stopChild(vitrine.child);
     const db = openDb(databaseUrl);
     // The seeded click of the orders' stream (link 'bench') was not a redirect.
@@ -256,6 +289,8 @@ export async function run(options: Record<string, string>): Promise<void> {
     console.log(row(`bare node:http 302, ${rate} req/s`, baseline.fixed));
     if (withOrders) console.log(row(`vitrine, ${rateWithOrders} req/s`, withOrders.alone));
     if (withOrders) console.log(row(`vitrine, ${rateWithOrders} req/s, orders arriving`, withOrders.redirects));
+    if (withOrders) console.log(row(`dashboard, ${dashboardRate} req/s`, withOrders.dashboardAlone));
+    if (withOrders) console.log(row(`dashboard, ${dashboardRate} req/s, orders arriving`, withOrders.dashboard));
     const deliveryP99 = percentile(withOrders?.deliveryMs ?? [], 99);
     if (withOrders) console.log(`orders arriving meanwhile: ${withOrders.events.toLocaleString('en')} events in ${withOrders.deliveryMs.length} deliveries of up to 1,000 over ${withOrders.seconds.toFixed(1)} s (asked: ${ordersRate.toLocaleString('en')} events/s), p99 ${deliveryP99.toFixed(0)} ms a delivery`);
     const redirectsAnswered = redirectsIn(ours.warm) + redirectsIn(ours.full) + redirectsIn(ours.fixed) + (withOrders ? redirectsIn(withOrders.alone) + redirectsIn(withOrders.redirects) : 0);
@@ -268,7 +303,7 @@ export async function run(options: Record<string, string>): Promise<void> {
         p50_ms: round(ours.full.latency.p50),
         p99_ms: round(ours.full.latency.p99),
         p99_ms_at_5k: round(ours.fixed.latency.p99),
-        ...(withOrders ? { p99_ms_without_orders: round(withOrders.alone.latency.p99), p99_ms_with_orders: round(withOrders.redirects.latency.p99), max_ms_with_orders: round(withOrders.redirects.latency.max, 1), orders_events_per_s: round(withOrders.events / withOrders.seconds, 0) } : {}),
+        ...(withOrders ? { p99_ms_without_orders: round(withOrders.alone.latency.p99), p99_ms_with_orders: round(withOrders.redirects.latency.p99), max_ms_with_orders: round(withOrders.redirects.latency.max, 1), dashboard_p99_ms_without_orders: round(withOrders.dashboardAlone.latency.p99), dashboard_p99_ms_with_orders: round(withOrders.dashboard.latency.p99), dashboard_max_ms_with_orders: round(withOrders.dashboard.latency.max, 1), orders_events_per_s: round(withOrders.events / withOrders.seconds, 0) } : {}),
         baseline_rps: round(rps(baseline.full), 0),
         baseline_p99_ms_at_5k: round(baseline.fixed.latency.p99),
         ratio: round(rps(ours.full) / rps(baseline.full), 3),
