@@ -64,3 +64,42 @@ describe('SQLite connection settings', () => {
     }
   });
 });
+
+describe('the read connection (Db.reads)', () => {
+  it('reads the last commit while a transaction is open on the main connection, and refuses to write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vitrine-conn-'));
+    const db = openDb(`sqlite:${join(dir, 'db.sqlite')}`);
+    try {
+      await migrateToLatest(db.kysely);
+      await db.kysely.insertInto('settings').values({ key: 'committed', value: '1' }).execute();
+      const keys = async () => (await db.reads.selectFrom('settings').select('key').where('key', 'in', ['committed', 'pending']).orderBy('key').execute()).map((r) => r.key);
+      let release!: () => void;
+      const held = db.kysely.transaction().execute(async (tx) => {
+        await tx.insertInto('settings').values({ key: 'pending', value: '1' }).execute();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        // Answered now, from the last commit: on the main connection this read would wait for `release`.
+        expect(await keys()).toEqual(['committed']);
+        await expect(db.reads.insertInto('settings').values({ key: 'sneaked', value: '1' }).execute()).rejects.toThrow(/readonly/);
+      } finally {
+        release();
+        await held;
+      }
+      expect(await keys()).toEqual(['committed', 'pending']);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is the main connection itself for an in-memory database, which a second connection would not see', async () => {
+    const db = openDb('sqlite::memory:');
+    try {
+      expect(db.reads).toBe(db.kysely);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -12,6 +12,14 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
   kysely: Kysely<Database>;
+  /**
+   * For reads that need not see an open transaction's writes (GET routes, the caller's session).
+   * On a SQLite file, a second connection, read-only (`query_only`): WAL lets it read the last
+   * commit while `kysely`'s one connection is inside a transaction, where a read on `kysely` waits
+   * for the commit (an order delivery's transaction: up to a few hundred milliseconds). Elsewhere
+   * (in memory, PostgreSQL's pool) `kysely` itself.
+   */
+  reads: Kysely<Database>;
   dialect: Dialect;
   /**
    * The raw better-sqlite3 handle behind `kysely` (SQLite only), for hot paths that need prepared
@@ -61,7 +69,27 @@ function openSqlite(path: string): Db {
   database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const hooks: SqliteHooks = {};
   const kysely = new Kysely<Database>({ dialect: new VitrineSqliteDialect(database, hooks), plugins: [new SqliteHandle(database)] });
-  return { kysely, dialect: 'sqlite', sqlite: database, sqliteHooks: hooks, close: () => kysely.destroy() };
+  const reads = path === ':memory:' ? kysely : openSqliteReads(path);
+  const close = async () => {
+    if (reads !== kysely) await reads.destroy();
+    await kysely.destroy();
+  };
+  return { kysely, reads, dialect: 'sqlite', sqlite: database, sqliteHooks: hooks, close };
+}
+
+/**
+ * The read connection of a SQLite file (`Db.reads`). Its transactions are SQLite's own deferred
+ * ones and its statements are cached as the main connection's are; it has no raw handle plugin,
+ * so the bulk helpers run on it through Kysely. A write on it fails (`query_only`) rather than
+ * slipping past the main connection's transactions.
+ */
+function openSqliteReads(path: string): Kysely<Database> {
+  const database = new SQLite(path);
+  database.pragma('busy_timeout = 5000');
+  database.pragma('cache_size = -16384');
+  database.pragma('temp_store = MEMORY');
+  database.pragma('query_only = ON');
+  return new Kysely<Database>({ dialect: new VitrineSqliteDialect(database, {}, { immediate: false }) });
 }
 
 /** Statements kept prepared per connection; texts beyond it (IN-lists of every length) are prepared again when next used. */
@@ -71,12 +99,14 @@ const CACHED_STATEMENTS = 256;
  * Kysely's SQLite dialect with two changes. Its connection prepares every query again each time
  * it runs; here a statement is prepared once per SQL text and reused (least recently used texts
  * are dropped past CACHED_STATEMENTS), a statement still being iterated is never handed out twice.
- * And a transaction begins `immediate`, after `hooks.beforeTransaction` (see `HookedDriver`).
+ * And a transaction begins `immediate`, after `hooks.beforeTransaction` (see `HookedDriver`), except on
+ * the read connection (`immediate: false`), whose transactions only read.
  */
 class VitrineSqliteDialect extends SqliteDialect {
   constructor(
     database: SQLite.Database,
     private readonly hooks: SqliteHooks,
+    private readonly options = { immediate: true },
   ) {
     const cache = new Map<string, SQLite.Statement>();
     super({
@@ -101,7 +131,7 @@ class VitrineSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new HookedDriver(super.createDriver(), this.hooks);
+    return this.options.immediate ? new HookedDriver(super.createDriver(), this.hooks) : super.createDriver();
   }
 }
 
@@ -161,5 +191,5 @@ function openPostgres(url: string): Db {
     };
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, reads: kysely, dialect: 'postgres', close: () => kysely.destroy() };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../db/testing.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { seedSource } from '../modules/links/testing.ts';
 import { startTestServer, type TestServer } from './testing.ts';
 
@@ -68,6 +69,30 @@ describe.each(DIALECTS)('the HTTP surface on %s', (dialect) => {
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/vitrine_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
     expect(r.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers signed-in reads while another transaction holds the database (an order delivery, say), from the last commit', async () => {
+    const { token } = (await server.call('POST', '/api/auth/signup', { body: { role: 'creator', email: 'reader@x.cn', password: 'password1', name: '读者', handle: 'reader' } })).body;
+    let release!: () => void;
+    const held = inTransaction(server.db.kysely, async (tx) => {
+      await tx.updateTable('users').set({ name: '改名中' }).where('email', '=', 'reader@x.cn').execute();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const waited = (ms: number) => new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms));
+    try {
+      // Before the change these waited for the transaction: a read on its connection queues behind it.
+      const me = await Promise.race([server.call('GET', '/api/me', { token }), waited(5_000)]);
+      expect(me).not.toBe('waited');
+      expect(me).toMatchObject({ status: 200, body: { user: { name: '读者' } } });
+      for (const path of ['/api/earnings/summary', '/api/orders', '/api/earnings/daily']) {
+        expect(await Promise.race([server.call('GET', path, { token }).then((r) => r.status), waited(5_000)])).toBe(200);
+      }
+    } finally {
+      release();
+      await held;
+    }
+    expect((await server.call('GET', '/api/me', { token })).body.user.name).toBe('改名中');
   });
 
   it('signs up a creator and an organisation, each straight into a session', async () => {

@@ -38,7 +38,7 @@ export function authenticateRequests(ctx: AppContext) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = tokenOf(request);
     request.sessionToken = token;
-    request.user = token ? await authenticate(ctx.db.kysely, token) : null;
+    request.user = token ? await authenticate(ctx.db.reads, token) : null;
     const isApi = request.url.startsWith('/api/') && !OPEN_PREFIXES.some((p) => request.url.startsWith(p));
     const isPublic = request.routeOptions.config?.public === true || request.is404;
     if (isApi && !isPublic && !request.user) throw new Unauthorized();

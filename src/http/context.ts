@@ -15,7 +15,7 @@ export interface AppContext {
  * outgrows one machine swaps MemoryPoolIndex for a client of a dedicated engine (same interface).
  */
 export async function openAppContext(db: Db, config: Config): Promise<AppContext> {
-  const pool = new PoolService(db.kysely, new MemoryPoolIndex());
+  const pool = new PoolService(db.kysely, new MemoryPoolIndex(), db.reads);
   await pool.rebuild();
   return { db, config, pool };
 }

@@ -14,6 +14,7 @@ const orgRef = z.object({ id: z.string(), name: z.string() }).nullable();
 export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   r.post('/api/auth/login', {
     config: { public: true, rateLimit: { max: ctx.config.loginAttemptsPerMinute, timeWindow: 60_000 } },
@@ -81,8 +82,8 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
     handler: async (request) => {
       const user = requireUser(request);
       let organisation: { id: string; name: string } | null = null;
-      if (user.role === 'org') organisation = await organisationOf(db, user).then((o) => ({ id: o.id, name: o.name }));
-      if (user.role === 'creator') organisation = await currentOrganisationOfCreator(db, user.id);
+      if (user.role === 'org') organisation = await organisationOf(reads, user).then((o) => ({ id: o.id, name: o.name }));
+      if (user.role === 'creator') organisation = await currentOrganisationOfCreator(reads, user.id);
       return { user: toPublicUser(user), organisation };
     },
   });
@@ -96,7 +97,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
     handler: async (request) => {
       requireRole(request, 'operator');
-      const users = await listUsers(db, { role: request.query.role });
+      const users = await listUsers(reads, { role: request.query.role });
       return { items: users.map((u) => ({ ...toPublicUser(u), created_at: u.createdAt })) };
     },
   });

@@ -107,10 +107,11 @@ function activityJson(a: ColonelActivitiesTable & { product_ids: string[] } & Pa
 export async function planRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   r.get('/api/plans/targeted', {
     schema: { tags: ['plans'], summary: 'Targeted plans: mine (creator, org), on my products (merchant), all (operator)', response: { 200: z.object({ items: z.array(targetedSchema) }) } },
-    handler: async (request) => ({ items: (await targetedPlansFor(db, requireRole(request, 'creator', 'org', 'merchant', 'operator'))).map(targetedJson) }),
+    handler: async (request) => ({ items: (await targetedPlansFor(reads, requireRole(request, 'creator', 'org', 'merchant', 'operator'))).map(targetedJson) }),
   });
 
   r.post('/api/plans/targeted', {
@@ -153,7 +154,7 @@ export async function planRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   r.get('/api/colonel/activities', {
     schema: { tags: ['plans'], summary: 'Colonel activities: mine (colonel), on my products (merchant), active ones (creator), all (operator)', response: { 200: z.object({ items: z.array(activitySchema) }) } },
-    handler: async (request) => ({ items: (await colonelActivitiesFor(db, requireRole(request, 'colonel', 'merchant', 'creator', 'operator'))).map(activityJson) }),
+    handler: async (request) => ({ items: (await colonelActivitiesFor(reads, requireRole(request, 'colonel', 'merchant', 'creator', 'operator'))).map(activityJson) }),
   });
 
   r.post('/api/colonel/activities', {

@@ -137,6 +137,7 @@ const currencyQuery = z.object({ currency: z.string().regex(/^[A-Z]{3}$/).defaul
 export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
   const withdrawalsJson = async (rows: WithdrawalsTable[]) => {
     const names = await partyNames(db, rows.map((w) => ({ kind: w.party_kind, id: w.party_id })));
     return { items: rows.map((w) => withdrawalJson(w, names)) };
@@ -144,7 +145,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   r.get('/api/earnings/summary', {
     schema: { tags: ['earnings'], summary: "The caller's commission by status, what can be withdrawn and what was paid (creator, org, colonel)", querystring: currencyQuery, response: { 200: summarySchema } },
-    handler: async (request) => earningsOf(db, await partyOfUser(db, requireRole(request, 'creator', 'org', 'colonel')), request.query.currency),
+    handler: async (request) => earningsOf(reads, await partyOfUser(reads, requireRole(request, 'creator', 'org', 'colonel')), request.query.currency),
   });
 
   r.get('/api/operator/overview', {
@@ -166,7 +167,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     handler: async (request) => {
       requireRole(request, 'operator');
-      const o = await operatorOverview(db, request.query.currency);
+      const o = await operatorOverview(reads, request.query.currency);
       return {
         currency: o.currency,
         platform_fee: o.platformFee,
@@ -186,7 +187,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
       response: { 200: z.object({ items: z.array(z.object({ day: z.string(), lines: z.number().int(), amount: z.number().int() })) }) },
     },
-    handler: async (request) => ({ items: (await dailyEarningsOf(db, requireRole(request, 'creator', 'org', 'colonel'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
+    handler: async (request) => ({ items: (await dailyEarningsOf(reads, requireRole(request, 'creator', 'org', 'colonel'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
   });
 
   r.get('/api/earnings/by-creator', {
@@ -201,7 +202,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       },
     },
     handler: async (request) => ({
-      items: (await earningsByCreator(db, requireRole(request, 'org'), request.query.days)).map((p) => ({ creator: p.creator, orders: p.orders, paid_amount: p.paidMinor, refunded_amount: p.refundedMinor, commission: p.commissionMinor, share: p.shareMinor })),
+      items: (await earningsByCreator(reads, requireRole(request, 'org'), request.query.days)).map((p) => ({ creator: p.creator, orders: p.orders, paid_amount: p.paidMinor, refunded_amount: p.refundedMinor, commission: p.commissionMinor, share: p.shareMinor })),
     }),
   });
 
@@ -214,14 +215,14 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     handler: async (request) => {
       const q = request.query;
-      const page = await statementsPage(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), { settlementId: q.settlement, limit: q.limit, cursor: q.cursor });
+      const page = await statementsPage(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'), { settlementId: q.settlement, limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(statementJson), next_cursor: page.nextCursor };
     },
   });
 
   r.get('/api/statements/:id', {
     schema: { tags: ['earnings'], summary: 'One statement', params: idParams, response: { 200: statementSchema } },
-    handler: async (request) => statementJson(await statementOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id)),
+    handler: async (request) => statementJson(await statementOf(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id)),
   });
 
   r.get('/api/statements/:id/lines', {
@@ -233,7 +234,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       response: { 200: z.object({ statement: statementSchema, items: z.array(statementLineSchema) }) },
     },
     handler: async (request) => {
-      const { statement, lines } = await statementLines(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id, request.query.limit);
+      const { statement, lines } = await statementLines(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id, request.query.limit);
       return { statement: statementJson(statement), items: lines.map(statementLineJson) };
     },
   });
@@ -241,14 +242,14 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   r.get('/api/statements/:id/csv', {
     schema: { tags: ['earnings'], summary: 'One statement as CSV: every settled line with the party’s share, then claw-backs and the net', params: idParams },
     handler: async (request, reply) => {
-      const { filename, csv } = await statementCsv(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id);
+      const { filename, csv } = await statementCsv(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'), request.params.id);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
     },
   });
 
   r.get('/api/withdrawals', {
     schema: { tags: ['payouts'], summary: 'Withdrawals: my own (creator, org, colonel) or all (operator)', response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
-    handler: async (request) => withdrawalsJson(await withdrawalsOf(db, requireRole(request, 'creator', 'org', 'colonel', 'operator'))),
+    handler: async (request) => withdrawalsJson(await withdrawalsOf(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'))),
   });
 
   r.post('/api/withdrawals', {
@@ -282,7 +283,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'Payout batches (operator)', response: { 200: z.object({ items: z.array(batchSchema) }) } },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return { items: (await payoutBatches(db)).map(({ amount_minor, ...b }) => ({ ...b, amount: amount_minor })) };
+      return { items: (await payoutBatches(reads)).map(({ amount_minor, ...b }) => ({ ...b, amount: amount_minor })) };
     },
   });
 
@@ -299,7 +300,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'The lines of a payout batch (operator)', params: idParams, response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return withdrawalsJson(await withdrawalsInBatch(db, request.params.id));
+      return withdrawalsJson(await withdrawalsInBatch(reads, request.params.id));
     },
   });
 
@@ -307,7 +308,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'A payout batch as CSV for the bank or payment provider (operator)', params: idParams },
     handler: async (request, reply) => {
       requireRole(request, 'operator');
-      const csv = payoutCsv(await withdrawalsInBatch(db, request.params.id));
+      const csv = payoutCsv(await withdrawalsInBatch(reads, request.params.id));
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="payout-${request.params.id}.csv"`).send(csv);
     },
   });
@@ -316,7 +317,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'Settlement runs, newest first (operator)', response: { 200: z.object({ items: z.array(settlementRunSchema) }) } },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return { items: await settlementRuns(db) };
+      return { items: await settlementRuns(reads) };
     },
   });
 
@@ -324,7 +325,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'One settlement run: where it stands and its lines so far, to follow a run started with `Prefer: respond-async` (operator)', params: idParams, response: { 200: settlementRunSchema } },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return settlementRun(db, request.params.id);
+      return settlementRun(reads, request.params.id);
     },
   });
 
@@ -374,7 +375,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     schema: { tags: ['payouts'], summary: 'Money settings: service fee, windows, minimum withdrawal, settlement schedule (operator)', response: { 200: ledgerSettingsSchema } },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return ledgerSettings(db);
+      return ledgerSettings(reads);
     },
   });
 

@@ -103,6 +103,25 @@ describe.each(DIALECTS)('tracked links over HTTP on %s', (dialect) => {
     }
   });
 
+  it('answers a redirect of a link not yet in the cache while another transaction holds the database, reading the link from the last commit', async () => {
+    const fresh = (await createLink(s.db.kysely, { creatorId: ids.c1!, productId: ids.pddProduct!, itemId: null, channel: 'video' })).code;
+    let release!: () => void;
+    const held = inTransaction(s.db.kysely, async (tx) => {
+      await tx.insertInto('settings').values({ key: `held_${newId('request')}`, value: '1' }).execute();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      // On the main connection the link's read would wait for the transaction, and so the shopper.
+      const r = await Promise.race([follow(fresh), new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000))]);
+      expect(r).not.toBe('waited');
+      expect((r as Response).status).toBe(302);
+    } finally {
+      release();
+      await held;
+    }
+  });
+
   it('answers redirects before the router, counted in the metrics like any route, and leaves the rest to the router', async () => {
     const metricOf = async () => Number(/vitrine_http_requests_total\{method="GET",route="\/r\/:code",status="302"\} (\d+)/.exec((await s.call('GET', '/metrics')).body)?.[1] ?? 0);
     const before = await metricOf();

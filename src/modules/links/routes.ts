@@ -59,7 +59,8 @@ const WARM_START_LINKS = 100_000;
  */
 export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: EarlyListeners): Promise<void> {
   const db = ctx.db.kysely;
-  const targets = new LinkTargets((codes) => linkTargets(db, codes), { onRefreshError: (err) => app.log.warn({ err }, 'link target refresh failed') });
+  const reads = ctx.db.reads; // GET routes (and links missing from the cache) read here, without waiting for a transaction
+  const targets = new LinkTargets((codes) => linkTargets(reads, codes), { onRefreshError: (err) => app.log.warn({ err }, 'link target refresh failed') });
   targets.prime(await newestLinkTargets(db, WARM_START_LINKS));
   const inbox = await ClickInbox.open(ctx.db, { onError: (err) => app.log.error({ err }, 'clicks not moved from the inbox (they stay there and move with the next)') });
   const recorder = new ClickRecorder(inbox?.write ?? clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
@@ -119,14 +120,14 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/links/:code', {
     schema: { tags: ['links'], summary: "A tracked link's click counts (its creator, their organisation now, the operator)", params: z.object({ code: z.string() }), response: { 200: linkSchema } },
-    handler: async (request) => linkJson(request, await linkStatsFor(db, requireUser(request), request.params.code)),
+    handler: async (request) => linkJson(request, await linkStatsFor(reads, requireUser(request), request.params.code)),
   });
 
   r.get('/api/links', {
     schema: { tags: ['links'], summary: "The creator's links with click counts, newest first; by showcase item to compare channels", querystring: z.object({ item_id: z.string().optional() }), response: { 200: z.object({ items: z.array(linkSchema) }) } },
     handler: async (request) => {
       const creator = requireRole(request, 'creator');
-      const links = await linksOfCreator(db, creator.id, { itemId: request.query.item_id });
+      const links = await linksOfCreator(reads, creator.id, { itemId: request.query.item_id });
       return { items: links.map((l) => linkJson(request, l)) };
     },
   });

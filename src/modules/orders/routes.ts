@@ -76,6 +76,7 @@ function orderJson(o: OrderView): z.infer<typeof orderSchema> {
 
 export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   // Large deliveries are verified in a worker thread, started on the first one.
   const verifier = new WebhookVerifier();
@@ -126,7 +127,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
     handler: async (request) => {
       const viewer = requireRole(request, 'operator', 'creator', 'org', 'merchant');
       const q = request.query;
-      const page = await ordersVisibleTo(db, viewer, { orderNumber: q.order, status: q.status, attribution: q.attribution, sourceId: q.source, limit: q.limit, cursor: q.cursor });
+      const page = await ordersVisibleTo(reads, viewer, { orderNumber: q.order, status: q.status, attribution: q.attribution, sourceId: q.source, limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(orderJson), next_cursor: page.nextCursor };
     },
   });
@@ -139,7 +140,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       response: { 200: orderSchema.extend({ history: z.array(eventSchema) }) },
     },
     handler: async (request) => {
-      const order = await orderVisibleTo(db, requireRole(request, 'operator', 'creator', 'org', 'merchant'), request.params.id);
+      const order = await orderVisibleTo(reads, requireRole(request, 'operator', 'creator', 'org', 'merchant'), request.params.id);
       return {
         ...orderJson(order),
         history: order.history.map((e) => ({ status: e.status, occurred_at: e.occurredAt, received_at: e.receivedAt, via: e.via, delivery_id: e.deliveryId, raw_status: e.rawStatus, payload: e.payload })),
@@ -150,7 +151,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const positionSchema = z.object({ sub_id: z.string(), source_id: z.string().nullable(), label: z.string().nullable(), created_at: z.string() });
   r.get('/api/positions', {
     schema: { tags: ['orders'], summary: "The creator's position ids at the sources: the attribution fallback when an order has no click id", response: { 200: z.object({ items: z.array(positionSchema) }) } },
-    handler: async (request) => ({ items: await positionsOf(db, requireRole(request, 'creator')) }),
+    handler: async (request) => ({ items: await positionsOf(reads, requireRole(request, 'creator')) }),
   });
 
   r.post('/api/positions', {

@@ -67,29 +67,30 @@ const items = <T extends z.ZodType>(schema: T) => z.object({ items: z.array(sche
 export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   // --- the organisation's side -------------------------------------------------------------
   r.get('/api/org', {
     schema: { tags: ['organisations'], summary: 'The organisation this org account runs', response: { 200: z.object({ id: z.string(), name: z.string(), created_at: z.string() }) } },
     handler: async (request) => {
-      const org = await orgs.organisationOf(db, requireRole(request, 'org'));
+      const org = await orgs.organisationOf(reads, requireRole(request, 'org'));
       return { id: org.id, name: org.name, created_at: org.createdAt };
     },
   });
 
   r.get('/api/org/creators', {
     schema: { tags: ['organisations'], summary: 'Creators bound to the organisation now (active or about to start)', response: { 200: items(membershipSchema) } },
-    handler: async (request) => ({ items: (await orgs.creatorsOfOrganisation(db, requireRole(request, 'org'))).map(membershipJson) }),
+    handler: async (request) => ({ items: (await orgs.creatorsOfOrganisation(reads, requireRole(request, 'org'))).map(membershipJson) }),
   });
 
   r.get('/api/org/creators/:id', {
     schema: { tags: ['organisations'], summary: 'One bound creator (404 unless bound now)', params: idParams, response: { 200: membershipSchema } },
-    handler: async (request) => membershipJson(await orgs.boundCreator(db, requireRole(request, 'org'), request.params.id)),
+    handler: async (request) => membershipJson(await orgs.boundCreator(reads, requireRole(request, 'org'), request.params.id)),
   });
 
   r.get('/api/org/invitations', {
     schema: { tags: ['organisations'], summary: 'Invitations the organisation sent', response: { 200: items(invitationSchema) } },
-    handler: async (request) => ({ items: (await orgs.invitationsSentBy(db, requireRole(request, 'org'))).map(invitationJson) }),
+    handler: async (request) => ({ items: (await orgs.invitationsSentBy(reads, requireRole(request, 'org'))).map(invitationJson) }),
   });
 
   r.post('/api/org/invitations', {
@@ -120,7 +121,7 @@ export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   // --- the creator's side ------------------------------------------------------------------
   r.get('/api/me/invitations', {
     schema: { tags: ['organisations'], summary: "The creator's invitations", response: { 200: items(invitationSchema) } },
-    handler: async (request) => ({ items: (await orgs.invitationsReceivedBy(db, requireRole(request, 'creator'))).map(invitationJson) }),
+    handler: async (request) => ({ items: (await orgs.invitationsReceivedBy(reads, requireRole(request, 'creator'))).map(invitationJson) }),
   });
 
   r.post('/api/me/invitations/:id/accept', {
@@ -135,7 +136,7 @@ export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   r.get('/api/me/memberships', {
     schema: { tags: ['organisations'], summary: "The creator's memberships, newest first (the history is kept)", response: { 200: items(membershipSchema) } },
-    handler: async (request) => ({ items: (await orgs.membershipsOfCreator(db, requireRole(request, 'creator'))).map(membershipJson) }),
+    handler: async (request) => ({ items: (await orgs.membershipsOfCreator(reads, requireRole(request, 'creator'))).map(membershipJson) }),
   });
 
   r.post('/api/me/memberships/:id/end', {
@@ -152,7 +153,7 @@ export async function orgRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     },
     handler: async (request) => {
       requireRole(request, 'operator');
-      const rows = await orgs.listOrganisations(db);
+      const rows = await orgs.listOrganisations(reads);
       return { items: rows.map((o) => ({ id: o.id, name: o.name, admin: { id: o.adminUserId, email: o.adminEmail, name: o.adminName }, creators: o.activeCreators, created_at: o.createdAt })) };
     },
   });

@@ -58,6 +58,7 @@ const UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
 export async function poolRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   r.get('/api/pool/search', {
     schema: {
@@ -119,8 +120,8 @@ export async function poolRoutes(app: FastifyInstance, ctx: AppContext): Promise
       response: { 200: z.object({ items: z.array(poolItemSchema), next_cursor: z.string().nullable() }) },
     },
     handler: async (request) => {
-      const source = await sourceVisibleTo(db, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id);
-      const page = await productsOfSource(db, source.id, request.query);
+      const source = await sourceVisibleTo(reads, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id);
+      const page = await productsOfSource(reads, source.id, request.query);
       return { items: page.rows.map((row) => toPoolItem(row)), next_cursor: page.nextCursor };
     },
   });
@@ -140,7 +141,7 @@ export async function poolRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
       handler: async (request, reply) => {
         const user = requireRole(request, 'operator', 'merchant', 'creator');
-        const source = await sourceVisibleTo(db, user, request.params.id);
+        const source = await sourceVisibleTo(reads, user, request.params.id);
         const { format, mode } = request.query;
         if (!isImportFormat(format)) throw new InvalidInput('invalid_format', `format must be one of ${IMPORT_FORMATS.join(', ')}`);
         if (user.role !== 'operator' && (PLATFORM_RESPONSE_FORMATS as readonly string[]).includes(format)) {
@@ -158,8 +159,8 @@ export async function poolRoutes(app: FastifyInstance, ctx: AppContext): Promise
   r.get('/api/sources/:id/imports', {
     schema: { tags: ['sources'], summary: 'Import history of a source', params: z.object({ id: z.string() }), response: { 200: z.object({ items: z.array(importRunSchema) }) } },
     handler: async (request) => {
-      const source = await sourceVisibleTo(db, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id);
-      const runs = await importRunsOfSource(db, source.id);
+      const source = await sourceVisibleTo(reads, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id);
+      const runs = await importRunsOfSource(reads, source.id);
       return { items: runs.map(({ source_id: _s, started_by: _b, ...run }) => run) };
     },
   });
@@ -168,9 +169,9 @@ export async function poolRoutes(app: FastifyInstance, ctx: AppContext): Promise
     schema: { tags: ['sources'], summary: 'The rows an import rejected, with their reasons', params: z.object({ id: z.string() }), response: { 200: z.object({ items: z.array(z.object({ row: z.number().int(), reason: z.string() })) }) } },
     handler: async (request) => {
       const user = requireRole(request, 'operator', 'merchant', 'creator');
-      const run = await importRun(db, request.params.id);
-      await sourceVisibleTo(db, user, run.source_id);
-      return { items: await rejectionsOf(db, run.id) };
+      const run = await importRun(reads, request.params.id);
+      await sourceVisibleTo(reads, user, run.source_id);
+      return { items: await rejectionsOf(reads, run.id) };
     },
   });
 }

@@ -87,6 +87,8 @@ export class PoolService {
   constructor(
     private readonly db: Q,
     readonly index: PoolIndex,
+    /** Where a search reads its products (`Db.reads`: not waiting for another request's transaction). */
+    private readonly reads: Q = db,
   ) {}
 
   /**
@@ -164,9 +166,9 @@ export class PoolService {
 
   async search(_viewer: User, query: PoolQuery): Promise<PoolSearchResponse> {
     const result = this.index.search(query);
-    const rows = await productsByIds(this.db, result.productIds);
+    const rows = await productsByIds(this.reads, result.productIds);
     const shown = result.productIds.map((id) => rows.get(id)).filter((r): r is ProductRow => r !== undefined);
-    const others = await otherOffers(this.db, shown);
+    const others = await otherOffers(this.reads, shown);
     return {
       items: shown.map((p) => toPoolItem(p, others.get(p.group_key) ?? [])),
       total: result.total,

@@ -59,6 +59,7 @@ const idParams = z.object({ id: z.string() });
 export async function showcaseRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   r.post('/api/showcase/items', {
     schema: {
@@ -76,7 +77,7 @@ export async function showcaseRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.get('/api/showcase/items', {
     schema: { tags: ['showcase'], summary: "The creator's showcase in order, each item flagged if its product went offline or changed price or rate", response: { 200: z.object({ items: z.array(itemSchema) }) } },
-    handler: async (request) => ({ items: (await showcase.itemsOf(db, requireRole(request, 'creator'))).map(itemJson) }),
+    handler: async (request) => ({ items: (await showcase.itemsOf(reads, requireRole(request, 'creator'))).map(itemJson) }),
   });
 
   r.patch('/api/showcase/items/:id', {
@@ -124,7 +125,7 @@ export async function showcaseRoutes(app: FastifyInstance, ctx: AppContext): Pro
         .where('sources.enabled', '=', 1)
         .orderBy('sources.id')
         .execute();
-      const bindings = new Map((await showcase.bindingsOfCreator(db, creator)).filter((b) => b.status !== 'revoked' && b.status !== 'rejected').map((b) => [b.source.id, b.status]));
+      const bindings = new Map((await showcase.bindingsOfCreator(reads, creator)).filter((b) => b.status !== 'revoked' && b.status !== 'rejected').map((b) => [b.source.id, b.status]));
       return {
         items: stores.map((s) => ({
           id: s.id,
@@ -149,8 +150,8 @@ export async function showcaseRoutes(app: FastifyInstance, ctx: AppContext): Pro
       response: { 200: z.object({ items: z.array(poolItemSchema), next_cursor: z.string().nullable() }) },
     },
     handler: async (request) => {
-      await showcase.storeCatalogueVisibleTo(db, requireRole(request, 'creator'), request.params.id);
-      const page = await productsOfSource(db, request.params.id, { status: 'online', limit: request.query.limit, cursor: request.query.cursor });
+      await showcase.storeCatalogueVisibleTo(reads, requireRole(request, 'creator'), request.params.id);
+      const page = await productsOfSource(reads, request.params.id, { status: 'online', limit: request.query.limit, cursor: request.query.cursor });
       return { items: page.rows.map((row) => toPoolItem(row)), next_cursor: page.nextCursor };
     },
   });
@@ -166,12 +167,12 @@ export async function showcaseRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   r.get('/api/showcase/bindings', {
     schema: { tags: ['showcase'], summary: "The creator's store bindings", response: { 200: z.object({ items: z.array(bindingSchema) }) } },
-    handler: async (request) => ({ items: (await showcase.bindingsOfCreator(db, requireRole(request, 'creator'))).map(bindingJson) }),
+    handler: async (request) => ({ items: (await showcase.bindingsOfCreator(reads, requireRole(request, 'creator'))).map(bindingJson) }),
   });
 
   r.get('/api/bindings', {
     schema: { tags: ['showcase'], summary: "Binding requests for the stores the caller owns (all, for the operator)", response: { 200: z.object({ items: z.array(bindingSchema) }) } },
-    handler: async (request) => ({ items: (await showcase.bindingsToDecide(db, requireRole(request, 'merchant', 'creator', 'operator'))).map(bindingJson) }),
+    handler: async (request) => ({ items: (await showcase.bindingsToDecide(reads, requireRole(request, 'merchant', 'creator', 'operator'))).map(bindingJson) }),
   });
 
   for (const [action, decision] of [['approve', 'approved'], ['reject', 'rejected'], ['revoke', 'revoked']] as const) {

@@ -13,15 +13,16 @@ import { createSource, sourcesVisibleTo, sourceVisibleTo } from './service.ts';
 export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
   r.get('/api/sources', {
     schema: { tags: ['sources'], summary: 'Sources: all for the operator, their own for a merchant or creator', response: { 200: z.object({ items: z.array(sourceSchema) }) } },
-    handler: async (request) => ({ items: (await sourcesVisibleTo(db, requireRole(request, 'operator', 'merchant', 'creator'))).map(toSourceJson) }),
+    handler: async (request) => ({ items: (await sourcesVisibleTo(reads, requireRole(request, 'operator', 'merchant', 'creator'))).map(toSourceJson) }),
   });
 
   r.get('/api/sources/:id', {
     schema: { tags: ['sources'], summary: 'One source (404 unless the caller may see it)', params: z.object({ id: z.string() }), response: { 200: sourceSchema } },
-    handler: async (request) => toSourceJson(await sourceVisibleTo(db, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id)),
+    handler: async (request) => toSourceJson(await sourceVisibleTo(reads, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id)),
   });
 
   r.put('/api/sources/:id/connection', {
