@@ -46,7 +46,7 @@ function sendHtml(reply: FastifyReply, status: number, cacheControl: string, htm
 /** The public showcase page `GET /s/:handle` and its QR code: no session, server-rendered HTML. */
 export async function publicShowcaseRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const db = ctx.db.kysely;
+  const reads = ctx.db.reads; // only reads: never waits for another request's transaction
 
   r.get(
     '/s/:handle',
@@ -58,7 +58,7 @@ export async function publicShowcaseRoutes(app: FastifyInstance, ctx: AppContext
     async (request, reply) => {
       const lang = pickLanguage(request.query.lang, request.headers['accept-language']);
       const { handle } = request.params;
-      const showcase = HANDLE_SHAPE.test(handle) ? await publicShowcase(db, handle).catch(notFoundAsNull) : null;
+      const showcase = HANDLE_SHAPE.test(handle) ? await publicShowcase(reads, handle).catch(notFoundAsNull) : null;
       if (!showcase) return sendHtml(reply, 404, 'no-cache', renderNotFoundPage(handle, { lang }));
       const html = renderShowcasePage(showcase, { lang, pageUrl: showcaseUrl(request, showcase.creator.handle), page: request.query.page });
       return sendHtml(reply, 200, 'public, max-age=60', html);
@@ -73,7 +73,7 @@ export async function publicShowcaseRoutes(app: FastifyInstance, ctx: AppContext
       schema: { tags: ['showcase'], summary: "QR code (SVG) of the showcase page's absolute URL, for sharing", params },
     },
     async (request, reply) => {
-      const creator = HANDLE_SHAPE.test(request.params.handle) ? await findCreatorByHandle(db, request.params.handle) : null;
+      const creator = HANDLE_SHAPE.test(request.params.handle) ? await findCreatorByHandle(reads, request.params.handle) : null;
       if (!creator?.handle) throw new NotFound('showcase');
       const svg = await qrSvg(showcaseUrl(request, creator.handle));
       return reply.header('content-type', 'image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=3600').send(svg);
