@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from './connection.ts';
 import { migrateToLatest } from './migrate.ts';
+import { holdTransaction } from './testing.ts';
 
 /** Another process (a CLI command beside the server) that holds SQLite's write lock for `ms`. */
 async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<void> }> {
@@ -73,19 +74,13 @@ describe('the read connection (Db.reads)', () => {
       await migrateToLatest(db.kysely);
       await db.kysely.insertInto('settings').values({ key: 'committed', value: '1' }).execute();
       const keys = async () => (await db.reads.selectFrom('settings').select('key').where('key', 'in', ['committed', 'pending']).orderBy('key').execute()).map((r) => r.key);
-      let release!: () => void;
-      const held = db.kysely.transaction().execute(async (tx) => {
-        await tx.insertInto('settings').values({ key: 'pending', value: '1' }).execute();
-        await new Promise<void>((resolve) => (release = resolve));
-      });
-      await new Promise((resolve) => setImmediate(resolve));
+      const release = await holdTransaction(db.kysely, (tx) => tx.insertInto('settings').values({ key: 'pending', value: '1' }).execute());
       try {
         // Answered now, from the last commit: on the main connection this read would wait for `release`.
         expect(await keys()).toEqual(['committed']);
         await expect(db.reads.insertInto('settings').values({ key: 'sneaked', value: '1' }).execute()).rejects.toThrow(/readonly/);
       } finally {
-        release();
-        await held;
+        await release();
       }
       expect(await keys()).toEqual(['committed', 'pending']);
     } finally {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDb, type Db, type Dialect } from './connection.ts';
+import type { Database } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 import { isPostgres } from './dialect.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -68,4 +70,25 @@ export async function queryPlan(q: Kysely<any>, query: CompiledQuery): Promise<s
     if (postgres) await sql`reset enable_seqscan`.execute(conn);
     return rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
   });
+}
+
+/**
+ * Another request's long transaction (an order delivery, say): `work` runs in a transaction on
+ * `db` that then stays open until the returned `release` is called; awaiting `release` waits for
+ * the commit.
+ */
+export async function holdTransaction(db: Kysely<Database>, work: (tx: Kysely<Database>) => Promise<unknown>): Promise<() => Promise<void>> {
+  let release!: () => void;
+  let ran!: () => void;
+  const workDone = new Promise<void>((resolve) => (ran = resolve));
+  const held = inTransaction(db, async (tx) => {
+    await work(tx);
+    ran();
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  await Promise.race([workDone, held]); // `held` settles first only if `work` failed: it throws here
+  return async () => {
+    release();
+    await held;
+  };
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../db/testing.ts';
-import { inTransaction } from '../db/transaction.ts';
+import { DIALECTS, holdTransaction } from '../db/testing.ts';
 import { seedSource } from '../modules/links/testing.ts';
 import { startTestServer, type TestServer } from './testing.ts';
 
@@ -73,12 +72,7 @@ describe.each(DIALECTS)('the HTTP surface on %s', (dialect) => {
 
   it('answers signed-in reads while another transaction holds the database (an order delivery, say), from the last commit', async () => {
     const { token } = (await server.call('POST', '/api/auth/signup', { body: { role: 'creator', email: 'reader@x.cn', password: 'password1', name: '读者', handle: 'reader' } })).body;
-    let release!: () => void;
-    const held = inTransaction(server.db.kysely, async (tx) => {
-      await tx.updateTable('users').set({ name: '改名中' }).where('email', '=', 'reader@x.cn').execute();
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const release = await holdTransaction(server.db.kysely, (tx) => tx.updateTable('users').set({ name: '改名中' }).where('email', '=', 'reader@x.cn').execute());
     const waited = (ms: number) => new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms));
     try {
       // Before the change these waited for the transaction: a read on its connection queues behind it.
@@ -89,8 +83,7 @@ describe.each(DIALECTS)('the HTTP surface on %s', (dialect) => {
         expect(await Promise.race([server.call('GET', path, { token }).then((r) => r.status), waited(5_000)])).toBe(200);
       }
     } finally {
-      release();
-      await held;
+      await release();
     }
     expect((await server.call('GET', '/api/me', { token })).body.user.name).toBe('改名中');
   });

@@ -2,8 +2,7 @@ import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runVitrine } from '../../cli/testing.ts';
 import { openDb } from '../../db/connection.ts';
-import { openTestDb, type TestDb } from '../../db/testing.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import { holdTransaction, openTestDb, type TestDb } from '../../db/testing.ts';
 import { ClickInbox } from './click-inbox.ts';
 import type { ClickRow } from './model.ts';
 import { CLICK_COLUMNS, sqliteClickInserts } from './store.ts';
@@ -56,22 +55,15 @@ describe('the click inbox (SQLite file)', () => {
   it('commits a click that comes during a transaction without waiting for it, and moves it into clicks when the transaction ends', async () => {
     db = await openTestDb('sqlite');
     inbox = (await ClickInbox.open(db))!;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
     let written = false;
-    const transaction = inTransaction(db.kysely, async (tx) => {
-      await tx.insertInto('settings').values({ key: 'held', value: '1' }).execute();
-      await held;
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const release = await holdTransaction(db.kysely, (tx) => tx.insertInto('settings').values({ key: 'held', value: '1' }).execute());
     expect(db.sqlite!.inTransaction).toBe(true);
     await inbox.write([click('clk_during')]).then(() => (written = true));
     // Durable in the inbox while the transaction is still open.
     expect(written).toBe(true);
     expect(inboxIds()).toEqual(['clk_during']);
     expect(inbox.unmoved).toBe(1);
-    release();
-    await transaction;
+    await release();
     // Whatever uses the connection next comes after the move.
     expect(await storedIds()).toEqual(['clk_during']);
     expect(inbox.unmoved).toBe(0);
@@ -108,14 +100,11 @@ describe('the click inbox (SQLite file)', () => {
   it('moves what is left when it closes', async () => {
     db = await openTestDb('sqlite');
     inbox = (await ClickInbox.open(db))!;
-    let release!: () => void;
-    const transaction = inTransaction(db.kysely, () => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setImmediate(resolve));
+    const release = await holdTransaction(db.kysely, async () => undefined);
     await inbox.write([click('clk_late')]);
     const closing = inbox.close();
     inbox = null;
-    release();
-    await transaction;
+    await release();
     await closing;
     expect(await storedIds()).toEqual(['clk_late']);
     expect(inboxIds()).toEqual([]);

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids.ts';
-import { DIALECTS } from '../../db/testing.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import type { Database } from '../../db/schema.ts';
+import { DIALECTS, holdTransaction } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { recordPastMembership, registerOrganisation } from '../orgs/service.ts';
@@ -29,6 +29,8 @@ describe.each(DIALECTS)('tracked links over HTTP on %s', (dialect) => {
   /** One redirect, as a shopper's browser sends it (the test client would otherwise say "node" and count as a bot). */
   const follow = (code: string, headers: Record<string, string> = {}) => fetch(`${s.url}/r/${code}`, { redirect: 'manual', headers: { 'user-agent': PHONE, ...headers } });
   const clickIdIn = (location: string) => /(clk_[0-9a-z]+)/.exec(decodeURIComponent(location))![1]!;
+  /** What the held transaction writes: a row of its own, so it holds SQLite's write lock. */
+  const insertSetting = (tx: Kysely<Database>) => tx.insertInto('settings').values({ key: `held_${newId('request')}`, value: '1' }).execute();
   const clickRow = (id: string) => s.db.kysely.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
 
   beforeAll(async () => {
@@ -85,40 +87,27 @@ describe.each(DIALECTS)('tracked links over HTTP on %s', (dialect) => {
   });
 
   it('answers a redirect while another transaction holds the database (a webhook delivery, say), and stores its click when it ends', async () => {
-    let release!: () => void;
-    const held = inTransaction(s.db.kysely, async (tx) => {
-      await tx.insertInto('settings').values({ key: `held_${newId('request')}`, value: '1' }).execute();
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const release = await holdTransaction(s.db.kysely, insertSetting);
     try {
       const r = await follow(codes.jd!);
       expect(r.status).toBe(302);
-      release();
-      await held;
+      await release();
       expect(await clickRow(clickIdIn(r.headers.get('location')!))).toMatchObject({ link_code: codes.jd, creator_id: ids.c1 });
     } finally {
-      release();
-      await held;
+      await release();
     }
   });
 
   it('answers a redirect of a link not yet in the cache while another transaction holds the database, reading the link from the last commit', async () => {
     const fresh = (await createLink(s.db.kysely, { creatorId: ids.c1!, productId: ids.pddProduct!, itemId: null, channel: 'video' })).code;
-    let release!: () => void;
-    const held = inTransaction(s.db.kysely, async (tx) => {
-      await tx.insertInto('settings').values({ key: `held_${newId('request')}`, value: '1' }).execute();
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const release = await holdTransaction(s.db.kysely, insertSetting);
     try {
       // On the main connection the link's read would wait for the transaction, and so the shopper.
       const r = await Promise.race([follow(fresh), new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000))]);
       expect(r).not.toBe('waited');
       expect((r as Response).status).toBe(302);
     } finally {
-      release();
-      await held;
+      await release();
     }
   });
 
