@@ -116,7 +116,7 @@ export async function showcaseRoutes(app: FastifyInstance, ctx: AppContext): Pro
     },
     handler: async (request) => {
       const creator = requireRole(request, 'creator');
-      const stores = await db
+      const stores = await reads
         .selectFrom('sources')
         .leftJoin('users', 'users.id', 'sources.owner_user_id')
         .select(['sources.id', 'sources.name', 'sources.kind', 'sources.platform', 'sources.owner_user_id', 'users.name as owner_name'])
