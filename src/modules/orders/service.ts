@@ -67,8 +67,8 @@ export async function ingestOrderEvents(db: Q, sourceId: string, incoming: reado
     const existing = await ordersBySourceKeys(tx, sourceId, [...byOrder.keys()]);
     // On SQLite every statement runs on the event loop, and awaiting one yields to nothing but
     // other promises: without these turns a delivery held the server for its whole transaction
-    // (~230 ms for 1,000 events on a slow machine), redirects included. Other requests that need
-    // the connection still wait for the commit; redirects do not (their clicks go to the inbox).
+    // (~230 ms for 1,000 events on a slow machine), redirects included. Requests that write still
+    // wait for the commit; reads do not (`Db.reads`), nor do redirects (their clicks go to the inbox).
     await yieldOnSqlite(tx);
     const planned = await planOrders(tx, basis, byOrder, existing, identify);
     if (planned.length === 0) return report;
