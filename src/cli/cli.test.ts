@@ -239,6 +239,13 @@ describe.each(DIALECTS)('vitrine import on %s', (dialect) => {
     expect(settled.last).toMatchObject({ lines: 1, resumed: true });
     const twice = await vitrine(db.url, 'settle');
     expect(twice.last).toMatchObject({ lines: 0 });
+    expect(twice.stderr).toBe('');
+    // A date after now settles, saying on stderr what that means.
+    const later = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const early = await vitrine(db.url, 'settle', '--as-of', later);
+    expect(early.code).toBe(0);
+    expect(early.last).toMatchObject({ lines: 0 });
+    expect(early.stderr.trim()).toMatch(new RegExp(`^vitrine: warning: --as-of ${later} is after now: [^\\n]*return window[^\\n]*$`));
     const bad = await vitrine(db.url, 'settle', '--as-of', 'next tuesday');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);

@@ -93,7 +93,10 @@ program
       if (batchLines !== undefined && (!Number.isInteger(batchLines) || batchLines < 1)) throw new InvalidInput('invalid_batch_lines', '--batch-lines is a positive whole number');
       const workers = o.batchesAtOnce === undefined ? undefined : Number(o.batchesAtOnce);
       if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 8)) throw new InvalidInput('invalid_batches_at_once', '--batches-at-once is a whole number from 1 to 8');
-      const summary = await settle(db.kysely, { asOf: parseAsOf(o.asOf), batchLines, workers });
+      const asOf = parseAsOf(o.asOf);
+      // Allowed, as the API allows it, but said: lines whose return window has not passed yet are settled.
+      if (asOf.getTime() > Date.now()) process.stderr.write(`vitrine: warning: --as-of ${o.asOf} is after now: commission still inside its return window is settled, and a refund after that can only be clawed back\n`);
+      const summary = await settle(db.kysely, { asOf, batchLines, workers });
       printResult(summary);
     }),
   );

@@ -110,7 +110,11 @@ describe('orders and money', () => {
       const operator = await newPage();
       await signIn(operator, DEMO.operator);
       await operator.locator('[data-nav="settlement"]').click();
+      // Today's date asks nothing; a later one is allowed, with a warning of what it settles early.
+      await operator.getByTestId('settle-as-of').fill(futureDate(0));
+      expect(await operator.getByTestId('settle-future').count()).toBe(0);
       await operator.getByTestId('settle-as-of').fill(futureDate(9));
+      expect(await operator.getByTestId('settle-future').innerText()).toContain(futureDate(9));
       // The server answers 202 once the run is recorded and settles it in the background; the page
       // follows the run at its own address. Those reads are held back on their way to the page, as
       // a long run's "still going" would be: meanwhile the new run is in the table, the button busy.
@@ -240,7 +244,11 @@ describe('orders and money', () => {
       const operator = await newPage();
       await signIn(operator, DEMO.operator);
       await operator.locator('[data-nav="settlement"]').click();
+      // Today's date asks nothing; a later one is allowed, with a warning of what it settles early.
+      await operator.getByTestId('settle-as-of').fill(futureDate(0));
+      expect(await operator.getByTestId('settle-future').count()).toBe(0);
       await operator.getByTestId('settle-as-of').fill(futureDate(9));
+      expect(await operator.getByTestId('settle-future').innerText()).toContain(futureDate(9));
       await operator.getByTestId('settle-submit').click();
       const stopped = operator.getByTestId('settle-stopped');
       await stopped.waitFor();

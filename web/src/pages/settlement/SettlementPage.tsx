@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { StatusBadge } from '../../components/StatusBadge';
 import { api } from '../../lib/api';
-import { dateTimeOf } from '../../lib/dates';
+import { dateTimeOf, todayIso } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
 import { setHashQuery, useHashQuery } from '../../lib/router';
 import type { Items, SettlementRun, SettlementStarted, Statement } from '../../lib/types';
@@ -202,6 +202,13 @@ function RunSettlement({
           {!busy ? t('settlement.run') : runningLines ? t('settlement.runningLines', { lines: runningLines }) : t('settlement.running')}
         </button>
       </div>
+      {asOf > todayIso() && (
+        // Allowed (the API takes any date), but money still inside its return window would be settled.
+        <div className="alert alert-warn" role="status" data-testid="settle-future">
+          <span className="alert-icon" aria-hidden="true">!</span>
+          <span className="alert-body">{t('settlement.futureAsOf', { date: asOf })}</span>
+        </div>
+      )}
       {following && <p className="muted" data-testid="settle-following">{t('settlement.followingHint')}</p>}
       <ErrorAlert error={action.error} />
       {run && run.status === 'completed' && (
