@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../db/testing.ts';
+import { DIALECTS, holdTransaction } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
@@ -60,6 +60,20 @@ describe.each(DIALECTS)('the money loop over HTTP on %s', (dialect) => {
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('webhook_signature_invalid');
     expect((await s.call('GET', '/api/orders', { token: t.operator })).body.items).toEqual([]);
+  });
+
+  it("checks a delivery's signature while another delivery's transaction holds the database, refusing a forged one without waiting for it", async () => {
+    const release = await holdTransaction(s.db.kysely, (tx) => tx.insertInto('settings').values({ key: 'held_by_a_delivery', value: '1' }).execute());
+    try {
+      // The source's secret is read from the last commit (Db.reads): the check need not wait, nor
+      // the next delivery's verification for the one before to commit.
+      const forged = signedPost(orderEvent('paid', Date.now()), { secretOverride: `whsec_${Buffer.from('not the secret at all!!').toString('base64')}` });
+      const r = await Promise.race([forged, new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000))]);
+      expect(r).not.toBe('waited');
+      expect((r as Awaited<typeof forged>).status).toBe(401);
+    } finally {
+      await release();
+    }
   });
 
   it('books the estimated commission of a signed paid order that carries the click id', async () => {

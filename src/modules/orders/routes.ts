@@ -99,7 +99,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
         },
       },
       handler: async (request) => {
-        const secret = await webhookSecretOf(db, request.params.sourceId);
+        const secret = await webhookSecretOf(reads, request.params.sourceId);
         if (secret === null) throw new NotFound('source');
         const body = typeof request.body === 'string' ? request.body : '';
         const delivery = await verifier.verify(secret, request.headers as Record<string, string | undefined>, body);
