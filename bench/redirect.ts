@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
-import { openDb } from '../src/db/connection.ts';
+import { openDb, type Db } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { createUser } from '../src/modules/accounts/service.ts';
 import { linkCodeFrom } from '../src/modules/links/rules.ts';
@@ -79,16 +79,49 @@ async function seed(databaseUrl: string, links: number): Promise<Seeded> {
         productUrlOf.set(code, product.url);
       }
     })();
-    // The orders bench's stream for one creator: its clicks, 11 days back, within a 30-day window.
-    const jd = await seedSource(db.kysely, { kind: 'platform', platform: 'jd', name: 'orders' }, Array.from({ length: 1000 }, (_, i) => ({ id: `P${i}`, url: `https://item.jd.com/${i}.html` })));
-    const clickedAt = new Date(Date.now() - 11 * 24 * 3_600_000).toISOString();
-    await recordPastClicks(db.kysely, [{ id: clickIdOf(0, 0, 1), link_code: 'bench', creator_id: creator.id, product_id: jd.productIds.P0!, source_id: jd.sourceId, channel: 'showcase', clicked_at: clickedAt, ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
-    await updateLedgerSettings(db.kysely, { attribution_window_days: 30 });
-    const secret = (await db.kysely.selectFrom('sources').select('webhook_secret').where('id', '=', jd.sourceId).executeTakeFirstOrThrow()).webhook_secret;
-    return { codes, productUrlOf, orders: { sourceId: jd.sourceId, secret } };
+    return { codes, productUrlOf, orders: await seedOrderSource(db, creator.id) };
   } finally {
     await db.close();
   }
+}
+
+/**
+ * A JD source for the orders bench's stream of one creator (`eventStream(n, 1, 1, …)`): its click,
+ * 11 days back, within a 30-day attribution window. Returns the source and its webhook secret.
+ */
+export async function seedOrderSource(db: Db, creatorId: string): Promise<{ sourceId: string; secret: string }> {
+  const jd = await seedSource(db.kysely, { kind: 'platform', platform: 'jd', name: 'orders' }, Array.from({ length: 1000 }, (_, i) => ({ id: `P${i}`, url: `https://item.jd.com/${i}.html` })));
+  const clickedAt = new Date(Date.now() - 11 * 24 * 3_600_000).toISOString();
+  await recordPastClicks(db.kysely, [{ id: clickIdOf(0, 0, 1), link_code: 'bench', creator_id: creatorId, product_id: jd.productIds.P0!, source_id: jd.sourceId, channel: 'showcase', clicked_at: clickedAt, ip_hash: 'h', ua_class: 'mobile', referrer: null, is_bot: 0, is_repeat: 0 }]);
+  await updateLedgerSettings(db.kysely, { attribution_window_days: 30 });
+  const secret = (await db.kysely.selectFrom('sources').select('webhook_secret').where('id', '=', jd.sourceId).executeTakeFirstOrThrow()).webhook_secret;
+  return { sourceId: jd.sourceId, secret };
+}
+
+export interface SignedDelivery {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The orders bench's stream of one creator as `events` order events in signed webhook deliveries of up to 1,000. */
+export function signedDeliveries(secret: string, events: number): SignedDelivery[] {
+  const BATCH = 1000;
+  const signer = new Webhook(secret);
+  const deliveries: SignedDelivery[] = [];
+  let pending: Record<string, unknown>[] = [];
+  const flush = () => {
+    const id = `msg_bench_${deliveries.length}`;
+    const body = JSON.stringify({ events: pending });
+    const now = new Date();
+    deliveries.push({ headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body });
+    pending = [];
+  };
+  for (const { event } of eventStream(events, 1, 1, 11)) {
+    pending.push(event);
+    if (pending.length === BATCH) flush();
+  }
+  if (pending.length > 0) flush();
+  return deliveries;
 }
 
 /** Spawns a server and resolves with its base URL once `portOf` finds the port in its output. */
@@ -141,7 +174,7 @@ export async function load(url: string, codes: readonly string[], options: { amo
  * CPU time a process has used, in microseconds (Linux /proc; null elsewhere). Per request it is
  * steadier than req/s on a machine shared with other work, so the table shows it too.
  */
-function cpuMicrosOf(pid: number): number | null {
+export function cpuMicrosOf(pid: number): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100; // utime + stime, in USER_HZ (100/s)
@@ -201,21 +234,7 @@ interface OrdersRun {
 /** Redirects at `rate` while a source sends deliveries of 1,000 order events at `ordersRate` events/s (see the top of the file). */
 async function redirectsWhileOrders(url: string, codes: readonly string[], orders: Seeded['orders'], o: { duration: number; connections: number; rate: number; ordersRate: number; dashboardRate: number }): Promise<OrdersRun> {
   const BATCH = 1000;
-  const signer = new Webhook(orders.secret);
-  const deliveries: { headers: Record<string, string>; body: string }[] = [];
-  let pending: Record<string, unknown>[] = [];
-  const flush = () => {
-    const id = `msg_redirect_bench_${deliveries.length}`;
-    const body = JSON.stringify({ events: pending });
-    const now = new Date();
-    deliveries.push({ headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signer.sign(id, now, body) }, body });
-    pending = [];
-  };
-  for (const { event } of eventStream(Math.max(BATCH, o.ordersRate * o.duration), 1, 1, 11)) {
-    pending.push(event);
-    if (pending.length === BATCH) flush();
-  }
-  if (pending.length > 0) flush();
+  const deliveries = signedDeliveries(orders.secret, Math.max(BATCH, o.ordersRate * o.duration));
   const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@x.cn', password: 'password1' }) });
   const { token } = (await login.json()) as { token: string };
   const dashboardAt = { amount: o.duration * o.dashboardRate, rate: o.dashboardRate };

@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(options: Record<string, str
   redirect: () => import('./redirect.ts'),
   orders: () => import('./orders.ts'),
   machine: () => import('./machine.ts'),
+  webhook: () => import('./webhook.ts'),
 };
 
 function parseOptions(args: string[]): Record<string, string> {
