@@ -195,7 +195,9 @@ describe('orders and money', () => {
       const line = operator.getByTestId('batch-lines').locator('tbody tr').filter({ hasText: '林小鱼的支付宝' });
       await line.waitFor();
       expect(await line.getByTestId('withdrawal-status').innerText()).toBe('打款中');
-      const batchCsv = await operator.request.get(`${baseUrl()}${await operator.getByTestId('batch-csv').first().getAttribute('href')}`);
+      // The CSV of the batch just made, from its row once the list has it (the list reloads beside the lines).
+      const chosenBatch = operator.getByTestId('payout-batches').locator('tbody tr').filter({ has: operator.locator('[data-testid="batch-open"][aria-pressed="true"]') });
+      const batchCsv = await operator.request.get(`${baseUrl()}${await chosenBatch.getByTestId('batch-csv').getAttribute('href')}`);
       expect(await batchCsv.text()).toContain('lin@alipay.example,20.00,CNY');
       await line.getByTestId('payout-paid').click();
       await expect.poll(() => line.getByTestId('withdrawal-status').innerText()).toBe('已打款');

@@ -210,18 +210,20 @@ describe.each(DIALECTS)('settlement batches side by side on %s', (dialect) => {
 });
 
 describe('a settlement batch on sqlite', () => {
-  it('gives the server turns within a batch: a timer due at the start fires while the first batch is open, and a read then finds none of its lines settled', async () => {
+  it('gives the server turns within a batch: a callback queued at the start runs while the first batch is open, and a read then finds none of its lines settled', async () => {
     const db = await openTestDb('sqlite');
     try {
       await seedLines(db);
       let seen: { batchOpen: boolean; settled: Promise<number> } | undefined;
-      setTimeout(() => {
+      // An immediate, not a timer: it runs at the run's first turn of the event loop, whatever the
+      // machine's speed (a timer of 1 ms was not yet due there when the batch was quick).
+      setImmediate(() => {
         seen = {
           batchOpen: db.sqlite!.inTransaction,
           // Through the read connection, as a dashboard reads: the last commit, not the open batch.
           settled: db.reads.selectFrom('commissions').select('id').where('status', '=', 'settled').execute().then((rows) => rows.length),
         };
-      }, 0);
+      });
       const summary = await settle(db.kysely, { asOf: new Date() }); // one batch: 36 lines
       expect(summary).toMatchObject({ lines: 36, batches: 1 });
       expect(seen?.batchOpen).toBe(true);
