@@ -128,6 +128,15 @@ const settlementResultSchema = z.object({
   statements: z.number().int(),
 });
 
+/**
+ * A run's as-of after the moment it was asked for settles lines still inside their return window,
+ * and a refund after that is only clawed back: the answer says so, as the console and the CLI do.
+ */
+const aheadOfNow = {
+  as_of_after_now: z.boolean().describe('the run settles as of a moment after the request: lines still inside their return window were settled'),
+};
+const afterNow = (asOf: string, now: number) => Date.parse(asOf) > now;
+
 /** RFC 7240: `Prefer: respond-async` (among other preferences) asks for the answer before the work is done. */
 function prefersAsync(prefer: string | undefined): boolean {
   return (prefer ?? '').split(',').some((preference) => preference.split(';')[0]!.trim().toLowerCase() === 'respond-async');
@@ -344,12 +353,13 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       body: z.object({ as_of: z.string().optional() }).nullish(),
       headers: z.object({ prefer: z.string().optional() }),
       response: {
-        201: settlementResultSchema,
-        202: z.object({ settlement_id: z.string(), as_of: z.string(), resumed: z.boolean(), status: z.literal('running') }),
+        201: settlementResultSchema.extend(aheadOfNow),
+        202: z.object({ settlement_id: z.string(), as_of: z.string(), resumed: z.boolean(), status: z.literal('running'), ...aheadOfNow }),
       },
     },
     handler: async (request, reply) => {
       const operator = requireRole(request, 'operator');
+      const now = Date.now();
       const asOf = parseAsOf(request.body?.as_of);
       const started = startSettlement(db, { asOf, startedBy: operator.id });
       const stopped = (err: unknown) => request.log.error({ err: err instanceof SettlementStopped && err.cause !== undefined ? err.cause : err, details: err instanceof SettlementStopped ? err.details : undefined }, 'settlement run stopped');
@@ -359,7 +369,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
           throw err;
         });
         reply.status(201);
-        return summary;
+        return { ...summary, as_of_after_now: afterNow(summary.as_of, now) };
       }
       background.add(started);
       started.done
@@ -367,7 +377,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
         .finally(() => background.delete(started));
       const { run, resumed } = await started.begun;
       reply.status(202).header('location', `/api/settlements/${run.id}`).header('preference-applied', 'respond-async');
-      return { settlement_id: run.id, as_of: run.as_of, resumed, status: 'running' as const };
+      return { settlement_id: run.id, as_of: run.as_of, resumed, status: 'running' as const, as_of_after_now: afterNow(run.as_of, now) };
     },
   });
 

@@ -41,7 +41,7 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
     const started = await s.call('POST', '/api/settlements', { token: operator, body: {}, headers: ASYNC });
     expect(started.status).toBe(202);
     expect(started.headers.get('preference-applied')).toBe('respond-async');
-    expect(started.body).toMatchObject({ status: 'running', resumed: false });
+    expect(started.body).toMatchObject({ status: 'running', resumed: false, as_of_after_now: false });
     const location = started.headers.get('location')!;
     expect(location).toBe(`/api/settlements/${started.body.settlement_id}`);
     const run = await follow(s, operator, location, (r) => r.status === 'completed');
@@ -51,9 +51,22 @@ describe.each(DIALECTS)('settlement runs in the background on %s', (dialect) => 
     // Without the preference the answer waits for the run, as before: this one finds nothing left.
     const again = await s.call('POST', '/api/settlements', { token: operator, body: {} });
     expect(again.status).toBe(201);
-    expect(again.body).toMatchObject({ lines: 0, resumed: false });
+    expect(again.body).toMatchObject({ lines: 0, resumed: false, as_of_after_now: false });
     expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);
     expect(await balanceDrift(s.db.kysely)).toEqual([]);
+  });
+
+  it('settles as of a later date when asked, and says that it was after now', async () => {
+    const { s, operator } = await server();
+    const later = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const run = await s.call('POST', '/api/settlements', { token: operator, body: { as_of: later } });
+    expect(run.status).toBe(201);
+    // The 36 lines due now and the two whose window ends tomorrow.
+    expect(run.body).toMatchObject({ as_of: later, lines: 38, as_of_after_now: true });
+    const started = await s.call('POST', '/api/settlements', { token: operator, body: { as_of: later }, headers: ASYNC });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ as_of: later, as_of_after_now: true });
+    await follow(s, operator, started.headers.get('location')!, (r) => r.status === 'completed');
   });
 
   it('keeps why a run stopped on the run, and the next run resumes it and clears it', async () => {
