@@ -9,7 +9,9 @@
  * every order attributed through its click), signs the deliveries of 1,000 events beforehand,
  * starts `vitrine serve` on the file in a child process and sends them, `--in-flight` at a time.
  * Where the orders bench calls ingestion in its own process, this one counts what the route adds.
- * Prints a table and, last, one JSON line. Target (DESIGN): 20,000 events/s; no baseline.
+ * The first delivery's time is shown apart (it meets a server that has answered nothing yet: code
+ * not yet compiled, statements not yet prepared); the percentiles are of the deliveries sent once
+ * the first `--in-flight` had been answered. Prints a table and, last, one JSON line. Target (DESIGN): 20,000 events/s; no baseline.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,19 +40,21 @@ export async function run(options: Record<string, string>): Promise<void> {
     process.stderr.write(`signing ${events.toLocaleString('en')} events in deliveries of 1,000…\n`);
     const deliveries = signedDeliveries(source.secret, events);
     const server = await startChild(['--max-semi-space-size=64', 'bin/vitrine.mjs', 'serve', '--port', '0', '--no-demo'], { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 'stderr', (out) => /serving http:\/\/[^:]+:(\d+)/.exec(out)?.[1]);
-    const deliveryMs: number[] = [];
+    // By when each was sent: the first `inFlight` left before the server had answered anything.
+    const deliveryMs: number[] = new Array(deliveries.length);
     let received = 0;
     let next = 0;
     const cpuBefore = cpuMicrosOf(server.child.pid!);
     const started = performance.now();
     const sender = async () => {
       while (next < deliveries.length) {
-        const delivery = deliveries[next++]!;
+        const index = next++;
+        const delivery = deliveries[index]!;
         const sent = performance.now();
         const response = await fetch(`${server.url}/api/webhooks/sources/${source.sourceId}/orders`, { method: 'POST', headers: delivery.headers, body: delivery.body });
         if (!response.ok) throw new Error(`a delivery answered ${response.status}: ${await response.text()}`);
         received += ((await response.json()) as { received: number }).received;
-        deliveryMs.push(performance.now() - sent);
+        deliveryMs[index] = performance.now() - sent;
       }
     };
     await Promise.all(Array.from({ length: inFlight }, sender));
@@ -59,10 +63,12 @@ export async function run(options: Record<string, string>): Promise<void> {
     await stopChild(server.child);
 
     const perSecond = received / seconds;
+    const warm = deliveryMs.slice(inFlight);
+    const firstMs = deliveryMs[0]!;
     const cpuPerEvent = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / received;
-    console.log(`\n| step | events | seconds | events/s | p50 delivery ms | p99 delivery ms | server CPU µs an event |`);
-    console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
-    console.log(`| signed deliveries of 1,000 over HTTP, ${inFlight} in flight (sqlite) | ${received.toLocaleString('en')} | ${seconds.toFixed(2)} | ${Math.round(perSecond).toLocaleString('en')} | ${percentile(deliveryMs, 50).toFixed(1)} | ${percentile(deliveryMs, 99).toFixed(1)} | ${cpuPerEvent === null ? '-' : cpuPerEvent.toFixed(1)} |`);
+    console.log(`\n| step | events | seconds | events/s | first delivery ms | p50 delivery ms | p99 delivery ms | server CPU µs an event |`);
+    console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+    console.log(`| signed deliveries of 1,000 over HTTP, ${inFlight} in flight (sqlite) | ${received.toLocaleString('en')} | ${seconds.toFixed(2)} | ${Math.round(perSecond).toLocaleString('en')} | ${firstMs.toFixed(1)} | ${percentile(warm, 50).toFixed(1)} | ${percentile(warm, 99).toFixed(1)} | ${cpuPerEvent === null ? '-' : cpuPerEvent.toFixed(1)} |`);
     console.log(`target: >= 20,000 events/s`);
     console.log(
       JSON.stringify({
@@ -70,8 +76,9 @@ export async function run(options: Record<string, string>): Promise<void> {
         in_flight: inFlight,
         events: received,
         events_per_s: Math.round(perSecond),
-        p50_delivery_ms: Number(percentile(deliveryMs, 50).toFixed(1)),
-        p99_delivery_ms: Number(percentile(deliveryMs, 99).toFixed(1)),
+        first_delivery_ms: Number(firstMs.toFixed(1)),
+        p50_delivery_ms: Number(percentile(warm, 50).toFixed(1)),
+        p99_delivery_ms: Number(percentile(warm, 99).toFixed(1)),
         server_cpu_us_per_event: cpuPerEvent === null ? null : Number(cpuPerEvent.toFixed(1)),
       }),
     );

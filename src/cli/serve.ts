@@ -43,6 +43,7 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
   const stopCheckpoints = startBackgroundCheckpoints(db, { onError: (message) => log(`WAL checkpoint: ${message}`) });
   const app = await buildApp(ctx);
   const address = await app.listen({ port: config.port, host: config.host });
+  ctx.webhookVerifier.warm(); // the first large order delivery does not wait for the worker to start
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   log(`\nVitrine is serving ${url}  (database ${config.databaseUrl})`);
   log(`console: ${url}/   API docs: ${url}/api/docs`);

@@ -1,5 +1,6 @@
 import type { Config } from '../core/config.ts';
 import type { Db } from '../db/connection.ts';
+import { WebhookVerifier } from '../modules/orders/verifier.ts';
 import { MemoryPoolIndex } from '../modules/pool/search/memory-index.ts';
 import { PoolService } from '../modules/pool/service.ts';
 
@@ -8,6 +9,8 @@ export interface AppContext {
   db: Db;
   config: Config;
   pool: PoolService;
+  /** Checks large order webhook deliveries in a worker thread (started on first use, or by `warm`). */
+  webhookVerifier: WebhookVerifier;
 }
 
 /**
@@ -17,5 +20,5 @@ export interface AppContext {
 export async function openAppContext(db: Db, config: Config): Promise<AppContext> {
   const pool = new PoolService(db.kysely, new MemoryPoolIndex(), db.reads);
   await pool.rebuild();
-  return { db, config, pool };
+  return { db, config, pool, webhookVerifier: new WebhookVerifier() };
 }

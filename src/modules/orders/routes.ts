@@ -10,7 +10,6 @@ import { ORDER_STATUSES } from './model.ts';
 import { addPosition, positionsOf } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
-import { WebhookVerifier } from './verifier.ts';
 
 const lineSchema = z.object({
   line_id: z.string(),
@@ -78,8 +77,8 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const db = ctx.db.kysely;
   const reads = ctx.db.reads; // GET routes read here, without waiting for a transaction
 
-  // Large deliveries are verified in a worker thread, started on the first one.
-  const verifier = new WebhookVerifier();
+  // Large deliveries are verified in a worker thread, started on the first one (or by `serve`).
+  const verifier = ctx.webhookVerifier;
   app.addHook('onClose', () => verifier.close());
   await app.register(async (hooks) => {
     // The signature covers the exact bytes sent, so the body is kept as the raw string.

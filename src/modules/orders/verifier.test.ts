@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +94,38 @@ describe('handing a verified delivery from the worker to the event loop', () => 
     const back = unpackDelivery(structuredClone(packed));
     expect(back).toEqual(delivery);
     expect(back.records.map((r) => JSON.parse(r.payload))).toEqual(delivery.events);
+  });
+});
+
+describe('warming the verifier', () => {
+  it('starts the worker before any delivery, and an idle worker does not keep the process alive', () => {
+    // A process of its own that warms a verifier and then has nothing left to do: it must end by
+    // itself (a server's CLI neighbours and tests would otherwise hang), having started the worker.
+    const script = `import { WebhookVerifier } from ${JSON.stringify(new URL('./verifier.ts', import.meta.url).pathname)};
+      const verifier = new WebhookVerifier();
+      const before = verifier.running;
+      verifier.warm();
+      console.log(JSON.stringify({ before, after: verifier.running }));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout.trim())).toEqual({ before: false, after: true });
+  });
+
+  it('verifies with a warmed worker as with one started by a delivery, and can be warmed again after closing', async () => {
+    const verifier = new WebhookVerifier();
+    try {
+      verifier.warm();
+      const body = batch(200);
+      const headers = signed(body, 'msg_warm');
+      expect(await verifier.verify(secret, headers, body)).toEqual(verifyWebhook(secret, headers, body));
+      await verifier.close();
+      expect(verifier.running).toBe(false);
+      verifier.warm();
+      expect(verifier.running).toBe(true);
+      expect(await verifier.verify(secret, headers, body)).toEqual(verifyWebhook(secret, headers, body));
+    } finally {
+      await verifier.close();
+    }
   });
 });
