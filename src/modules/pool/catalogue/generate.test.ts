@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateCatalogue, PROMOTION_PREFIX } from './generate.ts';
+import { LEAVES } from './vocabulary.ts';
 
 describe('the synthetic catalogue', () => {
   const products = [...generateCatalogue(5000, 7)];
@@ -31,6 +32,21 @@ describe('the synthetic catalogue', () => {
     const sales = products.map((p) => p.sales30d ?? 0).sort((a, b) => a - b);
     expect(sales[Math.floor(sales.length / 2)]).toBeLessThan(10);
     expect(sales[sales.length - 1]).toBeGreaterThan(1_000);
+  });
+
+  it('pays each category the rates its kind pays: a few percent for phones and computers, up to half for skincare', () => {
+    const capOf = new Map(LEAVES.map((leaf) => [leaf.path.join('>'), leaf.rateCapBps]));
+    const ratesOf = (path: string) => products.flatMap((p) => (p.categoryPath.join('>') === path && p.commissionRateBps !== null ? [p.commissionRateBps] : []));
+    for (const p of products) {
+      if (p.commissionRateBps !== null) expect(p.commissionRateBps).toBeLessThanOrEqual(capOf.get(p.categoryPath.join('>'))!);
+    }
+    expect(Math.max(...ratesOf('数码>电脑'))).toBeLessThanOrEqual(500);
+    expect(Math.max(...ratesOf('数码>手机'))).toBeLessThanOrEqual(500);
+    expect(Math.max(...ratesOf('美妆>护肤'))).toBeGreaterThan(3_000);
+    // A merchant feed leaves the rate out (the source's default of 12–15% applies) only where its kind pays that much.
+    const unrated = products.filter((p) => p.commissionRateBps === null);
+    expect(unrated.length).toBeGreaterThan(0);
+    for (const p of unrated) expect(capOf.get(p.categoryPath.join('>'))).toBeGreaterThanOrEqual(2_000);
   });
 
   it('offers some products on several sources under the same brand and title, at a close price', () => {

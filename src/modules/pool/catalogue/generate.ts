@@ -4,7 +4,7 @@ import { AUDIENCES, type Brand, type Leaf, LEAVES, PREFIXES, SHOP_PLACES, SHOP_S
 /**
  * A deterministic, realistic product catalogue for the demo pool and the benchmarks: long Chinese
  * titles (and a few English ones) over many categories, brands, models and specs; log-normal
- * prices from 1 to 10,000 yuan; rates 1–50% skewed low; coupons on about 40%; heavy-tailed sales;
+ * prices from 1 to 10,000 yuan; rates from 1% to the category's cap (5% for phones, 50% for skincare), skewed low; coupons on about 40%; heavy-tailed sales;
  * shop names and scores; and about 3% near-duplicates: a recent product offered again by another
  * source under the same brand and title (give or take a promotion prefix), at a close price.
  */
@@ -60,8 +60,8 @@ function priceFen(random: Random, medianFen: number): number {
   return Math.max(100, yuan * 100 - pick(random, [10, 1, 0, 0]));
 }
 
-/** Mostly 1–15%, a long tail up to 50%, in steps of 10 bps. */
-const rateBps = (random: Random) => Math.round((100 + 4900 * Math.pow(random(), 2.6)) / 10) * 10;
+/** From 1% to the category's cap (at most 50%), skewed low, in steps of 10 bps: a phone pays 1–5%, a serum 1–50%. */
+const rateBps = (random: Random, leaf: Leaf) => Math.round((100 + (leaf.rateCapBps - 100) * Math.pow(random(), 2.6)) / 10) * 10;
 
 /** Pareto-like: a quarter sold nothing this month, a few sold hundreds of thousands. */
 function sales30d(random: Random): number {
@@ -156,7 +156,7 @@ function freshProduct(random: Random, sourceKey: CatalogueSourceKey, i: number):
   const brand = pick(random, leaf.brands);
   const title = random() < 0.05 ? englishTitle(random, leaf, brand) : chineseTitle(random, leaf, brand);
   const priceMinor = priceFen(random, leaf.medianFen);
-  const rate = rateBps(random);
+  const rate = rateBps(random, leaf);
   const id = sourceProductId(random, sourceKey, i);
   const ownShop = random() < 0.4;
   return {
@@ -169,8 +169,9 @@ function freshProduct(random: Random, sourceKey: CatalogueSourceKey, i: number):
     priceMinor,
     currency: 'CNY',
     coupon: coupon(random, priceMinor),
-    // Merchant feeds sometimes carry no rate: the source's default applies.
-    commissionRateBps: (sourceKey === 'youzan' || sourceKey === 'weimob') && random() < 0.3 ? null : rate,
+    // Merchant feeds sometimes carry no rate, and the source's default (12–15% in the demo) applies;
+    // not for kinds paying less than that (a laptop at 15% would look wrong).
+    commissionRateBps: (sourceKey === 'youzan' || sourceKey === 'weimob') && random() < 0.3 && leaf.rateCapBps >= 2_000 ? null : rate,
     sales30d: sales30d(random),
     shopName: ownShop ? `${brand.name}${pick(random, SHOP_SUFFIXES)}` : `${pick(random, SHOP_PLACES)}${pick(random, SHOP_WORDS)}${pick(random, ['店', '商行', '旗舰店', '专营店'])}`,
     shopScore: shopScore(random),
@@ -178,6 +179,9 @@ function freshProduct(random: Random, sourceKey: CatalogueSourceKey, i: number):
     online: random() >= 0.02,
   };
 }
+
+const LEAF_BY_PATH = new Map(LEAVES.map((leaf) => [leaf.path.join('>'), leaf]));
+const leafOf = (product: CatalogueProduct): Leaf => LEAF_BY_PATH.get(product.categoryPath.join('>'))!;
 
 /** The same product (brand and title, give or take a promotion prefix) from another source, at a close price. */
 function offeredAgain(random: Random, original: CatalogueProduct, sourceKey: CatalogueSourceKey, i: number): CatalogueProduct {
@@ -191,7 +195,7 @@ function offeredAgain(random: Random, original: CatalogueProduct, sourceKey: Cat
     title: joinPieces(random, [pick(random, PREFIXES), base]),
     priceMinor,
     coupon: coupon(random, priceMinor),
-    commissionRateBps: rateBps(random),
+    commissionRateBps: rateBps(random, leafOf(original)),
     sales30d: sales30d(random),
     shopScore: shopScore(random),
     productUrl: productUrl(sourceKey, id),

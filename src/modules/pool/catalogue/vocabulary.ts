@@ -20,13 +20,18 @@ export interface Leaf {
   /** English nouns for the few listings written in English. */
   english: string[];
   medianFen: number;
+  /**
+   * The highest open rate a listing of this kind carries: phones and computers pay a few percent,
+   * skincare and small brands up to half (as on the real platforms' affiliate pools).
+   */
+  rateCapBps: number;
 }
 
 const b = (name: string, alias?: string, models?: string[]): Brand => ({ name, alias, models });
 
 export const LEAVES: Leaf[] = [
   {
-    path: ['数码', '手机'], medianFen: 299_900,
+    path: ['数码', '手机'], medianFen: 299_900, rateCapBps: 500,
     brands: [b('华为', 'HUAWEI', ['Mate 60 Pro', 'Mate60', 'Mate 70', 'Pura 70', 'nova 12', 'nova12 Ultra']), b('Apple', '苹果', ['iPhone 15', 'iPhone 15 Pro', 'iPhone 15 Pro Max', 'iPhone 14', 'iPhone 16']), b('小米', 'Xiaomi', ['小米14', '小米14 Ultra', 'Redmi K70', 'Redmi Note 13']), b('OPPO', undefined, ['Reno11', 'Find X7', 'A3 Pro']), b('vivo', undefined, ['X100', 'S18', 'iQOO 12']), b('荣耀', 'HONOR', ['Magic6', '荣耀90', 'X50']), b('一加', 'OnePlus', ['一加12', 'Ace 3'])],
     nouns: ['手机', '5G手机', '智能手机', '全网通手机', '旗舰手机', '拍照手机'],
     specs: [['128GB', '256GB', '512GB', '1TB', '8GB+256GB', '12GB+256GB', '12GB+512GB', '16GB+1TB'], ['黑色', '白色', '远峰蓝', '雅川青', '原色钛金属', '曜石黑', '冰川蓝']],
@@ -34,7 +39,7 @@ export const LEAVES: Leaf[] = [
     english: ['Smartphone', '5G Phone', 'Unlocked Cell Phone'],
   },
   {
-    path: ['数码', '手机配件'], medianFen: 2_990,
+    path: ['数码', '手机配件'], medianFen: 2_990, rateCapBps: 3000,
     brands: [b('倍思', 'Baseus'), b('绿联', 'UGREEN'), b('ESR', '亿色'), b('图拉斯', 'TORRAS'), b('品胜'), b('闪魔'), b('摩斯维')],
     nouns: ['手机壳', '钢化膜', '数据线', '充电器', '手机支架', '保护套', '车载支架', '快充头'],
     specs: [['适用iPhone15', '适用iPhone 15 Pro', '适用华为Mate60', '适用小米14', '适用Mate 60 Pro', '通用', 'Type-C'], ['1米', '2米', '20W', '65W', '磁吸', '透明', '硅胶']],
@@ -42,7 +47,7 @@ export const LEAVES: Leaf[] = [
     english: ['Phone Case', 'Screen Protector', 'USB C Cable', 'Fast Charger'],
   },
   {
-    path: ['数码', '充电宝'], medianFen: 9_900,
+    path: ['数码', '充电宝'], medianFen: 9_900, rateCapBps: 2000,
     brands: [b('罗马仕', 'ROMOSS'), b('小米', 'Xiaomi'), b('Anker', '安克'), b('倍思', 'Baseus'), b('绿联', 'UGREEN'), b('公牛')],
     nouns: ['充电宝', '移动电源', '磁吸充电宝', '无线充电宝', '自带线充电宝'],
     specs: [['5000毫安', '10000毫安', '10000mAh', '20000毫安', '20000mAh', '20000毫安时', '30000mAh'], ['22.5W快充', 'PD20W', '65W', '双向快充']],
@@ -50,7 +55,7 @@ export const LEAVES: Leaf[] = [
     english: ['Power Bank', 'Portable Charger'],
   },
   {
-    path: ['数码', '耳机'], medianFen: 39_900,
+    path: ['数码', '耳机'], medianFen: 39_900, rateCapBps: 1500,
     brands: [b('Apple', '苹果', ['AirPods Pro 2', 'AirPods 4']), b('华为', 'HUAWEI', ['FreeBuds Pro 3', 'FreeBuds 5i']), b('索尼', 'SONY', ['WH-1000XM5', 'WF-1000XM5']), b('漫步者', 'EDIFIER'), b('JBL'), b('小米', 'Xiaomi', ['Redmi Buds 5'])],
     nouns: ['蓝牙耳机', '降噪耳机', '无线耳机', '头戴式耳机', '运动耳机'],
     specs: [['主动降噪', '半入耳式', '入耳式', '骨传导'], ['白色', '黑色', '第二代', '第三代']],
@@ -58,7 +63,7 @@ export const LEAVES: Leaf[] = [
     english: ['Wireless Earbuds', 'Noise Cancelling Headphones', 'Bluetooth Headset'],
   },
   {
-    path: ['数码', '电脑'], medianFen: 499_900,
+    path: ['数码', '电脑'], medianFen: 499_900, rateCapBps: 500,
     brands: [b('联想', 'Lenovo', ['拯救者Y9000P', '小新Pro14', 'ThinkPad X1']), b('华为', 'HUAWEI', ['MateBook 14', 'MateBook X Pro']), b('Apple', '苹果', ['MacBook Air M3', 'MacBook Pro 14']), b('戴尔', 'DELL'), b('华硕', 'ASUS', ['天选5', '无畏Pro15'])],
     nouns: ['笔记本电脑', '游戏本', '轻薄本', '平板电脑'],
     specs: [['16GB+512GB', '32GB+1TB', '8GB+256GB'], ['i7-13700H', 'i5-13500H', 'RTX4060', 'R7-7840H', 'M3芯片']],
@@ -66,7 +71,7 @@ export const LEAVES: Leaf[] = [
     english: ['Laptop', 'Gaming Laptop', 'Tablet'],
   },
   {
-    path: ['家电', '厨房电器'], medianFen: 29_900,
+    path: ['家电', '厨房电器'], medianFen: 29_900, rateCapBps: 1500,
     brands: [b('美的', 'Midea'), b('九阳', 'Joyoung'), b('苏泊尔', 'SUPOR'), b('小熊', 'Bear'), b('摩飞', 'Morphy Richards'), b('老板')],
     nouns: ['空气炸锅', '电饭煲', '破壁机', '电热水壶', '料理机', '豆浆机', '微波炉', '电压力锅'],
     specs: [['3L', '4L', '5L', '6L', '1.5L', '1.7L'], ['家用', '智能预约', '可视', '多功能']],
@@ -74,7 +79,7 @@ export const LEAVES: Leaf[] = [
     english: ['Air Fryer', 'Rice Cooker', 'Blender', 'Electric Kettle'],
   },
   {
-    path: ['家电', '生活电器'], medianFen: 89_900,
+    path: ['家电', '生活电器'], medianFen: 89_900, rateCapBps: 1500,
     brands: [b('戴森', 'Dyson', ['V12', 'V15', 'HD15']), b('美的', 'Midea'), b('追觅', 'dreame'), b('科沃斯', 'ECOVACS', ['T30', 'X2']), b('飞利浦', 'PHILIPS'), b('石头', 'Roborock')],
     nouns: ['吸尘器', '扫地机器人', '吹风机', '电风扇', '加湿器', '空气净化器', '洗地机'],
     specs: [['无线', '手持', '落地扇', '台式'], ['白色', '灰色', '大吸力', '负离子']],
@@ -82,7 +87,7 @@ export const LEAVES: Leaf[] = [
     english: ['Vacuum Cleaner', 'Robot Vacuum', 'Hair Dryer', 'Air Purifier'],
   },
   {
-    path: ['家电', '大家电'], medianFen: 299_900,
+    path: ['家电', '大家电'], medianFen: 299_900, rateCapBps: 600,
     brands: [b('海尔', 'Haier'), b('美的', 'Midea'), b('格力', 'GREE'), b('小米', 'Xiaomi'), b('TCL'), b('海信', 'Hisense')],
     nouns: ['空调', '冰箱', '洗衣机', '电视', '烘干机', '热水器'],
     specs: [['1.5匹', '大1匹', '3匹', '65英寸', '75英寸', '10公斤', '500升'], ['变频', '一级能效', '新一级能效']],
@@ -90,7 +95,7 @@ export const LEAVES: Leaf[] = [
     english: ['Air Conditioner', 'Refrigerator', 'Washing Machine', 'Smart TV'],
   },
   {
-    path: ['美妆', '护肤'], medianFen: 29_900,
+    path: ['美妆', '护肤'], medianFen: 29_900, rateCapBps: 5000,
     brands: [b('兰蔻', 'LANCOME'), b('雅诗兰黛', 'Estee Lauder'), b('珀莱雅', 'PROYA'), b('薇诺娜', 'WINONA'), b('欧莱雅', "L'OREAL"), b('自然堂'), b('SK-II'), b('百雀羚'), b('海蓝之谜', 'LA MER')],
     nouns: ['精华', '面霜', '面膜', '水乳套装', '眼霜', '小黑瓶精华', '爽肤水', '洗面奶', '防晒霜', '精华液'],
     specs: [['30ml', '50ml', '100ml', '10片装', '20片', '套装'], ['补水保湿', '抗皱紧致', '美白淡斑', '舒缓修护', '控油祛痘']],
@@ -98,7 +103,7 @@ export const LEAVES: Leaf[] = [
     english: ['Face Serum', 'Moisturizer', 'Sheet Mask', 'Sunscreen'],
   },
   {
-    path: ['美妆', '彩妆'], medianFen: 15_900,
+    path: ['美妆', '彩妆'], medianFen: 15_900, rateCapBps: 5000,
     brands: [b('完美日记', 'Perfect Diary'), b('花西子', 'Florasis'), b('圣罗兰', 'YSL'), b('迪奥', 'Dior'), b('MAC', '魅可'), b('3CE'), b('阿玛尼', 'ARMANI')],
     nouns: ['口红', '唇釉', '粉底液', '眼影盘', '散粉', '气垫', '唇泥', '眉笔'],
     specs: [['#999', '#1966', '正红色', '豆沙色', '自然色', '象牙白'], ['哑光', '滋润', '持妆', '丝绒']],
@@ -106,7 +111,7 @@ export const LEAVES: Leaf[] = [
     english: ['Lipstick', 'Foundation', 'Eyeshadow Palette'],
   },
   {
-    path: ['个护', '洗护'], medianFen: 4_990,
+    path: ['个护', '洗护'], medianFen: 4_990, rateCapBps: 3000,
     brands: [b('海飞丝'), b('潘婷', 'PANTENE'), b('舒肤佳', 'Safeguard'), b('多芬', 'Dove'), b('云南白药'), b('高露洁', 'Colgate'), b('飞利浦', 'PHILIPS'), b('欧乐B', 'Oral-B')],
     nouns: ['洗发水', '沐浴露', '牙膏', '护发素', '电动牙刷', '洗手液', '身体乳'],
     specs: [['400ml', '500ml', '750ml', '1kg', '3支装', '家庭装'], ['去屑', '控油', '清爽', '滋润', '美白']],
@@ -114,7 +119,7 @@ export const LEAVES: Leaf[] = [
     english: ['Shampoo', 'Body Wash', 'Toothpaste', 'Electric Toothbrush'],
   },
   {
-    path: ['食品', '休闲零食'], medianFen: 5_990,
+    path: ['食品', '休闲零食'], medianFen: 5_990, rateCapBps: 3000,
     brands: [b('三只松鼠'), b('良品铺子'), b('百草味'), b('卫龙'), b('旺旺'), b('来伊份'), b('好欢螺')],
     nouns: ['每日坚果', '坚果礼盒', '芒果干', '辣条', '牛肉干', '零食大礼包', '螺蛳粉', '肉松饼', '碧根果'],
     specs: [['500g', '750g', '1kg', '1.5kg', '30袋', '120g*3袋', '整箱'], ['原味', '麻辣味', '五香味', '混合装']],
@@ -122,7 +127,7 @@ export const LEAVES: Leaf[] = [
     english: ['Mixed Nuts', 'Beef Jerky', 'Snack Box'],
   },
   {
-    path: ['食品', '饮料冲调'], medianFen: 4_990,
+    path: ['食品', '饮料冲调'], medianFen: 4_990, rateCapBps: 2500,
     brands: [b('农夫山泉'), b('元气森林'), b('蒙牛'), b('伊利'), b('雀巢', 'Nestle'), b('三顿半'), b('瑞幸', 'luckin')],
     nouns: ['矿泉水', '气泡水', '纯牛奶', '咖啡', '速溶咖啡', '酸奶', '挂耳咖啡', '茶饮料'],
     specs: [['500ml*24瓶', '250ml*12盒', '250ml*24盒', '24颗', '18g*10条'], ['整箱', '无糖', '0糖0卡', '全脂']],
@@ -130,7 +135,7 @@ export const LEAVES: Leaf[] = [
     english: ['Instant Coffee', 'Sparkling Water', 'Whole Milk'],
   },
   {
-    path: ['母婴', '尿裤湿巾'], medianFen: 12_900,
+    path: ['母婴', '尿裤湿巾'], medianFen: 12_900, rateCapBps: 2000,
     brands: [b('帮宝适', 'Pampers'), b('花王', 'Merries'), b('好奇', 'Huggies'), b('大王', 'GOO.N'), b('全棉时代'), b('babycare')],
     nouns: ['纸尿裤', '拉拉裤', '婴儿湿巾', '棉柔巾', '尿不湿'],
     specs: [['NB码', 'S码', 'M码', 'L码', 'XL码', 'XXL码'], ['80片', '100抽*6包', '52片', '整箱']],
@@ -138,7 +143,7 @@ export const LEAVES: Leaf[] = [
     english: ['Diapers', 'Baby Wipes'],
   },
   {
-    path: ['母婴', '奶粉辅食'], medianFen: 25_900,
+    path: ['母婴', '奶粉辅食'], medianFen: 25_900, rateCapBps: 1000,
     brands: [b('飞鹤', 'FIRMUS'), b('美赞臣', 'MeadJohnson'), b('惠氏', 'Wyeth'), b('爱他美', 'Aptamil'), b('君乐宝')],
     nouns: ['婴儿奶粉', '3段奶粉', '米粉', '辅食'],
     specs: [['1段', '2段', '3段', '4段'], ['800g', '700g*2罐', '900g']],
@@ -146,7 +151,7 @@ export const LEAVES: Leaf[] = [
     english: ['Infant Formula', 'Baby Cereal'],
   },
   {
-    path: ['服饰', '女装'], medianFen: 29_900,
+    path: ['服饰', '女装'], medianFen: 29_900, rateCapBps: 4000,
     brands: [b('优衣库', 'UNIQLO'), b('ZARA'), b('太平鸟', 'PEACEBIRD'), b('欧时力', 'Ochirly'), b('波司登', 'BOSIDENG'), b('伊芙丽')],
     nouns: ['羽绒服', '连衣裙', '针织衫', '卫衣', '牛仔裤', '风衣', '半身裙', '衬衫'],
     specs: [['S', 'M', 'L', 'XL', '均码'], ['黑色', '白色', '卡其色', '藏青色', '杏色'], ['长款', '短款', '宽松', '修身']],
@@ -154,7 +159,7 @@ export const LEAVES: Leaf[] = [
     english: ['Dress', 'Down Jacket', 'Cardigan'],
   },
   {
-    path: ['服饰', '男装'], medianFen: 19_900,
+    path: ['服饰', '男装'], medianFen: 19_900, rateCapBps: 4000,
     brands: [b('海澜之家', 'HLA'), b('优衣库', 'UNIQLO'), b('李宁', 'LI-NING'), b('森马', 'Semir'), b('杰克琼斯', 'JACK&JONES'), b('骆驼', 'CAMEL')],
     nouns: ['夹克', '羽绒服', '衬衫', 'T恤', '休闲裤', '卫衣', '冲锋衣', 'polo衫'],
     specs: [['M', 'L', 'XL', 'XXL', '3XL'], ['黑色', '白色', '灰色', '军绿色'], ['纯棉', '加绒', '速干']],
@@ -162,7 +167,7 @@ export const LEAVES: Leaf[] = [
     english: ['Jacket', 'T-Shirt', 'Hoodie'],
   },
   {
-    path: ['鞋包', '运动鞋'], medianFen: 39_900,
+    path: ['鞋包', '运动鞋'], medianFen: 39_900, rateCapBps: 2000,
     brands: [b('耐克', 'NIKE', ['Air Force 1', 'Air Max 270', 'Pegasus 40']), b('阿迪达斯', 'adidas', ['Samba', 'Ultraboost']), b('安踏', 'ANTA'), b('李宁', 'LI-NING', ['超轻21', '韦德之道']), b('特步', 'XTEP'), b('New Balance', 'NB', ['574', '530', '9060'])],
     nouns: ['跑步鞋', '篮球鞋', '运动鞋', '板鞋', '休闲鞋', '老爹鞋'],
     specs: [['39码', '40码', '41码', '42码', '43码', '44码'], ['男款', '女款', '情侣款']],
@@ -170,7 +175,7 @@ export const LEAVES: Leaf[] = [
     english: ['Running Shoes', 'Sneakers', 'Basketball Shoes'],
   },
   {
-    path: ['鞋包', '箱包'], medianFen: 29_900,
+    path: ['鞋包', '箱包'], medianFen: 29_900, rateCapBps: 3000,
     brands: [b('新秀丽', 'Samsonite'), b('小米', 'Xiaomi'), b('地平线8号'), b('爱华仕'), b('蔻驰', 'COACH')],
     nouns: ['行李箱', '双肩包', '斜挎包', '拉杆箱', '托特包', '钱包'],
     specs: [['20寸', '24寸', '26寸', '28寸', '大容量'], ['黑色', '白色', '灰色']],
@@ -178,7 +183,7 @@ export const LEAVES: Leaf[] = [
     english: ['Suitcase', 'Backpack', 'Crossbody Bag'],
   },
   {
-    path: ['家居', '床上用品'], medianFen: 19_900,
+    path: ['家居', '床上用品'], medianFen: 19_900, rateCapBps: 3000,
     brands: [b('南极人', 'Nanjiren'), b('罗莱', 'LUOLAI'), b('富安娜', 'FUANNA'), b('水星家纺'), b('博洋')],
     nouns: ['四件套', '蚕丝被', '枕头', '乳胶枕', '夏凉被', '床垫', '羽绒被'],
     specs: [['1.5m床', '1.8m床', '2.0m床', '单人'], ['纯棉', '全棉磨毛', '加厚', '冰丝']],
@@ -186,7 +191,7 @@ export const LEAVES: Leaf[] = [
     english: ['Bedding Set', 'Pillow', 'Duvet'],
   },
   {
-    path: ['家居', '厨具杯具'], medianFen: 6_990,
+    path: ['家居', '厨具杯具'], medianFen: 6_990, rateCapBps: 3000,
     brands: [b('膳魔师', 'THERMOS'), b('象印', 'ZOJIRUSHI'), b('苏泊尔', 'SUPOR'), b('双立人', 'ZWILLING'), b('富光'), b('乐扣乐扣')],
     nouns: ['保温杯', '不粘锅', '菜刀', '炒锅', '水杯', '保鲜盒', '刀具套装'],
     specs: [['350ml', '500ml', '750ml', '28cm', '32cm'], ['316不锈钢', '304不锈钢', '玻璃']],
@@ -194,7 +199,7 @@ export const LEAVES: Leaf[] = [
     english: ['Vacuum Flask', 'Frying Pan', 'Knife Set'],
   },
   {
-    path: ['家居', '收纳清洁'], medianFen: 3_990,
+    path: ['家居', '收纳清洁'], medianFen: 3_990, rateCapBps: 3000,
     brands: [b('茶花'), b('妙洁'), b('3M'), b('天章'), b('太力'), b('清风'), b('维达', 'Vinda')],
     nouns: ['收纳箱', '垃圾袋', '拖把', '抹布', '真空压缩袋', '抽纸', '卷纸'],
     specs: [['大号', '中号', '3个装', '100只', '24包', '整箱'], ['加厚', '免手洗', '可折叠']],
@@ -202,7 +207,7 @@ export const LEAVES: Leaf[] = [
     english: ['Storage Box', 'Trash Bags', 'Tissue'],
   },
   {
-    path: ['运动', '健身'], medianFen: 14_900,
+    path: ['运动', '健身'], medianFen: 14_900, rateCapBps: 3000,
     brands: [b('Keep'), b('迪卡侬', 'DECATHLON'), b('李宁', 'LI-NING'), b('小米', 'Xiaomi'), b('华为', 'HUAWEI', ['Watch GT4', '手环9'])],
     nouns: ['瑜伽垫', '哑铃', '跳绳', '智能手环', '运动手表', '筋膜枪', '健腹轮'],
     specs: [['加厚10mm', '5kg', '10kg', '20kg', '计数'], ['NFC', '防水', '心率监测']],
@@ -210,7 +215,7 @@ export const LEAVES: Leaf[] = [
     english: ['Yoga Mat', 'Dumbbells', 'Smart Watch', 'Massage Gun'],
   },
   {
-    path: ['运动', '户外'], medianFen: 29_900,
+    path: ['运动', '户外'], medianFen: 29_900, rateCapBps: 2500,
     brands: [b('骆驼', 'CAMEL'), b('探路者', 'TOREAD'), b('牧高笛', 'MOBIGARDEN'), b('北面', 'The North Face'), b('凯乐石', 'KAILAS')],
     nouns: ['帐篷', '冲锋衣', '登山鞋', '睡袋', '露营车', '天幕'],
     specs: [['2人', '3-4人', '单人'], ['防水', '防风', '速开']],
@@ -218,7 +223,7 @@ export const LEAVES: Leaf[] = [
     english: ['Camping Tent', 'Hiking Boots', 'Sleeping Bag'],
   },
   {
-    path: ['图书', '童书'], medianFen: 6_990,
+    path: ['图书', '童书'], medianFen: 6_990, rateCapBps: 2000,
     brands: [b('中信出版社'), b('人民文学出版社'), b('接力出版社'), b('新星出版社'), b('乐乐趣')],
     nouns: ['绘本', '科普百科', '儿童文学', '漫画书', '经典名著', '立体书'],
     specs: [['全套10册', '全8册', '注音版', '精装', '彩图版'], ['3-6岁', '6-12岁', '小学生']],
@@ -226,7 +231,7 @@ export const LEAVES: Leaf[] = [
     english: ['Picture Book', 'Children Encyclopedia'],
   },
   {
-    path: ['图书', '文学'], medianFen: 4_990,
+    path: ['图书', '文学'], medianFen: 4_990, rateCapBps: 1500,
     brands: [b('人民文学出版社'), b('上海译文出版社'), b('作家出版社'), b('译林出版社')],
     nouns: ['小说', '红楼梦', '三体', '活着', '百年孤独', '散文集', '诗集'],
     specs: [['全2册', '全3册', '精装典藏版', '平装'], ['原著', '无删减', '新版']],
@@ -234,7 +239,7 @@ export const LEAVES: Leaf[] = [
     english: ['Novel', 'Poetry Collection'],
   },
   {
-    path: ['宠物', '猫狗用品'], medianFen: 12_900,
+    path: ['宠物', '猫狗用品'], medianFen: 12_900, rateCapBps: 3000,
     brands: [b('皇家', 'ROYAL CANIN'), b('渴望', 'ORIJEN'), b('伯纳天纯'), b('网易严选'), b('麦富迪'), b('比瑞吉')],
     nouns: ['猫粮', '狗粮', '猫砂', '冻干', '宠物零食', '猫条'],
     specs: [['1.5kg', '2kg', '10kg', '6L', '20袋'], ['成猫', '幼猫', '成犬', '幼犬', '全价']],
@@ -242,7 +247,7 @@ export const LEAVES: Leaf[] = [
     english: ['Cat Food', 'Dog Food', 'Cat Litter'],
   },
   {
-    path: ['汽车', '车载用品'], medianFen: 9_900,
+    path: ['汽车', '车载用品'], medianFen: 9_900, rateCapBps: 3500,
     brands: [b('70迈', '70mai'), b('小米', 'Xiaomi'), b('倍思', 'Baseus'), b('固特异', 'Goodyear'), b('3M')],
     nouns: ['行车记录仪', '车载充电器', '车载手机支架', '洗车机', '车载吸尘器', '脚垫'],
     specs: [['4K', '2K', '1080P', '12V'], ['前后双录', '无线', '磁吸']],
