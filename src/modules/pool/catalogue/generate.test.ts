@@ -49,6 +49,20 @@ describe('the synthetic catalogue', () => {
     for (const p of unrated) expect(capOf.get(p.categoryPath.join('>'))).toBeGreaterThanOrEqual(2_000);
   });
 
+  it('writes specs that fit the noun: no water heater of 65 inches, no cat food for grown dogs', () => {
+    for (const leaf of LEAVES) {
+      for (const [noun, slots] of Object.entries(leaf.nounSpecs ?? {})) {
+        expect(leaf.nouns).toContain(noun);
+        expect(slots.length).toBe(leaf.specs.length);
+      }
+    }
+    const titles = (noun: string) => products.filter((p) => p.title.includes(noun)).map((p) => p.title);
+    expect(titles('热水器').length).toBeGreaterThan(0);
+    for (const title of titles('热水器')) expect(title).not.toMatch(/英寸|匹/);
+    for (const title of titles('空调')) expect(title).not.toMatch(/英寸|公斤/);
+    for (const title of titles('猫粮')) expect(title).not.toMatch(/成犬|幼犬/);
+  });
+
   it('offers some products on several sources under the same brand and title, at a close price', () => {
     const byTitle = new Map<string, typeof products>();
     for (const p of products) {

@@ -90,8 +90,9 @@ function chineseTitle(random: Random, leaf: Leaf, brand: Brand): string {
   if (brand.alias && random() < 0.4) pieces.push(brand.alias);
   if (brand.models && random() < 0.8) pieces.push(pick(random, brand.models));
   else if (random() < 0.3) pieces.push(`${String.fromCharCode(65 + Math.floor(random() * 26))}${10 + Math.floor(random() * 990)}`);
-  pieces.push(pick(random, leaf.nouns));
-  for (const slot of leaf.specs) if (random() < 0.75) pieces.push(pick(random, slot));
+  const noun = pick(random, leaf.nouns);
+  pieces.push(noun);
+  for (const slot of leaf.nounSpecs?.[noun] ?? leaf.specs) if (random() < 0.75) pieces.push(pick(random, slot));
   const points = 1 + Math.floor(random() * 3);
   for (let k = 0; k < points; k++) pieces.push(pick(random, leaf.points));
   pieces.push(pick(random, AUDIENCES), pick(random, SUFFIXES));
