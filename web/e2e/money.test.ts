@@ -132,6 +132,9 @@ describe('orders and money', () => {
       await operator.getByTestId('settle-submit').click();
       expect((await posted).status()).toBe(202);
       await expect.poll(() => runRows.count(), { timeout: 10_000 }).toBe(runsBefore + 1);
+      // The run settles ahead of today, and its row says so; the demo's past run does not.
+      expect(await runRows.first().getByTestId('settlement-ahead').innerText()).toBe('提前结算');
+      expect(await runRows.nth(1).getByTestId('settlement-ahead').count()).toBe(0);
       expect(await operator.getByTestId('settle-submit').isDisabled()).toBe(true);
       await operator.getByTestId('settle-following').waitFor();
       expect(await operator.getByTestId('settle-result').count()).toBe(0);

@@ -32,7 +32,23 @@ export function SettlementPage() {
   const { followed, progress, outcome, follow, dismiss } = useFollowedRun(runs, choose);
 
   const columns: Column<SettlementRun>[] = [
-    { key: 'asOf', header: t('settlement.asOf'), className: 'nowrap', cell: (row) => dateTimeOf(row.as_of) },
+    {
+      key: 'asOf',
+      header: t('settlement.asOf'),
+      className: 'nowrap',
+      cell: (row) => (
+        <>
+          {dateTimeOf(row.as_of)}
+          {/* As of a moment after it started: lines still inside their return window were settled. */}
+          {Date.parse(row.as_of) > Date.parse(row.started_at) && (
+            <span title={t('settlement.aheadHint')}>
+              {' '}
+              <StatusBadge status="ahead" label={t('settlement.aheadBadge')} tone="warn" testId="settlement-ahead" />
+            </span>
+          )}
+        </>
+      ),
+    },
     {
       key: 'status',
       header: t('columns.status'),
