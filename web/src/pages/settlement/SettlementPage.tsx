@@ -37,16 +37,15 @@ export function SettlementPage() {
       header: t('settlement.asOf'),
       className: 'nowrap',
       cell: (row) => (
-        <>
+        <span className="status-cell">
           {dateTimeOf(row.as_of)}
           {/* As of a moment after it started: lines still inside their return window were settled. */}
           {Date.parse(row.as_of) > Date.parse(row.started_at) && (
             <span title={t('settlement.aheadHint')}>
-              {' '}
               <StatusBadge status="ahead" label={t('settlement.aheadBadge')} tone="warn" testId="settlement-ahead" />
             </span>
           )}
-        </>
+        </span>
       ),
     },
     {
