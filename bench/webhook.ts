@@ -11,7 +11,8 @@
  * Where the orders bench calls ingestion in its own process, this one counts what the route adds.
  * The first delivery's time is shown apart (it meets a server that has answered nothing yet: code
  * not yet compiled, statements not yet prepared); the percentiles are of the deliveries sent once
- * the first `--in-flight` had been answered. Prints a table and, last, one JSON line. Target (DESIGN): 20,000 events/s; no baseline.
+ * the first `--in-flight` had been answered. Prints a table and, last, one JSON line. Target
+ * (DESIGN): 20,000 events/s; no baseline.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

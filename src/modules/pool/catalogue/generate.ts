@@ -4,8 +4,8 @@ import { AUDIENCES, type Brand, type Leaf, LEAVES, PREFIXES, SHOP_PLACES, SHOP_S
 /**
  * A deterministic, realistic product catalogue for the demo pool and the benchmarks: long Chinese
  * titles (and a few English ones) over many categories, brands, models and specs; log-normal
- * prices from 1 to 10,000 yuan; rates from 1% to the category's cap (5% for phones, 50% for skincare), skewed low; coupons on about 40%; heavy-tailed sales;
- * shop names and scores; and about 3% near-duplicates: a recent product offered again by another
+ * prices from 1 to 10,000 yuan; rates from 1% to the category's cap (5% for phones, 50% for
+ * skincare), skewed low; coupons on about 40%; heavy-tailed sales; shop names and scores; and about 3% near-duplicates: a recent product offered again by another
  * source under the same brand and title (give or take a promotion prefix), at a close price.
  */
 export type CatalogueSourceKey = 'pdd' | 'jd' | 'taobao' | 'youzan' | 'weimob' | 'mokuai';
