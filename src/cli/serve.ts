@@ -4,6 +4,7 @@ import { loadConfig, parsePort } from '../core/config.ts';
 import { startBackgroundCheckpoints } from '../db/checkpointer.ts';
 import { startLedgerScheduler } from '../jobs/ledger.ts';
 import { openDb } from '../db/connection.ts';
+import { loadWalBuffer } from '../db/walbuffer.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from '../http/app.ts';
 import { openAppContext } from '../http/context.ts';
@@ -28,6 +29,10 @@ export async function serve(options: { port?: string; demo?: boolean }): Promise
   if (options.port !== undefined) config.port = parsePort(options.port);
   ensureConsoleBuilt();
   const db = openDb(config.databaseUrl);
+  if (db.dialect === 'sqlite') {
+    const walBuffer = loadWalBuffer();
+    if (!walBuffer.loaded) log(`SQLite WAL writes unbuffered: walbuffer ${walBuffer.reason}`);
+  }
   await migrateToLatest(db.kysely);
   const seeded = options.demo !== false && (await countUsers(db.kysely)) === 0;
   if (seeded) {

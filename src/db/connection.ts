@@ -7,6 +7,7 @@ import { sqlitePathOf } from '../core/config.ts';
 import { SqliteHandle } from './bulk.ts';
 import { preparedNameOf } from './prepared.ts';
 import type { Database } from './schema.ts';
+import { loadWalBuffer } from './walbuffer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -54,7 +55,10 @@ export function openDb(databaseUrl: string): Db {
 }
 
 function openSqlite(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    loadWalBuffer();
+  }
   const database = new SQLite(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
