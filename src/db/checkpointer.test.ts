@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import type SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundCheckpoints } from './checkpointer.ts';
 import { openTestDb, type TestDb } from './testing.ts';
@@ -58,6 +59,36 @@ describe('background WAL checkpoints (SQLite)', () => {
     expect(plain.transactions).toBeGreaterThan(50);
     expect(await streamUntilShrunk(500, 10_000)).toMatchObject({ shrank: true });
     expect(sqlite.prepare("select count(*) as n from settings where key like 's-%'").get()).toEqual({ n: 100 * t });
+  });
+
+  it('leaves the copying to the worker: the server’s connection waits between transactions while it finishes, and never checkpoints', async () => {
+    const sqlite = db.sqlite!;
+    sqlite.pragma(`journal_size_limit = ${256 * 1024}`);
+    const wal = `${sqlite.name}-wal`;
+    const pragmas: string[] = [];
+    const pragma = sqlite.pragma.bind(sqlite);
+    sqlite.pragma = ((source: string, options?: SQLite.PragmaOptions) => {
+      pragmas.push(source);
+      return pragma(source, options);
+    }) as typeof sqlite.pragma;
+    try {
+      const stop = startBackgroundCheckpoints(db, { everyMs: 5, restartFrames: 500 });
+      let largest = 0;
+      let shrank = false;
+      for (let n = 0, until = Date.now() + 10_000; !shrank && Date.now() < until; n++) {
+        await db.kysely.transaction().execute(async (tx) => {
+          await tx.insertInto('settings').values(Array.from({ length: 100 }, (_, i) => ({ key: `w-${n}-${i}`, value: 'y'.repeat(1000) }))).execute();
+        });
+        const size = statSync(wal).size;
+        shrank = size < largest;
+        largest = Math.max(largest, size);
+      }
+      const during = pragmas.filter((p) => p.startsWith('wal_checkpoint'));
+      await stop();
+      expect({ shrank, checkpointsHere: during }).toEqual({ shrank: true, checkpointsHere: [] });
+    } finally {
+      sqlite.pragma = pragma;
+    }
   });
 
   it('does nothing on PostgreSQL or an in-memory database', async () => {

@@ -12,8 +12,8 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
-// Once the WAL is long enough to start over, passes follow each other closely, so that what the
-// server's connection is left to copy is only what was committed during the last one.
+// Once the WAL is long enough to start over, passes follow each other closely, so that what is
+// left to copy when the server's connection pauses for it is only what was committed since.
 let timer;
 const checkpoint = () => {
   let next = workerData.everyMs;
@@ -23,12 +23,30 @@ const checkpoint = () => {
       next = 5;
       if (result.busy === 0) Atomics.store(workerData.restartDue, 0, 1);
     }
-  } catch (error) { parentPort.postMessage(String(error)); }
+  } catch (error) { parentPort.postMessage({ error: String(error) }); }
   return next;
 };
 const tick = () => { timer = setTimeout(tick, checkpoint()); };
 timer = setTimeout(tick, workerData.everyMs);
-parentPort.on('message', () => { clearTimeout(timer); checkpoint(); db.close(); parentPort.close(); });
+parentPort.on('message', (message) => {
+  clearTimeout(timer);
+  if (message === 'finish') {
+    // The server's connection is between transactions and waits for this: copy the rest, so
+    // that its next transaction starts the WAL over.
+    let done = false;
+    try {
+      const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+      done = result.busy === 0 && result.checkpointed === result.log;
+    } catch (error) { parentPort.postMessage({ error: String(error) }); }
+    if (done) Atomics.store(workerData.restartDue, 0, 0);
+    parentPort.postMessage({ finished: done });
+    timer = setTimeout(tick, workerData.everyMs);
+    return;
+  }
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
 `;
 
 /**
@@ -36,6 +54,9 @@ parentPort.on('message', () => { clearTimeout(timer); checkpoint(); db.close(); 
  * 32 MiB. See `startBackgroundCheckpoints`.
  */
 const RESTART_FRAMES = 8192;
+
+/** How long a transaction waits for the worker to copy the rest of a long WAL before copying it here. */
+const FINISH_WAIT_MS = 2000;
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop (server processes). By default the connection
@@ -50,9 +71,11 @@ const RESTART_FRAMES = 8192;
  * stream of writes that never happens — a transaction commits while the worker copies — and the WAL
  * grew without end (a gigabyte per 100,000 order events in the orders bench), each page lookup
  * slower than the last. So once the worker has copied a WAL of more than RESTART_FRAMES, the
- * server's connection, just before its next transaction begins, copies what was committed since
- * (about one transaction's pages) itself; with nothing left to copy, that transaction starts the
- * WAL over.
+ * server's connection, just before its next transaction begins, waits (without holding the event
+ * loop) while the worker copies what was committed since; with nothing left to copy, that
+ * transaction starts the WAL over. The server's connection used to copy it itself: a few
+ * transactions' pages and two fsyncs, which held the event loop for 20–120 ms every fifth order
+ * delivery. If the worker does not answer within FINISH_WAIT_MS, it copies them itself, as then.
  */
 export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; restartFrames?: number; onError?: (message: string) => void } = {}): () => Promise<void> {
   const database = db.sqlite;
@@ -64,19 +87,49 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   const worker = new Worker(CHECKPOINTER, { eval: true, workerData });
   database.pragma('wal_autocheckpoint = 0');
   const hooks = db.sqliteHooks;
+  // Resolved by the worker's answer to 'finish' (whether the WAL is copied to its end), or by its end.
+  let finishing: { promise: Promise<void>; resolve: () => void } | null = null;
+  let stopping = false;
+  const copyHere = () => {
+    const [result] = database.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    // Busy: the worker is checkpointing right now; the next transaction tries again.
+    if (result!.busy === 0 && result!.checkpointed === result!.log) Atomics.store(restartDue, 0, 0);
+  };
   if (hooks) {
     hooks.beforeTransaction = () => {
       if (Atomics.load(restartDue, 0) === 0) return;
-      const [result] = database.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-      // Busy: the worker is checkpointing right now; the next transaction tries again.
-      if (result!.busy === 0 && result!.checkpointed === result!.log) Atomics.store(restartDue, 0, 0);
+      if (finishing) return finishing.promise;
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      const current = (finishing = { promise, resolve });
+      worker.ref(); // an answer is awaited
+      worker.postMessage('finish');
+      const timeout = setTimeout(() => {
+        if (finishing !== current) return;
+        finishing = null;
+        if (database.open) copyHere();
+        resolve();
+      }, FINISH_WAIT_MS);
+      return promise.finally(() => {
+        clearTimeout(timeout);
+        if (!stopping) worker.unref();
+      });
     };
   }
+  const settleFinishing = () => {
+    const current = finishing;
+    finishing = null;
+    current?.resolve();
+  };
   const restoreAutoCheckpoint = () => {
     if (hooks) hooks.beforeTransaction = undefined;
+    settleFinishing();
     if (database.open) database.pragma('wal_autocheckpoint = 1000');
   };
-  worker.on('message', (message: string) => options.onError?.(message));
+  worker.on('message', (message: { error?: string; finished?: boolean }) => {
+    if (message.error !== undefined) options.onError?.(message.error);
+    if (message.finished !== undefined) settleFinishing();
+  });
   worker.on('error', (error) => {
     restoreAutoCheckpoint(); // the worker is gone: the server's connection checkpoints again
     options.onError?.(String(error));
@@ -84,6 +137,7 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.unref();
   return async () => {
+    stopping = true;
     worker.ref(); // keep the process alive until the last checkpoint is done
     worker.postMessage('stop');
     await exited;

@@ -37,8 +37,19 @@ export interface SqliteHooks {
   /**
    * Called with Kysely's one connection held and no transaction open on it, just before a
    * transaction begins: the one moment a long-running writer is sure to be between transactions.
+   * A promise it returns is awaited (the connection still held, the event loop free) before the
+   * transaction begins.
    */
-  beforeTransaction?: () => void;
+  beforeTransaction?: () => void | Promise<void>;
+}
+
+/**
+ * Runs `hooks.beforeTransaction` and waits for it: for code that begins its own transactions on
+ * the raw handle, holding Kysely's connection (see SqliteHooks).
+ */
+export async function beforeSqliteTransaction(hooks: SqliteHooks | undefined): Promise<void> {
+  const before = hooks?.beforeTransaction?.();
+  if (before) await before;
 }
 
 // int8 columns (counts, sums of minor units) come back as numbers: every amount we store is far
@@ -158,7 +169,8 @@ class HookedDriver implements Driver {
    * (SQLite does not wait to turn a read transaction into a write one), failing the request.
    */
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    this.hooks.beforeTransaction?.();
+    const before = this.hooks.beforeTransaction?.();
+    if (before) await before;
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
   commitTransaction(connection: DatabaseConnection): Promise<void> {

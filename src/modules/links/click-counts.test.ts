@@ -78,4 +78,30 @@ describe.each(DIALECTS)('per-link click counts on %s', (dialect) => {
     const unfolded = await db.kysely.selectFrom('settings').select('value').where('key', '=', 'link_clicks_folded_through_rowid').executeTakeFirstOrThrow();
     expect(Number(unfolded.value)).toBeGreaterThan(0);
   });
+  it('waits, before writing or folding clicks, while the connection is asked to wait between transactions (SQLite: the WAL starting over)', async () => {
+    if (dialect === 'postgres') {
+      expect(db.sqliteHooks).toBeUndefined();
+      return;
+    }
+    const [a] = codes as [string];
+    const storedOf = async () => (await db.reads.selectFrom('clicks').select('id').where('link_code', '=', a).execute()).length;
+    const hooks = db.sqliteHooks!;
+    let release!: () => void;
+    const waited = new Promise<void>((resolve) => (release = resolve));
+    hooks.beforeTransaction = () => waited;
+    try {
+      const before = await storedOf();
+      let written = false;
+      const writing = clickWriterFor(db)([click(a)]).then(() => (written = true));
+      let folded = false;
+      const folding = clickCountFoldFor(db)!(100).then(() => (folded = true));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect({ written, folded, stored: await storedOf() }).toEqual({ written: false, folded: false, stored: before });
+      release();
+      await Promise.all([writing, folding]);
+      expect(await storedOf()).toBe(before + 1);
+    } finally {
+      hooks.beforeTransaction = undefined;
+    }
+  });
 });

@@ -97,6 +97,28 @@ describe('the click inbox (SQLite file)', () => {
     expect(inboxIds()).toEqual([]);
   });
 
+  it('puts clicks in the inbox while the main connection is asked to wait between transactions, and moves them once it may write', async () => {
+    db = await openTestDb('sqlite');
+    inbox = (await ClickInbox.open(db))!;
+    const hooks = db.sqliteHooks!;
+    let release!: () => void;
+    const waited = new Promise<void>((resolve) => (release = resolve));
+    hooks.beforeTransaction = () => waited;
+    try {
+      await inbox.write([click('clk_w1'), click('clk_w2')]);
+      // Read on the read connection: the main one is held by the move waiting to begin.
+      const stored = (await db.reads.selectFrom('clicks').select('id').execute()).map((r) => r.id);
+      expect({ inbox: inboxIds(), stored, unmoved: inbox.unmoved }).toEqual({ inbox: ['clk_w1', 'clk_w2'], stored: [], unmoved: 2 });
+      hooks.beforeTransaction = undefined;
+      release();
+      await inbox.write([click('clk_w3')]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect({ inbox: inboxIds(), stored: await storedIds(), unmoved: inbox.unmoved }).toEqual({ inbox: [], stored: ['clk_w1', 'clk_w2', 'clk_w3'], unmoved: 0 });
+    } finally {
+      hooks.beforeTransaction = undefined;
+    }
+  });
+
   it('moves what is left when it closes', async () => {
     db = await openTestDb('sqlite');
     inbox = (await ClickInbox.open(db))!;

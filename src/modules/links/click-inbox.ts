@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
-import type { Db } from '../../db/connection.ts';
+import { beforeSqliteTransaction, type Db } from '../../db/connection.ts';
 import type { ClickRow } from './model.ts';
 import { CLICK_COLUMNS, sqliteClickInsert, sqliteClickInserts, type ClickWriter } from './store.ts';
 
@@ -70,7 +70,7 @@ export class ClickInbox {
     if (!main || main.memory) return null;
     const inbox = new ClickInbox(db, `${main.name}-clicks`, options.onError ?? (() => undefined));
     try {
-      await db.kysely.connection().execute(async () => inbox.#move());
+      await db.kysely.connection().execute(async () => await inbox.#move());
     } catch (error) {
       inbox.#inbox.close();
       throw error;
@@ -95,10 +95,10 @@ export class ClickInbox {
    */
   readonly write: ClickWriter = async (rows) => {
     if (this.#closed) throw new Error('the click inbox is closed');
-    if (!this.#main.inTransaction) {
-      // Statements on this thread run one at a time: with no transaction open, this one can land
-      // in no one else's. The hook lets the WAL start over under steady writes (checkpointer.ts).
-      this.#db.sqliteHooks?.beforeTransaction?.();
+    // Statements on this thread run one at a time: with no transaction open, this one can land
+    // in no one else's. The hook lets the WAL start over under steady writes (checkpointer.ts);
+    // when it asks the main connection to wait for that, the clicks go to the inbox meanwhile.
+    if (!this.#main.inTransaction && !this.#db.sqliteHooks?.beforeTransaction?.()) {
       this.#insertMain.immediate(rows);
       return;
     }
@@ -118,7 +118,7 @@ export class ClickInbox {
     this.#closed = true;
     await this.#queued;
     try {
-      await this.#db.kysely.connection().execute(async () => this.#move());
+      await this.#db.kysely.connection().execute(async () => await this.#move());
     } finally {
       this.#inbox.close();
     }
@@ -130,7 +130,7 @@ export class ClickInbox {
       .connection()
       .execute(async () => {
         this.#queued = null;
-        this.#move();
+        await this.#move();
       })
       .catch((error: unknown) => {
         this.#queued = null;
@@ -139,11 +139,11 @@ export class ClickInbox {
   }
 
   /** With Kysely's connection held and no transaction open on it. */
-  #move(): void {
+  async #move(): Promise<void> {
+    await beforeSqliteTransaction(this.#db.sqliteHooks);
     if (this.#main.inTransaction) throw new Error('the SQLite connection is inside a transaction; clicks are not moved into it');
     const rows = this.#waiting.all() as unknown[][];
     if (rows.length > 0) {
-      this.#db.sqliteHooks?.beforeTransaction?.();
       this.#moveIn.immediate(rows);
       this.#deleteUpTo.run(rows[rows.length - 1]![CLICK_COLUMNS.length] as number);
     }

@@ -1,6 +1,6 @@
 import { SqliteAdapter, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import type { Db } from '../../db/connection.ts';
+import { beforeSqliteTransaction, type Db } from '../../db/connection.ts';
 import type { Database, LinksTable } from '../../db/schema.ts';
 import type { ClickCounts, ClickRow, LinkTarget } from './model.ts';
 
@@ -161,8 +161,8 @@ function sqliteClickWriter(kysely: Q, database: NonNullable<Db['sqlite']>, hooks
   const insertAll = sqliteClickInserts(database);
   return (rows) =>
     kysely.connection().execute(async () => {
+      await beforeSqliteTransaction(hooks);
       if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; clicks are not written into it');
-      hooks?.beforeTransaction?.();
       insertAll.immediate(rows);
     });
 }
@@ -202,8 +202,8 @@ export function clickCountFoldFor(db: Db): ClickCountFold | null {
   });
   return (maxClicks) =>
     db.kysely.connection().execute(async () => {
+      await beforeSqliteTransaction(db.sqliteHooks);
       if (database.inTransaction) throw new Error('the SQLite connection is inside a transaction; click counts are not folded into it');
-      db.sqliteHooks?.beforeTransaction?.();
       // Immediate: it reads before it writes, and a deferred transaction would be refused at once
       // while another process writes (see db/connection.ts).
       return fold.immediate(maxClicks);
