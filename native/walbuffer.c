@@ -1,24 +1,27 @@
 /*
- * A SQLite VFS that writes a transaction's WAL frames in one system call instead of two per page.
+ * A SQLite VFS that writes a commit's WAL frames in a few system calls instead of two per page.
  *
  * SQLite appends each frame of a commit to the WAL as two writes, its 24-byte header and its page:
  * a delivery of 1,000 order events commits ~1,600 pages, 3,200 pwrite calls. On a virtual machine,
  * where a system call costs a few microseconds, that was most of the commit. This VFS wraps the
- * default one and, for WAL files only, gathers consecutive writes in memory and hands them to the
- * real file at once: when the commit frame's header is written (the frame whose header carries a
- * database size; its page follows on its own), when a write is not contiguous with what is gathered, when the buffer is full,
- * and before anything else touches the file (read, sync, size, truncate, file control, close).
+ * default one and, for WAL files only, gathers contiguous writes in memory and hands them to the
+ * real file together: when a commit frame's header is written (a frame header carrying a
+ * database size), and its page just after; when a write is not contiguous with what is gathered
+ * or would overflow the buffer; and before anything else touches the file (read, sync, size,
+ * truncate, file control, close).
  *
  * Why it is safe: other connections learn of new frames only from the WAL index header the writer
- * publishes after its frames are written; the commit frame is the last frame a commit writes, and
- * its write returns only after everything gathered is in the file (an error there fails the commit,
- * as a failed write of the frame itself would). Frames written before a commit frame (a cache
- * spill) are read back, if at all, by the same connection, and a read sends the buffer first. A
- * killed process loses only frames of a transaction that had not committed, as before.
+ * publishes after its frames are written, and the last write before that is always a commit
+ * frame's header: the commit frame's own (its page then follows), or, when the transaction
+ * overwrote frames it had spilled, the same header rewritten with new checksums after all the
+ * frames. Either write returns only once everything gathered is in the file, and an error there
+ * fails the commit, as a failed write of the frame itself would. Frames written before a commit
+ * frame (a cache spill) are read back, if at all, by the same connection, and a read sends the
+ * buffer first. A killed process loses only frames of a transaction that had not committed.
  *
  * Built as a loadable extension; loading it registers the VFS as the default, so every connection
  * opened afterwards in the process uses it. Files other than WALs are opened by the real VFS in
- * place, so they are the real VFS's files with its own methods: no call on them passes through here.
+ * place, so they are the real VFS's files with its own methods: no call on them passes here.
  */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
@@ -39,7 +42,6 @@ static sqlite3_vfs *realVfs;
 /* Writes gathered and calls made to the real file, process-wide: `vitrine_walbuffer()` in SQL. */
 static sqlite3_int64 gathered;
 static sqlite3_int64 written;
-static sqlite3_vfs bufferedVfs;
 
 /*
  * The unix VFS writes at most 128 KiB - 1 bytes a call (it masks the length with 0x1ffff), so the
@@ -191,6 +193,25 @@ static int bufferedCurrentTime(sqlite3_vfs *vfs, double *out) { (void)vfs; retur
 static int bufferedGetLastError(sqlite3_vfs *vfs, int n, char *out) { (void)vfs; return realVfs->xGetLastError ? realVfs->xGetLastError(realVfs, n, out) : 0; }
 static int bufferedCurrentTimeInt64(sqlite3_vfs *vfs, sqlite3_int64 *out) { (void)vfs; return realVfs->xCurrentTimeInt64(realVfs, out); }
 
+/* Version 2: the calls SQLite makes on a VFS; szOsFile and mxPathname are the real one's, set at load. */
+static sqlite3_vfs bufferedVfs = {
+  .iVersion = 2,
+  .zName = "walbuffer",
+  .xOpen = bufferedOpen,
+  .xDelete = bufferedDelete,
+  .xAccess = bufferedAccess,
+  .xFullPathname = bufferedFullPathname,
+  .xDlOpen = bufferedDlOpen,
+  .xDlError = bufferedDlError,
+  .xDlSym = bufferedDlSym,
+  .xDlClose = bufferedDlClose,
+  .xRandomness = bufferedRandomness,
+  .xSleep = bufferedSleep,
+  .xCurrentTime = bufferedCurrentTime,
+  .xGetLastError = bufferedGetLastError,
+  .xCurrentTimeInt64 = bufferedCurrentTimeInt64,
+};
+
 /* vitrine_walbuffer(): '{"gathered":N,"written":M}', for tests and diagnosis. */
 static void statsFunction(sqlite3_context *context, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -215,23 +236,8 @@ int sqlite3_walbuffer_init(sqlite3 *db, char **error, const sqlite3_api_routines
   sqlite3_auto_extension((void (*)(void))registerStats);
   realVfs = sqlite3_vfs_find(0);
   if (!realVfs || realVfs->iVersion < 2) return SQLITE_ERROR;
-  bufferedVfs.iVersion = 2;
   bufferedVfs.szOsFile = (int)sizeof(WalFile) + realVfs->szOsFile;
   bufferedVfs.mxPathname = realVfs->mxPathname;
-  bufferedVfs.zName = "walbuffer";
-  bufferedVfs.xOpen = bufferedOpen;
-  bufferedVfs.xDelete = bufferedDelete;
-  bufferedVfs.xAccess = bufferedAccess;
-  bufferedVfs.xFullPathname = bufferedFullPathname;
-  bufferedVfs.xDlOpen = bufferedDlOpen;
-  bufferedVfs.xDlError = bufferedDlError;
-  bufferedVfs.xDlSym = bufferedDlSym;
-  bufferedVfs.xDlClose = bufferedDlClose;
-  bufferedVfs.xRandomness = bufferedRandomness;
-  bufferedVfs.xSleep = bufferedSleep;
-  bufferedVfs.xCurrentTime = bufferedCurrentTime;
-  bufferedVfs.xGetLastError = bufferedGetLastError;
-  bufferedVfs.xCurrentTimeInt64 = bufferedCurrentTimeInt64;
   int rc = sqlite3_vfs_register(&bufferedVfs, 1);
   if (rc == SQLITE_OK) rc = registerStats(db, error, api);
   return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;
