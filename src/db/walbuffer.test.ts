@@ -38,7 +38,7 @@ describe('SQLite WAL buffer', () => {
     return new SQLite(join(dir, name));
   }
 
-  it('is built by npm install and loaded for SQLite files: a commit goes out in a few writes', () => {
+  it('is built by npm install and loaded for SQLite files: a commit goes out in a few writes', async () => {
     expect(existsSync(WAL_BUFFER_LIBRARY), `${WAL_BUFFER_LIBRARY} is missing: npm install builds it (needs a C compiler)`).toBe(true);
     const db = openDb(`sqlite:${join(dir, 'app.db')}`);
     try {
@@ -54,9 +54,8 @@ describe('SQLite WAL buffer', () => {
       // ~500 pages: a header and a page each, 1,000 writes gathered, sent in ~17 pieces of 124 KiB.
       expect(after.gathered - before.gathered).toBeGreaterThan(900);
       expect(after.written - before.written).toBeLessThan(40);
-      expect(db.reads !== db.kysely).toBe(true);
     } finally {
-      void db.close();
+      await db.close();
     }
   });
 
