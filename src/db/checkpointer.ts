@@ -87,8 +87,10 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   const worker = new Worker(CHECKPOINTER, { eval: true, workerData });
   database.pragma('wal_autocheckpoint = 0');
   const hooks = db.sqliteHooks;
-  // Resolved by the worker's answer to 'finish' (whether the WAL is copied to its end), or by its end.
-  let finishing: { promise: Promise<void>; resolve: () => void } | null = null;
+  // While the server's connection waits for the worker to copy the rest of the WAL: the wait,
+  // and what ends it (the worker's answer, its end, or FINISH_WAIT_MS after copying here).
+  let finishing: Promise<void> | null = null;
+  let endFinishing: (() => void) | null = null;
   let stopping = false;
   const copyHere = () => {
     const [result] = database.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
@@ -98,29 +100,25 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   if (hooks) {
     hooks.beforeTransaction = () => {
       if (Atomics.load(restartDue, 0) === 0) return;
-      if (finishing) return finishing.promise;
-      let resolve!: () => void;
-      const promise = new Promise<void>((done) => (resolve = done));
-      const current = (finishing = { promise, resolve });
-      worker.ref(); // an answer is awaited
-      worker.postMessage('finish');
-      const timeout = setTimeout(() => {
-        if (finishing !== current) return;
-        finishing = null;
-        if (database.open) copyHere();
-        resolve();
-      }, FINISH_WAIT_MS);
-      return promise.finally(() => {
-        clearTimeout(timeout);
-        if (!stopping) worker.unref();
+      finishing ??= new Promise<void>((resolve) => {
+        const timeout = setTimeout(() => {
+          if (database.open) copyHere();
+          endFinishing?.();
+        }, FINISH_WAIT_MS);
+        endFinishing = () => {
+          clearTimeout(timeout);
+          if (!stopping) worker.unref();
+          finishing = null;
+          endFinishing = null;
+          resolve();
+        };
+        worker.ref(); // an answer is awaited
+        worker.postMessage('finish');
       });
+      return finishing;
     };
   }
-  const settleFinishing = () => {
-    const current = finishing;
-    finishing = null;
-    current?.resolve();
-  };
+  const settleFinishing = () => endFinishing?.();
   const restoreAutoCheckpoint = () => {
     if (hooks) hooks.beforeTransaction = undefined;
     settleFinishing();
