@@ -91,6 +91,45 @@ describe('background WAL checkpoints (SQLite)', () => {
     }
   });
 
+  it('copies the rest itself when the worker does not answer in time, and the transaction goes on', async () => {
+    const sqlite = db.sqlite!;
+    sqlite.pragma(`journal_size_limit = ${256 * 1024}`);
+    const wal = `${sqlite.name}-wal`;
+    const pragmas: string[] = [];
+    const pragma = sqlite.pragma.bind(sqlite);
+    sqlite.pragma = ((source: string, options?: SQLite.PragmaOptions) => {
+      pragmas.push(source);
+      return pragma(source, options);
+    }) as typeof sqlite.pragma;
+    const write = (tag: string, rows: number) =>
+      db.kysely.transaction().execute(async (tx) => {
+        await tx.insertInto('settings').values(Array.from({ length: rows }, (_, i) => ({ key: `${tag}-${i}`, value: 'z'.repeat(1000) }))).execute();
+      });
+    try {
+      const stop = startBackgroundCheckpoints(db, { everyMs: 5, restartFrames: 500, finishWaitMs: 100 });
+      // A WAL of well over 500 frames, which the worker copies: the next transaction is to start it over.
+      const before = statSync(sqlite.name).size;
+      await write('stall-a', 3000);
+      for (const until = Date.now() + 5000; statSync(sqlite.name).size < before + 2_500_000 && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const walBefore = statSync(wal).size;
+      stop.stallWorker(1500);
+      const started = performance.now();
+      await write('stall-b', 10);
+      const waited = performance.now() - started;
+      const copiedHere = pragmas.filter((p) => p.startsWith('wal_checkpoint'));
+      await stop();
+      expect({ waitedLessThanTheStall: waited < 1000, copiedHere, walStartedOver: statSync(wal).size < walBefore }).toEqual({
+        waitedLessThanTheStall: true,
+        copiedHere: ['wal_checkpoint(PASSIVE)'],
+        walStartedOver: true,
+      });
+      expect(sqlite.prepare("select count(*) as n from settings where key like 'stall-%'").get()).toEqual({ n: 3010 });
+    } finally {
+      sqlite.pragma = pragma;
+    }
+  });
+
   it('does nothing on PostgreSQL or an in-memory database', async () => {
     const stop = startBackgroundCheckpoints({ ...db, sqlite: undefined });
     await stop();

@@ -29,8 +29,13 @@ const checkpoint = () => {
 const tick = () => { timer = setTimeout(tick, checkpoint()); };
 timer = setTimeout(tick, workerData.everyMs);
 parentPort.on('message', (message) => {
+  if (message.stallMs !== undefined) {
+    // For tests: the worker's thread blocked (as by a disk that stalls its fsync), answering nothing.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, message.stallMs);
+    return;
+  }
   clearTimeout(timer);
-  if (message === 'finish') {
+  if (message.finish !== undefined) {
     // The server's connection is between transactions and waits for this: copy the rest, so
     // that its next transaction starts the WAL over.
     let done = false;
@@ -39,7 +44,7 @@ parentPort.on('message', (message) => {
       done = result.busy === 0 && result.checkpointed === result.log;
     } catch (error) { parentPort.postMessage({ error: String(error) }); }
     if (done) Atomics.store(workerData.restartDue, 0, 0);
-    parentPort.postMessage({ finished: done });
+    parentPort.postMessage({ finished: done, finish: message.finish });
     timer = setTimeout(tick, workerData.everyMs);
     return;
   }
@@ -75,11 +80,21 @@ const FINISH_WAIT_MS = 2000;
  * loop) while the worker copies what was committed since; with nothing left to copy, that
  * transaction starts the WAL over. The server's connection used to copy it itself: a few
  * transactions' pages and two fsyncs, which held the event loop for 20–120 ms every fifth order
- * delivery. If the worker does not answer within FINISH_WAIT_MS, it copies them itself, as then.
+ * delivery. If the worker does not answer within FINISH_WAIT_MS (`finishWaitMs`), it copies them itself, as then.
  */
-export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; restartFrames?: number; onError?: (message: string) => void } = {}): () => Promise<void> {
+export interface BackgroundCheckpoints {
+  /** Checkpoints once more and gives the job back to the server's connection. */
+  (): Promise<void>;
+  /** For tests: blocks the worker's thread for `ms`, as a stalled disk would; it answers nothing meanwhile. */
+  stallWorker(ms: number): void;
+}
+
+export function startBackgroundCheckpoints(
+  db: Db,
+  options: { everyMs?: number; restartFrames?: number; finishWaitMs?: number; onError?: (message: string) => void } = {},
+): BackgroundCheckpoints {
   const database = db.sqlite;
-  if (!database || database.memory) return async () => undefined;
+  if (!database || database.memory) return Object.assign(async () => undefined, { stallWorker: () => undefined });
   // Set by the worker, read and cleared here: shared memory rather than a message, which a
   // server busy with one transaction after another may not get to for a long while.
   const restartDue = new Int32Array(new SharedArrayBuffer(4));
@@ -92,10 +107,17 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   let finishing: Promise<void> | null = null;
   let endFinishing: (() => void) | null = null;
   let stopping = false;
+  // Which request to finish is awaited: an answer that comes after its wait timed out ends nothing.
+  let asked = 0;
   const copyHere = () => {
-    const [result] = database.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    // Busy: the worker is checkpointing right now; the next transaction tries again.
-    if (result!.busy === 0 && result!.checkpointed === result!.log) Atomics.store(restartDue, 0, 0);
+    try {
+      const [result] = database.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      // Busy: the worker is checkpointing right now; the next transaction tries again.
+      if (result!.busy === 0 && result!.checkpointed === result!.log) Atomics.store(restartDue, 0, 0);
+    } catch (error) {
+      // The transaction waiting for this goes on regardless: the WAL is started over another time.
+      options.onError?.(String(error));
+    }
   };
   if (hooks) {
     hooks.beforeTransaction = () => {
@@ -104,7 +126,7 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
         const timeout = setTimeout(() => {
           if (database.open) copyHere();
           endFinishing?.();
-        }, FINISH_WAIT_MS);
+        }, options.finishWaitMs ?? FINISH_WAIT_MS);
         endFinishing = () => {
           clearTimeout(timeout);
           if (!stopping) worker.unref();
@@ -113,7 +135,7 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
           resolve();
         };
         worker.ref(); // an answer is awaited
-        worker.postMessage('finish');
+        worker.postMessage({ finish: ++asked });
       });
       return finishing;
     };
@@ -124,9 +146,9 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
     settleFinishing();
     if (database.open) database.pragma('wal_autocheckpoint = 1000');
   };
-  worker.on('message', (message: { error?: string; finished?: boolean }) => {
+  worker.on('message', (message: { error?: string; finished?: boolean; finish?: number }) => {
     if (message.error !== undefined) options.onError?.(message.error);
-    if (message.finished !== undefined) settleFinishing();
+    if (message.finished !== undefined && message.finish === asked) settleFinishing();
   });
   worker.on('error', (error) => {
     restoreAutoCheckpoint(); // the worker is gone: the server's connection checkpoints again
@@ -134,11 +156,12 @@ export function startBackgroundCheckpoints(db: Db, options: { everyMs?: number; 
   });
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.unref();
-  return async () => {
+  const stop = async () => {
     stopping = true;
     worker.ref(); // keep the process alive until the last checkpoint is done
     worker.postMessage('stop');
     await exited;
     restoreAutoCheckpoint();
   };
+  return Object.assign(stop, { stallWorker: (ms: number) => worker.postMessage({ stallMs: ms }) });
 }
