@@ -7,6 +7,7 @@ import { sqlitePathOf } from '../core/config.ts';
 import { SqliteHandle } from './bulk.ts';
 import { preparedNameOf } from './prepared.ts';
 import type { Database } from './schema.ts';
+import { WalSync } from './durability.ts';
 import { loadWalBuffer } from './walbuffer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,6 +31,16 @@ export interface Db {
   sqlite?: SQLite.Database;
   /** SQLite only: runs on the idle connection just before each transaction begins (see `beforeTransaction`). */
   sqliteHooks?: SqliteHooks;
+  /**
+   * Resolves once every commit made before the call would survive a power loss: await it before
+   * telling anyone outside that a write happened. On a SQLite file an fdatasync of its WAL off the
+   * event loop, shared by the callers of the moment (`WalSync`); PostgreSQL's commits are synced
+   * already, and a database in memory has nothing to sync.
+   */
+  durable(): Promise<void>;
+  /** What `durable` syncs with, on a SQLite file. */
+  walSync?: WalSync;
+  /** Closes the connections, once what was committed is durable. */
   close(): Promise<void>;
 }
 
@@ -85,11 +96,15 @@ function openSqlite(path: string): Db {
   const hooks: SqliteHooks = {};
   const kysely = new Kysely<Database>({ dialect: new VitrineSqliteDialect(database, hooks), plugins: [new SqliteHandle(database)] });
   const reads = path === ':memory:' ? kysely : openSqliteReads(path);
+  const walSync = path === ':memory:' ? undefined : new WalSync(`${path}-wal`);
+  const durable = async () => walSync?.durable();
   const close = async () => {
+    // The last connection to close checkpoints and syncs; a server's beside this one keeps the WAL.
+    if (database.open) await durable();
     if (reads !== kysely) await reads.destroy();
     await kysely.destroy();
   };
-  return { kysely, reads, dialect: 'sqlite', sqlite: database, sqliteHooks: hooks, close };
+  return { kysely, reads, dialect: 'sqlite', sqlite: database, sqliteHooks: hooks, walSync, durable, close };
 }
 
 /**
@@ -207,5 +222,5 @@ function openPostgres(url: string): Db {
     };
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, reads: kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, reads: kysely, dialect: 'postgres', durable: async () => undefined, close: () => kysely.destroy() };
 }

@@ -42,6 +42,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // A write is answered only once it would survive a power loss (Db.durable): a source that got
+  // its 2xx does not send the delivery again, an operator who saw "paid" does not pay again.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') await ctx.db.durable();
+    return payload;
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
 
