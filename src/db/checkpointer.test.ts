@@ -4,6 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundCheckpoints } from './checkpointer.ts';
 import { openTestDb, type TestDb } from './testing.ts';
 
+/**
+ * The server's connection with a short journal_size_limit (a WAL started over shrinks at its next
+ * commit), recording every pragma run on it from now on; `pragma` is the original, to put back.
+ */
+function recordingPragmas(db: TestDb): { sqlite: SQLite.Database; wal: string; pragmas: string[]; pragma: SQLite.Database['pragma'] } {
+  const sqlite = db.sqlite!;
+  sqlite.pragma(`journal_size_limit = ${256 * 1024}`);
+  const pragmas: string[] = [];
+  const pragma = sqlite.pragma.bind(sqlite);
+  sqlite.pragma = ((source: string, options?: SQLite.PragmaOptions) => {
+    pragmas.push(source);
+    return pragma(source, options);
+  }) as typeof sqlite.pragma;
+  return { sqlite, wal: `${sqlite.name}-wal`, pragmas, pragma };
+}
+
 describe('background WAL checkpoints (SQLite)', () => {
   let db: TestDb;
   beforeAll(async () => {
@@ -62,15 +78,7 @@ describe('background WAL checkpoints (SQLite)', () => {
   });
 
   it('leaves the copying to the worker: the server’s connection waits between transactions while it finishes, and never checkpoints', async () => {
-    const sqlite = db.sqlite!;
-    sqlite.pragma(`journal_size_limit = ${256 * 1024}`);
-    const wal = `${sqlite.name}-wal`;
-    const pragmas: string[] = [];
-    const pragma = sqlite.pragma.bind(sqlite);
-    sqlite.pragma = ((source: string, options?: SQLite.PragmaOptions) => {
-      pragmas.push(source);
-      return pragma(source, options);
-    }) as typeof sqlite.pragma;
+    const { sqlite, wal, pragmas, pragma } = recordingPragmas(db);
     try {
       const stop = startBackgroundCheckpoints(db, { everyMs: 5, restartFrames: 500 });
       let largest = 0;
@@ -92,15 +100,7 @@ describe('background WAL checkpoints (SQLite)', () => {
   });
 
   it('copies the rest itself when the worker does not answer in time, and the transaction goes on', async () => {
-    const sqlite = db.sqlite!;
-    sqlite.pragma(`journal_size_limit = ${256 * 1024}`);
-    const wal = `${sqlite.name}-wal`;
-    const pragmas: string[] = [];
-    const pragma = sqlite.pragma.bind(sqlite);
-    sqlite.pragma = ((source: string, options?: SQLite.PragmaOptions) => {
-      pragmas.push(source);
-      return pragma(source, options);
-    }) as typeof sqlite.pragma;
+    const { sqlite, wal, pragmas, pragma } = recordingPragmas(db);
     const write = (tag: string, rows: number) =>
       db.kysely.transaction().execute(async (tx) => {
         await tx.insertInto('settings').values(Array.from({ length: rows }, (_, i) => ({ key: `${tag}-${i}`, value: 'z'.repeat(1000) }))).execute();
