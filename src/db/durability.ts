@@ -53,7 +53,8 @@ export class WalSync {
   async #sync(): Promise<void> {
     let wal;
     try {
-      wal = await open(this.walPath, 'r');
+      // Opened for writing: Windows flushes a file only through a handle that may write it.
+      wal = await open(this.walPath, 'r+');
     } catch (error) {
       // No WAL: every commit is in the database file, which SQLite syncs when it checkpoints.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -64,7 +65,8 @@ export class WalSync {
     } finally {
       await wal.close();
     }
-    if (!this.#directorySynced) {
+    // Windows cannot open a directory to flush it (SQLite's own Windows code does not either).
+    if (!this.#directorySynced && process.platform !== 'win32') {
       // A WAL created since the database was opened is reachable after a power loss only once
       // its directory entry is on disk too.
       const directory = await open(dirname(this.walPath), 'r');
