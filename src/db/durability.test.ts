@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,24 @@ describe('the HTTP server answers a write once it is durable', () => {
     const afterPost = sync.completed;
     expect((await server.call('GET', '/api/me', { token })).status).toBe(200);
     expect({ syncedByThePost: afterPost - before >= 1, syncedByTheGet: sync.completed - afterPost }).toEqual({ syncedByThePost: true, syncedByTheGet: 0 });
+  });
+
+  it('answers 503 in the contract’s shape when the sync fails, whatever the route answered', async () => {
+    // A WAL that cannot be opened for the sync: a directory where it was. SQLite keeps writing
+    // through the descriptors it holds, so the login itself succeeds.
+    const wal = `${server.db.sqlite!.name}-wal`;
+    renameSync(wal, `${wal}.aside`);
+    mkdirSync(wal);
+    let failed;
+    try {
+      failed = await server.call('POST', '/api/auth/login', { body: { email: 'durable@example.cn', password: 'password1' } });
+    } finally {
+      rmdirSync(wal);
+      renameSync(`${wal}.aside`, wal);
+    }
+    expect({ status: failed.status, code: failed.body?.error?.code, token: failed.body?.token }).toEqual({ status: 503, code: 'not_durable', token: undefined });
+    expect(failed.headers.get('content-type')).toContain('application/json');
+    // With the WAL back, writes are answered as before.
+    expect((await server.call('POST', '/api/auth/login', { body: { email: 'durable@example.cn', password: 'password1' } })).status).toBe(200);
   });
 });

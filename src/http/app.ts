@@ -44,9 +44,18 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   // A write is answered only once it would survive a power loss (Db.durable): a source that got
   // its 2xx does not send the delivery again, an operator who saw "paid" does not pay again.
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') await ctx.db.durable();
-    return payload;
+  // If the sync fails, whether the write is on disk is unknown: the answer says so (503, retry;
+  // a webhook delivery sent again changes nothing once it is in), whatever the route answered.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return payload;
+    try {
+      await ctx.db.durable();
+      return payload;
+    } catch (error) {
+      request.log.error({ err: error }, 'the write could not be synced to disk');
+      reply.code(503).header('content-type', 'application/json; charset=utf-8');
+      return JSON.stringify(errorBody('not_durable', `the write may not survive a power loss (the database could not sync it to disk); try again; request id ${request.id}`, { request_id: String(request.id) }));
+    }
   });
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
