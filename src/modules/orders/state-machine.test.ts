@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventLine, OrderEvent, OrderState } from './model.ts';
-import { applyEvent, commissionBaseOf, commissionStatusOf } from './state-machine.ts';
+import { applyEvent, commissionBaseOf, commissionStatusOf, identityOf } from './state-machine.ts';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 24, hour)).toISOString();
 const line = (lineId: string, paidAmountMinor: number, refundedAmountMinor = 0, productId = `p-${lineId}`): EventLine => ({ lineId, productId, quantity: 1, paidAmountMinor, refundedAmountMinor });
@@ -154,5 +154,28 @@ describe('commission status', () => {
   it('is none for a cancellation before payment and reversed for one after', () => {
     expect(commissionStatusOf(applyAll([event('created', 1), event('cancelled', 2)]), new Date(at(5)), 7)).toBeNull();
     expect(commissionStatusOf(applyAll([event('paid', 1), event('cancelled', 2)]), new Date(at(5)), 7)).toBe('reversed');
+  });
+});
+
+describe("an event's identity", () => {
+  // Stored orders keep the identities of the events they applied (`fold.keys`) and tell a repeated
+  // event by them: identities made by an earlier version must come out the same, or a repeat would
+  // be applied twice. These values are what the identities stored so far were made by.
+  const lines = [
+    { lineId: '2', productId: 'P2', quantity: 2, paidAmountMinor: 1990, refundedAmountMinor: 0 },
+    { lineId: '1', productId: 'P1', quantity: 1, paidAmountMinor: 12345, refundedAmountMinor: 100, commissionRateBps: 1500 },
+  ];
+  const paid = (eventLines: EventLine[]): OrderEvent => ({ orderId: 'JD1000001', status: 'paid', occurredAt: '2026-11-20T08:00:00.000Z', currency: 'CNY', clickId: 'clk_01abc', subId: null, lines: eventLines });
+
+  it('is what the identities stored so far were made with, for one line and for several in any order', () => {
+    expect(identityOf(paid([lines[0]!]))).toBe('jWpd-PTRDFygfKMFGUAgmw');
+    expect(identityOf(paid(lines))).toBe('k39Ng5WdlVraIDlCEAQ0Cw');
+    expect(identityOf(paid([lines[1]!, lines[0]!]))).toBe('k39Ng5WdlVraIDlCEAQ0Cw');
+  });
+
+  it('changes with what the event says, a reported rate included', () => {
+    expect(identityOf(paid([{ ...lines[0]!, refundedAmountMinor: 1 }]))).not.toBe('jWpd-PTRDFygfKMFGUAgmw');
+    expect(identityOf(paid([{ ...lines[0]!, commissionRateBps: 1500 }]))).not.toBe('jWpd-PTRDFygfKMFGUAgmw');
+    expect(identityOf({ ...paid([lines[0]!]), status: 'completed' })).not.toBe('jWpd-PTRDFygfKMFGUAgmw');
   });
 });

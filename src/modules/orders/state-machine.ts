@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Unprocessable } from '../../core/errors.ts';
 import type { EventLine, FoldPosition, LineState, OrderEvent, OrderState, OrderStatus, StoredOrderState } from './model.ts';
 
@@ -74,7 +74,8 @@ const keys = new WeakMap<OrderEvent, string>();
 export function eventKey(event: OrderEvent): string {
   let key = keys.get(event);
   if (key === undefined) {
-    const lines = [...event.lines].sort((a, b) => compareText(a.lineId, b.lineId)).map(lineKey);
+    // Lines in line-id order, so their order in the event does not matter (most events have one).
+    const lines = event.lines.length === 1 ? [lineKey(event.lines[0]!)] : [...event.lines].sort((a, b) => compareText(a.lineId, b.lineId)).map(lineKey);
     keys.set(event, (key = JSON.stringify([event.orderId, event.status, event.occurredAt, event.currency, event.clickId, event.subId, lines])));
   }
   return key;
@@ -253,7 +254,7 @@ const identities = new WeakMap<OrderEvent, string>();
  */
 export function identityOf(event: OrderEvent): string {
   let identity = identities.get(event);
-  if (identity === undefined) identities.set(event, (identity = createHash('sha256').update(eventKey(event)).digest().subarray(0, 16).toString('base64url')));
+  if (identity === undefined) identities.set(event, (identity = hash('sha256', eventKey(event), 'buffer').subarray(0, 16).toString('base64url')));
   return identity;
 }
 
