@@ -16,6 +16,7 @@ import * as settlementTotals from './migrations/017_settlement_totals.ts';
 import * as commissionAsSettled from './migrations/018_commission_as_settled.ts';
 import * as partialCommissionIndexesPostgres from './migrations/019_partial_commission_indexes_postgres.ts';
 import * as settlementRunError from './migrations/020_settlement_run_error.ts';
+import * as ordersBySourceAndPayment from './migrations/021_orders_by_source_and_payment.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018_commission_as_settled': commissionAsSettled,
   '019_partial_commission_indexes_postgres': partialCommissionIndexesPostgres,
   '020_settlement_run_error': settlementRunError,
+  '021_orders_by_source_and_payment': ordersBySourceAndPayment,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

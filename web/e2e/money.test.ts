@@ -3,7 +3,7 @@ import type { APIRequestContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../src/lib/money';
-import type { EarningsSummary, Order } from '../src/lib/types';
+import type { DailySales, EarningsSummary, Order } from '../src/lib/types';
 import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, newPage, pageErrors, setUpConsole, signIn, withServerDatabase } from './harness';
 
 /**
@@ -38,6 +38,9 @@ describe('orders and money', () => {
       const before = await summaryOf(creator.request);
       const chartBefore = await dailyTotalOf(creator.request);
       const todayBefore = await todayOf(creator.request);
+      const merchant = await newPage();
+      await signIn(merchant, DEMO.merchant);
+      const salesBefore = (await salesOf(merchant.request, 1))[0]!;
       const clickId = await clickThroughShowcase(creator.request, sourceId);
       const orderId = `E2E-PAID-${Date.now()}`;
       await deliver(orderId, 'paid', { clickId });
@@ -96,6 +99,22 @@ describe('orders and money', () => {
       await expect.poll(() => creator.getByTestId('home-earnings-today').innerText()).toBe(formatMoney(todayBefore.amount + order.commission));
       expect(await creator.getByTestId('home-earnings').innerText()).toContain(`今日预估佣金（${todayBefore.lines + 1} 笔）`);
       expect(await creator.getByTestId('home-available').innerText()).toBe(formatMoney(before.available));
+
+      // The merchant's home: today's sales count the order at once, and the week's commission the
+      // whole of the order's commission (the merchant pays it all: the creator's share and the rest).
+      const merchantView = await only<Order>(merchant.request, `/api/orders?limit=100`, (o) => o.source_order_id === orderId);
+      expect(merchantView.commission).toBeGreaterThan(order.commission);
+      const salesAfter = (await salesOf(merchant.request, 1))[0]!;
+      expect(salesAfter).toMatchObject({ orders: salesBefore.orders + 1, net_amount: salesBefore.net_amount + 59_900, commission: salesBefore.commission + merchantView.commission });
+      await merchant.reload(); // its home was open since it signed in, before the order came
+      await expect.poll(() => merchant.getByTestId('home-sales-today').innerText()).toBe(formatMoney(salesAfter.net_amount));
+      expect(await merchant.getByTestId('home-sales').innerText()).toContain(`今日成交（${salesAfter.orders} 单）`);
+      const week = await salesOf(merchant.request, 7);
+      expect(await merchant.getByTestId('home-commission-week').innerText()).toBe(formatMoney(week.reduce((sum, d) => sum + d.commission, 0)));
+      const month = await salesOf(merchant.request, 30);
+      expect(Number(await merchant.getByTestId('home-sales-total').getAttribute('data-total'))).toBe(month.reduce((sum, d) => sum + d.net_amount, 0));
+      expect(await merchant.getByTestId('home-sales-chart').locator('[data-key]').count()).toBe(30);
+      await merchant.screenshot({ path: join(ARTIFACTS, 'home-merchant.png'), fullPage: true });
 
       // 收益: the commission is added to the estimated figure only; the chart holds it.
       await creator.locator('[data-nav="earnings"]').click();
@@ -496,6 +515,11 @@ async function dailyTotalOf(request: APIRequestContext): Promise<number> {
 async function todayOf(request: APIRequestContext): Promise<{ amount: number; lines: number }> {
   const { items } = (await (await request.get(`${baseUrl()}/api/earnings/daily?days=1`)).json()) as { items: { amount: number; lines: number }[] };
   return items[0]!;
+}
+
+/** The merchant's sales over the last `days` days, today last (`GET /api/merchant/sales`). */
+async function salesOf(request: APIRequestContext, days: number): Promise<DailySales[]> {
+  return ((await (await request.get(`${baseUrl()}/api/merchant/sales?days=${days}`)).json()) as { items: DailySales[] }).items;
 }
 
 async function figure(page: Page, key: string): Promise<string> {

@@ -9,6 +9,7 @@ import { webhookSecretOf } from '../sources/service.ts';
 import { ORDER_STATUSES } from './model.ts';
 import { addPosition, positionsOf } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
+import { merchantSales } from './sales.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
 
 const lineSchema = z.object({
@@ -128,6 +129,35 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const q = request.query;
       const page = await ordersVisibleTo(reads, viewer, { orderNumber: q.order, status: q.status, attribution: q.attribution, sourceId: q.source, limit: q.limit, cursor: q.cursor });
       return { items: page.items.map(orderJson), next_cursor: page.nextCursor };
+    },
+  });
+
+  r.get('/api/merchant/sales', {
+    schema: {
+      tags: ['orders'],
+      summary: "The merchant's sales by day the orders were paid (Asia/Shanghai days, today last): its sources' orders, paid and refunded amounts, and the commission they carry (merchant)",
+      querystring: z.object({ days: z.coerce.number().int().min(1).max(90).default(7), currency: z.string().regex(/^[A-Z]{3}$/).default('CNY') }),
+      response: {
+        200: z.object({
+          currency: z.string(),
+          items: z.array(
+            z.object({
+              day: z.string(),
+              orders: z.number().int(),
+              paid_amount: z.number().int(),
+              refunded_amount: z.number().int(),
+              net_amount: z.number().int().describe('paid less refunded; a cancelled order counts nothing'),
+              commission: z.number().int().describe("the orders' commission after refunds, a reversed line counting nothing: what the merchant pays the creators"),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: async (request) => {
+      const merchant = requireRole(request, 'merchant');
+      const { days, currency } = request.query;
+      const items = await merchantSales(reads, merchant.id, currency, days);
+      return { currency, items: items.map((d) => ({ day: d.day, orders: d.orders, paid_amount: d.paidMinor, refunded_amount: d.refundedMinor, net_amount: d.netMinor, commission: d.commissionMinor })) };
     },
   });
 

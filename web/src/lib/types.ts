@@ -322,6 +322,23 @@ export interface CreatorPerformance {
   share: number;
 }
 
+/** `GET /api/merchant/sales`: a merchant's sources' orders paid on one day (Asia/Shanghai). */
+export interface DailySales {
+  day: string;
+  orders: number;
+  paid_amount: number;
+  refunded_amount: number;
+  /** Paid less refunded; a cancelled order counts nothing. */
+  net_amount: number;
+  /** What the orders' commission lines carry: what the merchant pays the creators. */
+  commission: number;
+}
+
+export interface MerchantSales {
+  currency: string;
+  items: DailySales[];
+}
+
 export interface DailyEarning {
   /** YYYY-MM-DD, Asia/Shanghai. */
   day: string;
