@@ -1,12 +1,16 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../lib/api';
+import { apiErrorText } from '../lib/errors';
 
-/** An API failure in words: the server's own message, or ours when the server could not be reached. */
-export function ErrorAlert({ error, onRetry }: { error: ApiError | undefined; onRetry?: () => void }) {
+/**
+ * An API failure in words (`apiErrorText`): the page's own words for its code (`section`), the
+ * console's, or the server's message; ours when the server could not be reached.
+ */
+export function ErrorAlert({ error, onRetry, section, values }: { error: ApiError | undefined; onRetry?: () => void; section?: string; values?: Record<string, unknown> }) {
   const { t } = useTranslation();
   if (!error) return null;
-  const message = error.status === 0 ? t('common.networkError') : error.message || t('common.unknownError');
+  const message = apiErrorText(t, error, section, values);
   return (
     <div className="alert alert-error" role="alert" data-testid="error" data-code={error.code}>
       <span className="alert-icon" aria-hidden="true">!</span>

@@ -7,6 +7,10 @@ export class ApiError extends Error {
     message: string,
     /** The error's `details`, when the server sent some (e.g. the minimum of a refused withdrawal). */
     readonly details?: Record<string, unknown>,
+    /** What a 400 `invalid_input` found wrong, field by field (its `details` are a list). */
+    readonly issues?: { path: string; message: string }[],
+    /** The request id a 500 carries, for the operator to find in the logs. */
+    readonly requestId?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,11 +66,14 @@ export async function upload<T>(path: string, file: Blob): Promise<T> {
 }
 
 function errorFrom(status: number, payload: unknown): ApiError {
-  const error = (payload as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  const error = (payload as { error?: { code?: unknown; message?: unknown; details?: unknown; request_id?: unknown } } | null)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
   const message = typeof error?.message === 'string' ? error.message : '';
   const details = typeof error?.details === 'object' && error.details !== null && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : undefined;
-  return new ApiError(status, code, message, details);
+  const issues = Array.isArray(error?.details)
+    ? error.details.map((issue: { path?: unknown; message?: unknown }) => ({ path: Array.isArray(issue?.path) ? issue.path.join('.') : String(issue?.path ?? ''), message: String(issue?.message ?? '') }))
+    : undefined;
+  return new ApiError(status, code, message, details, issues, typeof error?.request_id === 'string' ? error.request_id : undefined);
 }
 
 /**

@@ -54,7 +54,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
             onChange={(event) => setPassword(event.target.value)}
           />
         </Field>
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} section="login" />
         <button type="submit" className="btn btn-primary btn-block" disabled={action.busy} data-testid="login-submit">
           {action.busy ? t('login.submitting') : t('login.submit')}
         </button>

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert, Notice } from '../../components/Alerts';
 import { Field } from '../../components/Field';
-import { api, ApiError, newIdempotencyKey } from '../../lib/api';
+import { api, newIdempotencyKey } from '../../lib/api';
 import { formatMoney, parseYuanToFen } from '../../lib/money';
 import type { EarningsSummary, Withdrawal } from '../../lib/types';
 import { useAction } from '../../lib/useAction';
@@ -48,7 +48,6 @@ export function WithdrawForm({ available, onRequested }: { available: EarningsSu
 
   const figures = action.error?.details;
   const money = (key: string) => (typeof figures?.[key] === 'number' ? formatMoney(figures[key] as number, String(figures.currency ?? 'CNY')) : '');
-  const error = action.error && new ApiError(action.error.status, action.error.code, t(`withdraw.errors.${action.error.code}`, { defaultValue: action.error.message, minimum: money('minimum'), available: money('available') }));
 
   return (
     <form className="form form-grid" onSubmit={submit} data-testid="withdraw-form">
@@ -86,7 +85,7 @@ export function WithdrawForm({ available, onRequested }: { available: EarningsSu
       </Field>
       <div className="form-grid-full">
         {amountInvalid && <p className="field-error">{t('withdraw.invalidAmount')}</p>}
-        <ErrorAlert error={error} />
+        <ErrorAlert error={action.error} section="withdraw" values={{ minimum: money('minimum'), available: money('available') }} />
         {done && <Notice onDismiss={() => setDone(undefined)}>{t('withdraw.requested', { amount: formatMoney(done.amount, done.currency) })}</Notice>}
         <button type="submit" className="btn btn-primary" disabled={action.busy || !amountMinor || !payeeName.trim() || !payeeAccount.trim()} data-testid="withdraw-submit">
           {action.busy ? t('withdraw.submitting') : t('withdraw.submit')}

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { StatusBadge } from '../../components/StatusBadge';
 import type { ApiError } from '../../lib/api';
+import { apiErrorText } from '../../lib/errors';
 import type { ColonelActivityStatus, TargetedPlanStatus } from '../../lib/types';
 
 const PLAN_TONE = { requested: 'warn', approved: 'ok', rejected: 'danger', withdrawn: 'muted' } as const;
@@ -45,6 +46,5 @@ export function PlanWindow({ startsOn, endsOn, ended = false }: { startsOn: stri
 
 /** The server's known refusals of a plan in the reader's language; anything else in the server's words. */
 export function planErrorText(t: TFunction, error: ApiError): string {
-  if (error.status === 0) return t('common.networkError');
-  return t(`plans.errors.${error.code}`, { defaultValue: error.message || t('common.unknownError') });
+  return apiErrorText(t, error, 'plans');
 }

@@ -5,6 +5,7 @@ import { api, type ApiError } from '../../lib/api';
 import { href } from '../../lib/router';
 import { showToast } from '../../lib/toast';
 import type { Items, ShowcaseItem } from '../../lib/types';
+import { apiErrorText } from '../../lib/errors';
 import { asApiError } from '../../lib/useLoad';
 
 type State = 'idle' | 'busy' | 'added' | 'already' | 'failed';
@@ -65,8 +66,7 @@ export function AddToShowcase({ productId, title, inShowcase = false }: { produc
 
 /** The server's known refusals in the reader's language; anything else in the server's words. */
 export function errorText(t: TFunction, error: ApiError): string {
-  if (error.status === 0) return t('common.networkError');
-  return t(`showcase.errors.${error.code}`, { defaultValue: error.message || t('common.unknownError') });
+  return apiErrorText(t, error, 'showcase');
 }
 
 /**
