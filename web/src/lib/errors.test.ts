@@ -41,13 +41,15 @@ describe("an API refusal in the reader's language", () => {
     expect(apiErrorText(zhT, low, 'withdraw', { minimum: '¥10.00' })).toContain('¥10.00');
   });
 
-  it('fills in what the server sent beside the code: the field a 400 is about, the lines a stopped run settled', () => {
+  it("fills in what the server sent beside the code: the field a 400 is about, a stopped run's lines and why, a file's fault", () => {
     const invalid = new ApiError(400, 'invalid_input', 'invalid body: /payee_name Too small', undefined, [{ path: '/payee_name', message: 'Too small' }]);
     expect(apiErrorText(zhT, invalid)).toBe('提交的内容有误（payee_name），请检查后重试。');
     expect(apiErrorText(enT, invalid)).toBe('Something you sent is not valid (payee_name); check it and try again.');
     expect(apiErrorText(zhT, new ApiError(400, 'invalid_input', 'invalid body', undefined, [{ path: '/', message: 'bad' }]))).toBe('提交的内容有误，请检查后重试。');
-    const stopped = new ApiError(500, 'settlement_stopped', 'the settlement run stopped after 3 lines: disk full', { settlement_id: 'stl_1', lines: 3 });
-    expect(apiErrorText(zhT, stopped)).toBe('结算在处理 3 行后停止了，再次运行即可从停止处继续。');
+    const stopped = new ApiError(500, 'settlement_stopped', 'the settlement run stopped after 3 lines: disk full; run it again to resume where it stopped', { settlement_id: 'stl_1', lines: 3, reason: 'disk full' });
+    expect(apiErrorText(zhT, stopped)).toBe('结算在处理 3 行后停止了（disk full），再次运行即可从停止处继续。');
+    const unreadable = new ApiError(400, 'malformed_file', 'CSV header is missing required column(s): price');
+    expect(apiErrorText(zhT, unreadable)).toBe('文件无法读取：CSV header is missing required column(s): price');
     const broken = new ApiError(500, 'internal_error', 'something went wrong', undefined, undefined, 'req_42');
     expect(apiErrorText(zhT, broken)).toContain('req_42');
   });

@@ -21,8 +21,8 @@ function detailsOf(t: TFunction, error: ApiError): Record<string, unknown> {
   return {
     ...error.details,
     field: field ? t('common.errorField', { field }) : '',
-    // What the server said of a file or a setting it could not take, in its words.
-    reason: error.message,
+    // Why, in the server's words: its own `reason` (a stopped settlement run), else its message (a file or a setting it could not take).
+    reason: typeof error.details?.reason === 'string' ? error.details.reason : error.message,
     requestId: error.requestId ?? '',
   };
 }
