@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import zh from '../src/i18n/zh.json';
 import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, htmlLang, navKeys, newPage, pageErrors, setUpConsole, settled, signIn, signOut } from './harness';
 
 /** The console against the real server (see harness.ts): menus, sign-in and -up, languages, organisations, sources. */
@@ -117,7 +118,10 @@ describe('the web console', () => {
       await page.getByTestId('signup-password').fill('a-long-password');
       await page.getByTestId('signup-submit').click();
       await page.getByTestId('error').waitFor();
-      expect((await page.getByTestId('error').innerText()).trim().length).toBeGreaterThan(0);
+      // Refused in the reader's language, by the code the server sent (its own message is English).
+      const code = (await page.getByTestId('error').getAttribute('data-code')) as keyof typeof zh.apiErrors;
+      expect(['email_taken', 'email_or_handle_taken']).toContain(code);
+      expect(await page.getByTestId('error').locator('.alert-body').innerText()).toBe(zh.apiErrors[code]);
       expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT,
