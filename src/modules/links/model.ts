@@ -40,6 +40,8 @@ export interface LinkTarget {
   creatorId: string;
   productId: string;
   sourceId: string;
+  /** The product's id at its source (PDD goods_sign): what a promotion URL is asked for. */
+  sourceProductId: string;
   platform: string | null;
   channel: string;
   productUrl: string | null;

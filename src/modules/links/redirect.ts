@@ -3,6 +3,7 @@ import { isbot } from 'isbot';
 import { newId } from '../../core/ids.ts';
 import type { LinkTargets } from './link-targets.ts';
 import type { ClickRow, UaClass } from './model.ts';
+import type { PromotionUrls } from './promotion-urls.ts';
 import type { ClickRecorder } from './recorder.ts';
 import { RepeatWindow } from './repeat-window.ts';
 import { clickParameterValue, clickUrl, looksLikeLinkCode, referrerToStore, uaClassOf } from './rules.ts';
@@ -16,7 +17,9 @@ export interface Visit {
 export type RedirectOutcome =
   | { kind: 'redirect'; location: string; clickId: string }
   | { kind: 'unknown_link' }
-  | { kind: 'no_product_url' }
+  | { kind: 'no_product_url'; reason?: string }
+  /** The product's URL comes from its platform per click, and the platform did not give one in time. */
+  | { kind: 'source_unavailable'; error: unknown }
   | { kind: 'not_recorded'; error: unknown };
 
 /** Hex characters of the keyed IP hash kept: 128 bits, plenty to tell visitors apart. */
@@ -36,22 +39,34 @@ export class Redirector {
   readonly #repeats: RepeatWindow;
   readonly #uaVerdicts = new Map<string, { uaClass: UaClass; isBot: boolean }>();
   readonly #ipHashes = new Map<string, string>();
+  readonly #promotions: PromotionUrls | null;
 
-  constructor(targets: LinkTargets, recorder: ClickRecorder, ipHashSecret: Buffer, repeats = new RepeatWindow()) {
+  constructor(targets: LinkTargets, recorder: ClickRecorder, ipHashSecret: Buffer, options: { repeats?: RepeatWindow; promotions?: PromotionUrls } = {}) {
     this.#targets = targets;
     this.#recorder = recorder;
     this.#secret = ipHashSecret;
-    this.#repeats = repeats;
+    this.#repeats = options.repeats ?? new RepeatWindow();
+    this.#promotions = options.promotions ?? null;
   }
 
   async redirect(code: string, visit: Visit): Promise<RedirectOutcome> {
     if (!looksLikeLinkCode(code)) return { kind: 'unknown_link' };
     const resolved = this.#targets.cached(code) ?? (await this.#targets.resolve(code));
     if (!resolved) return { kind: 'unknown_link' };
-    if (!resolved.template) return { kind: 'no_product_url' };
-    const { target } = resolved;
+    const { target, template } = resolved;
+    if (!template && !this.#promotions) return { kind: 'no_product_url' };
     const clickId = newId('click');
     const ipHash = this.ipHash(visit.ip);
+    let location: string;
+    if (template) {
+      location = clickUrl(template, clickParameterValue(target.platform, clickId, ipHash));
+    } else {
+      // Asked before the click is stored: a shopper the platform could not serve leaves no click behind.
+      const promotion = await this.#promotions!.urlFor(target, clickParameterValue(target.platform, clickId, ipHash));
+      if (promotion.kind === 'none') return { kind: 'no_product_url', reason: promotion.reason };
+      if (promotion.kind === 'unavailable') return { kind: 'source_unavailable', error: promotion.error };
+      location = promotion.url;
+    }
     const { uaClass, isBot } = this.#verdictOn(visit.userAgent);
     const now = Date.now();
     const row: ClickRow = {
@@ -73,7 +88,7 @@ export class Redirector {
     } catch (error) {
       return { kind: 'not_recorded', error };
     }
-    return { kind: 'redirect', location: clickUrl(resolved.template, clickParameterValue(target.platform, clickId, ipHash)), clickId };
+    return { kind: 'redirect', location, clickId };
   }
 
   /** HMAC-SHA256 of the IP under the server's secret: comparable across clicks, not reversible without it. */

@@ -15,6 +15,7 @@ import { REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
 import { ClickInbox } from './click-inbox.ts';
+import { PromotionUrls, promoterOf } from './promotion-urls.ts';
 import { clickCountFoldFor, clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
 
 const linkSchema = z.object({
@@ -64,7 +65,8 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
   targets.prime(await newestLinkTargets(db, WARM_START_LINKS));
   const inbox = await ClickInbox.open(ctx.db, { onError: (err) => app.log.error({ err }, 'clicks not moved from the inbox (they stay there and move with the next)') });
   const recorder = new ClickRecorder(inbox?.write ?? clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
-  const redirector = new Redirector(targets, recorder, await clickIpSecret(db));
+  const promotions = new PromotionUrls((sourceId, creatorId) => promoterOf(reads, sourceId, creatorId));
+  const redirector = new Redirector(targets, recorder, await clickIpSecret(db), { promotions });
   const fold = clickCountFoldFor(ctx.db);
   const folding = fold && new ClickCountFolding(fold, { onError: (err) => app.log.warn({ err }, 'click counts not folded') });
   app.addHook('onClose', async () => {
@@ -82,7 +84,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
       tags: ['links'],
       summary: 'Follow a tracked link',
       description:
-        '302 to the product with a fresh click id (clk_…) in the parameter its source reads back: PDD custom_parameters ({"uid","sid"} JSON), JD subUnionId, Taobao external_id, any other vt_click. Answered only once the click is stored; 503 if it could not be. Unknown link or a product without a URL: 404 (an HTML page for browsers).',
+        '302 to the product with a fresh click id (clk_…) in the parameter its source reads back: PDD custom_parameters ({"uid","sid"} JSON), JD subUnionId, Taobao external_id, any other vt_click. Answered only once the click is stored; 503 if it could not be. A PDD product without a URL of its own gets a promotion URL made for the click (pdd.ddk.goods.promotion.url.generate, with the position id the creator registered for that source, else the source position id), 503 source_unavailable if PDD did not answer in time. Unknown link or a product without a URL: 404 (an HTML page for browsers).',
     },
     handler: async (request, reply) => {
       const { code } = request.params as { code: string };
@@ -95,6 +97,10 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
           return sendProblem(request, reply, 404, 'link_not_found', 'This link does not exist.', '链接不存在');
         case 'no_product_url':
           return sendProblem(request, reply, 404, 'product_unavailable', 'This product cannot be opened from here right now.', '该商品暂时无法打开');
+        case 'source_unavailable':
+          request.log.warn({ err: outcome.error, code }, 'the platform gave no promotion URL in time: redirect refused');
+          reply.header('retry-after', '5');
+          return sendProblem(request, reply, 503, 'source_unavailable', 'The shop did not answer in time. Please try again in a moment.', '商品平台暂时没有响应，请稍后再试');
         case 'not_recorded':
           request.log.error({ err: outcome.error }, 'click not recorded: redirect refused');
           reply.header('retry-after', '1');

@@ -84,13 +84,13 @@ function targetsQuery(db: Q) {
     .selectFrom('links')
     .innerJoin('products', 'products.id', 'links.product_id')
     .innerJoin('sources', 'sources.id', 'products.source_id')
-    .select(['links.code', 'links.creator_id', 'links.product_id', 'links.channel', 'products.source_id', 'products.product_url', 'sources.platform']);
+    .select(['links.code', 'links.creator_id', 'links.product_id', 'links.channel', 'products.source_id', 'products.source_product_id', 'products.product_url', 'sources.platform']);
 }
 
 type TargetRow = Awaited<ReturnType<ReturnType<typeof targetsQuery>['execute']>>[number];
 
 function toTarget(r: TargetRow): LinkTarget {
-  return { code: r.code, creatorId: r.creator_id, productId: r.product_id, sourceId: r.source_id, platform: r.platform, channel: r.channel, productUrl: r.product_url };
+  return { code: r.code, creatorId: r.creator_id, productId: r.product_id, sourceId: r.source_id, sourceProductId: r.source_product_id, platform: r.platform, channel: r.channel, productUrl: r.product_url };
 }
 
 /** What redirects need, for several codes in one query (the redirect cache batches its misses). */

@@ -188,7 +188,7 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  * POSTs the signed parameters as a form and returns the parsed JSON body. Network failures and
  * HTTP 5xx are `unavailable`, HTTP 429 `rate_limited` — both retried; other statuses fail.
  */
-export async function postForm(fetchImpl: typeof fetch, url: string, params: SignParams, platform: Platform): Promise<unknown> {
+export async function postForm(fetchImpl: typeof fetch, url: string, params: SignParams, platform: Platform, timeoutMs = REQUEST_TIMEOUT_MS): Promise<unknown> {
   let text: string;
   let status: number;
   try {
@@ -196,7 +196,7 @@ export async function postForm(fetchImpl: typeof fetch, url: string, params: Sig
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
       body: new URLSearchParams(params).toString(),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     status = res.status;
     text = await res.text();

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedRow, ProductInput } from '../../pool/model.ts';
 import { ConnectorError } from './common.ts';
-import { pddErrorResponse, pddGoodsItem, pddGoodsSearchResponse, startFakePdd } from './fake/pdd.ts';
+import { pddGoodsItem, pddGoodsSearchResponse, startFakePdd, type FakePddRouter } from './fake/pdd.ts';
+import { pddErrorResponse } from './fake/pdd-router.ts';
 import type { FakeGateway } from './fake/server.ts';
-import { parsePddGoodsSearch, PddClient } from './pdd.ts';
+import { parsePddGoodsSearch, PddClient, readPddPromotionUrl } from './pdd.ts';
 
 const fixture: unknown = JSON.parse(readFileSync(new URL('./fixtures/pdd-goods-search.json', import.meta.url), 'utf8'));
 const CREDENTIALS = { appKey: 'a3f1c0de9b8e4d7f', appSecret: 'pdd-secret-0001' };
@@ -174,5 +175,56 @@ describe('PddClient against the fake router', () => {
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error).toMatchObject({ platform: 'pdd', code: 'http_500', kind: 'unavailable' });
     expect(fake.requests).toBe(3);
+  });
+});
+
+describe('PddClient.promotionUrl (pdd.ddk.goods.promotion.url.generate) against the fake router', () => {
+  let fake: FakePddRouter | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  const goodsSign = () => String(fake!.items[0]!.goods_sign);
+  const CUSTOM = '{"uid":"a1b2c3d4e5f6","sid":"clk_01jdq0000000000000000000ab"}';
+
+  it('signs the request with the promoter’s pid, one goods_sign and our custom_parameters, and answers the mobile URL', async () => {
+    fake = await startFakePdd({ ...CREDENTIALS, items: 2 });
+    const bodies: URLSearchParams[] = [];
+    const spy: typeof fetch = async (url, init) => {
+      bodies.push(new URLSearchParams(String(init?.body)));
+      return fetch(url, init);
+    };
+    const client = new PddClient({ ...CREDENTIALS, baseUrl: fake.url, fetch: spy });
+    const url = await client.promotionUrl({ pid: '1000001_2000001', goodsSign: goodsSign(), customParameters: CUSTOM });
+
+    expect(fake.promotions).toEqual([{ pid: '1000001_2000001', goodsSign: goodsSign(), customParameters: CUSTOM, url }]);
+    expect(new URL(url).searchParams.get('customParameters')).toBe(CUSTOM);
+    expect(bodies[0]!.get('type')).toBe('pdd.ddk.goods.promotion.url.generate');
+    expect(JSON.parse(bodies[0]!.get('goods_sign_list')!)).toEqual([goodsSign()]);
+  });
+
+  it('reads the plain URL when the answer has no mobile one, and fails on an answer with neither', () => {
+    const answer = (entry: Record<string, unknown>) => ({ goods_promotion_url_generate_response: { goods_promotion_url_list: [entry], request_id: 'r' } });
+    expect(readPddPromotionUrl(answer({ url: 'https://youhui.pinduoduo.com/x', mobile_url: '' }))).toBe('https://youhui.pinduoduo.com/x');
+    expect(() => readPddPromotionUrl(answer({ short_url: 'https://p.pinduoduo.com/x' }))).toThrow(expect.objectContaining({ kind: 'bad_response' }));
+    expect(() => readPddPromotionUrl({ goods_promotion_url_generate_response: { goods_promotion_url_list: [] } })).toThrow(ConnectorError);
+  });
+
+  it('refuses custom_parameters over 64 bytes without asking, and passes on PDD’s refusals with their kinds', async () => {
+    fake = await startFakePdd({ ...CREDENTIALS, items: 1 });
+    const client = new PddClient({ ...CREDENTIALS, baseUrl: fake.url });
+    await expect(client.promotionUrl({ pid: '1_2', goodsSign: goodsSign(), customParameters: `{"uid":"${'x'.repeat(60)}"}` })).rejects.toMatchObject({ code: 'custom_parameters_too_long', kind: 'invalid_request' });
+    expect(fake.requests).toBe(0);
+    await expect(client.promotionUrl({ pid: '1_2', goodsSign: 'E9gone', customParameters: CUSTOM })).rejects.toMatchObject({ code: '60001', kind: 'platform', retryable: false });
+    await expect(client.promotionUrl({ pid: 'not-a-pid', goodsSign: goodsSign(), customParameters: CUSTOM })).rejects.toMatchObject({ code: '10000', kind: 'invalid_request' });
+    const wrongSecret = new PddClient({ ...CREDENTIALS, appSecret: 'wrong', baseUrl: fake.url });
+    await expect(wrongSecret.promotionUrl({ pid: '1_2', goodsSign: goodsSign(), customParameters: CUSTOM })).rejects.toMatchObject({ code: '20004', kind: 'auth' });
+  });
+
+  it('does not retry: a shopper is waiting', async () => {
+    fake = await startFakePdd({ ...CREDENTIALS, items: 1, failFirst: { times: 1, kind: 'rate_limit' } });
+    const client = new PddClient({ ...CREDENTIALS, baseUrl: fake.url, ...FAST });
+    await expect(client.promotionUrl({ pid: '1_2', goodsSign: goodsSign(), customParameters: CUSTOM })).rejects.toMatchObject({ code: '52101', retryable: true });
+    expect(fake.requests).toBe(1);
   });
 });

@@ -24,6 +24,10 @@ import { DEFAULT_MAX_PAGES, fetchOf, pageThrough, retryPolicyOf, totalOf, type C
  */
 export const PDD_ROUTER_URL = 'https://gw-api.pinduoduo.com/api/router';
 export const PDD_GOODS_SEARCH = 'pdd.ddk.goods.search';
+/** 生成多多进宝推广链接: a promotion URL for one promoter (p_id) carrying our custom_parameters. */
+export const PDD_PROMOTION_URL_GENERATE = 'pdd.ddk.goods.promotion.url.generate';
+/** custom_parameters is documented as at most 64 bytes. */
+export const PDD_CUSTOM_PARAMETERS_MAX_BYTES = 64;
 /** The API's documented page_size range is 10..100, default 100. */
 export const PDD_MAX_PAGE_SIZE = 100;
 
@@ -67,6 +71,19 @@ export function readPddGoodsSearch(json: unknown): PddGoodsSearchPage {
     totalCount: totalOf(body.total_count),
     listId: typeof body.list_id === 'string' && body.list_id !== '' ? body.list_id : null,
   };
+}
+
+/**
+ * The URL to send a shopper to from one `pdd.ddk.goods.promotion.url.generate` answer: the
+ * mobile URL (a shopper follows a creator's link on a phone; PDD opens its app from it, or the
+ * mobile site), else the plain one.
+ */
+export function readPddPromotionUrl(json: unknown): string {
+  const body = pddResponseBody(json, 'goods_promotion_url_generate_response');
+  const first = Array.isArray(body.goods_promotion_url_list) ? body.goods_promotion_url_list[0] : undefined;
+  const url = isRecord(first) ? [first.mobile_url, first.url].find((u) => typeof u === 'string' && /^https?:\/\//.test(u)) : undefined;
+  if (typeof url !== 'string') throw new ConnectorError('pdd', 'bad_json', 'no goods_promotion_url_list[0].mobile_url or url in the response', 'bad_response');
+  return url;
 }
 
 function pddError(error: Record<string, unknown>): ConnectorError {
@@ -120,6 +137,15 @@ export interface PddClientOptions extends ConnectorClientOptions {
   pid?: string;
 }
 
+export interface PddPromotionUrlRequest {
+  /** The 推广位 the order will be credited to. */
+  pid: string;
+  goodsSign: string;
+  /** Given back on every order bought through the URL (the JSON `{"uid","sid"}` PDD asks for). */
+  customParameters: string;
+  timeoutMs?: number;
+}
+
 export class PddClient {
   private readonly fetch: typeof fetch;
   private readonly retry: RetryPolicy;
@@ -139,6 +165,27 @@ export class PddClient {
       pddGoodsToProduct,
       query.maxPages ?? DEFAULT_MAX_PAGES,
     );
+  }
+
+  /**
+   * One promotion URL, generated per click so the order PDD reports carries that click's id back.
+   * No retries: a shopper is waiting on the answer.
+   */
+  async promotionUrl(request: PddPromotionUrlRequest): Promise<string> {
+    if (Buffer.byteLength(request.customParameters) > PDD_CUSTOM_PARAMETERS_MAX_BYTES) {
+      throw new ConnectorError('pdd', 'custom_parameters_too_long', `custom_parameters is at most ${PDD_CUSTOM_PARAMETERS_MAX_BYTES} bytes`, 'invalid_request');
+    }
+    const params: Record<string, string> = {
+      type: PDD_PROMOTION_URL_GENERATE,
+      client_id: this.options.appKey,
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      data_type: 'JSON',
+      p_id: request.pid,
+      goods_sign_list: JSON.stringify([request.goodsSign]),
+      custom_parameters: request.customParameters,
+    };
+    const signed = { ...params, sign: signMd5(params, this.options.appSecret) };
+    return readPddPromotionUrl(await postForm(this.fetch, this.baseUrl, signed, 'pdd', request.timeoutMs));
   }
 
   /** Signed afresh on every attempt: the timestamp is part of the signature. */

@@ -1,7 +1,7 @@
 import { PDD_ORDER_LIST_INCREMENT, PDD_ORDER_PAGE_SIZE } from '../orders/pdd-orders.ts';
 import { catalogEntry, digest, priceFenOf, titleOf } from './catalog.ts';
 import { clickIdOf, orderUpdatedAtMs } from './orders.ts';
-import { pddErrorResponse, pddRouterError } from './pdd.ts';
+import { pddErrorResponse, pddRouterError } from './pdd-router.ts';
 import { failsNow, HTTP_500, pageOf, positiveInt, startFakeGateway, type FailFirst, type FakeGateway, type FakeReply } from './server.ts';
 
 /**
@@ -74,6 +74,23 @@ export interface FakePddOrdersOptions {
 
 const MAX_WINDOW_S = 24 * 60 * 60;
 
+/** `order_list_get_response` for the orders updated in the window asked for, a page of them in update order. */
+export function answerPddOrderList(params: Record<string, string>, orders: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const start = positiveInt(params.start_update_time, 0);
+  const end = positiveInt(params.end_update_time, 0);
+  if (!start || !end) return pddErrorResponse(10000, '参数错误', 'start_update_time和end_update_time不能为空');
+  if (end - start > MAX_WINDOW_S) return pddErrorResponse(10000, '参数错误', '查询时间段不能超过24小时');
+  const page = positiveInt(params.page, 1);
+  const pageSize = positiveInt(params.page_size, PDD_ORDER_PAGE_SIZE.max);
+  if (page === null || pageSize === null || pageSize < PDD_ORDER_PAGE_SIZE.min || pageSize > PDD_ORDER_PAGE_SIZE.max) {
+    return pddErrorResponse(10000, '参数错误', 'page或page_size不合法，page_size取值范围10~100');
+  }
+  const inWindow = orders
+    .filter((o) => (o.order_modify_at as number) >= start && (o.order_modify_at as number) <= end)
+    .sort((a, b) => (a.order_modify_at as number) - (b.order_modify_at as number));
+  return pddOrderListResponse(pageOf(inWindow, page, pageSize), params.return_count === 'false' ? null : inWindow.length);
+}
+
 export async function startFakePddOrders(options: FakePddOrdersOptions): Promise<FakeGateway> {
   const orders = typeof options.orders === 'number' ? Array.from({ length: options.orders }, (_, i) => pddOrderItem(i)) : options.orders;
   return startFakeGateway((params, requestNo): FakeReply => {
@@ -81,19 +98,7 @@ export async function startFakePddOrders(options: FakePddOrdersOptions): Promise
     const rejected = pddRouterError(params, options, PDD_ORDER_LIST_INCREMENT);
     if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(pddErrorResponse(52101, '当前接口调用频率超过限制，请稍后重试'));
-    const start = positiveInt(params.start_update_time, 0);
-    const end = positiveInt(params.end_update_time, 0);
-    if (!start || !end) return ok(pddErrorResponse(10000, '参数错误', 'start_update_time和end_update_time不能为空'));
-    if (end - start > MAX_WINDOW_S) return ok(pddErrorResponse(10000, '参数错误', '查询时间段不能超过24小时'));
-    const page = positiveInt(params.page, 1);
-    const pageSize = positiveInt(params.page_size, PDD_ORDER_PAGE_SIZE.max);
-    if (page === null || pageSize === null || pageSize < PDD_ORDER_PAGE_SIZE.min || pageSize > PDD_ORDER_PAGE_SIZE.max) {
-      return ok(pddErrorResponse(10000, '参数错误', 'page或page_size不合法，page_size取值范围10~100'));
-    }
-    const inWindow = orders
-      .filter((o) => (o.order_modify_at as number) >= start && (o.order_modify_at as number) <= end)
-      .sort((a, b) => (a.order_modify_at as number) - (b.order_modify_at as number));
-    return ok(pddOrderListResponse(pageOf(inWindow, page, pageSize), params.return_count === 'false' ? null : inWindow.length));
+    return ok(answerPddOrderList(params, orders));
   });
 }
 

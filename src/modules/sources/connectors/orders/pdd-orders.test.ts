@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../common.ts';
 import { orderUpdatedAtMs } from '../fake/orders.ts';
-import { pddErrorResponse } from '../fake/pdd.ts';
+import { pddErrorResponse } from '../fake/pdd-router.ts';
 import { pddOrderItem, pddOrderListResponse, startFakePddOrders } from '../fake/pdd-orders.ts';
 import type { FakeGateway } from '../fake/server.ts';
 import { parsePddOrders, pddOrderClient } from './pdd-orders.ts';

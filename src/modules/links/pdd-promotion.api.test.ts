@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../db/testing.ts';
+import { startTestServer, type TestServer } from '../../http/testing.ts';
+import { pollSourceOrders } from '../../jobs/orders.ts';
+import { createUser } from '../accounts/service.ts';
+import { startFakePdd, type FakePddRouter, type FakePromotion } from '../sources/connectors/fake/pdd.ts';
+import { pddOrderItem } from '../sources/connectors/fake/pdd-orders.ts';
+import { seedSource } from './testing.ts';
+
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
+const credentials = { app_key: 'pdd-client-id', app_secret: 'pdd-client-secret' };
+const SOURCE_PID = '1000001_2000001';
+const CREATOR_PID = '1000001_3000001';
+
+describe.each(DIALECTS)('PDD products followed through a promotion URL made per click on %s', (dialect) => {
+  let s: TestServer;
+  let pdd: FakePddRouter;
+  let sourceId = '';
+  const t: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  /** The link code of each creator's showcase item, by product index. */
+  const codes: Record<string, string[]> = { c1: [], c2: [] };
+
+  const follow = (code: string) => fetch(`${s.url}/r/${code}`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
+  const clickCount = async () => Number((await s.db.kysely.selectFrom('clicks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect);
+    pdd = await startFakePdd({ appKey: credentials.app_key, appSecret: credentials.app_secret, items: 3 });
+    for (const [key, role] of [['ops', 'operator'], ['c1', 'creator'], ['c2', 'creator']] as const) {
+      ids[key] = (await createUser(s.db.kysely, { role, email: `${key}@pdd-links.cn`, password: 'password1', name: key, handle: role === 'creator' ? `pdd_${key}` : null })).id;
+      t[key] = await s.login(`${key}@pdd-links.cn`, 'password1');
+    }
+    const source = await s.call('POST', '/api/sources', { token: t.ops, body: { kind: 'platform', name: '拼多多 多多进宝', platform: 'pdd' } });
+    sourceId = source.body.id;
+    expect((await s.call('PUT', `/api/sources/${sourceId}/connection`, { token: t.ops, body: { ...credentials, base_url: pdd.url, position_id: SOURCE_PID } })).status).toBe(200);
+    expect((await s.call('POST', `/api/sources/${sourceId}/sync`, { token: t.ops })).body.imported).toBe(3);
+    expect((await s.call('POST', '/api/positions', { token: t.c1, body: { sub_id: CREATOR_PID, source_id: sourceId } })).status).toBe(201);
+    const products = await s.db.kysely.selectFrom('products').select(['id', 'source_product_id', 'product_url']).where('source_id', '=', sourceId).orderBy('source_product_id').execute();
+    expect(products.every((p) => p.product_url === null)).toBe(true); // a DDK product has no URL until one is made for a promoter
+    for (const creator of ['c1', 'c2']) {
+      for (const product of products) {
+        const item = await s.call('POST', '/api/showcase/items', { token: t[creator], body: { product_id: product.id } });
+        expect(item.status).toBe(201);
+        codes[creator]!.push(item.body.link.code);
+      }
+    }
+  });
+  afterAll(async () => {
+    await s.close();
+    await pdd.close();
+  });
+
+  it('sends the shopper to the URL PDD made for this click under the creator’s own position, and credits the order PDD reports to that click', async () => {
+    const response = await follow(codes.c1![0]!);
+    expect(response.status).toBe(302);
+    const promotion = pdd.promotions.at(-1)!;
+    expect(response.headers.get('location')).toBe(promotion.url);
+    expect(promotion.pid).toBe(CREATOR_PID);
+    const { uid, sid } = JSON.parse(promotion.customParameters) as { uid: string; sid: string };
+    expect(uid).toMatch(/^[0-9a-f]{12}$/);
+    const click = await s.db.kysely.selectFrom('clicks').selectAll().where('id', '=', sid).executeTakeFirst();
+    expect(click).toMatchObject({ creator_id: ids.c1, source_id: sourceId, ua_class: 'mobile' });
+
+    // The shopper buys through that URL; PDD's order report gives back what the URL carried.
+    pdd.orders.push(boughtThrough(promotion, 0));
+    // PDD's report lags: the poll reads up to five minutes before its now.
+    await pollSourceOrders(s.db.kysely, sourceId, { now: new Date(Date.now() + 10 * 60_000), minBackoffMs: 1 });
+    const order = await s.db.kysely.selectFrom('orders').select(['id', 'creator_id', 'click_id', 'attribution']).where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+    expect(order).toEqual({ id: order.id, creator_id: ids.c1, click_id: sid, attribution: 'click' });
+    const commissions = await s.db.kysely.selectFrom('commissions').select(['creator_id', 'product_id', 'commission_minor']).where('order_id', '=', order.id).execute();
+    expect(commissions).toEqual([{ creator_id: ids.c1, product_id: click!.product_id, commission_minor: expect.any(Number) }]);
+    expect(commissions[0]!.commission_minor).toBeGreaterThan(0);
+  });
+
+  it('uses the source’s position for a creator who registered none there, and a new URL for every click', async () => {
+    const before = pdd.promotions.length;
+    expect((await follow(codes.c2![1]!)).status).toBe(302);
+    expect((await follow(codes.c2![1]!)).status).toBe(302);
+    const [first, second] = pdd.promotions.slice(before);
+    expect(first!.pid).toBe(SOURCE_PID);
+    expect(JSON.parse(second!.customParameters).sid).not.toBe(JSON.parse(first!.customParameters).sid);
+    expect(second!.url).not.toBe(first!.url);
+  });
+
+  it('answers 404 and stores no click for a product PDD no longer promotes, and asks PDD about it only once a minute', async () => {
+    const refused = (await s.db.kysely.selectFrom('products').select('source_product_id').where('source_id', '=', sourceId).orderBy('source_product_id').execute())[2]!.source_product_id;
+    pdd.items.splice(
+      pdd.items.findIndex((item) => item.goods_sign === refused),
+      1,
+    );
+    const clicks = await clickCount();
+    const requests = pdd.requests;
+    const first = await fetch(`${s.url}/r/${codes.c1![2]}`, { redirect: 'manual', headers: { 'user-agent': PHONE, accept: 'text/html' } });
+    expect(first.status).toBe(404);
+    expect(await first.text()).toContain('该商品暂时无法打开');
+    expect((await follow(codes.c2![2]!)).status).toBe(404);
+    expect(pdd.requests).toBe(requests + 1);
+    expect(await clickCount()).toBe(clicks);
+  });
+
+  it('answers 404 for a PDD product of a source with no API connection', async () => {
+    const unconnected = await seedSource(s.db.kysely, { kind: 'platform', platform: 'pdd', name: 'pdd, not connected' }, [{ id: 'E9UNCONNECTED', url: null }]);
+    const item = await s.call('POST', '/api/showcase/items', { token: t.c1, body: { product_id: unconnected.productIds.E9UNCONNECTED } });
+    const response = await s.call('GET', `/r/${item.body.link.code}`, { headers: { 'user-agent': PHONE } });
+    expect(response.status).toBe(404);
+    expect(response.body.error.code).toBe('product_unavailable');
+  });
+
+  it('answers 503 with retry-after and stores no click while PDD does not answer', async () => {
+    await pdd.close();
+    const clicks = await clickCount();
+    const response = await s.call('GET', `/r/${codes.c1![1]}`, { headers: { 'user-agent': PHONE } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.body.error.code).toBe('source_unavailable');
+    expect(await clickCount()).toBe(clicks);
+    pdd = await startFakePdd({ appKey: credentials.app_key, appSecret: credentials.app_secret, items: 0 }); // for afterAll
+  });
+});
+
+/** An order of goods bought through `promotion` a minute after the click, as PDD's report lists it. */
+function boughtThrough(promotion: FakePromotion, index: number): Record<string, unknown> {
+  const modifiedS = Math.floor(Date.now() / 1000) + 120;
+  return pddOrderItem(index, {
+    goods_sign: promotion.goodsSign,
+    p_id: promotion.pid,
+    custom_parameters: promotion.customParameters,
+    order_create_time: modifiedS - 60,
+    order_pay_time: modifiedS - 30,
+    order_group_success_time: modifiedS,
+    order_modify_at: modifiedS,
+  });
+}

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakePdd, type FakePddRouter } from '../sources/connectors/fake/pdd.ts';
+import type { LinkTarget } from './model.ts';
+import { PromotionUrls, type Promoter } from './promotion-urls.ts';
+
+const CREDENTIALS = { appKey: 'pdd-key', appSecret: 'pdd-secret' };
+const CUSTOM = '{"uid":"a1b2c3d4e5f6","sid":"clk_01jdq0000000000000000000ab"}';
+
+describe('promotion URLs made per click', () => {
+  let pdd: FakePddRouter;
+  let now = 0;
+  let loads = 0;
+  let promoter: Promoter | null;
+  const urls = (options: { ttlMs?: number } = {}) =>
+    new PromotionUrls(
+      async () => {
+        loads += 1;
+        return promoter;
+      },
+      { now: () => now, refusedForMs: 60_000, ...options },
+    );
+  const target = (overrides: Partial<LinkTarget> = {}): LinkTarget => ({
+    code: 'abc',
+    creatorId: 'usr_c',
+    productId: 'prd_p',
+    sourceId: 'src_pdd',
+    sourceProductId: String(pdd.items[0]!.goods_sign),
+    platform: 'pdd',
+    channel: 'showcase',
+    productUrl: null,
+    ...overrides,
+  });
+
+  beforeEach(async () => {
+    pdd = await startFakePdd({ ...CREDENTIALS, items: 2 });
+    promoter = { ...CREDENTIALS, baseUrl: pdd.url, pid: '1000001_2000001' };
+    now = 1_000_000;
+    loads = 0;
+  });
+  afterEach(() => pdd.close());
+
+  it('reads the promoter once per TTL, and asks PDD on every click', async () => {
+    const promotions = urls({ ttlMs: 60_000 });
+    const first = await promotions.urlFor(target(), CUSTOM);
+    const second = await promotions.urlFor(target(), CUSTOM);
+    expect(first).toEqual({ kind: 'url', url: pdd.promotions[0]!.url });
+    expect(second).toEqual({ kind: 'url', url: pdd.promotions[1]!.url });
+    expect(loads).toBe(1);
+    now += 60_001;
+    await promotions.urlFor(target(), CUSTOM);
+    expect(loads).toBe(2);
+  });
+
+  it('has nothing for a product of another platform, or without a promoter, and asks no one', async () => {
+    const promotions = urls();
+    expect(await promotions.urlFor(target({ platform: 'jd' }), CUSTOM)).toMatchObject({ kind: 'none' });
+    promoter = null;
+    expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'none' });
+    expect(pdd.requests).toBe(0);
+  });
+
+  it('remembers a product PDD refused for a minute, but not refused credentials', async () => {
+    const promotions = urls();
+    const refused = target({ sourceProductId: 'E9gone' });
+    expect(await promotions.urlFor(refused, CUSTOM)).toMatchObject({ kind: 'none', reason: expect.stringContaining('60001') });
+    expect(await promotions.urlFor(refused, CUSTOM)).toMatchObject({ kind: 'none' });
+    expect(pdd.requests).toBe(1);
+    now += 60_001;
+    await promotions.urlFor(refused, CUSTOM);
+    expect(pdd.requests).toBe(2);
+
+    promoter = { ...promoter!, appSecret: 'wrong' };
+    const wrongCredentials = urls();
+    expect(await wrongCredentials.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'none', reason: expect.stringContaining('20004') });
+    await wrongCredentials.urlFor(target(), CUSTOM);
+    expect(pdd.requests).toBe(4);
+  });
+
+  it('is unavailable, and remembers nothing, while PDD throttles or cannot be reached', async () => {
+    await pdd.close();
+    pdd = await startFakePdd({ ...CREDENTIALS, items: 1, failFirst: { times: 1, kind: 'rate_limit' } });
+    promoter = { ...promoter!, baseUrl: pdd.url };
+    const promotions = urls();
+    expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
+    expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'url' });
+    promoter = { ...promoter, baseUrl: 'http://127.0.0.1:9/' };
+    expect(await urls().urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('is unavailable when the promoter cannot be read, and reads it again on the next click', async () => {
+    let failing = true;
+    const promotions = new PromotionUrls(async () => {
+      loads += 1;
+      if (failing) throw new Error('database gone');
+      return promoter;
+    });
+    expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
+    failing = false;
+    expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'url' });
+    expect(loads).toBe(2);
+  });
+});
