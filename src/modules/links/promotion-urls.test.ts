@@ -51,6 +51,21 @@ describe('promotion URLs made per click', () => {
     expect(loads).toBe(2);
   });
 
+  it('skips, without waiting, another platform’s products and a source it read as not connected', async () => {
+    const promotions = urls();
+    expect(promotions.skips(target({ platform: 'taobao' }))).toBe(true);
+    expect(promotions.skips(target())).toBe(false);
+    await promotions.urlFor(target(), CUSTOM);
+    expect(promotions.skips(target())).toBe(false); // connected
+    promoter = null;
+    const unconnected = target({ sourceId: 'src_other', platform: 'jd', productUrl: 'https://item.jd.com/1.html' });
+    expect(promotions.skips(unconnected)).toBe(false); // not read yet
+    expect(await promotions.urlFor(unconnected, 'clk_x')).toMatchObject({ kind: 'none' });
+    expect(promotions.skips(unconnected)).toBe(true);
+    now += 60_001;
+    expect(promotions.skips(unconnected)).toBe(false);
+  });
+
   it('has nothing for a product of another platform, or without a promoter, and asks no one', async () => {
     const promotions = urls();
     expect(await promotions.urlFor(target({ platform: 'jd' }), CUSTOM)).toMatchObject({ kind: 'none' });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { ConnectorError } from '../sources/connectors/common.ts';
+import { JdClient } from '../sources/connectors/jd.ts';
 import { PddClient } from '../sources/connectors/pdd.ts';
 import type { LinkTarget } from './model.ts';
 
@@ -22,7 +23,8 @@ export interface Promoter {
   appKey: string;
   appSecret: string;
   baseUrl: string | null;
-  pid: string;
+  /** PDD pid / JD positionId; null when neither the creator nor the source has one. */
+  pid: string | null;
 }
 
 export type LoadPromoter = (sourceId: string, creatorId: string) => Promise<Promoter | null>;
@@ -39,11 +41,12 @@ export interface PromotionUrlsOptions {
 }
 
 /**
- * Promotion URLs made per click, for the platforms whose product URLs cannot carry our click id
- * by themselves: PDD's 多多进宝 links must come from `pdd.ddk.goods.promotion.url.generate`, which
- * signs the 推广位 and our custom_parameters into the URL, and PDD gives custom_parameters back on
- * the order. One call per click, so the order names the click (attribution rule 1), at the cost
- * of the platform's round trip on those redirects only (docs/decisions.md).
+ * Promotion URLs made per click, for the platforms whose product URLs earn nothing as they are:
+ * PDD's 多多进宝 links must come from `pdd.ddk.goods.promotion.url.generate`, which signs the 推广位
+ * and our custom_parameters into the URL; JD Union's from `jd.union.open.promotion.bysubunionid.get`
+ * with our subUnionId. Both platforms give those back on the order. One call per click, so the
+ * order names the click (attribution rule 1), at the cost of the platform's round trip on those
+ * redirects only (docs/decisions.md).
  */
 export class PromotionUrls {
   readonly #load: LoadPromoter;
@@ -52,7 +55,8 @@ export class PromotionUrls {
   readonly #refusedForMs: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #now: () => number;
-  readonly #promoters = new Map<string, { promoter: Promise<Promoter | null>; freshUntilMs: number }>();
+  /** By source and creator; `value` once read (undefined while the read is in flight). */
+  readonly #promoters = new Map<string, { promoter: Promise<Promoter | null>; value?: Promoter | null; freshUntilMs: number }>();
   readonly #refused = new Map<string, { reason: string; untilMs: number }>();
 
   constructor(load: LoadPromoter, options: PromotionUrlsOptions = {}) {
@@ -64,9 +68,26 @@ export class PromotionUrls {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Whether links to this platform's products are made per click (else the product URL is used as it is). */
+  makesUrlsFor(platform: string | null): boolean {
+    return platform === 'pdd' || platform === 'jd';
+  }
+
+  /**
+   * True when a click on `target` is known, without waiting, to get no URL made: another platform,
+   * or a source known (within the TTL) not to be connected. Keeps the redirects of unconnected
+   * sources (the demo's, a CSV import's) on the synchronous path.
+   */
+  skips(target: LinkTarget): boolean {
+    if (!this.makesUrlsFor(target.platform)) return true;
+    const entry = this.#promoters.get(`${target.sourceId}\0${target.creatorId}`);
+    return entry !== undefined && entry.value === null && entry.freshUntilMs > this.#now();
+  }
+
   /** The URL for one click on a link to `target`, carrying `clickParameter` (the value rules.ts makes). */
   async urlFor(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
-    if (target.platform !== 'pdd') return { kind: 'none', reason: 'the product has no URL' };
+    if (!this.makesUrlsFor(target.platform)) return { kind: 'none', reason: 'links to this platform are not made per click' };
+    if (target.platform === 'jd' && !target.productUrl) return { kind: 'none', reason: 'a JD link is made from the goods’ materialUrl, and this product has none' };
     const productKey = `${target.sourceId}\0${target.sourceProductId}`;
     const refused = this.#refused.get(productKey);
     if (refused && refused.untilMs > this.#now()) return { kind: 'none', reason: refused.reason };
@@ -76,10 +97,15 @@ export class PromotionUrls {
     } catch (error) {
       return { kind: 'unavailable', error };
     }
-    if (!promoter) return { kind: 'none', reason: 'the source is not connected, or has no position id for the creator' };
-    const client = new PddClient({ appKey: promoter.appKey, appSecret: promoter.appSecret, baseUrl: promoter.baseUrl ?? undefined, fetch: this.#fetch });
+    if (!promoter) return { kind: 'none', reason: 'the source is not connected to its API' };
+    // PDD makes no link without a 推广位; JD can (the subUnionId alone tells the click).
+    if (target.platform === 'pdd' && !promoter.pid) return { kind: 'none', reason: 'no position id for the creator or the source' };
+    const credentials = { appKey: promoter.appKey, appSecret: promoter.appSecret, baseUrl: promoter.baseUrl ?? undefined, fetch: this.#fetch };
     try {
-      const url = await client.promotionUrl({ pid: promoter.pid, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs });
+      const url =
+        target.platform === 'pdd'
+          ? await new PddClient(credentials).promotionUrl({ pid: promoter.pid!, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs })
+          : await new JdClient(credentials).promotionUrl({ materialUrl: target.productUrl!, subUnionId: clickParameter, positionId: promoter.pid, timeoutMs: this.#timeoutMs });
       return { kind: 'url', url };
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.retryable) return { kind: 'unavailable', error };
@@ -96,8 +122,12 @@ export class PromotionUrls {
     if (cached && cached.freshUntilMs > this.#now()) return cached.promoter;
     const promoter = this.#load(sourceId, creatorId);
     if (this.#promoters.size >= CACHE_CAPACITY) this.#promoters.clear();
-    this.#promoters.set(key, { promoter, freshUntilMs: this.#now() + this.#ttlMs });
-    promoter.catch(() => this.#promoters.delete(key)); // a failed read is not remembered
+    const entry: { promoter: Promise<Promoter | null>; value?: Promoter | null; freshUntilMs: number } = { promoter, freshUntilMs: this.#now() + this.#ttlMs };
+    this.#promoters.set(key, entry);
+    promoter.then(
+      (value) => (entry.value = value),
+      () => this.#promoters.delete(key), // a failed read is not remembered
+    );
     return promoter;
   }
 }
@@ -116,6 +146,5 @@ export async function promoterOf(db: Q, sourceId: string, creatorId: string): Pr
     .executeTakeFirst();
   if (!connection) return null;
   const own = await db.selectFrom('positions').select('sub_id').where('creator_id', '=', creatorId).where('source_id', '=', sourceId).orderBy('created_at').executeTakeFirst();
-  const pid = own?.sub_id ?? connection.position_id;
-  return pid ? { appKey: connection.app_key, appSecret: connection.app_secret, baseUrl: connection.base_url, pid } : null;
+  return { appKey: connection.app_key, appSecret: connection.app_secret, baseUrl: connection.base_url, pid: own?.sub_id ?? connection.position_id ?? null };
 }

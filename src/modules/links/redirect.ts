@@ -54,18 +54,21 @@ export class Redirector {
     const resolved = this.#targets.cached(code) ?? (await this.#targets.resolve(code));
     if (!resolved) return { kind: 'unknown_link' };
     const { target, template } = resolved;
-    if (!template && !this.#promotions) return { kind: 'no_product_url' };
+    const promoted = this.#promotions !== null && !this.#promotions.skips(target);
+    if (!template && !promoted) return { kind: 'no_product_url' };
     const clickId = newId('click');
     const ipHash = this.ipHash(visit.ip);
+    const parameter = clickParameterValue(target.platform, clickId, ipHash);
     let location: string;
-    if (template) {
-      location = clickUrl(template, clickParameterValue(target.platform, clickId, ipHash));
-    } else {
+    if (promoted) {
       // Asked before the click is stored: a shopper the platform could not serve leaves no click behind.
-      const promotion = await this.#promotions!.urlFor(target, clickParameterValue(target.platform, clickId, ipHash));
-      if (promotion.kind === 'none') return { kind: 'no_product_url', reason: promotion.reason };
+      const promotion = await this.#promotions!.urlFor(target, parameter);
       if (promotion.kind === 'unavailable') return { kind: 'source_unavailable', error: promotion.error };
-      location = promotion.url;
+      if (promotion.kind === 'url') location = promotion.url;
+      else if (template) location = clickUrl(template, parameter); // not connected, or the platform refused it: the product page
+      else return { kind: 'no_product_url', reason: promotion.reason };
+    } else {
+      location = clickUrl(template!, parameter);
     }
     const { uaClass, isBot } = this.#verdictOn(visit.userAgent);
     const now = Date.now();

@@ -84,7 +84,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
       tags: ['links'],
       summary: 'Follow a tracked link',
       description:
-        '302 to the product with a fresh click id (clk_…) in the parameter its source reads back: PDD custom_parameters ({"uid","sid"} JSON), JD subUnionId, Taobao external_id, any other vt_click. Answered only once the click is stored; 503 if it could not be. A PDD product without a URL of its own gets a promotion URL made for the click (pdd.ddk.goods.promotion.url.generate, with the position id the creator registered for that source, else the source position id), 503 source_unavailable if PDD did not answer in time. Unknown link or a product without a URL: 404 (an HTML page for browsers).',
+        '302 to the product with a fresh click id (clk_…) in the parameter its source reads back: PDD custom_parameters ({"uid","sid"} JSON), JD subUnionId, Taobao external_id, any other vt_click. Answered only once the click is stored; 503 if it could not be. A product of a PDD or JD source connected to its API goes to a link the platform makes for the click (pdd.ddk.goods.promotion.url.generate, jd.union.open.promotion.bysubunionid.get; with the position id the creator registered for that source, else the source position id), 503 source_unavailable if the platform did not answer in time. Unknown link or a product without a URL: 404 (an HTML page for browsers).',
     },
     handler: async (request, reply) => {
       const { code } = request.params as { code: string };

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedRow, ProductInput } from '../../pool/model.ts';
 import { ConnectorError } from './common.ts';
-import { jdErrorResponse, jdGoodsItem, jdGoodsQueryResponse, startFakeJd } from './fake/jd.ts';
+import { jdErrorResponse, jdGoodsItem, jdGoodsQueryResponse, startFakeJd, type FakeJdRouter } from './fake/jd.ts';
 import type { FakeGateway } from './fake/server.ts';
-import { JdClient, parseJdGoodsQuery } from './jd.ts';
+import { JdClient, parseJdGoodsQuery, readJdPromotionUrl } from './jd.ts';
 
 const fixture: unknown = JSON.parse(readFileSync(new URL('./fixtures/jd-goods-query.json', import.meta.url), 'utf8'));
 const CREDENTIALS = { appKey: '3c9be283d7d9e0e1529463ff7cc61398', appSecret: 'jd-secret-0001' };
@@ -169,5 +169,50 @@ describe('JdClient against the fake router', () => {
     const client = new JdClient({ ...CREDENTIALS, baseUrl: fake.url, maxRetries: 3, ...FAST });
     await expect(collect(client.pages())).rejects.toMatchObject({ platform: 'jd', code: 'http_500', kind: 'unavailable' });
     expect(fake.requests).toBe(4);
+  });
+});
+
+describe('JdClient.promotionUrl (jd.union.open.promotion.bysubunionid.get) against the fake router', () => {
+  let fake: FakeJdRouter | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+  const material = () => `https://${String(fake!.items[0]!.materialUrl)}`;
+  const CLICK = 'clk_01jdq0000000000000000000ab';
+
+  it('signs promotionCodeReq with the materialUrl, our subUnionId and a numeric positionId, and answers the long clickURL', async () => {
+    fake = await startFakeJd({ ...CREDENTIALS, items: 2 });
+    const bodies: URLSearchParams[] = [];
+    const spy: typeof fetch = async (url, init) => {
+      bodies.push(new URLSearchParams(String(init?.body)));
+      return fetch(url, init);
+    };
+    const client = new JdClient({ ...CREDENTIALS, baseUrl: fake.url, fetch: spy });
+    const url = await client.promotionUrl({ materialUrl: material(), subUnionId: CLICK, positionId: '3000123456' });
+    expect(fake.promotions).toEqual([{ materialId: material(), subUnionId: CLICK, positionId: 3_000_123_456, url }]);
+    expect(url).toMatch(/^https:\/\/union-click\.jd\.com\/jdc\?/);
+    expect(bodies[0]!.get('method')).toBe('jd.union.open.promotion.bysubunionid.get');
+    expect(JSON.parse(bodies[0]!.get('360buy_param_json')!)).toEqual({ promotionCodeReq: { materialId: material(), subUnionId: CLICK, positionId: 3_000_123_456, chainType: 3 } });
+
+    await client.promotionUrl({ materialUrl: material(), subUnionId: CLICK, positionId: 'not-a-number' });
+    await client.promotionUrl({ materialUrl: material(), subUnionId: CLICK, positionId: null });
+    expect(fake.promotions.slice(1).map((p) => p.positionId)).toEqual([null, null]);
+  });
+
+  it('reads the short URL when there is no long one, and fails on an answer with neither', () => {
+    const answer = (data: Record<string, unknown>) => ({ jd_union_open_promotion_bysubunionid_get_responce: { code: '0', getResult: JSON.stringify({ code: 200, data, message: 'success' }) } });
+    expect(readJdPromotionUrl(answer({ shortURL: 'https://u.jd.com/AbCdEfG' }))).toBe('https://u.jd.com/AbCdEfG');
+    expect(() => readJdPromotionUrl(answer({ jCommand: '6.0 x' }))).toThrow(expect.objectContaining({ kind: 'bad_response' }));
+  });
+
+  it('refuses a subUnionId JD would not take without asking, and passes on JD’s refusals with their kinds', async () => {
+    fake = await startFakeJd({ ...CREDENTIALS, items: 1 });
+    const client = new JdClient({ ...CREDENTIALS, baseUrl: fake.url });
+    await expect(client.promotionUrl({ materialUrl: material(), subUnionId: '{"sid":"x"}', positionId: null })).rejects.toMatchObject({ code: 'invalid_subunionid' });
+    expect(fake.requests).toBe(0);
+    await expect(client.promotionUrl({ materialUrl: 'https://item.jd.com/1.html', subUnionId: CLICK, positionId: null })).rejects.toMatchObject({ code: '2001702', kind: 'invalid_request', retryable: false });
+    const wrongSecret = new JdClient({ ...CREDENTIALS, appSecret: 'wrong', baseUrl: fake.url });
+    await expect(wrongSecret.promotionUrl({ materialUrl: material(), subUnionId: CLICK, positionId: null })).rejects.toMatchObject({ code: '12', kind: 'auth' });
   });
 });

@@ -38,6 +38,13 @@ import { DEFAULT_MAX_PAGES, fetchOf, pageThrough, retryPolicyOf, totalOf, type C
  */
 export const JD_ROUTER_URL = 'https://api.jd.com/routerjson';
 export const JD_GOODS_QUERY = 'jd.union.open.goods.query';
+/**
+ * 社交媒体获取推广链接接口【申请】: a promotion link for one material (the goods' materialUrl) with a
+ * subUnionId of ours, which `jd.union.open.order.row.query` gives back on every order row.
+ */
+export const JD_PROMOTION_BY_SUBUNIONID = 'jd.union.open.promotion.bysubunionid.get';
+/** subUnionId: letters, digits and underscores, at most 80 characters. */
+const JD_SUBUNIONID = /^[A-Za-z0-9_]{1,80}$/;
 /** 每页数量，单页数最大30，默认20. */
 export const JD_MAX_PAGE_SIZE = 30;
 
@@ -67,10 +74,11 @@ export function jdUnionResult(json: unknown, method: string): Record<string, unk
   // Older gateway versions answered `..._response` with `result`; saved files of both kinds exist.
   const envelope = json[`${key}_responce`] ?? json[`${key}_response`];
   if (!isRecord(envelope)) throw new ConnectorError('jd', 'bad_json', `no ${key}_responce in the response`, 'bad_response');
-  const result = innerResult(envelope.queryResult ?? envelope.result);
+  const result = innerResult(envelope.queryResult ?? envelope.getResult ?? envelope.result);
   if (Number(result.code) !== 200) {
     const code = String(result.code ?? envelope.code ?? 'unknown');
-    const kind = Number(result.code) >= 500 ? 'unavailable' : 'invalid_request';
+    // 5xx is the union's own trouble; other codes (400s, seven-digit business codes) are about the request.
+    const kind = Number(result.code) >= 500 && Number(result.code) < 600 ? 'unavailable' : 'invalid_request';
     throw new ConnectorError('jd', code, String(result.message ?? 'queryResult without a message'), kind);
   }
   return result;
@@ -81,6 +89,26 @@ export function readJdGoodsQuery(json: unknown): PageOfItems {
   const result = jdUnionResult(json, JD_GOODS_QUERY);
   const items = Array.isArray(result.data) ? result.data : [];
   return { items, totalCount: totalOf(result.totalCount) };
+}
+
+/**
+ * The URL to send a shopper to from one `jd.union.open.promotion.bysubunionid.get` answer
+ * (`getResult.data`): the long clickURL, which needs no further hop, else the u.jd.com shortURL.
+ */
+export function readJdPromotionUrl(json: unknown): string {
+  const data = asRecord(jdUnionResult(json, JD_PROMOTION_BY_SUBUNIONID).data);
+  const url = [data.clickURL, data.shortURL].find((u) => typeof u === 'string' && /^https?:\/\//.test(u));
+  if (typeof url !== 'string') throw new ConnectorError('jd', 'bad_json', 'no getResult.data.clickURL or shortURL in the response', 'bad_response');
+  return url;
+}
+
+export interface JdPromotionUrlRequest {
+  /** The goods' materialUrl (JD takes a URL here, not a SKU id). */
+  materialUrl: string;
+  subUnionId: string;
+  /** The 推广位 id, a number; left out when there is none. */
+  positionId: string | null;
+  timeoutMs?: number;
 }
 
 function innerResult(raw: unknown): Record<string, unknown> {
@@ -175,19 +203,36 @@ export class JdClient {
     );
   }
 
+  /** One promotion link, made per click so the order rows carry that click's id back. No retries: a shopper is waiting. */
+  async promotionUrl(request: JdPromotionUrlRequest): Promise<string> {
+    if (!JD_SUBUNIONID.test(request.subUnionId)) throw new ConnectorError('jd', 'invalid_subunionid', 'subUnionId is 1-80 letters, digits or underscores', 'invalid_request');
+    const promotionCodeReq = {
+      materialId: request.materialUrl,
+      subUnionId: request.subUnionId,
+      ...(request.positionId !== null && /^\d{1,18}$/.test(request.positionId) ? { positionId: Number(request.positionId) } : {}),
+      chainType: 3, // the long link and the short one
+    };
+    const signed = this.signed(JD_PROMOTION_BY_SUBUNIONID, { promotionCodeReq });
+    return readJdPromotionUrl(await postForm(this.fetch, this.baseUrl, signed, 'jd', request.timeoutMs));
+  }
+
   /** Business parameters travel as one JSON string, `360buy_param_json`, which is signed too. */
-  private async fetchPage(query: ConnectorQuery, pageNo: number): Promise<PageOfItems> {
-    const goodsReqDTO = { ...(query.keyword ? { keyword: query.keyword } : {}), pageIndex: pageNo, pageSize: this.pageSize, sceneId: 1 };
+  private signed(method: string, business: Record<string, unknown>): Record<string, string> {
     const params: Record<string, string> = {
-      method: JD_GOODS_QUERY,
+      method,
       app_key: this.options.appKey,
       timestamp: shanghaiTimestamp(),
       format: 'json',
       v: '1.0',
       sign_method: 'md5',
-      '360buy_param_json': JSON.stringify({ goodsReqDTO }),
+      '360buy_param_json': JSON.stringify(business),
     };
-    const signed = { ...params, sign: signMd5(params, this.options.appSecret) };
+    return { ...params, sign: signMd5(params, this.options.appSecret) };
+  }
+
+  private async fetchPage(query: ConnectorQuery, pageNo: number): Promise<PageOfItems> {
+    const goodsReqDTO = { ...(query.keyword ? { keyword: query.keyword } : {}), pageIndex: pageNo, pageSize: this.pageSize, sceneId: 1 };
+    const signed = this.signed(JD_GOODS_QUERY, { goodsReqDTO });
     return readJdGoodsQuery(await postForm(this.fetch, this.baseUrl, signed, 'jd'));
   }
 }

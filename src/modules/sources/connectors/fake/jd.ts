@@ -1,12 +1,13 @@
 import { isRecord, signMd5 } from '../common.ts';
-import { JD_GOODS_QUERY, JD_MAX_PAGE_SIZE } from '../jd.ts';
+import { JD_GOODS_QUERY, JD_MAX_PAGE_SIZE, JD_PROMOTION_BY_SUBUNIONID } from '../jd.ts';
 import { catalogEntry, COUPON_END_MS, COUPON_START_MS, couponOf, digest, fenToYuanText, priceFenOf, titleOf } from './catalog.ts';
 import { failsNow, HTTP_500, pageOf, startFakeGateway, type FailFirst, type FakeGateway, type FakeReply } from './server.ts';
 
 /**
- * A fake of the JD open-platform router answering `jd.union.open.goods.query`: same signature
- * check, same gateway error codes, and the result as a JSON string inside
- * `jd_union_open_goods_query_responce` (sic), prices in yuan and commissionShare in percent.
+ * A fake of the JD open-platform router answering `jd.union.open.goods.query` and
+ * `jd.union.open.promotion.bysubunionid.get`: same signature check, same gateway error codes, and
+ * the result as a JSON string inside `jd_union_open_goods_query_responce` (sic) or
+ * `..._bysubunionid_get_responce`'s getResult, prices in yuan and commissionShare in percent.
  */
 
 /** Yuan as the JSON number JD sends: 5990 fen -> 59.9. */
@@ -107,18 +108,66 @@ export function jdGatewayError(params: Record<string, string>, options: { appKey
   return null;
 }
 
-export async function startFakeJd(options: FakeJdOptions): Promise<FakeGateway> {
-  const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => jdGoodsItem(i)) : options.items;
-  return startFakeGateway((params, requestNo): FakeReply => {
+/** One link the fake made: what a shopper buying through it would carry back on the order rows. */
+export interface FakeJdPromotion {
+  materialId: string;
+  subUnionId: string;
+  positionId: number | null;
+  url: string;
+}
+
+export interface FakeJdRouter extends FakeGateway {
+  /** The goods promoted now: a test removes one to have JD refuse it. */
+  readonly items: Record<string, unknown>[];
+  /** Every promotion link made so far, oldest first. */
+  readonly promotions: readonly FakeJdPromotion[];
+}
+
+export async function startFakeJd(options: FakeJdOptions): Promise<FakeJdRouter> {
+  const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => jdGoodsItem(i)) : [...options.items];
+  const promotions: FakeJdPromotion[] = [];
+  const gateway = await startFakeGateway((params, requestNo): FakeReply => {
     if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
-    const rejected = jdGatewayError(params, options, JD_GOODS_QUERY);
+    const method = params.method === JD_PROMOTION_BY_SUBUNIONID ? JD_PROMOTION_BY_SUBUNIONID : JD_GOODS_QUERY;
+    const rejected = jdGatewayError(params, options, method);
     if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(jdErrorResponse('2', '限制时间内调用失败次数', 'App Call Limited'));
+    if (method === JD_PROMOTION_BY_SUBUNIONID) return ok(answerJdPromotion(params['360buy_param_json'], items, promotions));
     const request = goodsReq(params['360buy_param_json']);
-    if (!request) return ok(innerError(400, '360buy_param_json 须含 goodsReqDTO'));
+    if (!request) return ok(innerError(JD_GOODS_QUERY, 400, '360buy_param_json 须含 goodsReqDTO'));
     const pageSize = Math.min(request.pageSize ?? options.pageSize ?? 20, JD_MAX_PAGE_SIZE);
     return ok(jdGoodsQueryResponse(pageOf(items, request.pageIndex ?? 1, pageSize), items.length));
   });
+  return Object.assign(gateway, { items, promotions });
+}
+
+/**
+ * `jd.union.open.promotion.bysubunionid.get` for the materialUrl of goods the fake lists (with or
+ * without its scheme). The links are shaped like JD's: union-click.jd.com/jdc?e=… long, u.jd.com short.
+ */
+export function answerJdPromotion(json: string | undefined, items: readonly Record<string, unknown>[], promotions: FakeJdPromotion[]): Record<string, unknown> {
+  let req: unknown;
+  try {
+    req = (JSON.parse(json ?? '') as { promotionCodeReq?: unknown }).promotionCodeReq;
+  } catch {
+    req = null;
+  }
+  if (!isRecord(req) || typeof req.materialId !== 'string' || req.materialId === '') return innerError(JD_PROMOTION_BY_SUBUNIONID, 400, 'materialId不能为空');
+  const subUnionId = typeof req.subUnionId === 'string' ? req.subUnionId : '';
+  if (!/^[A-Za-z0-9_]{0,80}$/.test(subUnionId)) return innerError(JD_PROMOTION_BY_SUBUNIONID, 400, 'subUnionId格式不正确');
+  if (req.positionId !== undefined && !Number.isSafeInteger(req.positionId)) return innerError(JD_PROMOTION_BY_SUBUNIONID, 400, 'positionId格式不正确');
+  const bare = (url: string) => url.replace(/^https?:\/\//, '');
+  if (!items.some((item) => bare(String(item.materialUrl)) === bare(req.materialId as string))) return innerError(JD_PROMOTION_BY_SUBUNIONID, 2001702, '推广物料不支持推广');
+  const token = digest(`${req.materialId}|${subUnionId}|${String(req.positionId)}|${promotions.length}`);
+  const clickURL = `https://union-click.jd.com/jdc?e=&p=${token}&sub_union_id=${subUnionId}`;
+  promotions.push({ materialId: req.materialId, subUnionId, positionId: (req.positionId as number | undefined) ?? null, url: clickURL });
+  const data = { clickURL, shortURL: `https://u.jd.com/${token.slice(0, 7)}`, jCommand: `6.0 ${token.slice(0, 10)} 京东` };
+  return {
+    jd_union_open_promotion_bysubunionid_get_responce: {
+      code: '0',
+      getResult: JSON.stringify({ code: 200, data, message: 'success', requestId: `o_${token.slice(0, 22)}` }),
+    },
+  };
 }
 
 function goodsReq(json: string | undefined): { pageIndex?: number; pageSize?: number } | null {
@@ -134,8 +183,9 @@ function goodsReq(json: string | undefined): { pageIndex?: number; pageSize?: nu
 }
 
 /** A business error: the gateway says code "0" and the union API puts its own code inside. */
-function innerError(code: number, message: string): Record<string, unknown> {
-  return { jd_union_open_goods_query_responce: { code: '0', queryResult: JSON.stringify({ code, message }) } };
+function innerError(method: string, code: number, message: string): Record<string, unknown> {
+  const key = method === JD_GOODS_QUERY ? 'queryResult' : 'getResult';
+  return { [`${method.replaceAll('.', '_')}_responce`]: { code: '0', [key]: JSON.stringify({ code, message }) } };
 }
 
 function ok(body: unknown): FakeReply {

@@ -3,6 +3,7 @@ import { DIALECTS } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { pollSourceOrders } from '../../jobs/orders.ts';
 import { createUser } from '../accounts/service.ts';
+import { startFakeJd, type FakeJdRouter } from '../sources/connectors/fake/jd.ts';
 import { startFakePdd, type FakePddRouter, type FakePromotion } from '../sources/connectors/fake/pdd.ts';
 import { pddOrderItem } from '../sources/connectors/fake/pdd-orders.ts';
 import { seedSource } from './testing.ts';
@@ -132,3 +133,58 @@ function boughtThrough(promotion: FakePromotion, index: number): Record<string, 
     order_modify_at: modifiedS,
   });
 }
+
+describe.each(DIALECTS)('JD products followed through a promotion link made per click on %s', (dialect) => {
+  let s: TestServer;
+  let jd: FakeJdRouter;
+  let sourceId = '';
+  const t: Record<string, string> = {};
+  const codes: Record<string, string[]> = { c1: [], c2: [] };
+  const follow = (code: string) => fetch(`${s.url}/r/${code}`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
+  const JD_SOURCE_POSITION = '3000000001';
+  const JD_CREATOR_POSITION = '3000000002';
+
+  beforeAll(async () => {
+    s = await startTestServer(dialect);
+    jd = await startFakeJd({ appKey: credentials.app_key, appSecret: credentials.app_secret, items: 2 });
+    for (const [key, role] of [['ops', 'operator'], ['c1', 'creator'], ['c2', 'creator']] as const) {
+      await createUser(s.db.kysely, { role, email: `${key}@jd-links.cn`, password: 'password1', name: key, handle: role === 'creator' ? `jd_${key}` : null });
+      t[key] = await s.login(`${key}@jd-links.cn`, 'password1');
+    }
+    sourceId = (await s.call('POST', '/api/sources', { token: t.ops, body: { kind: 'platform', name: '京东联盟', platform: 'jd' } })).body.id;
+    await s.call('PUT', `/api/sources/${sourceId}/connection`, { token: t.ops, body: { ...credentials, base_url: jd.url, position_id: JD_SOURCE_POSITION } });
+    expect((await s.call('POST', `/api/sources/${sourceId}/sync`, { token: t.ops })).body.imported).toBe(2);
+    await s.call('POST', '/api/positions', { token: t.c1, body: { sub_id: JD_CREATOR_POSITION, source_id: sourceId } });
+    const products = await s.db.kysely.selectFrom('products').select(['id', 'product_url']).where('source_id', '=', sourceId).orderBy('source_product_id').execute();
+    for (const creator of ['c1', 'c2']) {
+      for (const product of products) codes[creator]!.push((await s.call('POST', '/api/showcase/items', { token: t[creator], body: { product_id: product.id } })).body.link.code);
+    }
+  });
+  afterAll(async () => {
+    await s.close();
+    await jd.close();
+  });
+
+  it('sends the shopper to the link JD made with this click’s id as subUnionId, under the creator’s position, else the source’s', async () => {
+    const response = await follow(codes.c1![0]!);
+    expect(response.status).toBe(302);
+    const promotion = jd.promotions.at(-1)!;
+    expect(response.headers.get('location')).toBe(promotion.url);
+    expect(promotion.positionId).toBe(Number(JD_CREATOR_POSITION));
+    const click = await s.db.kysely.selectFrom('clicks').select(['creator_id', 'product_id']).where('id', '=', promotion.subUnionId).executeTakeFirst();
+    expect(click).toBeDefined();
+    expect((await follow(codes.c2![0]!)).status).toBe(302);
+    expect(jd.promotions.at(-1)!.positionId).toBe(Number(JD_SOURCE_POSITION));
+  });
+
+  it('sends the shopper to the product page, click id attached, when JD refuses the goods', async () => {
+    const refusedUrl = String(jd.items[1]!.materialUrl);
+    jd.items.splice(1, 1);
+    const response = await follow(codes.c1![1]!);
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.href.replace(/^https:\/\//, '').startsWith(refusedUrl)).toBe(true);
+    const click = await s.db.kysely.selectFrom('clicks').select('id').where('id', '=', location.searchParams.get('subUnionId')!).executeTakeFirst();
+    expect(click).toBeDefined();
+  });
+});
