@@ -46,7 +46,8 @@ describe('parseTaobaoMaterialOptional (saved taobao.tbk.dg.material.optional ans
       sales30d: 1265,
       shopName: '蓝月亮官方旗舰店',
       shopScore: 480,
-      productUrl: 'https://detail.tmall.com/item.htm?id=612346202546',
+      // The 推广链接 for the request's adzone: the item page (item_url) credits no one.
+      productUrl: 'https://s.click.taobao.com/t?e=m%3D2%26s%3D0667ca6ceaa0b7dffc346d151fa53081',
       online: true,
     });
     // The coupon is good through the whole of 2026-11-30, Beijing time.
@@ -64,6 +65,13 @@ describe('parseTaobaoMaterialOptional (saved taobao.tbk.dg.material.optional ans
       [9900, 500, 900, 9900],
       [1990, 2050, 100, 1900],
     ]);
+  });
+
+  it('sends shoppers to the coupon-and-item link when there is one, else the 推广链接, else the item page', () => {
+    expect(productAt(rows, 4).productUrl).toBe('https://uland.taobao.com/coupon/edetail?e=68c93af2e35601165b9bd16182915d6d');
+    const plain = taobaoMapData(0, { url: '', coupon_share_url: undefined, item_url: '//detail.tmall.com/item.htm?id=1' });
+    const [row] = parseTaobaoMaterialOptional(taobaoMaterialOptionalResponse([plain], 1));
+    expect(row).toMatchObject({ product: { productUrl: 'https://detail.tmall.com/item.htm?id=1' } });
   });
 
   it('reports the entry whose commission_rate is over 100% by its row and keeps the others', () => {

@@ -97,6 +97,16 @@ export function parseTaobaoMaterialOptional(json: unknown): ParsedRow[] {
   return parseItems(readTaobaoMaterialOptional(json).items, taobaoItemToProduct);
 }
 
+/**
+ * Where a shopper is sent: the 推广链接 made for the request's adzone, not the plain item page,
+ * which credits no one. coupon_share_url (券二合一: the coupon and the item in one) first, else url,
+ * else item_url; Taobao writes them without a scheme (`//s.click.taobao.com/…`).
+ */
+function promotedUrlOf(item: Record<string, unknown>): string | null {
+  const url = [item.coupon_share_url, item.url, item.item_url].find((u) => typeof u === 'string' && u !== '');
+  return typeof url === 'string' ? absoluteUrl(url) : null;
+}
+
 function taobaoItemToProduct(item: Record<string, unknown>): ProductInput {
   const smallImages = Array.isArray(item.small_images) ? item.small_images : asRecord(item.small_images).string;
   return {
@@ -113,7 +123,7 @@ function taobaoItemToProduct(item: Record<string, unknown>): ProductInput {
     sales30d: optionalCount(item.volume, 'volume'),
     shopName: optionalText(item.shop_title, 'shop_title'),
     shopScore: taobaoShopScore(item.shop_dsr),
-    productUrl: typeof item.item_url === 'string' && item.item_url !== '' ? absoluteUrl(item.item_url) : null,
+    productUrl: promotedUrlOf(item),
     online: true,
   };
 }
