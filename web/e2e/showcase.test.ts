@@ -137,6 +137,21 @@ describe('the showcase', () => {
       await row.waitFor();
       expect(await row.innerText()).toContain('短视频');
 
+      // 推广位: record the PDD pid the platform issued (a taken one is refused in words), then remove it.
+      const positions = page.getByTestId('position-form');
+      await positions.getByTestId('position-source').selectOption({ label: '拼多多 多多进宝' });
+      await positions.getByTestId('position-sub-id').fill('8888_20261127');
+      await positions.getByTestId('position-label').fill('抖音直播间');
+      await positions.getByTestId('position-submit').click();
+      const position = page.getByTestId('positions-table').locator('tr[data-row-id="8888_20261127"]');
+      await position.waitFor();
+      expect(await position.innerText()).toContain('拼多多 多多进宝');
+      await positions.getByTestId('position-sub-id').fill('8888_20261127');
+      await positions.getByTestId('position-submit').click();
+      await expect.poll(() => positions.getByRole('alert').innerText()).toContain('这个推广位 ID 已经登记过了');
+      await position.getByTestId('position-remove').click();
+      await position.waitFor({ state: 'detached' });
+
       // The public page shows the visible items, each through its tracked link.
       const codes = await Promise.all([pinned, last].map(async (productId) => codeOf(page, productId)));
       const publicPage = await newPage();

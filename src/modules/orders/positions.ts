@@ -34,3 +34,18 @@ export async function addPosition(db: Q, creator: User, input: { subId: string; 
   }
   return row;
 }
+
+/** The platform sources a creator may record a position id for (the console's choice). */
+export async function positionSources(db: Q): Promise<{ id: string; name: string; platform: string | null }[]> {
+  return db.selectFrom('sources').select(['id', 'name', 'platform']).where('kind', '=', 'platform').where('enabled', '=', 1).orderBy('name').orderBy('id').execute();
+}
+
+/**
+ * Removes one of the creator's position ids (a mistyped pid would make every PDD link of theirs
+ * fail). Orders already credited through it stay credited; later ones no longer find it.
+ */
+export async function removePosition(db: Q, creator: User, subId: string): Promise<void> {
+  if (creator.role !== 'creator') throw new Forbidden();
+  const result = await db.deleteFrom('positions').where('sub_id', '=', subId).where('creator_id', '=', creator.id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw new NotFound('position');
+}

@@ -7,7 +7,7 @@ import type { AppContext } from '../../http/context.ts';
 import { errorSchema } from '../../http/errors.ts';
 import { webhookSecretOf } from '../sources/service.ts';
 import { ORDER_STATUSES } from './model.ts';
-import { addPosition, positionsOf } from './positions.ts';
+import { addPosition, positionsOf, positionSources, removePosition } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
 import { merchantSales } from './sales.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
@@ -179,8 +179,20 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   const positionSchema = z.object({ sub_id: z.string(), source_id: z.string().nullable(), label: z.string().nullable(), created_at: z.string() });
   r.get('/api/positions', {
-    schema: { tags: ['orders'], summary: "The creator's position ids at the sources: the attribution fallback when an order has no click id", response: { 200: z.object({ items: z.array(positionSchema) }) } },
-    handler: async (request) => ({ items: await positionsOf(reads, requireRole(request, 'creator')) }),
+    schema: {
+      tags: ['orders'],
+      summary: "The creator's position ids at the sources: the attribution fallback when an order has no click id, and the 推广位 PDD and JD links are made for",
+      response: { 200: z.object({ items: z.array(positionSchema), sources: z.array(z.object({ id: z.string(), name: z.string(), platform: z.string().nullable() })).describe('the platform sources a position id may be recorded for') }) },
+    },
+    handler: async (request) => ({ items: await positionsOf(reads, requireRole(request, 'creator')), sources: await positionSources(reads) }),
+  });
+
+  r.delete('/api/positions/:sub_id', {
+    schema: { tags: ['orders'], summary: 'Remove one of the creator’s position ids (orders already credited through it stay so)', params: z.object({ sub_id: z.string() }), response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      await removePosition(db, requireRole(request, 'creator'), request.params.sub_id);
+      reply.status(204).send(null);
+    },
   });
 
   r.post('/api/positions', {

@@ -490,3 +490,16 @@ export interface ColonelActivity {
   may_end?: boolean;
   created_at: string;
 }
+
+/** One of a creator's position ids (PDD pid, JD positionId, Taobao relation_id) at a source. */
+export interface Position {
+  sub_id: string;
+  source_id: string | null;
+  label: string | null;
+  created_at: string;
+}
+
+/** `GET /api/positions`: the creator's position ids, and the platform sources one may be recorded for. */
+export interface Positions extends Items<Position> {
+  sources: { id: string; name: string; platform: string | null }[];
+}

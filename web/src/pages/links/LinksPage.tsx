@@ -11,6 +11,7 @@ import { absoluteUrl, linkQrPath } from '../../lib/links';
 import { href } from '../../lib/router';
 import type { Items, LinkChannel, ShowcaseItem, TrackedLink } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
+import { PositionsPanel } from './PositionsPanel';
 
 type Row = TrackedLink & { id: string };
 const CHANNELS: readonly LinkChannel[] = ['showcase', 'video', 'live', 'group', 'other'];
@@ -98,6 +99,7 @@ export function LinksPage() {
           }}
         </Async>
       </Panel>
+      <PositionsPanel />
     </>
   );
 }

@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/Alerts';
+import { Async } from '../../components/Async';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Field } from '../../components/Field';
+import { Panel } from '../../components/Panel';
+import { api } from '../../lib/api';
+import { dateOf } from '../../lib/dates';
+import type { Position, Positions } from '../../lib/types';
+import { useAction } from '../../lib/useAction';
+import { useLoad } from '../../lib/useLoad';
+
+type Row = Position & { id: string };
+
+/**
+ * 推广位: the position ids the platforms issued to the creator. A PDD or JD link is made for the
+ * one recorded for its source, and an order that comes back without our click id is credited
+ * through them.
+ */
+export function PositionsPanel() {
+  const { t } = useTranslation();
+  const positions = useLoad<Positions>('/api/positions');
+  const removal = useAction();
+
+  const remove = (subId: string) =>
+    void removal.run(async () => {
+      await api('DELETE', `/api/positions/${encodeURIComponent(subId)}`);
+      positions.reload();
+    });
+
+  return (
+    <Panel title={t('positions.title')}>
+      <p className="muted small">{t('positions.description')}</p>
+      <Async loaded={positions}>
+        {(data) => {
+          const sourceName = (id: string | null) => (id === null ? t('positions.anySource') : (data.sources.find((s) => s.id === id)?.name ?? id));
+          const columns: Column<Row>[] = [
+            { key: 'sub_id', header: t('positions.subId'), className: 'mono', cell: (row) => row.sub_id },
+            { key: 'source', header: t('positions.source'), cell: (row) => sourceName(row.source_id) },
+            { key: 'label', header: t('positions.label'), cell: (row) => row.label ?? <span className="muted">—</span> },
+            { key: 'created', header: t('columns.createdAt'), className: 'nowrap', cell: (row) => dateOf(row.created_at) },
+            {
+              key: 'actions',
+              header: '',
+              className: 'actions',
+              cell: (row) => (
+                <button type="button" className="btn btn-secondary btn-sm" disabled={removal.busy} data-testid="position-remove" onClick={() => remove(row.sub_id)}>
+                  {t('positions.remove')}
+                </button>
+              ),
+            },
+          ];
+          return (
+            <>
+              <DataTable columns={columns} rows={data.items.map((p) => ({ ...p, id: p.sub_id }))} empty={t('positions.empty')} testId="positions-table" />
+              <ErrorAlert error={removal.error} />
+              <PositionForm sources={data.sources} onAdded={positions.reload} />
+            </>
+          );
+        }}
+      </Async>
+    </Panel>
+  );
+}
+
+function PositionForm({ sources, onAdded }: { sources: Positions['sources']; onAdded: () => void }) {
+  const { t } = useTranslation();
+  const [subId, setSubId] = useState('');
+  const [sourceId, setSourceId] = useState(sources[0]?.id ?? '');
+  const [label, setLabel] = useState('');
+  const action = useAction();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      await api('POST', '/api/positions', { sub_id: subId.trim(), source_id: sourceId || null, label: label.trim() || null });
+      setSubId('');
+      setLabel('');
+      onAdded();
+    });
+  };
+
+  return (
+    <form className="form form-grid" onSubmit={submit} data-testid="position-form">
+      <Field label={t('positions.source')} htmlFor="position-source">
+        <select id="position-source" className="input" value={sourceId} data-testid="position-source" onChange={(event) => setSourceId(event.target.value)}>
+          {sources.map((source) => (
+            <option key={source.id} value={source.id}>
+              {source.name}
+            </option>
+          ))}
+          <option value="">{t('positions.anySource')}</option>
+        </select>
+      </Field>
+      <Field label={t('positions.subId')} hint={t('positions.subIdHint')} htmlFor="position-sub-id">
+        <input id="position-sub-id" className="input mono" required autoCapitalize="none" spellCheck={false} placeholder="1000001_2000001" value={subId} data-testid="position-sub-id" onChange={(event) => setSubId(event.target.value)} />
+      </Field>
+      <Field label={`${t('positions.label')} (${t('common.optional')})`} htmlFor="position-label">
+        <input id="position-label" className="input" maxLength={100} placeholder={t('positions.labelPlaceholder')} value={label} data-testid="position-label" onChange={(event) => setLabel(event.target.value)} />
+      </Field>
+      <div className="form-grid-full">
+        <ErrorAlert error={action.error} />
+        <button type="submit" className="btn btn-primary" disabled={action.busy} data-testid="position-submit">
+          {action.busy ? t('positions.adding') : t('positions.add')}
+        </button>
+      </div>
+    </form>
+  );
+}
