@@ -46,6 +46,11 @@ export class EarlyListeners {
     this.#registry = registry;
   }
 
+  /** The registry of `registerMetrics`, for a module's own metrics; undefined before countIn. */
+  get registry(): Registry | undefined {
+    return this.#registry ?? undefined;
+  }
+
   /** A counter of early answers on `route` for `/metrics`, with Fastify's metric names and labels. */
   metricFor(method: string, route: string): AnswerMetric {
     const requests = this.#registry?.getSingleMetric('vitrine_http_requests_total') as Counter<'method' | 'route' | 'status'> | undefined;

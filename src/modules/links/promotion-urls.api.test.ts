@@ -62,6 +62,8 @@ describe.each(DIALECTS)('PDD products followed through a promotion URL made per 
     expect(uid).toMatch(/^[0-9a-f]{12}$/);
     const click = await s.db.kysely.selectFrom('clicks').selectAll().where('id', '=', sid).executeTakeFirst();
     expect(click).toMatchObject({ creator_id: ids.c1, source_id: sourceId, ua_class: 'mobile' });
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toContain('vitrine_promotion_urls_total{platform="pdd",outcome="url"} 1');
 
     // The shopper buys through that URL; PDD's order report gives back what the URL carried.
     pdd.orders.push(boughtThrough(promotion, 0));

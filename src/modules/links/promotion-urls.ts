@@ -13,8 +13,8 @@ const CACHE_CAPACITY = 50_000;
 /** What a redirect gets for a product without a URL of its own. */
 export type PromotionUrl =
   | { kind: 'url'; url: string }
-  /** Nothing to send the shopper to: not a platform that makes URLs, not connected, no position id, or the platform refused the product. */
-  | { kind: 'none'; reason: string }
+  /** Nothing to send the shopper to: not a platform that makes URLs, not connected, no position id, or the platform refused (`error`). */
+  | { kind: 'none'; reason: string; error?: unknown }
   /** The platform did not answer in time, or asked us to slow down: worth trying again. */
   | { kind: 'unavailable'; error: unknown };
 
@@ -38,6 +38,8 @@ export interface PromotionUrlsOptions {
   refusedForMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Told of every answer for a platform that makes URLs (for metrics and logs). */
+  onOutcome?: (platform: string, outcome: PromotionUrl) => void;
 }
 
 /**
@@ -55,6 +57,7 @@ export class PromotionUrls {
   readonly #refusedForMs: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #now: () => number;
+  readonly #onOutcome: (platform: string, outcome: PromotionUrl) => void;
   /** By source and creator; `value` once read (undefined while the read is in flight). */
   readonly #promoters = new Map<string, { promoter: Promise<Promoter | null>; value?: Promoter | null; freshUntilMs: number }>();
   readonly #refused = new Map<string, { reason: string; untilMs: number }>();
@@ -66,6 +69,7 @@ export class PromotionUrls {
     this.#refusedForMs = options.refusedForMs ?? 60_000;
     this.#fetch = options.fetch;
     this.#now = options.now ?? Date.now;
+    this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
 
   /** Whether links to this platform's products are made per click (else the product URL is used as it is). */
@@ -87,6 +91,12 @@ export class PromotionUrls {
   /** The URL for one click on a link to `target`, carrying `clickParameter` (the value rules.ts makes). */
   async urlFor(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
     if (!this.makesUrlsFor(target.platform)) return { kind: 'none', reason: 'links to this platform are not made per click' };
+    const outcome = await this.#made(target, clickParameter);
+    this.#onOutcome(target.platform!, outcome);
+    return outcome;
+  }
+
+  async #made(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
     if (target.platform === 'jd' && !target.productUrl) return { kind: 'none', reason: 'a JD link is made from the goods’ materialUrl, and this product has none' };
     const productKey = `${target.sourceId}\0${target.sourceProductId}`;
     const refused = this.#refused.get(productKey);
@@ -112,7 +122,7 @@ export class PromotionUrls {
       // Refused credentials are the source's, fixed by the operator: asked again on the next click.
       if (this.#refused.size >= CACHE_CAPACITY) this.#refused.clear();
       if (error.kind !== 'auth') this.#refused.set(productKey, { reason: error.message, untilMs: this.#now() + this.#refusedForMs });
-      return { kind: 'none', reason: error.message };
+      return { kind: 'none', reason: error.message, error };
     }
   }
 

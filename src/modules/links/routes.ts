@@ -14,6 +14,7 @@ import { Redirector } from './redirect.ts';
 import { REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
+import { Counter } from 'prom-client';
 import { ClickInbox } from './click-inbox.ts';
 import { PromotionUrls, promoterOf } from './promotion-urls.ts';
 import { clickCountFoldFor, clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
@@ -65,7 +66,16 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
   targets.prime(await newestLinkTargets(db, WARM_START_LINKS));
   const inbox = await ClickInbox.open(ctx.db, { onError: (err) => app.log.error({ err }, 'clicks not moved from the inbox (they stay there and move with the next)') });
   const recorder = new ClickRecorder(inbox?.write ?? clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
-  const promotions = new PromotionUrls((sourceId, creatorId) => promoterOf(reads, sourceId, creatorId));
+  const promotionUrls = early.registry
+    ? new Counter({ name: 'vitrine_promotion_urls_total', help: 'Links made per click by a platform (PDD, JD), by outcome: url, none (refused, not connected), unavailable', labelNames: ['platform', 'outcome'] as const, registers: [early.registry] })
+    : undefined;
+  const promotions = new PromotionUrls((sourceId, creatorId) => promoterOf(reads, sourceId, creatorId), {
+    onOutcome: (platform, outcome) => {
+      promotionUrls?.inc({ platform, outcome: outcome.kind });
+      // A refused product is asked about once a minute; refused credentials on every click, until the operator fixes them.
+      if (outcome.kind === 'none' && outcome.error) app.log.warn({ err: outcome.error, platform }, 'the platform refused to make a promotion link: the shopper gets the product page or a 404');
+    },
+  });
   const redirector = new Redirector(targets, recorder, await clickIpSecret(db), { promotions });
   const fold = clickCountFoldFor(ctx.db);
   const folding = fold && new ClickCountFolding(fold, { onError: (err) => app.log.warn({ err }, 'click counts not folded') });
