@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakePdd, type FakePddRouter } from '../sources/connectors/fake/pdd.ts';
 import type { LinkTarget } from './model.ts';
-import { PromotionUrls, type Promoter } from './promotion-urls.ts';
+import { PromotionUrls, type SourceApi } from './promotion-urls.ts';
 
 const CREDENTIALS = { appKey: 'pdd-key', appSecret: 'pdd-secret' };
 const CUSTOM = '{"uid":"a1b2c3d4e5f6","sid":"clk_01jdq0000000000000000000ab"}';
@@ -9,16 +9,22 @@ const CUSTOM = '{"uid":"a1b2c3d4e5f6","sid":"clk_01jdq0000000000000000000ab"}';
 describe('promotion URLs made per click', () => {
   let pdd: FakePddRouter;
   let now = 0;
+  /** Reads of a connection, and of a creator's position. */
   let loads = 0;
-  let promoter: Promoter | null;
-  const urls = (options: { ttlMs?: number } = {}) =>
-    new PromotionUrls(
-      async () => {
-        loads += 1;
-        return promoter;
-      },
-      { now: () => now, refusedForMs: 60_000, ...options },
-    );
+  let positionLoads = 0;
+  let promoter: SourceApi | null;
+  let creatorPosition: string | null = null;
+  const store = {
+    connection: async () => {
+      loads += 1;
+      return promoter;
+    },
+    position: async () => {
+      positionLoads += 1;
+      return creatorPosition;
+    },
+  };
+  const urls = (options: { ttlMs?: number } = {}) => new PromotionUrls(store, { now: () => now, refusedForMs: 60_000, ...options });
   const target = (overrides: Partial<LinkTarget> = {}): LinkTarget => ({
     code: 'abc',
     creatorId: 'usr_c',
@@ -33,11 +39,22 @@ describe('promotion URLs made per click', () => {
 
   beforeEach(async () => {
     pdd = await startFakePdd({ ...CREDENTIALS, items: 2 });
-    promoter = { ...CREDENTIALS, baseUrl: pdd.url, pid: '1000001_2000001' };
+    promoter = { ...CREDENTIALS, baseUrl: pdd.url, positionId: '1000001_2000001' };
+    creatorPosition = null;
     now = 1_000_000;
     loads = 0;
+    positionLoads = 0;
   });
   afterEach(() => pdd.close());
+
+  it('makes the link for the creator’s own position at the source, else the source’s', async () => {
+    const promotions = urls();
+    await promotions.urlFor(target(), CUSTOM);
+    creatorPosition = '1000001_3000001';
+    await promotions.urlFor(target({ creatorId: 'usr_other' }), CUSTOM);
+    expect(pdd.promotions.map((p) => p.pid)).toEqual(['1000001_2000001', '1000001_3000001']);
+    expect([loads, positionLoads]).toEqual([1, 2]); // one connection read for the source, one position read per creator
+  });
 
   it('reads the promoter once per TTL, and asks PDD on every click', async () => {
     const promotions = urls({ ttlMs: 60_000 });
@@ -104,10 +121,13 @@ describe('promotion URLs made per click', () => {
 
   it('is unavailable when the promoter cannot be read, and reads it again on the next click', async () => {
     let failing = true;
-    const promotions = new PromotionUrls(async () => {
-      loads += 1;
-      if (failing) throw new Error('database gone');
-      return promoter;
+    const promotions = new PromotionUrls({
+      ...store,
+      connection: async () => {
+        loads += 1;
+        if (failing) throw new Error('database gone');
+        return promoter;
+      },
     });
     expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
     failing = false;

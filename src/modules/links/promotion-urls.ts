@@ -10,6 +10,38 @@ type Q = Kysely<Database>;
 /** Entries each cache holds before it starts over (creators at a source; refused products). */
 const CACHE_CAPACITY = 50_000;
 
+/**
+ * Values read through `load` and kept for a TTL; a failed read is not kept. `settled` gives a
+ * fresh value already read, without waiting.
+ */
+class Remembered<V> {
+  readonly #entries = new Map<string, { value: Promise<V>; settled?: { value: V }; freshUntilMs: number }>();
+
+  constructor(
+    private readonly load: (key: string) => Promise<V>,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get(key: string): Promise<V> {
+    const cached = this.#entries.get(key);
+    if (cached && cached.freshUntilMs > this.now()) return cached.value;
+    if (this.#entries.size >= CACHE_CAPACITY) this.#entries.clear();
+    const entry: { value: Promise<V>; settled?: { value: V }; freshUntilMs: number } = { value: this.load(key), freshUntilMs: this.now() + this.ttlMs };
+    this.#entries.set(key, entry);
+    entry.value.then(
+      (value) => (entry.settled = { value }),
+      () => this.#entries.get(key) === entry && this.#entries.delete(key),
+    );
+    return entry.value;
+  }
+
+  settled(key: string): { value: V } | undefined {
+    const entry = this.#entries.get(key);
+    return entry && entry.freshUntilMs > this.now() ? entry.settled : undefined;
+  }
+}
+
 /** What a redirect gets for a product without a URL of its own. */
 export type PromotionUrl =
   | { kind: 'url'; url: string }
@@ -18,16 +50,21 @@ export type PromotionUrl =
   /** The platform did not answer in time, or asked us to slow down: worth trying again. */
   | { kind: 'unavailable'; error: unknown };
 
-/** The credentials and the 推广位 a promotion URL is made with, for one creator at one source. */
-export interface Promoter {
+/** A source's API connection, as promotion links need it. */
+export interface SourceApi {
   appKey: string;
   appSecret: string;
   baseUrl: string | null;
-  /** PDD pid / JD positionId; null when neither the creator nor the source has one. */
-  pid: string | null;
+  /** The source's 推广位 (PDD pid / JD positionId), used for creators who recorded none there. */
+  positionId: string | null;
 }
 
-export type LoadPromoter = (sourceId: string, creatorId: string) => Promise<Promoter | null>;
+/** Where the connections and the creators' positions are read (the database, in the server). */
+export interface PromoterStore {
+  connection(sourceId: string): Promise<SourceApi | null>;
+  /** The position id the creator recorded for that source, if any. */
+  position(sourceId: string, creatorId: string): Promise<string | null>;
+}
 
 export interface PromotionUrlsOptions {
   /** How long a source's credentials and a creator's position are trusted before they are read again. */
@@ -51,24 +88,24 @@ export interface PromotionUrlsOptions {
  * redirects only (docs/decisions.md).
  */
 export class PromotionUrls {
-  readonly #load: LoadPromoter;
-  readonly #ttlMs: number;
+  readonly #connections: Remembered<SourceApi | null>;
+  readonly #positions: Remembered<string | null>;
   readonly #timeoutMs: number;
   readonly #refusedForMs: number;
   readonly #fetch: typeof fetch | undefined;
   readonly #now: () => number;
   readonly #onOutcome: (platform: string, outcome: PromotionUrl) => void;
-  /** By source and creator; `value` once read (undefined while the read is in flight). */
-  readonly #promoters = new Map<string, { promoter: Promise<Promoter | null>; value?: Promoter | null; freshUntilMs: number }>();
   readonly #refused = new Map<string, { reason: string; untilMs: number }>();
 
-  constructor(load: LoadPromoter, options: PromotionUrlsOptions = {}) {
-    this.#load = load;
-    this.#ttlMs = options.ttlMs ?? 60_000;
+  constructor(store: PromoterStore, options: PromotionUrlsOptions = {}) {
+    const ttlMs = options.ttlMs ?? 60_000;
+    this.#now = options.now ?? Date.now;
+    // Connections by source, positions by source and creator: an unconnected source costs one read a TTL, not one per creator.
+    this.#connections = new Remembered((sourceId) => store.connection(sourceId), ttlMs, this.#now);
+    this.#positions = new Remembered((key) => store.position(...(key.split('\0') as [string, string])), ttlMs, this.#now);
     this.#timeoutMs = options.timeoutMs ?? 3_000;
     this.#refusedForMs = options.refusedForMs ?? 60_000;
     this.#fetch = options.fetch;
-    this.#now = options.now ?? Date.now;
     this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
 
@@ -83,9 +120,7 @@ export class PromotionUrls {
    * sources (the demo's, a CSV import's) on the synchronous path.
    */
   skips(target: LinkTarget): boolean {
-    if (!this.makesUrlsFor(target.platform)) return true;
-    const entry = this.#promoters.get(`${target.sourceId}\0${target.creatorId}`);
-    return entry !== undefined && entry.value === null && entry.freshUntilMs > this.#now();
+    return !this.makesUrlsFor(target.platform) || this.#connections.settled(target.sourceId)?.value === null;
   }
 
   /** The URL for one click on a link to `target`, carrying `clickParameter` (the value rules.ts makes). */
@@ -101,21 +136,24 @@ export class PromotionUrls {
     const productKey = `${target.sourceId}\0${target.sourceProductId}`;
     const refused = this.#refused.get(productKey);
     if (refused && refused.untilMs > this.#now()) return { kind: 'none', reason: refused.reason };
-    let promoter: Promoter | null;
+    let connection: SourceApi | null;
+    let position: string | null;
     try {
-      promoter = await this.#promoterOf(target.sourceId, target.creatorId);
+      connection = await this.#connections.get(target.sourceId);
+      if (!connection) return { kind: 'none', reason: 'the source is not connected to its API' };
+      position = await this.#positions.get(`${target.sourceId}\0${target.creatorId}`);
     } catch (error) {
       return { kind: 'unavailable', error };
     }
-    if (!promoter) return { kind: 'none', reason: 'the source is not connected to its API' };
+    const pid = position ?? connection.positionId;
     // PDD makes no link without a 推广位; JD can (the subUnionId alone tells the click).
-    if (target.platform === 'pdd' && !promoter.pid) return { kind: 'none', reason: 'no position id for the creator or the source' };
-    const credentials = { appKey: promoter.appKey, appSecret: promoter.appSecret, baseUrl: promoter.baseUrl ?? undefined, fetch: this.#fetch };
+    if (target.platform === 'pdd' && !pid) return { kind: 'none', reason: 'no position id for the creator or the source' };
+    const credentials = { appKey: connection.appKey, appSecret: connection.appSecret, baseUrl: connection.baseUrl ?? undefined, fetch: this.#fetch };
     try {
       const url =
         target.platform === 'pdd'
-          ? await new PddClient(credentials).promotionUrl({ pid: promoter.pid!, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs })
-          : await new JdClient(credentials).promotionUrl({ materialUrl: target.productUrl!, subUnionId: clickParameter, positionId: promoter.pid, timeoutMs: this.#timeoutMs });
+          ? await new PddClient(credentials).promotionUrl({ pid: pid!, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs })
+          : await new JdClient(credentials).promotionUrl({ materialUrl: target.productUrl!, subUnionId: clickParameter, positionId: pid, timeoutMs: this.#timeoutMs });
       return { kind: 'url', url };
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.retryable) return { kind: 'unavailable', error };
@@ -125,36 +163,28 @@ export class PromotionUrls {
       return { kind: 'none', reason: error.message, error };
     }
   }
-
-  #promoterOf(sourceId: string, creatorId: string): Promise<Promoter | null> {
-    const key = `${sourceId}\0${creatorId}`;
-    const cached = this.#promoters.get(key);
-    if (cached && cached.freshUntilMs > this.#now()) return cached.promoter;
-    const promoter = this.#load(sourceId, creatorId);
-    if (this.#promoters.size >= CACHE_CAPACITY) this.#promoters.clear();
-    const entry: { promoter: Promise<Promoter | null>; value?: Promoter | null; freshUntilMs: number } = { promoter, freshUntilMs: this.#now() + this.#ttlMs };
-    this.#promoters.set(key, entry);
-    promoter.then(
-      (value) => (entry.value = value),
-      () => this.#promoters.delete(key), // a failed read is not remembered
-    );
-    return promoter;
-  }
 }
 
 /**
- * The source's API credentials, and the 推广位 orders are credited to: the creator's own position
- * at that source when they registered one (so sub-id attribution also works), else the source's.
+ * The database's answers: a source's API connection (enabled sources only), and the position the
+ * creator recorded for that source (the first, when several) — orders are then credited through
+ * it too, by the sub-id rule.
  */
-export async function promoterOf(db: Q, sourceId: string, creatorId: string): Promise<Promoter | null> {
-  const connection = await db
-    .selectFrom('source_connections')
-    .innerJoin('sources', 'sources.id', 'source_connections.source_id')
-    .select(['app_key', 'app_secret', 'base_url', 'position_id'])
-    .where('source_id', '=', sourceId)
-    .where('sources.enabled', '=', 1)
-    .executeTakeFirst();
-  if (!connection) return null;
-  const own = await db.selectFrom('positions').select('sub_id').where('creator_id', '=', creatorId).where('source_id', '=', sourceId).orderBy('created_at').executeTakeFirst();
-  return { appKey: connection.app_key, appSecret: connection.app_secret, baseUrl: connection.base_url, pid: own?.sub_id ?? connection.position_id ?? null };
+export function promoterStore(db: Q): PromoterStore {
+  return {
+    async connection(sourceId) {
+      const row = await db
+        .selectFrom('source_connections')
+        .innerJoin('sources', 'sources.id', 'source_connections.source_id')
+        .select(['app_key', 'app_secret', 'base_url', 'position_id'])
+        .where('source_id', '=', sourceId)
+        .where('sources.enabled', '=', 1)
+        .executeTakeFirst();
+      return row ? { appKey: row.app_key, appSecret: row.app_secret, baseUrl: row.base_url, positionId: row.position_id } : null;
+    },
+    async position(sourceId, creatorId) {
+      const row = await db.selectFrom('positions').select('sub_id').where('creator_id', '=', creatorId).where('source_id', '=', sourceId).orderBy('created_at').executeTakeFirst();
+      return row?.sub_id ?? null;
+    },
+  };
 }

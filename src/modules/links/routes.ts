@@ -16,7 +16,7 @@ import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
 import { Counter } from 'prom-client';
 import { ClickInbox } from './click-inbox.ts';
-import { PromotionUrls, promoterOf } from './promotion-urls.ts';
+import { PromotionUrls, promoterStore } from './promotion-urls.ts';
 import { clickCountFoldFor, clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
 
 const linkSchema = z.object({
@@ -69,7 +69,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
   const promotionUrls = early.registry
     ? new Counter({ name: 'vitrine_promotion_urls_total', help: 'Links made per click by a platform (PDD, JD), by outcome: url, none (refused, not connected), unavailable', labelNames: ['platform', 'outcome'] as const, registers: [early.registry] })
     : undefined;
-  const promotions = new PromotionUrls((sourceId, creatorId) => promoterOf(reads, sourceId, creatorId), {
+  const promotions = new PromotionUrls(promoterStore(reads), {
     onOutcome: (platform, outcome) => {
       promotionUrls?.inc({ platform, outcome: outcome.kind });
       // A refused product is asked about once a minute; refused credentials on every click, until the operator fixes them.
