@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedRow, ProductInput } from '../../pool/model.ts';
 import { ConnectorError } from './common.ts';
 import { jdErrorResponse, jdGoodsItem, jdGoodsQueryResponse, startFakeJd, type FakeJdRouter } from './fake/jd.ts';
-import type { FakeGateway } from './fake/server.ts';
+import { recordingFetch, type FakeGateway } from './fake/server.ts';
 import { JdClient, parseJdGoodsQuery, readJdPromotionUrl } from './jd.ts';
 
 const fixture: unknown = JSON.parse(readFileSync(new URL('./fixtures/jd-goods-query.json', import.meta.url), 'utf8'));
@@ -123,11 +123,7 @@ describe('JdClient against the fake router', () => {
 
   it('signs each request so the router accepts it, and pages through all items exactly once', async () => {
     fake = await startFakeJd({ ...CREDENTIALS, items: 20 });
-    const bodies: URLSearchParams[] = [];
-    const spy: typeof fetch = async (url, init) => {
-      bodies.push(new URLSearchParams(String(init?.body)));
-      return fetch(url, init);
-    };
+    const { fetch: spy, bodies } = recordingFetch();
     const client = new JdClient({ ...CREDENTIALS, baseUrl: fake.url, fetch: spy, pageSize: 7, ...FAST });
     const pages = await collect(client.pages({ keyword: '坚果' }));
 
@@ -183,11 +179,7 @@ describe('JdClient.promotionUrl (jd.union.open.promotion.bysubunionid.get) again
 
   it('signs promotionCodeReq with the materialUrl, our subUnionId and a numeric positionId, and answers the long clickURL', async () => {
     fake = await startFakeJd({ ...CREDENTIALS, items: 2 });
-    const bodies: URLSearchParams[] = [];
-    const spy: typeof fetch = async (url, init) => {
-      bodies.push(new URLSearchParams(String(init?.body)));
-      return fetch(url, init);
-    };
+    const { fetch: spy, bodies } = recordingFetch();
     const client = new JdClient({ ...CREDENTIALS, baseUrl: fake.url, fetch: spy });
     const url = await client.promotionUrl({ materialUrl: material(), subUnionId: CLICK, positionId: '3000123456' });
     expect(fake.promotions).toEqual([{ materialId: material(), subUnionId: CLICK, positionId: 3_000_123_456, url }]);

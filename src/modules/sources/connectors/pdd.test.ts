@@ -4,7 +4,7 @@ import type { ParsedRow, ProductInput } from '../../pool/model.ts';
 import { ConnectorError } from './common.ts';
 import { pddGoodsItem, pddGoodsSearchResponse, startFakePdd, type FakePddRouter } from './fake/pdd.ts';
 import { pddErrorResponse } from './fake/pdd-router.ts';
-import type { FakeGateway } from './fake/server.ts';
+import { recordingFetch, type FakeGateway } from './fake/server.ts';
 import { parsePddGoodsSearch, PddClient, readPddPromotionUrl } from './pdd.ts';
 
 const fixture: unknown = JSON.parse(readFileSync(new URL('./fixtures/pdd-goods-search.json', import.meta.url), 'utf8'));
@@ -112,11 +112,7 @@ describe('PddClient against the fake router', () => {
 
   it('signs each request so the router accepts it, and pages through all items exactly once', async () => {
     fake = await startFakePdd({ ...CREDENTIALS, items: 23 });
-    const bodies: URLSearchParams[] = [];
-    const spy: typeof fetch = async (url, init) => {
-      bodies.push(new URLSearchParams(String(init?.body)));
-      return fetch(url, init);
-    };
+    const { fetch: spy, bodies } = recordingFetch();
     const client = new PddClient({ ...CREDENTIALS, baseUrl: fake.url, fetch: spy, pageSize: 10, ...FAST });
     const pages = await collect(client.pages({ keyword: '四件套' }));
 
@@ -189,11 +185,7 @@ describe('PddClient.promotionUrl (pdd.ddk.goods.promotion.url.generate) against 
 
   it('signs the request with the promoter’s pid, one goods_sign and our custom_parameters, and answers the mobile URL', async () => {
     fake = await startFakePdd({ ...CREDENTIALS, items: 2 });
-    const bodies: URLSearchParams[] = [];
-    const spy: typeof fetch = async (url, init) => {
-      bodies.push(new URLSearchParams(String(init?.body)));
-      return fetch(url, init);
-    };
+    const { fetch: spy, bodies } = recordingFetch();
     const client = new PddClient({ ...CREDENTIALS, baseUrl: fake.url, fetch: spy });
     const url = await client.promotionUrl({ pid: '1000001_2000001', goodsSign: goodsSign(), customParameters: CUSTOM });
 

@@ -76,3 +76,13 @@ export function positiveInt(value: string | undefined, fallback: number): number
   if (value === undefined || value === '') return fallback;
   return /^[1-9]\d*$/.test(value) ? Number(value) : null;
 }
+
+/** A fetch that keeps the form body of every request it sends on, to check what a client signed. */
+export function recordingFetch(): { fetch: typeof fetch; bodies: URLSearchParams[] } {
+  const bodies: URLSearchParams[] = [];
+  const recording: typeof fetch = async (url, init) => {
+    bodies.push(new URLSearchParams(String(init?.body)));
+    return fetch(url, init);
+  };
+  return { fetch: recording, bodies };
+}
