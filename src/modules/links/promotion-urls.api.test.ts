@@ -110,6 +110,18 @@ describe.each(DIALECTS)('PDD products followed through a promotion URL made per 
     expect(response.body.error.code).toBe('product_unavailable');
   });
 
+  it('answers 503 with retry-after and stores no click while PDD fails, asking PDD once per shopper', async () => {
+    pdd.failWith = 'http_500';
+    const clicks = await clickCount();
+    const requests = pdd.requests;
+    const failed = await follow(codes.c1![1]!); // through the early listener, then the route: PDD asked once
+    expect(failed.status).toBe(503);
+    expect(pdd.requests).toBe(requests + 1);
+    expect(await clickCount()).toBe(clicks);
+    pdd.failWith = null;
+    expect((await follow(codes.c1![1]!)).status).toBe(302);
+  });
+
   it('answers 503 with retry-after and stores no click while PDD does not answer', async () => {
     await pdd.close();
     const clicks = await clickCount();

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AnswerMetric, EarlyListener } from '../../http/early-listeners.ts';
-import type { Redirector, Visit } from './redirect.ts';
+import type { RedirectOutcome, Redirector, Visit } from './redirect.ts';
 import { looksLikeLinkCode } from './rules.ts';
 
 const TRACKED_PREFIX = '/r/';
@@ -31,10 +31,18 @@ function visitOf(request: IncomingMessage): Visit {
 /**
  * GET /r/:code on the bare node:http listener: the same Redirector as the Fastify route, and the
  * 302 written directly. Only redirects are answered here; every other outcome (unknown link,
- * product without a URL, a click that could not be stored) is handed to Fastify's router, whose
- * route answers it with the contract's error body or a page, and a click not stored is tried once
- * more there before the 503. No log line per redirect (the route logs warnings and worse only).
+ * product without a URL, a platform that gave no link, a click that could not be stored) is
+ * handed to Fastify's router, whose route answers it with the contract's error body or a page
+ * (from `earlyOutcomes`, without asking again), and a click not stored is tried once more there
+ * before the 503. No log line per redirect (the route logs warnings and worse only).
  */
+/**
+ * What the early listener found for a request it handed to the router, so the route answers it
+ * without asking again: a platform that timed out would otherwise be waited for twice. A click
+ * that could not be stored is not kept here: the route tries it once more.
+ */
+export const earlyOutcomes = new WeakMap<IncomingMessage, RedirectOutcome>();
+
 export function redirectListener(redirector: Redirector, answered: AnswerMetric, onNotRecorded: (error: unknown) => void): EarlyListener {
   return (request, response, router) => {
     if (request.method !== 'GET') return false;
@@ -45,6 +53,7 @@ export function redirectListener(redirector: Redirector, answered: AnswerMetric,
       (outcome) => {
         if (outcome.kind !== 'redirect') {
           if (outcome.kind === 'not_recorded') onNotRecorded(outcome.error);
+          else earlyOutcomes.set(request, outcome);
           router(request, response);
           return;
         }

@@ -11,7 +11,7 @@ import { channelSchema, type LinkWithCounts } from './model.ts';
 import { qrPng, qrSvg } from './qr.ts';
 import { ClickRecorder } from './recorder.ts';
 import { Redirector } from './redirect.ts';
-import { REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
+import { earlyOutcomes, REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
 import { Counter } from 'prom-client';
@@ -98,7 +98,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
     },
     handler: async (request, reply) => {
       const { code } = request.params as { code: string };
-      const outcome = await redirector.redirect(code, { ip: request.ip, userAgent: request.headers['user-agent'], referrer: request.headers.referer });
+      const outcome = earlyOutcomes.get(request.raw) ?? (await redirector.redirect(code, { ip: request.ip, userAgent: request.headers['user-agent'], referrer: request.headers.referer }));
       switch (outcome.kind) {
         case 'redirect':
           // The destination learns our origin, not the showcase page's path (JD checks the origin against the registered site).

@@ -84,6 +84,8 @@ export interface FakePddRouter extends FakeGateway {
   readonly items: Record<string, unknown>[];
   /** The orders `pdd.ddk.order.list.increment.get` answers from; a test adds the ones shoppers make. */
   readonly orders: Record<string, unknown>[];
+  /** While set, every request fails so: an outage a test turns on and off. */
+  failWith: FailFirst['kind'] | null;
 }
 
 /**
@@ -146,11 +148,11 @@ export async function startFakePdd(options: FakePddOptions): Promise<FakePddRout
   const promotions: FakePromotion[] = [];
   const orders = options.orders ?? [];
   const gateway = await startFakeGateway((params, requestNo): FakeReply => {
-    if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
+    if (failsNow(options.failFirst, 'http_500', requestNo) || router.failWith === 'http_500') return HTTP_500;
     const type = ROUTED.includes(params.type ?? '') ? params.type! : PDD_GOODS_SEARCH;
     const rejected = pddRouterError(params, options, type);
     if (rejected) return ok(rejected);
-    if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(pddErrorResponse(52101, '当前接口调用频率超过限制，请稍后重试'));
+    if (failsNow(options.failFirst, 'rate_limit', requestNo) || router.failWith === 'rate_limit') return ok(pddErrorResponse(52101, '当前接口调用频率超过限制，请稍后重试'));
     if (type === PDD_PROMOTION_URL_GENERATE) return ok(answerPddPromotionUrl(params, items, promotions));
     if (type === PDD_ORDER_LIST_INCREMENT) return ok(answerPddOrderList(params, orders));
     const pageNo = positiveInt(params.page, 1);
@@ -161,7 +163,8 @@ export async function startFakePdd(options: FakePddOptions): Promise<FakePddRout
     const listId = params.list_id || `list-${digest(params.keyword ?? '').slice(0, 16)}`;
     return ok(pddGoodsSearchResponse(pageOf(items, pageNo, pageSize), items.length, listId));
   });
-  return Object.assign(gateway, { items, promotions, orders });
+  const router: FakePddRouter = Object.assign(gateway, { items, promotions, orders, failWith: null });
+  return router;
 }
 
 function ok(body: unknown): FakeReply {
