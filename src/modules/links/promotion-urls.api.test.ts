@@ -4,6 +4,8 @@ import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { pollSourceOrders } from '../../jobs/orders.ts';
 import { createUser } from '../accounts/service.ts';
 import { startFakeJd, type FakeJdRouter } from '../sources/connectors/fake/jd.ts';
+import { jdOrderRowItem } from '../sources/connectors/fake/jd-orders.ts';
+import { beijingTime } from '../sources/connectors/fake/orders.ts';
 import { startFakePdd, type FakePddRouter, type FakePromotion } from '../sources/connectors/fake/pdd.ts';
 import { pddOrderItem } from '../sources/connectors/fake/pdd-orders.ts';
 import { seedSource } from './testing.ts';
@@ -189,6 +191,13 @@ describe.each(DIALECTS)('JD products followed through a promotion link made per 
     expect(click).toBeDefined();
     expect((await follow(codes.c2![0]!)).status).toBe(302);
     expect(jd.promotions.at(-1)!.positionId).toBe(Number(JD_SOURCE_POSITION));
+
+    // The shopper buys through c1's link; JD's order rows give back its subUnionId and positionId.
+    const modifiedMs = Date.now() + 120_000;
+    jd.orders.push(jdOrderRowItem(0, { subUnionId: promotion.subUnionId, positionId: promotion.positionId, orderTime: beijingTime(modifiedMs - 60_000), modifyTime: beijingTime(modifiedMs) }));
+    await pollSourceOrders(s.db.kysely, sourceId, { now: new Date(Date.now() + 10 * 60_000), minBackoffMs: 1 });
+    const order = await s.db.kysely.selectFrom('orders').select(['creator_id', 'click_id', 'attribution']).where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+    expect(order).toEqual({ creator_id: click!.creator_id, click_id: promotion.subUnionId, attribution: 'click' });
   });
 
   it('sends the shopper to the product page, click id attached, when JD refuses the goods', async () => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedRow, ProductInput } from '../../pool/model.ts';
 import { ConnectorError } from './common.ts';
-import { jdErrorResponse, jdGoodsItem, jdGoodsQueryResponse, startFakeJd, type FakeJdRouter } from './fake/jd.ts';
+import { jdGoodsItem, jdGoodsQueryResponse, startFakeJd, type FakeJdRouter } from './fake/jd.ts';
+import { jdErrorResponse } from './fake/jd-router.ts';
 import { recordingFetch, type FakeGateway } from './fake/server.ts';
 import { JdClient, parseJdGoodsQuery, readJdPromotionUrl } from './jd.ts';
 

@@ -1,7 +1,7 @@
 import { isRecord, shanghaiDateTimeToIso } from '../common.ts';
 import { JD_MAX_ORDER_PAGE_SIZE, JD_ORDER_ROW_QUERY } from '../orders/jd-orders.ts';
 import { catalogEntry, digest, fenToYuanText, priceFenOf, titleOf } from './catalog.ts';
-import { jdErrorResponse, jdGatewayError } from './jd.ts';
+import { jdErrorResponse, jdGatewayError } from './jd-router.ts';
 import { beijingTime, clickIdOf, orderUpdatedAtMs } from './orders.ts';
 import { failsNow, HTTP_500, pageOf, startFakeGateway, type FailFirst, type FakeGateway, type FakeReply } from './server.ts';
 
@@ -109,21 +109,26 @@ interface OrderReq {
 
 export async function startFakeJdOrders(options: FakeJdOrdersOptions): Promise<FakeGateway> {
   const rows = typeof options.rows === 'number' ? Array.from({ length: options.rows }, (_, i) => jdOrderRowItem(i)) : options.rows;
-  const modifiedMs = (row: Record<string, unknown>) => Date.parse(shanghaiDateTimeToIso(String(row.modifyTime)) ?? '');
   return startFakeGateway((params, requestNo): FakeReply => {
     if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
     const rejected = jdGatewayError(params, options, JD_ORDER_ROW_QUERY);
     if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(jdErrorResponse('2', '限制时间内调用失败次数', 'App Call Limited'));
-    const req = orderReq(params['360buy_param_json']);
-    if (typeof req === 'string') return ok(innerError(400, req));
-    // This fake knows no promoter that authorised a tool provider.
-    if (req.key !== undefined) return ok(innerError(403, `key ${req.key} 未授权`));
-    if (req.endMs - req.startMs > MAX_WINDOW_MS) return ok(innerError(400, '开始时间与结束时间间隔不能超过1小时'));
-    const inWindow = rows.filter((r) => modifiedMs(r) >= req.startMs && modifiedMs(r) <= req.endMs).sort((a, b) => modifiedMs(a) - modifiedMs(b));
-    const hasMore = req.pageIndex * req.pageSize < inWindow.length;
-    return ok(jdOrderRowQueryResponse(pageOf(inWindow, req.pageIndex, req.pageSize), hasMore));
+    return ok(answerJdOrderRows(params['360buy_param_json'], rows));
   });
+}
+
+/** `jd.union.open.order.row.query` for the rows updated in the window asked for, a page of them in update order. */
+export function answerJdOrderRows(json: string | undefined, rows: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const modifiedMs = (row: Record<string, unknown>) => Date.parse(shanghaiDateTimeToIso(String(row.modifyTime)) ?? '');
+  const req = orderReq(json);
+  if (typeof req === 'string') return innerError(400, req);
+  // This fake knows no promoter that authorised a tool provider.
+  if (req.key !== undefined) return innerError(403, `key ${req.key} 未授权`);
+  if (req.endMs - req.startMs > MAX_WINDOW_MS) return innerError(400, '开始时间与结束时间间隔不能超过1小时');
+  const inWindow = rows.filter((r) => modifiedMs(r) >= req.startMs && modifiedMs(r) <= req.endMs).sort((a, b) => modifiedMs(a) - modifiedMs(b));
+  const hasMore = req.pageIndex * req.pageSize < inWindow.length;
+  return jdOrderRowQueryResponse(pageOf(inWindow, req.pageIndex, req.pageSize), hasMore);
 }
 
 /** orderReq of the business parameters, or what is wrong with it. */

@@ -1,11 +1,14 @@
-import { isRecord, signMd5 } from '../common.ts';
+import { isRecord } from '../common.ts';
 import { JD_GOODS_QUERY, JD_MAX_PAGE_SIZE, JD_PROMOTION_BY_SUBUNIONID } from '../jd.ts';
+import { JD_ORDER_ROW_QUERY } from '../orders/jd-orders.ts';
 import { catalogEntry, COUPON_END_MS, COUPON_START_MS, couponOf, digest, fenToYuanText, priceFenOf, titleOf } from './catalog.ts';
+import { answerJdOrderRows } from './jd-orders.ts';
+import { jdErrorResponse, jdGatewayError } from './jd-router.ts';
 import { failsNow, HTTP_500, pageOf, startFakeGateway, type FailFirst, type FakeGateway, type FakeReply } from './server.ts';
 
 /**
- * A fake of the JD open-platform router answering `jd.union.open.goods.query` and
- * `jd.union.open.promotion.bysubunionid.get`: same signature check, same gateway error codes, and
+ * A fake of the JD open-platform router answering `jd.union.open.goods.query`,
+ * `jd.union.open.promotion.bysubunionid.get` and (from `orders`) `jd.union.open.order.row.query`: same signature check, same gateway error codes, and
  * the result as a JSON string inside `jd_union_open_goods_query_responce` (sic) or
  * `..._bysubunionid_get_responce`'s getResult, prices in yuan and commissionShare in percent.
  */
@@ -79,9 +82,6 @@ export function jdGoodsQueryResponse(data: readonly unknown[], totalCount: numbe
   };
 }
 
-export function jdErrorResponse(code: string, zhDesc: string, enDesc: string): Record<string, unknown> {
-  return { error_response: { code, zh_desc: zhDesc, en_desc: enDesc } };
-}
 
 export interface FakeJdOptions {
   appKey: string;
@@ -90,23 +90,10 @@ export interface FakeJdOptions {
   /** pageSize when the request names none; JD's default is 20. */
   pageSize?: number;
   failFirst?: FailFirst;
+  /** Rows for `jd.union.open.order.row.query` on the same router (none by default). */
+  orders?: Record<string, unknown>[];
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-/** The gateway's checks, in the order of JD's 网关系统错误码 table, for the API named `method`. */
-export function jdGatewayError(params: Record<string, string>, options: { appKey: string; appSecret: string }, method: string): Record<string, unknown> | null {
-  if (!params.method) return jdErrorResponse('14', '缺少方法名参数', 'Missing Method');
-  if (params.method !== method) return jdErrorResponse('15', '不存在的方法名', 'Invalid Method');
-  if (params.app_key !== options.appKey) return jdErrorResponse('21', `key=${params.app_key ?? ''} 信息无效`, 'Invalid app_key');
-  if (!params.v) return jdErrorResponse('4', '缺少版本参数', 'Missing Version');
-  if (params.v !== '1.0') return jdErrorResponse('5', '不支持的版本号', 'Unsupported Version');
-  if (!params.timestamp) return jdErrorResponse('7', '缺少时间戳参数', 'Missing Timestamp');
-  if (!TIMESTAMP.test(params.timestamp)) return jdErrorResponse('8', '非法的时间戳参数', 'Invalid Timestamp');
-  if (!params.sign) return jdErrorResponse('11', '缺少签名参数', 'Missing Signature');
-  if (params.sign !== signMd5(params, options.appSecret)) return jdErrorResponse('12', '无效签名', 'Invalid Signature');
-  return null;
-}
 
 /** One link the fake made: what a shopper buying through it would carry back on the order rows. */
 export interface FakeJdPromotion {
@@ -121,24 +108,30 @@ export interface FakeJdRouter extends FakeGateway {
   readonly items: Record<string, unknown>[];
   /** Every promotion link made so far, oldest first. */
   readonly promotions: readonly FakeJdPromotion[];
+  /** The rows `jd.union.open.order.row.query` answers from; a test adds the ones shoppers make. */
+  readonly orders: Record<string, unknown>[];
 }
+
+const ROUTED = [JD_GOODS_QUERY, JD_PROMOTION_BY_SUBUNIONID, JD_ORDER_ROW_QUERY];
 
 export async function startFakeJd(options: FakeJdOptions): Promise<FakeJdRouter> {
   const items = typeof options.items === 'number' ? Array.from({ length: options.items }, (_, i) => jdGoodsItem(i)) : [...options.items];
   const promotions: FakeJdPromotion[] = [];
+  const orders = options.orders ?? [];
   const gateway = await startFakeGateway((params, requestNo): FakeReply => {
     if (failsNow(options.failFirst, 'http_500', requestNo)) return HTTP_500;
-    const method = params.method === JD_PROMOTION_BY_SUBUNIONID ? JD_PROMOTION_BY_SUBUNIONID : JD_GOODS_QUERY;
+    const method = ROUTED.includes(params.method ?? '') ? params.method! : JD_GOODS_QUERY;
     const rejected = jdGatewayError(params, options, method);
     if (rejected) return ok(rejected);
     if (failsNow(options.failFirst, 'rate_limit', requestNo)) return ok(jdErrorResponse('2', '限制时间内调用失败次数', 'App Call Limited'));
     if (method === JD_PROMOTION_BY_SUBUNIONID) return ok(answerJdPromotion(params['360buy_param_json'], items, promotions));
+    if (method === JD_ORDER_ROW_QUERY) return ok(answerJdOrderRows(params['360buy_param_json'], orders));
     const request = goodsReq(params['360buy_param_json']);
     if (!request) return ok(innerError(JD_GOODS_QUERY, 400, '360buy_param_json 须含 goodsReqDTO'));
     const pageSize = Math.min(request.pageSize ?? options.pageSize ?? 20, JD_MAX_PAGE_SIZE);
     return ok(jdGoodsQueryResponse(pageOf(items, request.pageIndex ?? 1, pageSize), items.length));
   });
-  return Object.assign(gateway, { items, promotions });
+  return Object.assign(gateway, { items, promotions, orders });
 }
 
 /**

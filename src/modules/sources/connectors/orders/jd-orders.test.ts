@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../common.ts';
-import { jdErrorResponse } from '../fake/jd.ts';
+import { jdErrorResponse } from '../fake/jd-router.ts';
 import { jdOrderRowItem, jdOrderRowQueryResponse, startFakeJdOrders } from '../fake/jd-orders.ts';
 import { orderUpdatedAtMs } from '../fake/orders.ts';
 import type { FakeGateway } from '../fake/server.ts';
