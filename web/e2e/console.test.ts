@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFakePdd } from '../../src/modules/sources/connectors/fake/pdd';
 import zh from '../src/i18n/zh.json';
 import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, futureDate, htmlLang, navKeys, newPage, pageErrors, setUpConsole, settled, signIn, signOut } from './harness';
 
@@ -236,6 +237,47 @@ describe('the web console', () => {
       await page.getByTestId('sources-table').waitFor();
       expect(await page.getByTestId('webhook-secret').count()).toBe(0);
       expect(pageErrors).toEqual([]);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'lets the operator connect the PDD source to its API (a fake of PDD’s router here), sync it now, and see how the sync went',
+    async () => {
+      const pdd = await startFakePdd({ appKey: 'e2e-client-id', appSecret: 'e2e-client-secret', items: 3 });
+      try {
+        const page = await newPage();
+        await signIn(page, DEMO.operator);
+        await page.locator('[data-nav="sources"]').click();
+        await page.getByTestId('sources-table').locator('[data-testid="source-link"]', { hasText: '拼多多 多多进宝' }).click();
+        const panel = page.getByTestId('connection-panel');
+        await panel.getByTestId('connection-form').waitFor();
+        expect(await panel.getByTestId('connection-status').count()).toBe(0); // not connected yet
+        await panel.getByTestId('connection-app-key').fill('e2e-client-id');
+        await panel.getByTestId('connection-app-secret').fill('wrong-secret');
+        await panel.getByTestId('connection-position').fill('1000001_2000001');
+        await panel.getByTestId('connection-base-url').fill(pdd.url);
+        await panel.getByTestId('connection-save').click();
+        await panel.getByTestId('connection-status').waitFor();
+        expect(await panel.getByTestId('connection-status').innerText()).toContain('尚未进行');
+
+        // A wrong secret: the sync is refused, and the panel says why, in PDD's words.
+        await panel.getByTestId('connection-sync').click();
+        await expect.poll(() => panel.getByTestId('connection-sync-error').innerText()).toContain('20004');
+        // The right one; the rest of the settings stay as they were.
+        await panel.getByTestId('connection-app-secret').fill('e2e-client-secret');
+        await panel.getByTestId('connection-save').click();
+        await panel.getByTestId('connection-saved').waitFor();
+        await panel.getByTestId('connection-sync').click();
+        await expect.poll(() => panel.getByTestId('connection-sync-report').innerText()).toBe('导入 3 · 更新 0 · 拒收 0');
+        await expect.poll(() => panel.getByTestId('connection-sync-error').count()).toBe(0);
+        expect(await panel.getByTestId('connection-position').inputValue()).toBe('1000001_2000001');
+        expect(await panel.getByTestId('connection-app-secret').inputValue()).toBe(''); // never shown
+        await page.screenshot({ path: join(ARTIFACTS, 'console-operator-connection.png'), fullPage: true });
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await pdd.close();
+      }
     },
     TEST_TIMEOUT,
   );

@@ -21,7 +21,8 @@ export const CONNECTED_PLATFORMS = ['pdd', 'jd', 'taobao'] as const;
 
 export interface ConnectionInput {
   appKey: string;
-  appSecret: string;
+  /** Null keeps the stored secret (a connection's settings change without typing it again). */
+  appSecret: string | null;
   baseUrl?: string | null;
   positionId?: string | null;
   keywords: string[];
@@ -37,12 +38,13 @@ export async function connectSource(db: Q, source: Source, input: ConnectionInpu
   if (source.kind !== 'platform' || !(CONNECTED_PLATFORMS as readonly string[]).includes(source.platform ?? '')) {
     throw new InvalidInput('no_connector', `there is an API connector for ${CONNECTED_PLATFORMS.join(', ')} platform sources only`);
   }
-  if (!input.appKey.trim() || !input.appSecret.trim()) throw new InvalidInput('credentials_required', 'app key and app secret are required');
+  const appSecret = input.appSecret?.trim() || (await db.selectFrom('source_connections').select('app_secret').where('source_id', '=', source.id).executeTakeFirst())?.app_secret;
+  if (!input.appKey.trim() || !appSecret) throw new InvalidInput('credentials_required', 'app key and app secret are required');
   if (!Number.isInteger(input.syncEveryMinutes) || input.syncEveryMinutes < 5) throw new InvalidInput('invalid_schedule', 'sync at most every 5 minutes');
   const row: SourceConnectionsTable = {
     source_id: source.id,
     app_key: input.appKey.trim(),
-    app_secret: input.appSecret.trim(),
+    app_secret: appSecret,
     base_url: input.baseUrl ?? null,
     position_id: input.positionId ?? null,
     keywords: JSON.stringify(input.keywords.map((k) => k.trim()).filter(Boolean)),

@@ -25,6 +25,46 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     handler: async (request) => toSourceJson(await sourceVisibleTo(reads, requireRole(request, 'operator', 'merchant', 'creator'), request.params.id)),
   });
 
+  const connectionSchema = z.object({
+    source_id: z.string(),
+    app_key: z.string(),
+    base_url: z.string().nullable(),
+    position_id: z.string().nullable(),
+    keywords: z.array(z.string()),
+    sync_every_minutes: z.number().int(),
+    next_sync_at: z.string(),
+    last_sync_at: z.string().nullable(),
+    last_sync_error: z.string().nullable(),
+    orders_polled_until: z.string().nullable(),
+    orders_poll_error: z.string().nullable(),
+  });
+  const connectionJson = (c: Awaited<ReturnType<typeof connectionOf>>): z.infer<typeof connectionSchema> => ({
+    source_id: c.source_id,
+    app_key: c.app_key,
+    base_url: c.base_url,
+    position_id: c.position_id,
+    keywords: JSON.parse(c.keywords) as string[],
+    sync_every_minutes: c.sync_every_minutes,
+    next_sync_at: c.next_sync_at,
+    last_sync_at: c.last_sync_at,
+    last_sync_error: c.last_sync_error,
+    orders_polled_until: c.orders_polled_until,
+    orders_poll_error: c.orders_poll_error,
+  });
+
+  r.get('/api/sources/:id/connection', {
+    schema: {
+      tags: ['sources'],
+      summary: "A platform source's API connection and how its syncs and order polls went (operator); never the secret. 404 when not connected",
+      params: z.object({ id: z.string() }),
+      response: { 200: connectionSchema },
+    },
+    handler: async (request) => {
+      const source = await sourceVisibleTo(reads, requireRole(request, 'operator'), request.params.id);
+      return connectionJson(await connectionOf(reads, source.id));
+    },
+  });
+
   r.put('/api/sources/:id/connection', {
     schema: {
       tags: ['sources'],
@@ -32,21 +72,20 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
       params: z.object({ id: z.string() }),
       body: z.object({
         app_key: z.string().min(1),
-        app_secret: z.string().min(1),
+        app_secret: z.string().min(1).optional().describe('required the first time; left out, the stored one is kept'),
         base_url: z.string().url().nullable().optional(),
         position_id: z.string().nullable().optional(),
         keywords: z.array(z.string().max(100)).max(100).default([]),
         sync_every_minutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
       }),
-      response: { 200: z.object({ source_id: z.string(), keywords: z.array(z.string()), sync_every_minutes: z.number().int(), next_sync_at: z.string() }) },
+      response: { 200: connectionSchema },
     },
     handler: async (request) => {
       const user = requireRole(request, 'operator');
       const source = await sourceVisibleTo(db, user, request.params.id);
       const b = request.body;
-      await connectSource(db, source, { appKey: b.app_key, appSecret: b.app_secret, baseUrl: b.base_url ?? null, positionId: b.position_id ?? null, keywords: b.keywords, syncEveryMinutes: b.sync_every_minutes }, user.id);
-      const c = await connectionOf(db, source.id);
-      return { source_id: c.source_id, keywords: JSON.parse(c.keywords) as string[], sync_every_minutes: c.sync_every_minutes, next_sync_at: c.next_sync_at };
+      await connectSource(db, source, { appKey: b.app_key, appSecret: b.app_secret ?? null, baseUrl: b.base_url ?? null, positionId: b.position_id ?? null, keywords: b.keywords, syncEveryMinutes: b.sync_every_minutes }, user.id);
+      return connectionJson(await connectionOf(db, source.id));
     },
   });
 

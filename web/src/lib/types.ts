@@ -503,3 +503,26 @@ export interface Position {
 export interface Positions extends Items<Position> {
   sources: { id: string; name: string; platform: string | null }[];
 }
+
+/** `GET /api/sources/:id/connection`: a platform source's API connection (never its secret). */
+export interface SourceConnection {
+  source_id: string;
+  app_key: string;
+  base_url: string | null;
+  position_id: string | null;
+  keywords: string[];
+  sync_every_minutes: number;
+  next_sync_at: string;
+  last_sync_at: string | null;
+  last_sync_error: string | null;
+  orders_polled_until: string | null;
+  orders_poll_error: string | null;
+}
+
+/** `POST /api/sources/:id/sync`: what one sync imported. */
+export interface SyncReport {
+  import_id: string;
+  imported: number;
+  updated: number;
+  rejected: { row: number; reason: string }[];
+}

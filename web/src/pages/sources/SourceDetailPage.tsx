@@ -11,6 +11,7 @@ import { href } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import type { ImportRun, Items, Role, Source } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
+import { CONNECTED_PLATFORMS, ConnectionPanel } from './ConnectionPanel';
 import { ImportHistory } from './ImportHistory';
 import { ImportPanel } from './ImportPanel';
 import { SourceProducts } from './SourceProducts';
@@ -64,6 +65,15 @@ export function SourceDetailPage({ id }: { id: string }) {
                 <span className="mono small">{data.id}</span>
               </Fact>
             </dl>
+            {operator && data.kind === 'platform' && CONNECTED_PLATFORMS.includes(data.platform ?? '') && (
+              <ConnectionPanel
+                source={data}
+                onSynced={() => {
+                  runs.reload();
+                  setGeneration((n) => n + 1);
+                }}
+              />
+            )}
             <Panel title={t('imports.title')} testId="import-panel">
               <ImportPanel
                 source={data}
