@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, LogLevel } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Counter } from 'prom-client';
 import { requireRole, requireUser } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { EarlyListeners } from '../../http/early-listeners.ts';
@@ -14,7 +15,6 @@ import { Redirector } from './redirect.ts';
 import { earlyOutcomes, REDIRECT_HEADERS, redirectListener } from './redirect-listener.ts';
 import { looksLikeLinkCode, trackedPath } from './rules.ts';
 import { clickIpSecret, createChannelLink, linksOfCreator, linkStatsFor } from './service.ts';
-import { Counter } from 'prom-client';
 import { ClickInbox } from './click-inbox.ts';
 import { PromotionUrls, promoterStore } from './promotion-urls.ts';
 import { clickCountFoldFor, clickWriterFor, linkTargets, newestLinkTargets } from './store.ts';
