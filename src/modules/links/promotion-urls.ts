@@ -42,7 +42,7 @@ class Remembered<V> {
   }
 }
 
-/** What a redirect gets for a product without a URL of its own. */
+/** What a redirect gets from a platform that makes its links per click. */
 export type PromotionUrl =
   | { kind: 'url'; url: string }
   /** Nothing to send the shopper to: not a platform that makes URLs, not connected, no position id, or the platform refused (`error`). */
