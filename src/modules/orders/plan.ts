@@ -84,7 +84,13 @@ export async function planOrders(db: Q, basis: DeliveryBasis, byOrder: ReadonlyM
   const planned = changed.map((c): PlannedOrder => {
     const decided = attributions.get(c.state.orderId);
     const row = orderRowOf(c.id, basis.sourceId, c.state, c.events, c.before, decided, basis.nowIso);
-    const save = { row, isNew: c.before === undefined, attributionDecided: decided !== undefined, orderedAtMoved: c.before !== undefined && c.before.ordered_at !== row.ordered_at };
+    const save = {
+      row,
+      isNew: c.before === undefined,
+      attributionDecided: decided !== undefined,
+      orderedAtMoved: c.before !== undefined && c.before.ordered_at !== row.ordered_at,
+      paidAtMoved: c.before !== undefined && c.before.paid_at !== row.paid_at,
+    };
     return { sourceOrderId: c.state.orderId, applied: c.applied, save, commissions: null };
   });
   const attributed = planned.flatMap(({ save }, i) => (save.row.creator_id === null ? [] : [{ id: save.row.id, sourceId: basis.sourceId, creatorId: save.row.creator_id, state: changed[i]!.state, isNew: save.isNew }]));

@@ -113,6 +113,24 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     await ledgerIsSound();
   });
 
+  it('writes the payment time when an order stored unpaid is paid, and again when an earlier payment comes late', async () => {
+    const paidOrders = async () =>
+      (await db.kysely.selectFrom('orders').select('source_order_id').where('source_id', '=', ids.source!).where('paid_at', 'is not', null).where('source_order_id', '=', 'P9').execute()).length;
+    await ingest([event('P9', 'created', T0, { clickId: 'clk_fresh' })], T0 + 3 * DAY);
+    expect(await orderRow('P9')).toMatchObject({ status: 'created', paid_at: null });
+    expect(await paidOrders()).toBe(0);
+    await ingest([event('P9', 'paid', T0 + 2 * HOUR)], T0 + 3 * DAY);
+    expect(await orderRow('P9')).toMatchObject({ status: 'paid', paid_at: iso(T0 + 2 * HOUR) });
+    expect(await paidOrders()).toBe(1);
+    await ingest([event('P9', 'shipped', T0 + DAY)], T0 + 3 * DAY);
+    expect(await orderRow('P9')).toMatchObject({ status: 'shipped', paid_at: iso(T0 + 2 * HOUR) });
+    // The source reports the payment again with an earlier time (its clock corrected): the row follows the state.
+    await ingest([event('P9', 'paid', T0 + HOUR)], T0 + 3 * DAY);
+    expect(await orderRow('P9')).toMatchObject({ status: 'shipped', paid_at: iso(T0 + HOUR) });
+    expect(await paidOrders()).toBe(1);
+    await ledgerIsSound();
+  });
+
   it('moves a completed order past its return window to settleable', async () => {
     await ingest([event('B2', 'paid', T0, { clickId: 'clk_fresh' }), event('B2', 'completed', T0 + DAY)], T0 + 9 * DAY);
     expect((await commissionOf('B2')).status).toBe('settleable');
