@@ -17,6 +17,7 @@ import * as commissionAsSettled from './migrations/018_commission_as_settled.ts'
 import * as partialCommissionIndexesPostgres from './migrations/019_partial_commission_indexes_postgres.ts';
 import * as settlementRunError from './migrations/020_settlement_run_error.ts';
 import * as ordersBySourceAndPayment from './migrations/021_orders_by_source_and_payment.ts';
+import * as positionKind from './migrations/022_position_kind.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019_partial_commission_indexes_postgres': partialCommissionIndexesPostgres,
   '020_settlement_run_error': settlementRunError,
   '021_orders_by_source_and_payment': ordersBySourceAndPayment,
+  '022_position_kind': positionKind,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** The schema's types: one interface per table. Times are ISO-8601 UTC strings (see core/time.ts). */
 /** `colonel` (团长): negotiates activity rates with merchants and takes a share of what they earn. */
@@ -303,6 +303,8 @@ export interface PositionsTable {
   source_id: string | null;
   label: string | null;
   created_at: string;
+  /** What the platform issued (positions.ts `POSITION_KINDS`). */
+  kind: ColumnType<string, string | undefined, string>;
 }
 
 export interface TargetedPlansTable {

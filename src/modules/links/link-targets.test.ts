@@ -3,7 +3,7 @@ import { LinkTargets } from './link-targets.ts';
 import type { LinkTarget } from './model.ts';
 
 function target(code: string, productUrl: string | null): LinkTarget {
-  return { code, creatorId: 'usr', productId: 'prd', sourceId: 'src', sourceProductId: 'J1', platform: 'jd', channel: 'showcase', productUrl };
+  return { code, creatorId: 'usr', productId: 'prd', sourceId: 'src', sourceProductId: 'J1', platform: 'jd', channel: 'showcase', productUrl, relationId: null };
 }
 
 describe('the link target cache', () => {

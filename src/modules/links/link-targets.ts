@@ -98,7 +98,7 @@ export class LinkTargets {
 function templateOf(target: LinkTarget): ClickUrlTemplate | null {
   if (target.productUrl === null) return null;
   try {
-    return clickUrlTemplate(target.productUrl, clickParameterOf(target.platform));
+    return clickUrlTemplate(target.productUrl, clickParameterOf(target.platform), target.relationId ? { relationId: target.relationId } : {});
   } catch {
     return null; // not a URL a browser could follow: treated like a product without one
   }

@@ -45,6 +45,11 @@ export interface LinkTarget {
   platform: string | null;
   channel: string;
   productUrl: string | null;
+  /**
+   * Taobao only: the creator's 渠道关系 id at the link's source (a `relation` position), which the
+   * link carries as `relationId` so Taobao credits the sale to the creator's channel.
+   */
+  relationId: string | null;
 }
 
 /** One row of `clicks`, as the recorder writes it. */

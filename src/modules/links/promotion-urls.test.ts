@@ -34,6 +34,7 @@ describe('promotion URLs made per click', () => {
     platform: 'pdd',
     channel: 'showcase',
     productUrl: null,
+    relationId: null,
     ...overrides,
   });
 

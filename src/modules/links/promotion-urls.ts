@@ -166,7 +166,7 @@ export class PromotionUrls {
 }
 
 /**
- * The database's answers: a source's API connection (enabled sources only), and the position the
+ * The database's answers: a source's API connection (enabled sources only), and the 推广位 the
  * creator recorded for that source (the first, when several) — orders are then credited through
  * it too, by the sub-id rule.
  */
@@ -183,7 +183,14 @@ export function promoterStore(db: Q): PromoterStore {
       return row ? { appKey: row.app_key, appSecret: row.app_secret, baseUrl: row.base_url, positionId: row.position_id } : null;
     },
     async position(sourceId, creatorId) {
-      const row = await db.selectFrom('positions').select('sub_id').where('creator_id', '=', creatorId).where('source_id', '=', sourceId).orderBy('created_at').executeTakeFirst();
+      const row = await db
+        .selectFrom('positions')
+        .select('sub_id')
+        .where('creator_id', '=', creatorId)
+        .where('source_id', '=', sourceId)
+        .where('kind', '=', 'position')
+        .orderBy('created_at')
+        .executeTakeFirst();
       return row?.sub_id ?? null;
     },
   };

@@ -81,6 +81,12 @@ describe('attaching the click id to a product URL', () => {
     expect(out.searchParams.get('x')).toBe('1');
   });
 
+  it('adds the link’s own parameters (a Taobao relationId) once, before the click id, dropping any value already there', () => {
+    const url = 'https://uland.taobao.com/coupon/edetail?e=Qx4%2BTQ%3D%3D&relationId=1&traceId=2#top';
+    const out = clickUrl(clickUrlTemplate(url, 'external_id', { relationId: '2712345678' }), CLICK);
+    expect(out).toBe(`https://uland.taobao.com/coupon/edetail?e=Qx4%2BTQ%3D%3D&traceId=2&relationId=2712345678&external_id=${CLICK}#top`);
+  });
+
   it('works on a URL with no query, an empty query or an empty fragment', () => {
     expect(clickUrl(clickUrlTemplate('https://shop.example/p/1', 'vt_click'), CLICK)).toBe(`https://shop.example/p/1?vt_click=${CLICK}`);
     expect(clickUrl(clickUrlTemplate('https://shop.example/p/1?#', 'vt_click'), CLICK)).toBe(`https://shop.example/p/1?vt_click=${CLICK}`);

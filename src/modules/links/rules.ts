@@ -72,19 +72,21 @@ export function clickIdFromCustomParameters(value: string): string | null {
 /**
  * A product URL split around the click parameter's value, computed once per link so a redirect
  * only concatenates. Existing parameters keep their exact encoding (a signed URL stays valid);
- * an earlier value of our parameter is dropped; the fragment stays last.
+ * an earlier value of our parameter, or of a `fixed` one (the link's own, such as Taobao's
+ * relationId), is dropped; the fragment stays last.
  */
 export interface ClickUrlTemplate {
   head: string;
   tail: string;
 }
 
-export function clickUrlTemplate(productUrl: string, parameter: string): ClickUrlTemplate {
+export function clickUrlTemplate(productUrl: string, parameter: string, fixed: Readonly<Record<string, string>> = {}): ClickUrlTemplate {
   const url = new URL(productUrl);
   const kept = url.search
     .slice(1)
     .split('&')
-    .filter((pair) => pair !== '' && queryKeyOf(pair) !== parameter);
+    .filter((pair) => pair !== '' && queryKeyOf(pair) !== parameter && !Object.hasOwn(fixed, queryKeyOf(pair)));
+  for (const [key, value] of Object.entries(fixed)) kept.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
   kept.push(`${encodeURIComponent(parameter)}=`);
   const hash = url.hash;
   url.search = '';

@@ -93,7 +93,7 @@ describe.each(DIALECTS)('tracked links in storage on %s', (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const newest = await createLink(db.kysely, { creatorId, productId, itemId: null, channel: 'live' });
     const [target] = await linkTargets(db.kysely, [older.code, 'nonexistent']);
-    expect(target).toEqual({ code: older.code, creatorId, productId, sourceId, sourceProductId: 'J1', platform: 'jd', channel: 'video', productUrl: 'https://item.jd.com/1.html' });
+    expect(target).toEqual({ code: older.code, creatorId, productId, sourceId, sourceProductId: 'J1', platform: 'jd', channel: 'video', productUrl: 'https://item.jd.com/1.html', relationId: null });
     expect((await newestLinkTargets(db.kysely, 1)).map((t) => t.code)).toEqual([newest.code]);
   });
 });

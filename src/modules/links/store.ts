@@ -84,13 +84,31 @@ function targetsQuery(db: Q) {
     .selectFrom('links')
     .innerJoin('products', 'products.id', 'links.product_id')
     .innerJoin('sources', 'sources.id', 'products.source_id')
-    .select(['links.code', 'links.creator_id', 'links.product_id', 'links.channel', 'products.source_id', 'products.source_product_id', 'products.product_url', 'sources.platform']);
+    .select(['links.code', 'links.creator_id', 'links.product_id', 'links.channel', 'products.source_id', 'products.source_product_id', 'products.product_url', 'sources.platform'])
+    .select((eb) =>
+      // A Taobao link carries its creator's 渠道关系 id; asked only for Taobao sources.
+      eb
+        .case()
+        .when('sources.platform', '=', 'taobao')
+        .then(
+          eb
+            .selectFrom('positions')
+            .select('positions.sub_id')
+            .whereRef('positions.creator_id', '=', 'links.creator_id')
+            .whereRef('positions.source_id', '=', 'products.source_id')
+            .where('positions.kind', '=', 'relation')
+            .orderBy('positions.created_at')
+            .limit(1),
+        )
+        .end()
+        .as('relation_id'),
+    );
 }
 
 type TargetRow = Awaited<ReturnType<ReturnType<typeof targetsQuery>['execute']>>[number];
 
 function toTarget(r: TargetRow): LinkTarget {
-  return { code: r.code, creatorId: r.creator_id, productId: r.product_id, sourceId: r.source_id, sourceProductId: r.source_product_id, platform: r.platform, channel: r.channel, productUrl: r.product_url };
+  return { code: r.code, creatorId: r.creator_id, productId: r.product_id, sourceId: r.source_id, sourceProductId: r.source_product_id, platform: r.platform, channel: r.channel, productUrl: r.product_url, relationId: r.relation_id };
 }
 
 /** What redirects need, for several codes in one query (the redirect cache batches its misses). */

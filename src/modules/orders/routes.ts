@@ -7,7 +7,7 @@ import type { AppContext } from '../../http/context.ts';
 import { errorSchema } from '../../http/errors.ts';
 import { webhookSecretOf } from '../sources/service.ts';
 import { ORDER_STATUSES } from './model.ts';
-import { addPosition, positionsOf, positionSources, removePosition } from './positions.ts';
+import { addPosition, POSITION_KINDS, positionsOf, positionSources, removePosition } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
 import { merchantSales } from './sales.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
@@ -177,7 +177,13 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
   });
 
-  const positionSchema = z.object({ sub_id: z.string(), source_id: z.string().nullable(), label: z.string().nullable(), created_at: z.string() });
+  const positionSchema = z.object({
+    sub_id: z.string(),
+    source_id: z.string().nullable(),
+    label: z.string().nullable(),
+    created_at: z.string(),
+    kind: z.string().describe('position: a 推广位 (PDD pid, JD positionId, Taobao adzone_id); relation: a Taobao 渠道关系 id, carried as relationId by the creator’s Taobao links'),
+  });
   r.get('/api/positions', {
     schema: {
       tags: ['orders'],
@@ -198,12 +204,17 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
   r.post('/api/positions', {
     schema: {
       tags: ['orders'],
-      summary: 'Record a position id the platform issued to the creator (PDD pid, JD positionId, Taobao relation_id/adzone_id)',
-      body: z.object({ sub_id: z.string(), source_id: z.string().nullable().optional(), label: z.string().max(100).nullable().optional() }),
+      summary: 'Record a position id the platform issued to the creator (PDD pid, JD positionId, Taobao adzone_id, or with kind relation a Taobao relation_id)',
+      body: z.object({
+        sub_id: z.string(),
+        source_id: z.string().nullable().optional(),
+        label: z.string().max(100).nullable().optional(),
+        kind: z.enum(POSITION_KINDS, { error: `kind must be one of ${POSITION_KINDS.join(', ')}` }).optional(),
+      }),
       response: { 201: positionSchema },
     },
     handler: async (request, reply) => {
-      const row = await addPosition(db, requireRole(request, 'creator'), { subId: request.body.sub_id, sourceId: request.body.source_id, label: request.body.label });
+      const row = await addPosition(db, requireRole(request, 'creator'), { subId: request.body.sub_id, sourceId: request.body.source_id, label: request.body.label, kind: request.body.kind });
       reply.status(201);
       return row;
     },

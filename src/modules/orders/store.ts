@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { chunked, insertRows, selectRows, updateRows } from '../../db/bulk.ts';
 import { isPostgres, yieldOnSqlite } from '../../db/dialect.ts';
 import type { Database, OrdersTable, PositionsTable } from '../../db/schema.ts';
@@ -135,8 +135,8 @@ export async function recordDelivery(db: Q, sourceId: string, webhookId: string,
   return inserted !== undefined;
 }
 
-export async function positionsBySubIds(db: Q, subIds: readonly string[]): Promise<Map<string, PositionsTable>> {
-  const out = new Map<string, PositionsTable>();
+export async function positionsBySubIds(db: Q, subIds: readonly string[]): Promise<Map<string, Selectable<PositionsTable>>> {
+  const out = new Map<string, Selectable<PositionsTable>>();
   for (const ids of chunked([...new Set(subIds)])) {
     for (const row of await db.selectFrom('positions').selectAll().where('sub_id', 'in', ids).execute()) out.set(row.sub_id, row);
   }
