@@ -129,6 +129,10 @@ describe.each(DIALECTS)('vitrine demo on %s', (dialect) => {
     const commissionStatuses = await db.kysely.selectFrom('commissions').select('status').distinct().execute();
     expect(commissionStatuses.map((c) => c.status).sort()).toEqual(['confirmed', 'estimated', 'reversed', 'settleable', 'settled']);
     expect(await db.kysely.selectFrom('orders').select('id').where('attribution', '=', 'unattributed').execute()).toHaveLength(4);
+    // Taobao's orders name no click: they come back with the creator's channel (relation_id) and are credited through it.
+    const taobaoOrders = await db.kysely.selectFrom('orders').innerJoin('sources', 'sources.id', 'orders.source_id').select(['orders.attribution', 'orders.sub_id']).where('sources.platform', '=', 'taobao').execute();
+    expect(taobaoOrders.length).toBeGreaterThan(0);
+    expect(taobaoOrders.every((o) => o.attribution === 'sub_id' && /^27123456\d\d$/.test(o.sub_id ?? ''))).toBe(true);
     expect((await db.kysely.selectFrom('withdrawals').select('status').orderBy('requested_at').execute()).map((w) => w.status)).toEqual(['paid', 'requested']);
     expect(await db.kysely.selectFrom('ledger_transactions').select('id').where('kind', '=', 'commission_clawed_back').execute()).toHaveLength(1);
     expect(await unbalancedTransactions(db.kysely)).toEqual([]);

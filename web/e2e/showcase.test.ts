@@ -152,6 +152,20 @@ describe('the showcase', () => {
       await position.getByTestId('position-remove').click();
       await position.waitFor({ state: 'detached' });
 
+      // At Taobao the creator records their channel's relation id (a number), which their Taobao links carry.
+      expect(await positions.getByTestId('position-kind').count()).toBe(0);
+      await positions.getByTestId('position-source').selectOption({ label: '淘宝联盟' });
+      expect(await positions.getByTestId('position-kind').inputValue()).toBe('relation');
+      await positions.getByTestId('position-sub-id').fill('mm_123');
+      await positions.getByTestId('position-submit').click();
+      await expect.poll(() => positions.getByRole('alert').innerText()).toContain('淘宝渠道关系 ID 是一串数字');
+      await positions.getByTestId('position-sub-id').fill('2712345678');
+      await positions.getByTestId('position-submit').click();
+      const relation = page.getByTestId('positions-table').locator('tr[data-row-id="2712345678"]');
+      await relation.waitFor();
+      expect(await relation.innerText()).toContain('淘宝联盟');
+      expect(await relation.innerText()).toContain('渠道关系 ID');
+
       // The public page shows the visible items, each through its tracked link.
       const codes = await Promise.all([pinned, last].map(async (productId) => codeOf(page, productId)));
       const publicPage = await newPage();

@@ -25,11 +25,14 @@ export async function fillDemoOrders(db: Kysely<Database>, users: { operator: st
   const clicks = await db
     .selectFrom('clicks')
     .innerJoin('products', 'products.id', 'clicks.product_id')
-    .select(['clicks.id', 'clicks.clicked_at', 'clicks.source_id', 'products.source_product_id', 'products.final_price_minor'])
+    .innerJoin('sources', 'sources.id', 'clicks.source_id')
+    .select(['clicks.id', 'clicks.clicked_at', 'clicks.source_id', 'clicks.creator_id', 'products.source_product_id', 'products.final_price_minor', 'sources.platform'])
     .where('clicks.is_bot', '=', 0)
     .where('clicks.creator_id', 'in', [users.lin, users.chen])
     .orderBy('clicks.id')
     .execute();
+  // Taobao gives no click id back: its orders name the creator's channel (relation_id), recorded as a relation position.
+  const relationIds = await recordDemoRelations(db, clicks, [users.lin, users.chen], now);
   const bySource = new Map<string, IncomingEvent[]>();
   let orders = 0;
   let refundAfterSettlement: { sourceId: string; event: OrderEvent } | null = null;
@@ -39,7 +42,8 @@ export async function fillDemoOrders(db: Kysely<Database>, users: { operator: st
     const quantity = random() < 0.8 ? 1 : 2;
     const paid = Date.parse(click.clicked_at) + Math.floor(5 + random() * 120) * MINUTE;
     const history = demoHistory(paid, now, random);
-    const base = { orderId: `DEMO${String(100_000 + orders)}`, currency: 'CNY', clickId: click.id, subId: null };
+    const relationId = click.platform === 'taobao' ? (relationIds.get(click.creator_id) ?? null) : null;
+    const base = { orderId: `DEMO${String(100_000 + orders)}`, currency: 'CNY', clickId: relationId === null ? click.id : null, subId: relationId };
     const line = { lineId: '1', productId: click.source_product_id, quantity, paidAmountMinor: Number(click.final_price_minor) * quantity, refundedAmountMinor: 0 };
     const events = history.map(({ status, at, refundShare }) => ({ ...base, status, occurredAt: new Date(at).toISOString(), lines: [{ ...line, refundedAmountMinor: Math.floor(line.paidAmountMinor * refundShare) }] }));
     bySource.set(click.source_id, [...(bySource.get(click.source_id) ?? []), ...events.map((event) => ({ event }))]);
@@ -94,5 +98,21 @@ function demoHistory(paid: number, now: number, random: () => number): { status:
   if (roll < 0.12) return [...out, { status: 'refunded', at: completed - DAY / 2, refundShare: 1 }];
   out.push({ status: 'completed', at: completed, refundShare: 0 });
   if (roll < 0.17 && completed + DAY < now) out.push({ status: 'completed', at: completed + DAY, refundShare: 0.5 });
+  return out;
+}
+
+/**
+ * The demo creators' 渠道关系 ids at the Taobao source their clicks went to (the Taobao links carry
+ * them): creator id -> relation id.
+ */
+async function recordDemoRelations(db: Kysely<Database>, clicks: readonly { source_id: string; platform: string | null }[], creators: readonly string[], now: number): Promise<Map<string, string>> {
+  const taobao = clicks.find((c) => c.platform === 'taobao')?.source_id;
+  const out = new Map<string, string>();
+  if (taobao === undefined) return out;
+  for (const [i, creatorId] of creators.entries()) {
+    const subId = String(2_712_345_601 + i);
+    await db.insertInto('positions').values({ sub_id: subId, creator_id: creatorId, source_id: taobao, label: '淘宝渠道', created_at: new Date(now - 60 * DAY).toISOString(), kind: 'relation' }).execute();
+    out.set(creatorId, subId);
+  }
   return out;
 }

@@ -56,9 +56,9 @@ describe.each(DIALECTS)('Taobao links that carry the creator’s relation id on 
     expect(listed.body.items).toEqual([expect.objectContaining({ sub_id: RELATION_ID, kind: 'relation', label: '抖音渠道' })]);
     const jd = await seedSource(s.db.kysely, { kind: 'platform', platform: 'jd', name: '京东联盟' }, [{ id: 'J1', url: 'https://item.jd.com/1.html' }]);
     const refusals = [
-      [{ sub_id: '27123x', source_id: sourceId, kind: 'relation' }, 'invalid_sub_id'],
-      [{ sub_id: '2712345679', source_id: jd.sourceId, kind: 'relation' }, 'invalid_kind'],
-      [{ sub_id: '2712345679', kind: 'relation' }, 'invalid_kind'],
+      [{ sub_id: '27123x', source_id: sourceId, kind: 'relation' }, 'invalid_relation_id'],
+      [{ sub_id: '2712345679', source_id: jd.sourceId, kind: 'relation' }, 'invalid_position_kind'],
+      [{ sub_id: '2712345679', kind: 'relation' }, 'invalid_position_kind'],
     ] as const;
     for (const [body, code] of refusals) {
       const refused = await s.call('POST', '/api/positions', { token: t.c2, body });

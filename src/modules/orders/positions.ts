@@ -35,11 +35,11 @@ export async function addPosition(db: Q, creator: User, input: { subId: string; 
   if (input.sourceId) {
     const source = await db.selectFrom('sources').select(['id', 'platform']).where('id', '=', input.sourceId).executeTakeFirst();
     if (!source) throw new NotFound('source');
-    if (kind === 'relation' && source.platform !== 'taobao') throw new InvalidInput('invalid_kind', 'a relation id (渠道关系 id) is issued by Taobao: record it for a Taobao source');
+    if (kind === 'relation' && source.platform !== 'taobao') throw new InvalidInput('invalid_position_kind', 'a relation id (渠道关系 id) is issued by Taobao: record it for a Taobao source');
   } else if (kind === 'relation') {
-    throw new InvalidInput('invalid_kind', 'a relation id is recorded for the Taobao source that issued it: source_id is required');
+    throw new InvalidInput('invalid_position_kind', 'a relation id is recorded for the Taobao source that issued it: source_id is required');
   }
-  if (kind === 'relation' && !/^[0-9]{1,20}$/.test(subId)) throw new InvalidInput('invalid_sub_id', 'a Taobao relation id is a number');
+  if (kind === 'relation' && !/^[0-9]{1,20}$/.test(subId)) throw new InvalidInput('invalid_relation_id', 'a Taobao relation id is a number');
   const row: Position = { sub_id: subId, creator_id: creator.id, source_id: input.sourceId ?? null, label: input.label?.trim() || null, created_at: nowIso(), kind };
   try {
     await db.insertInto('positions').values(row).execute();

@@ -497,6 +497,8 @@ export interface Position {
   source_id: string | null;
   label: string | null;
   created_at: string;
+  /** position: a 推广位; relation: a Taobao 渠道关系 id, carried by the creator's Taobao links. */
+  kind: 'position' | 'relation';
 }
 
 /** `GET /api/positions`: the creator's position ids, and the platform sources one may be recorded for. */

@@ -15,8 +15,8 @@ type Row = Position & { id: string };
 
 /**
  * 推广位: the position ids the platforms issued to the creator. A PDD or JD link is made for the
- * one recorded for its source, and an order that comes back without our click id is credited
- * through them.
+ * one recorded for its source, a Taobao link carries the creator's 渠道关系 id (a `relation`), and
+ * an order that comes back without our click id is credited through them.
  */
 export function PositionsPanel() {
   const { t } = useTranslation();
@@ -38,6 +38,7 @@ export function PositionsPanel() {
           const columns: Column<Row>[] = [
             { key: 'sub_id', header: t('positions.subId'), className: 'mono', cell: (row) => row.sub_id },
             { key: 'source', header: t('positions.source'), cell: (row) => sourceName(row.source_id) },
+            { key: 'kind', header: t('positions.kind'), cell: (row) => t(`positions.kinds.${row.kind}`) },
             { key: 'label', header: t('positions.label'), cell: (row) => row.label ?? <span className="muted">—</span> },
             { key: 'created', header: t('columns.createdAt'), className: 'nowrap', cell: (row) => dateOf(row.created_at) },
             {
@@ -69,12 +70,16 @@ function PositionForm({ sources, onAdded }: { sources: Positions['sources']; onA
   const [subId, setSubId] = useState('');
   const [sourceId, setSourceId] = useState(sources[0]?.id ?? '');
   const [label, setLabel] = useState('');
+  const [kind, setKind] = useState<Position['kind']>('relation');
   const action = useAction();
+  // Only Taobao issues relation ids (渠道关系 id); every other source records a 推广位.
+  const isTaobao = sources.find((s) => s.id === sourceId)?.platform === 'taobao';
+  const chosenKind = isTaobao ? kind : 'position';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      await api('POST', '/api/positions', { sub_id: subId.trim(), source_id: sourceId || null, label: label.trim() || null });
+      await api('POST', '/api/positions', { sub_id: subId.trim(), source_id: sourceId || null, label: label.trim() || null, kind: chosenKind });
       setSubId('');
       setLabel('');
       onAdded();
@@ -93,8 +98,16 @@ function PositionForm({ sources, onAdded }: { sources: Positions['sources']; onA
           <option value="">{t('positions.anySource')}</option>
         </select>
       </Field>
-      <Field label={t('positions.subId')} hint={t('positions.subIdHint')} htmlFor="position-sub-id">
-        <input id="position-sub-id" className="input mono" required autoCapitalize="none" spellCheck={false} placeholder="1000001_2000001" value={subId} data-testid="position-sub-id" onChange={(event) => setSubId(event.target.value)} />
+      {isTaobao && (
+        <Field label={t('positions.kind')} htmlFor="position-kind">
+          <select id="position-kind" className="input" value={kind} data-testid="position-kind" onChange={(event) => setKind(event.target.value as Position['kind'])}>
+            <option value="relation">{t('positions.kinds.relation')}</option>
+            <option value="position">{t('positions.kinds.position')}</option>
+          </select>
+        </Field>
+      )}
+      <Field label={chosenKind === 'relation' ? t('positions.kinds.relation') : t('positions.subId')} hint={chosenKind === 'relation' ? t('positions.relationHint') : t('positions.subIdHint')} htmlFor="position-sub-id">
+        <input id="position-sub-id" className="input mono" required autoCapitalize="none" spellCheck={false} placeholder={chosenKind === 'relation' ? '2712345678' : '1000001_2000001'} inputMode={chosenKind === 'relation' ? 'numeric' : undefined} value={subId} data-testid="position-sub-id" onChange={(event) => setSubId(event.target.value)} />
       </Field>
       <Field label={`${t('positions.label')} (${t('common.optional')})`} htmlFor="position-label">
         <input id="position-label" className="input" maxLength={100} placeholder={t('positions.labelPlaceholder')} value={label} data-testid="position-label" onChange={(event) => setLabel(event.target.value)} />
