@@ -172,13 +172,14 @@ export async function run(options: Record<string, string>): Promise<void> {
     const settings = { ...DEFAULT_LEDGER_SETTINGS, attribution_window_days: 30 };
 
     process.stderr.write(`signing ${total.toLocaleString('en')} events in deliveries of ${batch}…\n`);
-    const deliveries: { source: number; headers: Record<string, string>; body: string; events: number }[] = [];
+    // Bodies as the route receives them: bytes (the verifier decodes them, a large one in its worker).
+    const deliveries: { source: number; headers: Record<string, string>; body: Buffer; events: number }[] = [];
     const pending: Record<string, unknown>[][] = sources.map(() => []);
     const flush = (source: number) => {
       const id = `msg_${deliveries.length}`;
       const body = JSON.stringify({ events: pending[source] });
       const now = new Date();
-      deliveries.push({ source, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signers[source]!.sign(id, now, body) }, body, events: pending[source]!.length });
+      deliveries.push({ source, headers: { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signers[source]!.sign(id, now, body) }, body: Buffer.from(body), events: pending[source]!.length });
       pending[source] = [];
     };
     for (const { source, event } of eventStream(total, creators, sourceCount, 7)) {

@@ -174,9 +174,10 @@ export async function load(url: string, codes: readonly string[], options: { amo
  * CPU time a process has used, in microseconds (Linux /proc; null elsewhere). Per request it is
  * steadier than req/s on a machine shared with other work, so the table shows it too.
  */
-export function cpuMicrosOf(pid: number): number | null {
+export function cpuMicrosOf(pid: number, thread?: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // A process's stat counts all its threads; a task's, that thread alone (the main thread's id is the pid).
+    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100; // utime + stime, in USER_HZ (100/s)
   } catch {
     return null; // no /proc (not Linux): the column shows "-"

@@ -82,9 +82,10 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const verifier = ctx.webhookVerifier;
   app.addHook('onClose', () => verifier.close());
   await app.register(async (hooks) => {
-    // The signature covers the exact bytes sent, so the body is kept as the raw string.
+    // The signature covers the exact bytes sent, so the body is kept as they came, and decoded by
+    // the verifier (a large delivery in its worker).
     hooks.removeAllContentTypeParsers();
-    hooks.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    hooks.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     hooks.withTypeProvider<ZodTypeProvider>().post('/api/webhooks/sources/:sourceId/orders', {
       config: { public: true },
       schema: {
@@ -101,7 +102,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       handler: async (request) => {
         const secret = await webhookSecretOf(reads, request.params.sourceId);
         if (secret === null) throw new NotFound('source');
-        const body = typeof request.body === 'string' ? request.body : '';
+        const body = Buffer.isBuffer(request.body) ? request.body : '';
         const delivery = await verifier.verify(secret, request.headers as Record<string, string | undefined>, body);
         const report = await ingestOrderEvents(db, request.params.sourceId, delivery.events.map((event, i) => ({ event, record: delivery.records[i] })), { via: 'webhook', deliveryId: delivery.webhookId });
         return { received: report.events, applied: report.applied, duplicate_delivery: report.duplicateDelivery };

@@ -44,6 +44,21 @@ describe('verifying large webhook deliveries off the event loop', () => {
     expect(inWorker.events[499]).toMatchObject({ orderId: 'JD499', clickId: 'clk_499', lines: [{ paidAmountMinor: 2489 }] });
   });
 
+  it('verifies the bytes as received, large in the worker and small inline, decoding UTF-8 and leaving the caller’s buffer intact', async () => {
+    const big = batch(500).replace('"JD0"', '"京东0"');
+    const bytes = Buffer.from(big);
+    expect(bytes.length).toBeGreaterThan(big.length); // three bytes a Chinese character
+    const headers = signed(big, 'msg_bytes');
+    const inWorker = await verifier.verify(secret, headers, bytes);
+    expect(inWorker).toEqual(verifyWebhook(secret, headers, big));
+    expect(inWorker.events[0]!.orderId).toBe('京东0');
+    expect(bytes.toString('utf8')).toBe(big);
+    const small = batch(1);
+    expect((await verifier.verify(secret, signed(small, 'msg_small_bytes'), Buffer.from(small))).events).toHaveLength(1);
+    const tampered = Buffer.from(big.replace('"JD1"', '"JD2"'));
+    expect((await refusal(verifier.verify(secret, headers, tampered))).code).toBe('webhook_signature_invalid');
+  });
+
   it('verifies several deliveries in flight at once, each with its own result', async () => {
     const bodies = [batch(300), batch(400), batch(350)];
     const results = await Promise.all(bodies.map((body, i) => verifier.verify(secret, signed(body, `msg_${i}`), body)));

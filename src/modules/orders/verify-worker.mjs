@@ -11,7 +11,9 @@ const { packDelivery } = await import('./verifier.ts');
 
 parentPort.on('message', ({ id, secret, headers, body, nowMs }) => {
   try {
-    const delivery = verifyWebhook(secret, headers, body, new Date(nowMs));
+    // The route's bytes arrive as a Uint8Array moved here, decoded off the event loop.
+    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    const delivery = verifyWebhook(secret, headers, text, new Date(nowMs));
     parentPort.postMessage({ id, delivery: packDelivery(delivery) });
   } catch (error) {
     const refusal = error instanceof DomainError ? { status: error.status, code: error.code, message: error.message, details: error.details } : { message: String(error?.stack ?? error) };
