@@ -88,6 +88,18 @@ describe.each(DIALECTS)('PDD products followed through a promotion URL made per 
     expect(second!.url).not.toBe(first!.url);
   });
 
+  it('sends a bot following a link to the URL made for that link a moment ago, asking PDD nothing, and stores its click as a bot’s', async () => {
+    expect((await follow(codes.c1![1]!)).status).toBe(302);
+    const made = pdd.promotions.at(-1)!;
+    const requests = pdd.requests;
+    const preview = await fetch(`${s.url}/r/${codes.c1![1]}`, { redirect: 'manual', headers: { 'user-agent': 'TelegramBot (like TwitterBot)' } });
+    expect(preview.status).toBe(302);
+    expect(preview.headers.get('location')).toBe(made.url);
+    expect(pdd.requests).toBe(requests);
+    const botClicks = await s.db.kysely.selectFrom('clicks').select(['creator_id', 'ua_class']).where('is_bot', '=', 1).execute();
+    expect(botClicks).toEqual([{ creator_id: ids.c1, ua_class: 'bot' }]);
+  });
+
   it('answers 404 and stores no click for a product PDD no longer promotes, and asks PDD about it only once a minute', async () => {
     const refused = (await s.db.kysely.selectFrom('products').select('source_product_id').where('source_id', '=', sourceId).orderBy('source_product_id').execute())[2]!.source_product_id;
     pdd.items.splice(

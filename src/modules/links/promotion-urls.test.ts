@@ -69,6 +69,21 @@ describe('promotion URLs made per click', () => {
     expect(loads).toBe(2);
   });
 
+  it('gives bots the last URL made for the link within ten minutes instead of asking PDD again', async () => {
+    const promotions = urls();
+    const forBot = await promotions.urlForBot(target(), CUSTOM); // nothing made for the link yet: asked
+    expect(pdd.requests).toBe(1);
+    const forShopper = await promotions.urlFor(target(), CUSTOM);
+    expect(pdd.requests).toBe(2);
+    expect(forShopper).not.toEqual(forBot);
+    expect(await promotions.urlForBot(target(), CUSTOM)).toEqual(forShopper);
+    expect(await promotions.urlForBot(target({ code: 'other' }), CUSTOM)).toMatchObject({ kind: 'url' }); // another link: asked
+    expect(pdd.requests).toBe(3);
+    now += 10 * 60_000 + 1;
+    await promotions.urlForBot(target(), CUSTOM);
+    expect(pdd.requests).toBe(4);
+  });
+
   it('skips, without waiting, another platform’s products and a source it read as not connected', async () => {
     const promotions = urls();
     expect(promotions.skips(target({ platform: 'taobao' }))).toBe(true);

@@ -73,6 +73,8 @@ export interface PromotionUrlsOptions {
   timeoutMs?: number;
   /** How long a product the platform refused is not asked for again. */
   refusedForMs?: number;
+  /** How long a URL made for a link may be given again to bots following that link. */
+  reusedForBotsMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
   /** Told of every answer for a platform that makes URLs (for metrics and logs). */
@@ -96,6 +98,9 @@ export class PromotionUrls {
   readonly #now: () => number;
   readonly #onOutcome: (platform: string, outcome: PromotionUrl) => void;
   readonly #refused = new Map<string, { reason: string; untilMs: number }>();
+  readonly #reusedForBotsMs: number;
+  /** The last URL made for each link, for bots (`urlForBot`). */
+  readonly #recent = new Map<string, { url: string; untilMs: number }>();
 
   constructor(store: PromoterStore, options: PromotionUrlsOptions = {}) {
     const ttlMs = options.ttlMs ?? 60_000;
@@ -105,6 +110,7 @@ export class PromotionUrls {
     this.#positions = new Remembered((key) => store.position(...(key.split('\0') as [string, string])), ttlMs, this.#now);
     this.#timeoutMs = options.timeoutMs ?? 3_000;
     this.#refusedForMs = options.refusedForMs ?? 60_000;
+    this.#reusedForBotsMs = options.reusedForBotsMs ?? 10 * 60_000;
     this.#fetch = options.fetch;
     this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
@@ -131,6 +137,18 @@ export class PromotionUrls {
     return outcome;
   }
 
+  /**
+   * The URL for a bot's visit (a crawler, a chat app fetching a preview): the last one made for
+   * this link within a few minutes, so bots do not spend the platform's call quota, which real
+   * shoppers need; else one made as for anyone. A bot buys nothing, so the click id the reused URL
+   * carries (the earlier visitor's) credits no order it would not have.
+   */
+  async urlForBot(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
+    const recent = this.#recent.get(target.code);
+    if (recent && recent.untilMs > this.#now()) return { kind: 'url', url: recent.url };
+    return this.urlFor(target, clickParameter);
+  }
+
   async #made(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
     if (target.platform === 'jd' && !target.productUrl) return { kind: 'none', reason: 'a JD link is made from the goods’ materialUrl, and this product has none' };
     const productKey = `${target.sourceId}\0${target.sourceProductId}`;
@@ -154,6 +172,8 @@ export class PromotionUrls {
         target.platform === 'pdd'
           ? await new PddClient(credentials).promotionUrl({ pid: pid!, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs })
           : await new JdClient(credentials).promotionUrl({ materialUrl: target.productUrl!, subUnionId: clickParameter, positionId: pid, timeoutMs: this.#timeoutMs });
+      if (this.#recent.size >= CACHE_CAPACITY) this.#recent.clear();
+      this.#recent.set(target.code, { url, untilMs: this.#now() + this.#reusedForBotsMs });
       return { kind: 'url', url };
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.retryable) return { kind: 'unavailable', error };

@@ -59,10 +59,11 @@ export class Redirector {
     const clickId = newId('click');
     const ipHash = this.ipHash(visit.ip);
     const parameter = clickParameterValue(target.platform, clickId, ipHash);
+    const { uaClass, isBot } = this.#verdictOn(visit.userAgent);
     let location: string;
     if (promoted) {
       // Asked before the click is stored: a shopper the platform could not serve leaves no click behind.
-      const promotion = await this.#promotions!.urlFor(target, parameter);
+      const promotion = isBot ? await this.#promotions!.urlForBot(target, parameter) : await this.#promotions!.urlFor(target, parameter);
       if (promotion.kind === 'unavailable') return { kind: 'source_unavailable', error: promotion.error };
       if (promotion.kind === 'url') location = promotion.url;
       else if (template) location = clickUrl(template, parameter); // not connected, or the platform refused it: the product page
@@ -70,7 +71,6 @@ export class Redirector {
     } else {
       location = clickUrl(template!, parameter);
     }
-    const { uaClass, isBot } = this.#verdictOn(visit.userAgent);
     const now = Date.now();
     const row: ClickRow = {
       id: clickId,
