@@ -56,8 +56,9 @@ type UpdatedColumn = (typeof LIFECYCLE_COLUMNS)[number] | (typeof ATTRIBUTION_CO
 /**
  * The columns an update of a stored order writes. SQLite rewrites an order's entry in every index
  * holding a column the UPDATE sets, whether or not its value changed: `ordered_at` (moved by an
- * earlier event that came late), `paid_at` (set when the order is paid; a partial index by source
- * and payment time) and the attribution's columns are written only when they changed. Writing
+ * earlier event that came late) and `paid_at` (set when the order is paid; a partial index by
+ * source and payment time) are written only when they moved, the attribution's columns only when
+ * this delivery decided it. Writing
  * `paid_at` with every event had cost each delivery of the orders bench ~240 of its ~1,840 pages.
  */
 function updatedColumns(r: SavedOrder): readonly UpdatedColumn[] {
