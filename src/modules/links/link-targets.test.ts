@@ -53,6 +53,42 @@ describe('the link target cache', () => {
     expect(queries).toEqual([]);
   });
 
+  it('forgets a creator’s links (at one source, or all), so the next redirect reads them again', async () => {
+    const queries: string[][] = [];
+    const targets = new LinkTargets(async (codes) => {
+      queries.push([...codes]);
+      return [];
+    });
+    const of = (code: string, creatorId: string, sourceId: string): LinkTarget => ({ ...target(code, null), creatorId, sourceId });
+    targets.prime([of('a1', 'usr_a', 'src_1'), of('a2', 'usr_a', 'src_2'), of('b1', 'usr_b', 'src_1')]);
+    targets.forgetCreator('usr_a', 'src_1');
+    expect([targets.cached('a1'), targets.cached('a2'), targets.cached('b1')].map((hit) => hit?.target.code)).toEqual([undefined, 'a2', 'b1']);
+    targets.forgetCreator('usr_a', null);
+    expect(targets.cached('a2')).toBeUndefined();
+    expect(targets.cached('b1')).toBeDefined();
+    expect(queries).toEqual([]);
+  });
+
+  it('reads again the links it was reading when a creator’s links were forgotten, so it keeps nothing from before', async () => {
+    let relationId: string | null = null;
+    const reads: Array<() => void> = [];
+    const targets = new LinkTargets(async (codes) => {
+      const read = codes.map((c) => ({ ...target(c, 'https://uland.taobao.com/coupon/edetail?e=x'), platform: 'taobao', relationId }));
+      await new Promise<void>((resolve) => reads.push(resolve));
+      return read;
+    });
+    const resolved = targets.resolve('tb1');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(reads).toHaveLength(1); // read before the relation id was recorded, and not answered yet
+    relationId = '2712345601';
+    targets.forgetCreator('usr', 'src');
+    reads.shift()!();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(reads).toHaveLength(1);
+    reads.shift()!();
+    expect((await resolved)?.target.relationId).toBe('2712345601');
+  });
+
   it('forgets the oldest entries beyond its capacity', async () => {
     const targets = new LinkTargets(async () => [], { capacity: 2 });
     targets.prime([target('a', null), target('b', null), target('c', null)]);

@@ -36,6 +36,8 @@ export class LinkTargets {
   readonly #now: () => number;
   readonly #onRefreshError: (error: unknown) => void;
   #batch: { codes: Set<string>; done: Promise<void> } | null = null;
+  /** How many times `forgetCreator` ran. */
+  #forgotten = 0;
 
   constructor(load: LoadTargets, options: LinkTargetsOptions = {}) {
     this.#load = load;
@@ -86,12 +88,28 @@ export class LinkTargets {
     }
   }
 
+  /**
+   * Drops the creator's links (to one source's products, unless `sourceId` is null) so the next
+   * redirect reads them again: what a link carries depends on the creator's positions there (a
+   * Taobao relationId). A walk of the cache: positions change rarely.
+   */
+  forgetCreator(creatorId: string, sourceId: string | null): void {
+    this.#forgotten++;
+    for (const [code, entry] of this.#entries) {
+      if (entry.target.creatorId === creatorId && (sourceId === null || entry.target.sourceId === sourceId)) this.#entries.delete(code);
+    }
+  }
+
   get size(): number {
     return this.#entries.size;
   }
 
   async #loadInto(codes: string[]): Promise<void> {
-    this.prime(await this.#load(codes));
+    const forgotten = this.#forgotten;
+    const targets = await this.#load(codes);
+    // A creator's links were forgotten while these were read: what was read may be from before.
+    if (forgotten !== this.#forgotten) return this.#loadInto(codes);
+    this.prime(targets);
   }
 }
 

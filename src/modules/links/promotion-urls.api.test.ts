@@ -88,6 +88,18 @@ describe.each(DIALECTS)('PDD products followed through a promotion URL made per 
     expect(second!.url).not.toBe(first!.url);
   });
 
+  it('makes the next URL under a position the creator records, and under the source’s again once it is removed', async () => {
+    const pidOfNextClick = async () => {
+      expect((await follow(codes.c2![2]!)).status).toBe(302);
+      return pdd.promotions.at(-1)!.pid;
+    };
+    expect(await pidOfNextClick()).toBe(SOURCE_PID);
+    expect((await s.call('POST', '/api/positions', { token: t.c2, body: { sub_id: '1000001_3000002', source_id: sourceId } })).status).toBe(201);
+    expect(await pidOfNextClick()).toBe('1000001_3000002');
+    expect((await s.call('DELETE', '/api/positions/1000001_3000002', { token: t.c2 })).status).toBe(204);
+    expect(await pidOfNextClick()).toBe(SOURCE_PID);
+  });
+
   it('sends a bot following a link to the URL made for that link a moment ago, asking PDD nothing, and stores its click as a bot’s', async () => {
     expect((await follow(codes.c1![1]!)).status).toBe(302);
     const made = pdd.promotions.at(-1)!;

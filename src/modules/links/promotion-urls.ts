@@ -36,6 +36,11 @@ class Remembered<V> {
     return entry.value;
   }
 
+  /** Forgets the values whose keys `matches`: the next `get` reads them again. */
+  forget(matches: (key: string) => boolean): void {
+    for (const key of this.#entries.keys()) if (matches(key)) this.#entries.delete(key);
+  }
+
   settled(key: string): { value: V } | undefined {
     const entry = this.#entries.get(key);
     return entry && entry.freshUntilMs > this.now() ? entry.settled : undefined;
@@ -113,6 +118,14 @@ export class PromotionUrls {
     this.#reusedForBotsMs = options.reusedForBotsMs ?? 10 * 60_000;
     this.#fetch = options.fetch;
     this.#onOutcome = options.onOutcome ?? (() => undefined);
+  }
+
+  /** The creator's positions changed (at one source, unless null): the next click reads them again. */
+  forgetPositionsOf(creatorId: string, sourceId: string | null): void {
+    this.#positions.forget((key) => {
+      const [keySource, keyCreator] = key.split('\0');
+      return keyCreator === creatorId && (sourceId === null || keySource === sourceId);
+    });
   }
 
   /** Whether links to this platform's products are made per click (else the product URL is used as it is). */

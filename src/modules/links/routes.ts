@@ -76,6 +76,11 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
       if (outcome.kind === 'none' && outcome.error) app.log.warn({ err: outcome.error, platform }, 'the platform refused to make a promotion link: the shopper gets the product page or a 404');
     },
   });
+  // A position recorded or removed changes the creator's links at once on this node (their cache would show it within its TTL).
+  ctx.changes.onPositionsChanged(({ creatorId, sourceId }) => {
+    targets.forgetCreator(creatorId, sourceId);
+    promotions.forgetPositionsOf(creatorId, sourceId);
+  });
   const redirector = new Redirector(targets, recorder, await clickIpSecret(db), { promotions });
   const fold = clickCountFoldFor(ctx.db);
   const folding = fold && new ClickCountFolding(fold, { onError: (err) => app.log.warn({ err }, 'click counts not folded') });

@@ -34,7 +34,6 @@ describe.each(DIALECTS)('Taobao links that carry the creator’s relation id on 
     }
     const seeded = await seedSource(s.db.kysely, { kind: 'platform', platform: 'taobao', name: '淘宝联盟' }, [{ id: ITEM_ID, url: COUPON_URL }]);
     sourceId = seeded.sourceId;
-    // Recorded before the links are followed: a server learns of a new one within its link cache's TTL.
     const recorded = await s.call('POST', '/api/positions', { token: t.c1, body: { sub_id: RELATION_ID, source_id: sourceId, kind: 'relation', label: '抖音渠道' } });
     expect(recorded.status).toBe(201);
     expect(recorded.body).toMatchObject({ sub_id: RELATION_ID, source_id: sourceId, kind: 'relation' });
@@ -85,6 +84,20 @@ describe.each(DIALECTS)('Taobao links that carry the creator’s relation id on 
     const theirs = await fetch(`${s.url}/r/${codes.c2}`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
     expect(theirs.status).toBe(302);
     expect(new URL(theirs.headers.get('location')!).searchParams.getAll('relationId')).toEqual(['1']); // the product's URL as it is
+  });
+
+  it('carries a relation id from the moment it is recorded, and no longer once it is removed, though the link was followed before', async () => {
+    const relationOf = async () => {
+      const followed = await fetch(`${s.url}/r/${codes.c2}`, { redirect: 'manual', headers: { 'user-agent': PHONE } });
+      expect(followed.status).toBe(302);
+      return new URL(followed.headers.get('location')!).searchParams.getAll('relationId');
+    };
+    expect(await relationOf()).toEqual(['1']); // the link is in the server's cache now
+    const recorded = await s.call('POST', '/api/positions', { token: t.c2, body: { sub_id: '2712345699', source_id: sourceId, kind: 'relation' } });
+    expect(recorded.status).toBe(201);
+    expect(await relationOf()).toEqual(['2712345699']);
+    expect((await s.call('DELETE', '/api/positions/2712345699', { token: t.c2 })).status).toBe(204);
+    expect(await relationOf()).toEqual(['1']);
   });
 
   it('credits the order Taobao reports under that relation id to the creator, and leaves the source adzone’s order unattributed', async () => {

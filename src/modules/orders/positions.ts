@@ -57,10 +57,12 @@ export async function positionSources(db: Q): Promise<{ id: string; name: string
 
 /**
  * Removes one of the creator's position ids (a mistyped pid would make every PDD link of theirs
- * fail). Orders already credited through it stay credited; later ones no longer find it.
+ * fail). Orders already credited through it stay credited; later ones no longer find it. Returns
+ * the position removed.
  */
-export async function removePosition(db: Q, creator: User, subId: string): Promise<void> {
+export async function removePosition(db: Q, creator: User, subId: string): Promise<Position> {
   if (creator.role !== 'creator') throw new Forbidden();
-  const result = await db.deleteFrom('positions').where('sub_id', '=', subId).where('creator_id', '=', creator.id).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw new NotFound('position');
+  const removed = await db.deleteFrom('positions').where('sub_id', '=', subId).where('creator_id', '=', creator.id).returningAll().executeTakeFirst();
+  if (!removed) throw new NotFound('position');
+  return removed;
 }

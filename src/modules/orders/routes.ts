@@ -197,7 +197,8 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
   r.delete('/api/positions/:sub_id', {
     schema: { tags: ['orders'], summary: 'Remove one of the creator’s position ids (orders already credited through it stay so)', params: z.object({ sub_id: z.string() }), response: { 204: z.null() } },
     handler: async (request, reply) => {
-      await removePosition(db, requireRole(request, 'creator'), request.params.sub_id);
+      const removed = await removePosition(db, requireRole(request, 'creator'), request.params.sub_id);
+      ctx.changes.positionsChanged({ creatorId: removed.creator_id, sourceId: removed.source_id });
       reply.status(204).send(null);
     },
   });
@@ -216,6 +217,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
     handler: async (request, reply) => {
       const row = await addPosition(db, requireRole(request, 'creator'), { subId: request.body.sub_id, sourceId: request.body.source_id, label: request.body.label, kind: request.body.kind });
+      ctx.changes.positionsChanged({ creatorId: row.creator_id, sourceId: row.source_id });
       reply.status(201);
       return row;
     },
