@@ -18,6 +18,7 @@ import * as partialCommissionIndexesPostgres from './migrations/019_partial_comm
 import * as settlementRunError from './migrations/020_settlement_run_error.ts';
 import * as ordersBySourceAndPayment from './migrations/021_orders_by_source_and_payment.ts';
 import * as positionKind from './migrations/022_position_kind.ts';
+import * as taobaoInviterCode from './migrations/023_taobao_inviter_code.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020_settlement_run_error': settlementRunError,
   '021_orders_by_source_and_payment': ordersBySourceAndPayment,
   '022_position_kind': positionKind,
+  '023_taobao_inviter_code': taobaoInviterCode,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -173,6 +173,8 @@ export interface SourceConnectionsTable {
   /** Orders updated before this instant have been polled (null: never polled). */
   orders_polled_until: string | null;
   orders_poll_error: string | null;
+  /** A Taobao source's 渠道邀请码: creators register as its channels with it (渠道备案). */
+  inviter_code: string | null;
 }
 
 /** How a product came into a showcase: the four ways in. */

@@ -50,9 +50,22 @@ export async function addPosition(db: Q, creator: User, input: { subId: string; 
   return row;
 }
 
-/** The platform sources a creator may record a position id for (the console's choice). */
-export async function positionSources(db: Q): Promise<{ id: string; name: string; platform: string | null }[]> {
-  return db.selectFrom('sources').select(['id', 'name', 'platform']).where('kind', '=', 'platform').where('enabled', '=', 1).orderBy('name').orderBy('id').execute();
+/**
+ * The platform sources a creator may record a position id for (the console's choice), and whether
+ * a creator can register as a channel of each by authorising on Taobao (a Taobao source whose
+ * operator set its 渠道邀请码: taobao-channel.ts).
+ */
+export async function positionSources(db: Q): Promise<{ id: string; name: string; platform: string | null; channelRegistration: boolean }[]> {
+  const rows = await db
+    .selectFrom('sources')
+    .leftJoin('source_connections', 'source_connections.source_id', 'sources.id')
+    .select(['sources.id', 'sources.name', 'sources.platform', 'source_connections.inviter_code'])
+    .where('sources.kind', '=', 'platform')
+    .where('sources.enabled', '=', 1)
+    .orderBy('sources.name')
+    .orderBy('sources.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, platform: r.platform, channelRegistration: r.platform === 'taobao' && !!r.inviter_code }));
 }
 
 /**

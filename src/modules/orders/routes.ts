@@ -1,16 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotFound } from '../../core/errors.ts';
+import { DomainError, NotFound } from '../../core/errors.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { errorSchema } from '../../http/errors.ts';
+import { absoluteUrlOf } from '../links/routes.ts';
 import { webhookSecretOf } from '../sources/service.ts';
 import { ORDER_STATUSES } from './model.ts';
 import { addPosition, POSITION_KINDS, positionsOf, positionSources, removePosition } from './positions.ts';
 import { orderVisibleTo, ordersVisibleTo, type OrderView } from './queries.ts';
 import { merchantSales } from './sales.ts';
 import { attributeByHand, ingestOrderEvents } from './service.ts';
+import { registerTaobaoChannelFrom, taobaoChannelAuthorizeUrl } from './taobao-channel.ts';
+
+/** Where Taobao's OAuth page sends a creator back after authorising (渠道备案). */
+const TAOBAO_CHANNEL_CALLBACK = '/api/positions/taobao-channel/callback';
 
 const lineSchema = z.object({
   line_id: z.string(),
@@ -189,9 +194,19 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
     schema: {
       tags: ['orders'],
       summary: "The creator's position ids at the sources: the attribution fallback when an order has no click id, and the 推广位 PDD and JD links are made for",
-      response: { 200: z.object({ items: z.array(positionSchema), sources: z.array(z.object({ id: z.string(), name: z.string(), platform: z.string().nullable() })).describe('the platform sources a position id may be recorded for') }) },
+      response: {
+        200: z.object({
+          items: z.array(positionSchema),
+          sources: z
+            .array(z.object({ id: z.string(), name: z.string(), platform: z.string().nullable(), channel_registration: z.boolean().describe('a Taobao source the creator can register as a channel of (POST /api/positions/taobao-channel)') }))
+            .describe('the platform sources a position id may be recorded for'),
+        }),
+      },
     },
-    handler: async (request) => ({ items: await positionsOf(reads, requireRole(request, 'creator')), sources: await positionSources(reads) }),
+    handler: async (request) => ({
+      items: await positionsOf(reads, requireRole(request, 'creator')),
+      sources: (await positionSources(reads)).map((s) => ({ id: s.id, name: s.name, platform: s.platform, channel_registration: s.channelRegistration })),
+    }),
   });
 
   r.delete('/api/positions/:sub_id', {
@@ -220,6 +235,42 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       ctx.changes.positionsChanged({ creatorId: row.creator_id, sourceId: row.source_id });
       reply.status(201);
       return row;
+    },
+  });
+
+  r.post('/api/positions/taobao-channel', {
+    schema: {
+      tags: ['orders'],
+      summary: 'Start registering as a channel (渠道备案) of a Taobao source: where to send the creator to authorise on Taobao; Taobao then sends them to the callback, which records the relation id it issued (creator)',
+      body: z.object({ source_id: z.string() }),
+      response: { 200: z.object({ authorize_url: z.string() }) },
+    },
+    handler: async (request) => ({
+      authorize_url: await taobaoChannelAuthorizeUrl(db, requireRole(request, 'creator'), request.body.source_id, absoluteUrlOf(request, TAOBAO_CHANNEL_CALLBACK)),
+    }),
+  });
+
+  r.get(TAOBAO_CHANNEL_CALLBACK, {
+    // Taobao's page sends the browser here: who is registering is in the signed state.
+    config: { public: true },
+    schema: {
+      tags: ['orders'],
+      summary: "Where Taobao's OAuth page sends the creator back (code and state, or error): registers the channel and records the relation id, then redirects to the console's 推广链接 page with taobao_channel=registered|already&relation_id=…, or taobao_channel_error=<error code>",
+      querystring: z.object({ state: z.string().default(''), code: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }),
+    },
+    handler: async (request, reply) => {
+      const query = request.query;
+      let outcome: string;
+      try {
+        const registered = await registerTaobaoChannelFrom(db, { state: query.state, code: query.code, error: query.error });
+        ctx.changes.positionsChanged({ creatorId: registered.position.creator_id, sourceId: registered.position.source_id });
+        outcome = new URLSearchParams({ taobao_channel: registered.already ? 'already' : 'registered', relation_id: registered.position.sub_id }).toString();
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        request.log.warn({ err: error }, 'Taobao channel registration refused');
+        outcome = new URLSearchParams({ taobao_channel_error: error.code }).toString();
+      }
+      return reply.redirect(`/#/links?${outcome}`, 303);
     },
   });
 

@@ -27,6 +27,8 @@ export interface ConnectionInput {
   positionId?: string | null;
   keywords: string[];
   syncEveryMinutes: number;
+  /** Taobao only: the 渠道邀请码 creators register as channels with. */
+  inviterCode?: string | null;
 }
 
 export interface PlatformClient {
@@ -41,6 +43,9 @@ export async function connectSource(db: Q, source: Source, input: ConnectionInpu
   const appSecret = input.appSecret?.trim() || (await db.selectFrom('source_connections').select('app_secret').where('source_id', '=', source.id).executeTakeFirst())?.app_secret;
   if (!input.appKey.trim() || !appSecret) throw new InvalidInput('credentials_required', 'app key and app secret are required');
   if (!Number.isInteger(input.syncEveryMinutes) || input.syncEveryMinutes < 5) throw new InvalidInput('invalid_schedule', 'sync at most every 5 minutes');
+  const inviterCode = input.inviterCode?.trim() || null;
+  if (inviterCode !== null && source.platform !== 'taobao') throw new InvalidInput('invalid_inviter_code', 'an inviter code (渠道邀请码) is Taobao’s: only a Taobao source takes one');
+  if (inviterCode !== null && !/^[A-Za-z0-9]{4,32}$/.test(inviterCode)) throw new InvalidInput('invalid_inviter_code', 'an inviter code is 4-32 letters and digits');
   const row: SourceConnectionsTable = {
     source_id: source.id,
     app_key: input.appKey.trim(),
@@ -54,11 +59,12 @@ export async function connectSource(db: Q, source: Source, input: ConnectionInpu
     last_sync_error: null,
     orders_polled_until: null,
     orders_poll_error: null,
+    inviter_code: inviterCode,
   };
   await db
     .insertInto('source_connections')
     .values(row)
-    .onConflict((oc) => oc.column('source_id').doUpdateSet({ app_key: row.app_key, app_secret: row.app_secret, base_url: row.base_url, position_id: row.position_id, keywords: row.keywords, sync_every_minutes: row.sync_every_minutes, next_sync_at: row.next_sync_at }))
+    .onConflict((oc) => oc.column('source_id').doUpdateSet({ app_key: row.app_key, app_secret: row.app_secret, base_url: row.base_url, position_id: row.position_id, keywords: row.keywords, sync_every_minutes: row.sync_every_minutes, next_sync_at: row.next_sync_at, inviter_code: row.inviter_code }))
     .execute();
   await recordAudit(db, actorUserId, 'source.connected', source.id, { keywords: input.keywords, sync_every_minutes: input.syncEveryMinutes });
 }

@@ -37,6 +37,7 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     last_sync_error: z.string().nullable(),
     orders_polled_until: z.string().nullable(),
     orders_poll_error: z.string().nullable(),
+    inviter_code: z.string().nullable().describe('Taobao: the 渠道邀请码 creators register as channels with'),
   });
   const connectionJson = (c: Awaited<ReturnType<typeof connectionOf>>): z.infer<typeof connectionSchema> => ({
     source_id: c.source_id,
@@ -50,6 +51,7 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
     last_sync_error: c.last_sync_error,
     orders_polled_until: c.orders_polled_until,
     orders_poll_error: c.orders_poll_error,
+    inviter_code: c.inviter_code,
   });
 
   r.get('/api/sources/:id/connection', {
@@ -77,6 +79,7 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
         position_id: z.string().nullable().optional(),
         keywords: z.array(z.string().max(100)).max(100).default([]),
         sync_every_minutes: z.number().int().min(5).max(7 * 24 * 60).default(60),
+        inviter_code: z.string().max(32).nullable().optional().describe('Taobao only: the 渠道邀请码 (渠道管理 in the Union back office) with which creators register as channels and get their relation id'),
       }),
       response: { 200: connectionSchema },
     },
@@ -84,7 +87,7 @@ export async function sourceRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const user = requireRole(request, 'operator');
       const source = await sourceVisibleTo(db, user, request.params.id);
       const b = request.body;
-      await connectSource(db, source, { appKey: b.app_key, appSecret: b.app_secret ?? null, baseUrl: b.base_url ?? null, positionId: b.position_id ?? null, keywords: b.keywords, syncEveryMinutes: b.sync_every_minutes }, user.id);
+      await connectSource(db, source, { appKey: b.app_key, appSecret: b.app_secret ?? null, baseUrl: b.base_url ?? null, positionId: b.position_id ?? null, keywords: b.keywords, syncEveryMinutes: b.sync_every_minutes, inviterCode: b.inviter_code ?? null }, user.id);
       return connectionJson(await connectionOf(db, source.id));
     },
   });

@@ -163,6 +163,26 @@ function taobaoShopScore(dsr: unknown): number | null {
 
 export type TopSignMethod = 'md5' | 'hmac';
 
+export interface TopCall {
+  appKey: string;
+  appSecret: string;
+  signMethod?: TopSignMethod;
+  /** The gateway (TAOBAO_GATEWAY_URL unless a sandbox or a fake). */
+  baseUrl?: string;
+  fetch: typeof fetch;
+}
+
+/**
+ * One signed call of a TOP method with its business parameters (`session`: a user's access
+ * token, for the methods that act for them); the answer as JSON, read with `topResponseBody`.
+ */
+export async function callTop(call: TopCall, method: string, business: Record<string, string>): Promise<unknown> {
+  const signMethod = call.signMethod ?? 'md5';
+  const params: Record<string, string> = { method, app_key: call.appKey, timestamp: shanghaiTimestamp(), format: 'json', v: '2.0', sign_method: signMethod, ...business };
+  const sign = signMethod === 'hmac' ? signHmacMd5(params, call.appSecret) : signMd5(params, call.appSecret);
+  return postForm(call.fetch, call.baseUrl ?? TAOBAO_GATEWAY_URL, { ...params, sign }, 'taobao');
+}
+
 export interface TaobaoClientOptions extends ConnectorClientOptions {
   /** 推广位 id, the third part of mm_xxx_xxx_xxx: required by the API. */
   adzoneId?: string;
@@ -191,20 +211,10 @@ export class TaobaoClient {
   }
 
   private async fetchPage(query: ConnectorQuery, pageNo: number): Promise<PageOfItems> {
-    const signMethod = this.options.signMethod ?? 'md5';
-    const params: Record<string, string> = {
-      method: TAOBAO_MATERIAL_OPTIONAL,
-      app_key: this.options.appKey,
-      timestamp: shanghaiTimestamp(),
-      format: 'json',
-      v: '2.0',
-      sign_method: signMethod,
-      page_no: String(pageNo),
-      page_size: String(this.pageSize),
-    };
+    const params: Record<string, string> = { page_no: String(pageNo), page_size: String(this.pageSize) };
     if (query.keyword) params.q = query.keyword;
     if (this.options.adzoneId) params.adzone_id = this.options.adzoneId;
-    const sign = signMethod === 'hmac' ? signHmacMd5(params, this.options.appSecret) : signMd5(params, this.options.appSecret);
-    return readTaobaoMaterialOptional(await postForm(this.fetch, this.baseUrl, { ...params, sign }, 'taobao'));
+    const call = { appKey: this.options.appKey, appSecret: this.options.appSecret, signMethod: this.options.signMethod, baseUrl: this.baseUrl, fetch: this.fetch };
+    return readTaobaoMaterialOptional(await callTop(call, TAOBAO_MATERIAL_OPTIONAL, params));
   }
 }

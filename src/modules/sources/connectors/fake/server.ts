@@ -22,9 +22,12 @@ export interface FakeReply {
   status: number;
   /** Serialised as JSON; a string is sent as it is. */
   body: unknown;
+  /** More response headers (a redirect's location). */
+  headers?: Record<string, string>;
 }
 
-export type FakeHandler = (params: Record<string, string>, requestNo: number) => FakeReply;
+/** `path`: the request's path, for the fakes that answer more than their gateway's one. */
+export type FakeHandler = (params: Record<string, string>, requestNo: number, path: string) => FakeReply;
 
 export async function startFakeGateway(handle: FakeHandler): Promise<FakeGateway> {
   let requests = 0;
@@ -32,12 +35,12 @@ export async function startFakeGateway(handle: FakeHandler): Promise<FakeGateway
     requests += 1;
     const requestNo = requests;
     readParams(req)
-      .then((params) => handle(params, requestNo))
-      .catch((e: Error) => ({ status: 500, body: `fake gateway failed: ${e.message}` }))
-      .then(({ status, body }) => {
+      .then((params) => handle(params, requestNo, new URL(req.url ?? '/', 'http://fake').pathname))
+      .catch((e: Error): FakeReply => ({ status: 500, body: `fake gateway failed: ${e.message}` }))
+      .then(({ status, body, headers }) => {
         const text = typeof body === 'string' ? body : JSON.stringify(body);
         const type = typeof body === 'string' ? 'text/plain' : 'application/json';
-        res.writeHead(status, { 'content-type': `${type}; charset=utf-8` }).end(text);
+        res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, ...headers }).end(text);
       });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

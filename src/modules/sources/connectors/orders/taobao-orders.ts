@@ -1,7 +1,7 @@
-import { asRecord, ConnectorError, postForm, shanghaiTimestamp, signHmacMd5, signMd5, withRetry } from '../common.ts';
+import { asRecord, ConnectorError, shanghaiTimestamp, withRetry } from '../common.ts';
 import { optionalText, positiveCount, rateBps, rejectItem, requiredText, shanghaiTimeIso, yuanAmount } from '../item-fields.ts';
 import { fetchOf, retryPolicyOf } from '../paging.ts';
-import { TAOBAO_GATEWAY_URL, topResponseBody, type TopSignMethod } from '../taobao.ts';
+import { callTop, TAOBAO_GATEWAY_URL, topResponseBody, type TopSignMethod } from '../taobao.ts';
 import type { LineStatus, OrderClient, OrderClientOptions, OrderRow, PolledOrders } from './model.ts';
 import { readOrderRows } from './rows.ts';
 import { timeWindows, type TimeWindow } from './windows.ts';
@@ -124,12 +124,6 @@ export function taobaoOrderClient(options: TaobaoOrderClientOptions): OrderClien
   const fetchPage = (window: TimeWindow, pageNo: number, positionIndex: string | null) =>
     withRetry(async () => {
       const params: Record<string, string> = {
-        method: TAOBAO_ORDER_DETAILS,
-        app_key: options.appKey,
-        timestamp: shanghaiTimestamp(),
-        format: 'json',
-        v: '2.0',
-        sign_method: signMethod,
         query_type: QUERY_BY_UPDATE_TIME,
         start_time: shanghaiTimestamp(window.start),
         end_time: shanghaiTimestamp(window.end),
@@ -138,8 +132,7 @@ export function taobaoOrderClient(options: TaobaoOrderClientOptions): OrderClien
       };
       if (positionIndex !== null) Object.assign(params, { position_index: positionIndex, jump_type: JUMP_FORWARD });
       if (options.orderScene) params.order_scene = String(options.orderScene);
-      const sign = signMethod === 'hmac' ? signHmacMd5(params, options.appSecret) : signMd5(params, options.appSecret);
-      return readTaobaoOrderDetails(await postForm(fetch, baseUrl, { ...params, sign }, 'taobao'));
+      return readTaobaoOrderDetails(await callTop({ appKey: options.appKey, appSecret: options.appSecret, signMethod, baseUrl, fetch }, TAOBAO_ORDER_DETAILS, params));
     }, retry);
 
   async function* pagesOf(window: TimeWindow): AsyncGenerator<TaobaoOrderPage> {
