@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { startFakeTaobaoChannels } from '../../src/modules/sources/connectors/fake/taobao-channels';
 import { ARTIFACTS, DEMO, TEST_TIMEOUT, baseUrl, newPage, pageErrors, setUpConsole, signIn } from './harness';
 
 /**
@@ -177,6 +178,55 @@ describe('the showcase', () => {
       expect(pageErrors).toEqual([]);
     },
     TEST_TIMEOUT * 3,
+  );
+
+  it(
+    'lets the operator set the Taobao source’s inviter code, and lin register her Taobao account as a channel by authorising on Taobao (a fake of it here)',
+    async () => {
+      const taobao = await startFakeTaobaoChannels({ appKey: 'e2e-taobao-key', appSecret: 'e2e-taobao-secret', inviterCode: 'E2E7QX', nextAccount: () => '林小鱼的淘宝' });
+      try {
+        const operator = await newPage();
+        await signIn(operator, DEMO.operator);
+        await operator.locator('[data-nav="sources"]').click();
+        await operator.getByTestId('sources-table').locator('[data-testid="source-link"]', { hasText: '淘宝联盟' }).click();
+        const panel = operator.getByTestId('connection-panel');
+        await panel.getByTestId('connection-form').waitFor();
+        await panel.getByTestId('connection-app-key').fill('e2e-taobao-key');
+        await panel.getByTestId('connection-app-secret').fill('e2e-taobao-secret');
+        await panel.getByTestId('connection-base-url').fill(taobao.url);
+        await panel.getByTestId('connection-inviter-code').fill('E2E7QX');
+        await panel.getByTestId('connection-save').click();
+        await panel.getByTestId('connection-status').waitFor(); // connected
+        expect(await panel.getByTestId('connection-inviter-code').inputValue()).toBe('E2E7QX');
+
+        // lin starts from 推广链接 → 推广位, goes through Taobao's page, and comes back registered.
+        const page = await newPage();
+        await signIn(page, DEMO.creator);
+        await page.goto(`${baseUrl()}/#/links`);
+        const registration = page.getByTestId('channel-registration');
+        await registration.waitFor();
+        expect(await registration.innerText()).toContain('用淘宝账号备案渠道');
+        await registration.getByTestId('channel-start').click();
+        await expect.poll(() => page.getByTestId('channel-outcome').textContent(), { timeout: 20_000 }).toContain('渠道关系 ID 2712345700 已登记');
+        expect(taobao.registrations).toEqual([{ account: '林小鱼的淘宝', relationId: 2712345700, inviterCode: 'E2E7QX', note: 'vitrine lin_xiaoyu' }]);
+        const relation = page.getByTestId('positions-table').locator('tr[data-row-id="2712345700"]');
+        await relation.waitFor();
+        expect(await relation.innerText()).toContain('林小鱼的淘宝');
+        expect(await relation.innerText()).toContain('渠道关系 ID');
+        expect(page.url()).toBe(`${baseUrl()}/#/links`); // the outcome is said once, not again on a reload
+        await page.screenshot({ path: join(ARTIFACTS, 'positions-taobao-channel.png'), fullPage: true });
+
+        // Declined on Taobao's page: the console says so, in words, and nothing is recorded.
+        taobao.refuse = true;
+        await page.getByTestId('channel-registration').getByTestId('channel-start').click();
+        await expect.poll(() => page.locator('[data-testid="error"][data-code="authorization_declined"]').textContent(), { timeout: 20_000 }).toContain('你在淘宝页面没有同意授权');
+        expect(await page.getByTestId('positions-table').locator('tbody tr').count()).toBe(2);
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await taobao.close();
+      }
+    },
+    TEST_TIMEOUT,
   );
 
   it(

@@ -97,7 +97,9 @@ function targetsQuery(db: Q) {
             .whereRef('positions.creator_id', '=', 'links.creator_id')
             .whereRef('positions.source_id', '=', 'products.source_id')
             .where('positions.kind', '=', 'relation')
-            .orderBy('positions.created_at')
+            // The newest: a channel registered (or typed in) later replaces the one before on new links;
+            // the older id still credits the orders Taobao reports under it.
+            .orderBy('positions.created_at', 'desc')
             .limit(1),
         )
         .end()

@@ -76,20 +76,23 @@ describe.each(DIALECTS)('a creator registers as a Taobao channel (渠道备案) 
       return new URL(followed.headers.get('location')!).searchParams.get('relationId');
     };
     expect(await relationOfLink()).toBeNull();
+    // One typed in before, from Taobao's back office: the registered one replaces it on new links.
+    expect((await s.call('POST', '/api/positions', { token: t.c1, body: { sub_id: '2712340001', source_id: sourceId, kind: 'relation' } })).status).toBe(201);
+    expect(await relationOfLink()).toBe('2712340001');
 
     account = '小鱼的淘宝';
     const outcome = await register('c1');
     expect(Object.fromEntries(outcome)).toEqual({ taobao_channel: 'registered', relation_id: '2712345700' });
     expect(taobao.registrations).toEqual([{ account: '小鱼的淘宝', relationId: 2712345700, inviterCode: INVITER_CODE, note: 'vitrine tbc_c1' }]);
     const listed = await s.call('GET', '/api/positions', { token: t.c1 });
-    expect(listed.body.items).toEqual([expect.objectContaining({ sub_id: '2712345700', source_id: sourceId, kind: 'relation', label: '小鱼的淘宝' })]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ sub_id: '2712340001' }), expect.objectContaining({ sub_id: '2712345700', source_id: sourceId, kind: 'relation', label: '小鱼的淘宝' })]);
     expect(await relationOfLink()).toBe('2712345700');
     const audit = await s.db.kysely.selectFrom('audit_log').select(['actor_user_id', 'action']).where('action', '=', 'position.taobao_channel_registered').execute();
     expect(audit).toEqual([{ actor_user_id: ids.c1, action: 'position.taobao_channel_registered' }]);
 
     // Again (a second phone, a double tap): Taobao answers the same id, and nothing new is recorded.
     expect(Object.fromEntries(await register('c1'))).toEqual({ taobao_channel: 'already', relation_id: '2712345700' });
-    expect((await s.call('GET', '/api/positions', { token: t.c1 })).body.items).toHaveLength(1);
+    expect((await s.call('GET', '/api/positions', { token: t.c1 })).body.items).toHaveLength(2);
   });
 
   it('refuses a Taobao account that is another creator’s channel already, a forged or stale state, and a declined authorisation, recording nothing', async () => {

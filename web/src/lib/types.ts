@@ -503,7 +503,8 @@ export interface Position {
 
 /** `GET /api/positions`: the creator's position ids, and the platform sources one may be recorded for. */
 export interface Positions extends Items<Position> {
-  sources: { id: string; name: string; platform: string | null }[];
+  /** channel_registration: a Taobao source the creator can register as a channel of, by authorising on Taobao. */
+  sources: { id: string; name: string; platform: string | null; channel_registration: boolean }[];
 }
 
 /** `GET /api/sources/:id/connection`: a platform source's API connection (never its secret). */
@@ -519,6 +520,8 @@ export interface SourceConnection {
   last_sync_error: string | null;
   orders_polled_until: string | null;
   orders_poll_error: string | null;
+  /** Taobao: the 渠道邀请码 creators register as channels with. */
+  inviter_code: string | null;
 }
 
 /** `POST /api/sources/:id/sync`: what one sync imported. */

@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../../components/Alerts';
+import { ErrorAlert, Notice } from '../../components/Alerts';
 import { Async } from '../../components/Async';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { Panel } from '../../components/Panel';
-import { api } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
 import { dateOf } from '../../lib/dates';
 import type { Position, Positions } from '../../lib/types';
 import { useAction } from '../../lib/useAction';
+import { setHashQuery, useHashQuery } from '../../lib/router';
 import { useLoad } from '../../lib/useLoad';
 
 type Row = Position & { id: string };
@@ -29,9 +30,24 @@ export function PositionsPanel() {
       positions.reload();
     });
 
+  const outcome = useChannelOutcome(positions.reload);
+  // Back from Taobao the page opens at its top, and this panel is below the links: brought into view.
+  const said = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (outcome) said.current?.scrollIntoView({ block: 'center' });
+  }, [outcome]);
+
   return (
     <Panel title={t('positions.title')}>
       <p className="muted small">{t('positions.description')}</p>
+      <div ref={said}>
+        {outcome?.kind === 'done' && (
+          <Notice onDismiss={outcome.dismiss}>
+            <span data-testid="channel-outcome">{t(`positions.channel.${outcome.already ? 'already' : 'registered'}`, { relationId: outcome.relationId })}</span>
+          </Notice>
+        )}
+        {outcome?.kind === 'failed' && <ErrorAlert error={outcome.error} />}
+      </div>
       <Async loaded={positions}>
         {(data) => {
           const sourceName = (id: string | null) => (id === null ? t('positions.anySource') : (data.sources.find((s) => s.id === id)?.name ?? id));
@@ -57,6 +73,7 @@ export function PositionsPanel() {
               <DataTable columns={columns} rows={data.items.map((p) => ({ ...p, id: p.sub_id }))} empty={t('positions.empty')} testId="positions-table" />
               <ErrorAlert error={removal.error} />
               <PositionForm sources={data.sources} onAdded={positions.reload} />
+              <ChannelRegistration sources={data.sources.filter((source) => source.channel_registration)} />
             </>
           );
         }}
@@ -119,5 +136,73 @@ function PositionForm({ sources, onAdded }: { sources: Positions['sources']; onA
         </button>
       </div>
     </form>
+  );
+}
+
+type ChannelOutcome = { kind: 'done'; relationId: string; already: boolean; dismiss: () => void } | { kind: 'failed'; error: ApiError };
+
+/**
+ * What Taobao's authorisation ended in: the server's callback sends the creator back here with
+ * `taobao_channel=registered|already&relation_id=…` or `taobao_channel_error=<code>`. Kept once
+ * read, and taken out of the address, so a reload does not say it again.
+ */
+function useChannelOutcome(onRegistered: () => void): ChannelOutcome | null {
+  const query = new URLSearchParams(useHashQuery());
+  const [outcome, setOutcome] = useState<ChannelOutcome | null>(null);
+  const registered = query.get('taobao_channel');
+  const relationId = query.get('relation_id');
+  const failed = query.get('taobao_channel_error');
+  useEffect(() => {
+    if (!registered && !failed) return;
+    const dismiss = () => setOutcome(null);
+    if (registered && relationId) {
+      setOutcome({ kind: 'done', relationId, already: registered === 'already', dismiss });
+      onRegistered();
+    } else if (failed) {
+      setOutcome({ kind: 'failed', error: new ApiError(400, failed, failed) });
+    }
+    const rest = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+    for (const key of ['taobao_channel', 'relation_id', 'taobao_channel_error']) rest.delete(key);
+    setHashQuery(rest, { replace: true });
+  }, [registered, relationId, failed, onRegistered]);
+  return outcome;
+}
+
+/**
+ * 渠道备案: the creator registers their Taobao account as a channel of a Taobao source by
+ * authorising on Taobao; the server records the relation id Taobao issues (no copying by hand).
+ */
+function ChannelRegistration({ sources }: { sources: Positions['sources'] }) {
+  const { t } = useTranslation();
+  const [sourceId, setSourceId] = useState(sources[0]?.id ?? '');
+  const action = useAction();
+  if (sources.length === 0) return null;
+
+  const start = () =>
+    void action.run(async () => {
+      const { authorize_url } = await api<{ authorize_url: string }>('POST', '/api/positions/taobao-channel', { source_id: sourceId });
+      window.location.assign(authorize_url);
+    });
+
+  return (
+    <section className="panel-section" data-testid="channel-registration">
+      <h3 className="panel-subtitle">{t('positions.channel.title')}</h3>
+      <p className="muted small">{t('positions.channel.description')}</p>
+      {sources.length > 1 && (
+        <Field label={t('positions.channel.source')} htmlFor="channel-source">
+          <select id="channel-source" className="input" value={sourceId} data-testid="channel-source" onChange={(event) => setSourceId(event.target.value)}>
+            {sources.map((source) => (
+              <option key={source.id} value={source.id}>
+                {source.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <ErrorAlert error={action.error} />
+      <button type="button" className="btn btn-secondary" disabled={action.busy || !sourceId} data-testid="channel-start" onClick={start}>
+        {action.busy ? t('positions.channel.starting') : t('positions.channel.start')}
+      </button>
+    </section>
   );
 }

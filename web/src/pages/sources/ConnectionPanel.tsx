@@ -60,7 +60,7 @@ export function ConnectionPanel({ source, onSynced }: { source: Source; onSynced
           </Fact>
         </dl>
       )}
-      {(connection || notConnected) && <ConnectionForm key={connection?.app_key ?? 'new'} path={path} connection={connection ?? null} onSaved={loaded.reload} />}
+      {(connection || notConnected) && <ConnectionForm key={connection?.app_key ?? 'new'} path={path} connection={connection ?? null} taobao={source.platform === 'taobao'} onSaved={loaded.reload} />}
       {connection && (
         <div className="button-row">
           <button type="button" className="btn btn-secondary" disabled={sync.busy} data-testid="connection-sync" onClick={syncNow}>
@@ -78,18 +78,19 @@ export function ConnectionPanel({ source, onSynced }: { source: Source; onSynced
   );
 }
 
-function ConnectionForm({ path, connection, onSaved }: { path: string; connection: SourceConnection | null; onSaved: () => void }) {
+function ConnectionForm({ path, connection, taobao, onSaved }: { path: string; connection: SourceConnection | null; taobao: boolean; onSaved: () => void }) {
   const { t } = useTranslation();
   const [appKey, setAppKey] = useState(connection?.app_key ?? '');
   const [appSecret, setAppSecret] = useState('');
   const [baseUrl, setBaseUrl] = useState(connection?.base_url ?? '');
   const [positionId, setPositionId] = useState(connection?.position_id ?? '');
+  const [inviterCode, setInviterCode] = useState(connection?.inviter_code ?? '');
   const [keywords, setKeywords] = useState((connection?.keywords ?? []).join('\n'));
   const [every, setEvery] = useState(String(connection?.sync_every_minutes ?? 60));
   const [saved, setSaved] = useState(false);
   const action = useAction();
   // A change after a save takes its 已保存 away (the secret, emptied by the save itself, in its onChange).
-  useEffect(() => setSaved(false), [appKey, baseUrl, positionId, keywords, every]);
+  useEffect(() => setSaved(false), [appKey, baseUrl, positionId, inviterCode, keywords, every]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -98,6 +99,7 @@ function ConnectionForm({ path, connection, onSaved }: { path: string; connectio
       ...(appSecret.trim() ? { app_secret: appSecret.trim() } : {}),
       base_url: baseUrl.trim() || null,
       position_id: positionId.trim() || null,
+      ...(taobao ? { inviter_code: inviterCode.trim() || null } : {}),
       keywords: keywords
         .split(/[\n,，]/)
         .map((k) => k.trim())
@@ -126,6 +128,11 @@ function ConnectionForm({ path, connection, onSaved }: { path: string; connectio
       <Field label={t('connection.positionId')} hint={t('connection.positionIdHint')} htmlFor="connection-position">
         <input id="connection-position" className="input mono" spellCheck={false} value={positionId} data-testid="connection-position" onChange={(event) => setPositionId(event.target.value)} />
       </Field>
+      {taobao && (
+        <Field label={`${t('connection.inviterCode')} (${t('common.optional')})`} hint={t('connection.inviterCodeHint')} htmlFor="connection-inviter-code">
+          <input id="connection-inviter-code" className="input mono" spellCheck={false} autoCapitalize="characters" maxLength={32} value={inviterCode} data-testid="connection-inviter-code" onChange={(event) => setInviterCode(event.target.value)} />
+        </Field>
+      )}
       <Field label={`${t('connection.baseUrl')} (${t('common.optional')})`} hint={t('connection.baseUrlHint')} htmlFor="connection-base-url">
         <input id="connection-base-url" className="input mono" type="url" spellCheck={false} value={baseUrl} data-testid="connection-base-url" onChange={(event) => setBaseUrl(event.target.value)} />
       </Field>
