@@ -107,11 +107,7 @@ function PositionForm({ sources, onAdded }: { sources: Positions['sources']; onA
     <form className="form form-grid" onSubmit={submit} data-testid="position-form">
       <Field label={t('positions.source')} htmlFor="position-source">
         <select id="position-source" className="input" value={sourceId} data-testid="position-source" onChange={(event) => setSourceId(event.target.value)}>
-          {sources.map((source) => (
-            <option key={source.id} value={source.id}>
-              {source.name}
-            </option>
-          ))}
+          <SourceOptions sources={sources} />
           <option value="">{t('positions.anySource')}</option>
         </select>
       </Field>
@@ -191,11 +187,7 @@ function ChannelRegistration({ sources }: { sources: Positions['sources'] }) {
       {sources.length > 1 && (
         <Field label={t('positions.channel.source')} htmlFor="channel-source">
           <select id="channel-source" className="input" value={sourceId} data-testid="channel-source" onChange={(event) => setSourceId(event.target.value)}>
-            {sources.map((source) => (
-              <option key={source.id} value={source.id}>
-                {source.name}
-              </option>
-            ))}
+            <SourceOptions sources={sources} />
           </select>
         </Field>
       )}
@@ -204,5 +196,17 @@ function ChannelRegistration({ sources }: { sources: Positions['sources'] }) {
         {action.busy ? t('positions.channel.starting') : t('positions.channel.start')}
       </button>
     </section>
+  );
+}
+
+function SourceOptions({ sources }: { sources: Positions['sources'] }) {
+  return (
+    <>
+      {sources.map((source) => (
+        <option key={source.id} value={source.id}>
+          {source.name}
+        </option>
+      ))}
+    </>
   );
 }
