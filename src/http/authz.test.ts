@@ -8,7 +8,8 @@ import { startTestServer, type TestServer } from './testing.ts';
  * party's resource 404 — never 500 and never someone else's data.
  */
 // The order webhook is authenticated by its Standard Webhooks signature, not by a session.
-const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'POST /api/auth/signup', 'POST /api/webhooks/sources/{sourceId}/orders']);
+// The Taobao channel callback is where Taobao's OAuth page sends the browser: who is registering is in its signed state.
+const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'POST /api/auth/signup', 'POST /api/webhooks/sources/{sourceId}/orders', 'GET /api/positions/taobao-channel/callback']);
 const today = platformDayOf(new Date().toISOString());
 
 describe.each(DIALECTS)('authorization on %s', (dialect) => {

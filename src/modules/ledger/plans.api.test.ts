@@ -104,7 +104,7 @@ describe.each(DIALECTS)('commission plans over HTTP on %s', (dialect) => {
     expect(again.status).toBe(409);
     const listed = (await s.call('GET', '/api/positions', { token: t.creator })).body;
     expect(listed.items).toEqual([expect.objectContaining({ sub_id: '1001_2002', source_id: ids.jd })]);
-    expect(listed.sources).toContainEqual({ id: ids.jd, name: expect.any(String), platform: 'jd' });
+    expect(listed.sources).toContainEqual({ id: ids.jd, name: expect.any(String), platform: 'jd', channel_registration: false });
     expect(listed.sources.every((source: { platform: string | null }) => source.platform !== 'youzan')).toBe(true); // merchant stores are not platforms
     expect((await s.call('DELETE', '/api/positions/1001_2002', { token: t.otherCreator })).status).toBe(404);
     expect((await s.call('DELETE', '/api/positions/1001_2002', { token: t.creator })).status).toBe(204);
