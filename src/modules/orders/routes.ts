@@ -251,7 +251,8 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
   });
 
   r.get(TAOBAO_CHANNEL_CALLBACK, {
-    // Taobao's page sends the browser here: who is registering is in the signed state.
+    // Taobao's page sends the browser here: refusals are said to the console (a redirect), not as 401s;
+    // the signed state names the creator, whose session the browser must carry.
     config: { public: true },
     schema: {
       tags: ['orders'],
@@ -262,7 +263,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const query = request.query;
       let outcome: string;
       try {
-        const registered = await registerTaobaoChannelFrom(db, { state: query.state, code: query.code, error: query.error });
+        const registered = await registerTaobaoChannelFrom(db, { state: query.state, code: query.code, error: query.error }, request.user);
         ctx.changes.positionsChanged({ creatorId: registered.position.creator_id, sourceId: registered.position.source_id });
         outcome = new URLSearchParams({ taobao_channel: registered.already ? 'already' : 'registered', relation_id: registered.position.sub_id }).toString();
       } catch (error) {

@@ -43,7 +43,8 @@ describe.each(DIALECTS)('a creator registers as a Taobao channel (渠道备案) 
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${s.url}/api/positions/taobao-channel/callback`);
     const consented = await fetch(authorize, { redirect: 'manual' });
     expect(consented.status).toBe(302);
-    const callback = await fetch(consented.headers.get('location')!, { redirect: 'manual' });
+    // Back in the creator's browser, with their session.
+    const callback = await fetch(consented.headers.get('location')!, { redirect: 'manual', headers: { authorization: `Bearer ${t[creator]}` } });
     expect(callback.status).toBe(303);
     const console = callback.headers.get('location')!;
     expect(console).toMatch(/^\/#\/links\?/);
@@ -101,9 +102,17 @@ describe.each(DIALECTS)('a creator registers as a Taobao channel (渠道备案) 
 
     const started = await s.call('POST', '/api/positions/taobao-channel', { token: t.c2, body: { source_id: sourceId } });
     const state = new URL(started.body.authorize_url).searchParams.get('state')!;
-    const callback = (query: Record<string, string>) => fetch(`${s.url}/api/positions/taobao-channel/callback?${new URLSearchParams(query)}`, { redirect: 'manual' });
+    const callback = (query: Record<string, string>, session: string | null = t.c2!) =>
+      fetch(`${s.url}/api/positions/taobao-channel/callback?${new URLSearchParams(query)}`, { redirect: 'manual', headers: session ? { authorization: `Bearer ${session}` } : {} });
     const [payload] = state.split('.');
     const forged = `${Buffer.from(JSON.stringify([ids.c1, sourceId, Date.now() + 60_000])).toString('base64url')}.${state.split('.')[1]}`;
+    // c2's authorise link, completed in a browser signed in as someone else, or in none: c1 cannot
+    // have c2's Taobao account registered as c1's channel by sending c2 through c1's link, nor the reverse.
+    const consented = await fetch(started.body.authorize_url, { redirect: 'manual' });
+    for (const session of [t.c1!, null]) {
+      const answered = await fetch(consented.headers.get('location')!, { redirect: 'manual', headers: session ? { authorization: `Bearer ${session}` } : {} });
+      expect(answered.headers.get('location')).toBe('/#/links?taobao_channel_error=authorization_other_session');
+    }
     for (const [query, code] of [
       [{ state: forged, code: 'x' }, 'invalid_state'],
       [{ state: `${payload}.`, code: 'x' }, 'invalid_state'],

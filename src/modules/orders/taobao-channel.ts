@@ -17,8 +17,8 @@ type Q = Kysely<Database>;
  * 渠道备案 from the console: the creator authorises our app on Taobao, and the relation id Taobao
  * issues them is recorded as their `relation` position for that source (see
  * sources/connectors/taobao-channel.ts for Taobao's side). Who is registering, for which source,
- * travels in the OAuth `state`, signed, so the callback needs no session of ours and a forged or
- * stale one is refused.
+ * travels in the OAuth `state`, signed, so a forged or stale one is refused; the browser that
+ * comes back must also be signed in as that creator.
  */
 const STATE_SECRET_KEY = 'taobao_channel_state_secret';
 const STATE_VALID_MS = 15 * 60_000;
@@ -82,8 +82,17 @@ export interface RegisteredChannel {
  * recorded for the creator named in the state. A relation id already recorded for that creator is
  * kept as it is; one recorded for another creator is refused.
  */
-export async function registerTaobaoChannelFrom(db: Q, returned: { state: string; code?: string; error?: string }, options: { fetch?: typeof fetch; nowMs?: number } = {}): Promise<RegisteredChannel> {
+export async function registerTaobaoChannelFrom(
+  db: Q,
+  returned: { state: string; code?: string; error?: string },
+  signedIn: User | null,
+  options: { fetch?: typeof fetch; nowMs?: number } = {},
+): Promise<RegisteredChannel> {
   const state = readState(returned.state, await stateSecret(db), options.nowMs ?? Date.now());
+  // The browser that comes back must be signed in as the creator who started: else someone could
+  // send another person through their own authorise link and have that person's Taobao account
+  // registered as their channel.
+  if (signedIn?.id !== state.creatorId) throw new InvalidInput('authorization_other_session', 'the authorisation came back to a browser not signed in as the creator who started it');
   if (returned.error || !returned.code) throw new InvalidInput('authorization_declined', `Taobao did not authorise: ${returned.error ?? 'no code'}`);
   const creator = await findUserById(db, state.creatorId);
   if (!creator || creator.role !== 'creator') throw new Forbidden();
