@@ -220,7 +220,7 @@ describe('the showcase', () => {
         taobao.refuse = true;
         await page.getByTestId('channel-registration').getByTestId('channel-start').click();
         await expect.poll(() => page.locator('[data-testid="error"][data-code="authorization_declined"]').textContent(), { timeout: 20_000 }).toContain('你在淘宝页面没有同意授权');
-        expect(await page.getByTestId('positions-table').locator('tbody tr').count()).toBe(2);
+        await expect.poll(() => page.getByTestId('positions-table').locator('tbody tr').count()).toBe(2);
         expect(pageErrors).toEqual([]);
       } finally {
         await taobao.close();
