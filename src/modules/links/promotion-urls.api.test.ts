@@ -136,22 +136,44 @@ describe.each(DIALECTS)('PDD products followed through a promotion URL made per 
     expect(response.body.error.code).toBe('product_unavailable');
   });
 
-  it('answers 503 with retry-after and stores no click while PDD fails, asking PDD once per shopper', async () => {
+  /** A link no URL was made for yet: a new creator's, to the first product. */
+  const newLink = async (key: string) => {
+    await createUser(s.db.kysely, { role: 'creator', email: `${key}@pdd-links.cn`, password: 'password1', name: key, handle: `pdd_${key}` });
+    const token = await s.login(`${key}@pdd-links.cn`, 'password1');
+    const product = (await s.db.kysely.selectFrom('products').select('id').where('source_id', '=', sourceId).orderBy('source_product_id').executeTakeFirstOrThrow()).id;
+    return (await s.call('POST', '/api/showcase/items', { token, body: { product_id: product } })).body.link.code as string;
+  };
+
+  it('sends a shopper to the URL made for the same link minutes ago while PDD throttles, storing the click, so the sale is not lost', async () => {
+    expect((await follow(codes.c1![0]!)).status).toBe(302);
+    const made = pdd.promotions.at(-1)!;
+    pdd.failWith = 'rate_limit';
+    const clicks = await clickCount();
+    const during = await follow(codes.c1![0]!);
+    expect(during.status).toBe(302);
+    expect(during.headers.get('location')).toBe(made.url);
+    expect(await clickCount()).toBe(clicks + 1);
+    pdd.failWith = null;
+  });
+
+  it('answers 503 with retry-after and stores no click while PDD fails, asking PDD once per shopper, for a link with no URL made lately', async () => {
+    const code = await newLink('c3');
     pdd.failWith = 'http_500';
     const clicks = await clickCount();
     const requests = pdd.requests;
-    const failed = await follow(codes.c1![1]!); // through the early listener, then the route: PDD asked once
+    const failed = await follow(code); // through the early listener, then the route: PDD asked once
     expect(failed.status).toBe(503);
     expect(pdd.requests).toBe(requests + 1);
     expect(await clickCount()).toBe(clicks);
     pdd.failWith = null;
-    expect((await follow(codes.c1![1]!)).status).toBe(302);
+    expect((await follow(code)).status).toBe(302);
   });
 
-  it('answers 503 with retry-after and stores no click while PDD does not answer', async () => {
+  it('answers 503 with retry-after and stores no click while PDD does not answer, for a link with no URL made lately', async () => {
+    const code = await newLink('c4');
     await pdd.close();
     const clicks = await clickCount();
-    const response = await s.call('GET', `/r/${codes.c1![1]}`, { headers: { 'user-agent': PHONE } });
+    const response = await s.call('GET', `/r/${code}`, { headers: { 'user-agent': PHONE } });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     expect(response.body.error.code).toBe('source_unavailable');

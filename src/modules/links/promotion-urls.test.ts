@@ -135,6 +135,21 @@ describe('promotion URLs made per click', () => {
     expect(await urls().urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
   });
 
+  it('gives a shopper the URL made for the same link in the last ten minutes while PDD is unavailable, and nothing for another link', async () => {
+    await pdd.close();
+    pdd = await startFakePdd({ ...CREDENTIALS, items: 1 });
+    promoter = { ...promoter!, baseUrl: pdd.url };
+    const outcomes: string[] = [];
+    const promotions = new PromotionUrls(store, { now: () => now, onOutcome: (_platform, outcome) => outcomes.push(outcome.kind) });
+    const made = await promotions.urlFor(target(), CUSTOM);
+    pdd.failWith = 'rate_limit';
+    expect(await promotions.urlFor(target(), '{"uid":"f6e5d4c3b2a1","sid":"clk_later"}')).toEqual(made);
+    expect(await promotions.urlFor(target({ code: 'other' }), CUSTOM)).toMatchObject({ kind: 'unavailable' });
+    expect(outcomes).toEqual(['url', 'unavailable', 'unavailable']); // the platform's answers, as they were
+    now += 10 * 60_000 + 1;
+    expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
+  });
+
   it('is unavailable when the promoter cannot be read, and reads it again on the next click', async () => {
     let failing = true;
     const promotions = new PromotionUrls({

@@ -78,8 +78,11 @@ export interface PromotionUrlsOptions {
   timeoutMs?: number;
   /** How long a product the platform refused is not asked for again. */
   refusedForMs?: number;
-  /** How long a URL made for a link may be given again to bots following that link. */
-  reusedForBotsMs?: number;
+  /**
+   * How long a URL made for a link may be given again: to bots following that link, and to
+   * shoppers while the platform is unavailable (down, too slow, or throttling a burst).
+   */
+  reusedForMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
   /** Told of every answer for a platform that makes URLs (for metrics and logs). */
@@ -103,8 +106,8 @@ export class PromotionUrls {
   readonly #now: () => number;
   readonly #onOutcome: (platform: string, outcome: PromotionUrl) => void;
   readonly #refused = new Map<string, { reason: string; untilMs: number }>();
-  readonly #reusedForBotsMs: number;
-  /** The last URL made for each link, for bots (`urlForBot`). */
+  readonly #reusedForMs: number;
+  /** The last URL made for each link, for bots (`urlForBot`) and while the platform is unavailable (`urlFor`). */
   readonly #recent = new Map<string, { url: string; untilMs: number }>();
 
   constructor(store: PromoterStore, options: PromotionUrlsOptions = {}) {
@@ -115,7 +118,7 @@ export class PromotionUrls {
     this.#positions = new Remembered((key) => store.position(...(key.split('\0') as [string, string])), ttlMs, this.#now);
     this.#timeoutMs = options.timeoutMs ?? 3_000;
     this.#refusedForMs = options.refusedForMs ?? 60_000;
-    this.#reusedForBotsMs = options.reusedForBotsMs ?? 10 * 60_000;
+    this.#reusedForMs = options.reusedForMs ?? 10 * 60_000;
     this.#fetch = options.fetch;
     this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
@@ -142,12 +145,25 @@ export class PromotionUrls {
     return !this.makesUrlsFor(target.platform) || this.#connections.settled(target.sourceId)?.value === null;
   }
 
-  /** The URL for one click on a link to `target`, carrying `clickParameter` (the value rules.ts makes). */
+  /**
+   * The URL for one click on a link to `target`, carrying `clickParameter` (the value rules.ts
+   * makes). While the platform is unavailable (down, not answering in time, or throttling a live
+   * stream's burst of clicks), the URL made for the same link in the last minutes, if any, instead
+   * of nothing: it carries an earlier click of the same link, so the order is still credited to the
+   * link's creator and product, where a 503 would lose the sale. A product the platform refused
+   * gets no such URL.
+   */
   async urlFor(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
     if (!this.makesUrlsFor(target.platform)) return { kind: 'none', reason: 'links to this platform are not made per click' };
     const outcome = await this.#made(target, clickParameter);
     this.#onOutcome(target.platform!, outcome);
+    if (outcome.kind === 'unavailable') return this.#recentFor(target.code) ?? outcome;
     return outcome;
+  }
+
+  #recentFor(code: string): PromotionUrl | undefined {
+    const recent = this.#recent.get(code);
+    return recent && recent.untilMs > this.#now() ? { kind: 'url', url: recent.url } : undefined;
   }
 
   /**
@@ -157,9 +173,7 @@ export class PromotionUrls {
    * carries (the earlier visitor's) credits no order it would not have.
    */
   async urlForBot(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
-    const recent = this.#recent.get(target.code);
-    if (recent && recent.untilMs > this.#now()) return { kind: 'url', url: recent.url };
-    return this.urlFor(target, clickParameter);
+    return this.#recentFor(target.code) ?? this.urlFor(target, clickParameter);
   }
 
   async #made(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
@@ -186,7 +200,7 @@ export class PromotionUrls {
           ? await new PddClient(credentials).promotionUrl({ pid: pid!, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs })
           : await new JdClient(credentials).promotionUrl({ materialUrl: target.productUrl!, subUnionId: clickParameter, positionId: pid, timeoutMs: this.#timeoutMs });
       if (this.#recent.size >= CACHE_CAPACITY) this.#recent.clear();
-      this.#recent.set(target.code, { url, untilMs: this.#now() + this.#reusedForBotsMs });
+      this.#recent.set(target.code, { url, untilMs: this.#now() + this.#reusedForMs });
       return { kind: 'url', url };
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.retryable) return { kind: 'unavailable', error };
