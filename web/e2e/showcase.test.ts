@@ -221,6 +221,9 @@ describe('the showcase', () => {
         await page.getByTestId('channel-registration').getByTestId('channel-start').click();
         await expect.poll(() => page.locator('[data-testid="error"][data-code="authorization_declined"]').textContent(), { timeout: 20_000 }).toContain('你在淘宝页面没有同意授权');
         await expect.poll(() => page.getByTestId('positions-table').locator('tbody tr').count()).toBe(2);
+        // Taobao's refusal (an inviter code it no longer knows), as the callback hands it to the console: in Taobao's words.
+        await page.goto(`${baseUrl()}/#/links?${new URLSearchParams({ taobao_channel_error: 'platform_error', taobao_channel_reason: 'Remote service error — isv.invalid-parameter — 邀请码不存在或已失效' })}`);
+        await expect.poll(() => page.locator('[data-testid="error"][data-code="platform_error"]').textContent(), { timeout: 20_000 }).toContain('淘宝拒绝了备案：Remote service error — isv.invalid-parameter — 邀请码不存在或已失效');
         expect(pageErrors).toEqual([]);
       } finally {
         await taobao.close();

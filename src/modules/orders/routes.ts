@@ -256,7 +256,7 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
     config: { public: true },
     schema: {
       tags: ['orders'],
-      summary: "Where Taobao's OAuth page sends the creator back (code and state, or error): registers the channel and records the relation id, then redirects to the console's 推广链接 page with taobao_channel=registered|already&relation_id=…, or taobao_channel_error=<error code>",
+      summary: "Where Taobao's OAuth page sends the creator back (code and state, or error): registers the channel and records the relation id, then redirects to the console's 推广链接 page with taobao_channel=registered|already&relation_id=…, or taobao_channel_error=<error code> (and for platform_error taobao_channel_reason, Taobao's answer)",
       querystring: z.object({ state: z.string().default(''), code: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }),
     },
     handler: async (request, reply) => {
@@ -269,7 +269,9 @@ export async function orderRoutes(app: FastifyInstance, ctx: AppContext): Promis
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         request.log.warn({ err: error }, 'Taobao channel registration refused');
-        outcome = new URLSearchParams({ taobao_channel_error: error.code }).toString();
+        // Taobao's own words (an expired inviter code, say) for the console to show; nothing of ours.
+        const reason: Record<string, string> = error.code === 'platform_error' ? { taobao_channel_reason: error.message.slice(0, 200) } : {};
+        outcome = new URLSearchParams({ taobao_channel_error: error.code, ...reason }).toString();
       }
       return reply.redirect(`/#/links?${outcome}`, 303);
     },

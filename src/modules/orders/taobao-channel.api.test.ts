@@ -118,12 +118,13 @@ describe.each(DIALECTS)('a creator registers as a Taobao channel (渠道备案) 
       [{ state: `${payload}.`, code: 'x' }, 'invalid_state'],
       [{ code: 'x' }, 'invalid_state'],
       [{ state, error: 'access_denied', error_description: 'authorize reject' }, 'authorization_declined'],
-      [{ state, code: 'not-a-code' }, 'platform_error'],
     ] as const) {
       const answered = await callback(query);
       expect(answered.status).toBe(303);
       expect(answered.headers.get('location')).toBe(`/#/links?taobao_channel_error=${code}`);
     }
+    const unknownCode = await callback({ state, code: 'not-a-code' });
+    expect(unknownCode.headers.get('location')).toMatch(/^\/#\/links\?taobao_channel_error=platform_error&taobao_channel_reason=.*isv.code-invalid/);
     taobao.refuse = true;
     expect(Object.fromEntries(await register('c2'))).toEqual({ taobao_channel_error: 'authorization_declined' });
     taobao.refuse = false;
@@ -132,7 +133,7 @@ describe.each(DIALECTS)('a creator registers as a Taobao channel (渠道备案) 
     // The operator changed the inviter code since: Taobao refuses, and the console is told why.
     expect((await s.call('PUT', `/api/sources/${otherSourceId}/connection`, { token: t.ops, body: { ...credentials, base_url: taobao.url, inviter_code: 'OLD123' } })).status).toBe(200);
     account = 'c2 的淘宝';
-    expect(Object.fromEntries(await register('c2', otherSourceId))).toEqual({ taobao_channel_error: 'platform_error' });
+    expect(Object.fromEntries(await register('c2', otherSourceId))).toEqual({ taobao_channel_error: 'platform_error', taobao_channel_reason: expect.stringContaining('邀请码不存在或已失效') });
     expect((await s.call('GET', '/api/positions', { token: t.c2 })).body.items).toEqual([]);
   });
 });

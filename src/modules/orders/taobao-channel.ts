@@ -105,7 +105,7 @@ export async function registerTaobaoChannelFrom(
     nick = session.userNick;
     channel = await registerTaobaoChannel(call, session.accessToken, connection.inviter_code, `vitrine ${creator.handle ?? creator.id}`);
   } catch (error) {
-    if (error instanceof ConnectorError) throw new DomainError(502, 'platform_error', `Taobao refused the registration: ${error.message}`);
+    if (error instanceof ConnectorError) throw new DomainError(502, 'platform_error', error.message);
     throw error;
   }
   const recorded = await db.selectFrom('positions').selectAll().where('sub_id', '=', channel.relationId).executeTakeFirst();

@@ -46,7 +46,7 @@ export function PositionsPanel() {
             <span data-testid="channel-outcome">{t(`positions.channel.${outcome.already ? 'already' : 'registered'}`, { relationId: outcome.relationId })}</span>
           </Notice>
         )}
-        {outcome?.kind === 'failed' && <ErrorAlert error={outcome.error} />}
+        {outcome?.kind === 'failed' && <ErrorAlert error={outcome.error} section="positions.channel" />}
       </div>
       <Async loaded={positions}>
         {(data) => {
@@ -148,6 +148,7 @@ function useChannelOutcome(onRegistered: () => void): ChannelOutcome | null {
   const registered = query.get('taobao_channel');
   const relationId = query.get('relation_id');
   const failed = query.get('taobao_channel_error');
+  const reason = query.get('taobao_channel_reason');
   useEffect(() => {
     if (!registered && !failed) return;
     const dismiss = () => setOutcome(null);
@@ -155,12 +156,12 @@ function useChannelOutcome(onRegistered: () => void): ChannelOutcome | null {
       setOutcome({ kind: 'done', relationId, already: registered === 'already', dismiss });
       onRegistered();
     } else if (failed) {
-      setOutcome({ kind: 'failed', error: new ApiError(400, failed, failed) });
+      setOutcome({ kind: 'failed', error: new ApiError(400, failed, reason ?? failed, reason ? { reason } : undefined) });
     }
     const rest = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
-    for (const key of ['taobao_channel', 'relation_id', 'taobao_channel_error']) rest.delete(key);
+    for (const key of ['taobao_channel', 'relation_id', 'taobao_channel_error', 'taobao_channel_reason']) rest.delete(key);
     setHashQuery(rest, { replace: true });
-  }, [registered, relationId, failed, onRegistered]);
+  }, [registered, relationId, failed, reason, onRegistered]);
   return outcome;
 }
 
