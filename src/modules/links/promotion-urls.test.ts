@@ -150,6 +150,28 @@ describe('promotion URLs made per click', () => {
     expect(await promotions.urlFor(target(), CUSTOM)).toMatchObject({ kind: 'unavailable' });
   });
 
+  it('gives a throttled source’s links their recent URL without asking PDD for two seconds, and asks for a link with none', async () => {
+    await pdd.close();
+    pdd = await startFakePdd({ ...CREDENTIALS, items: 1 });
+    promoter = { ...promoter!, baseUrl: pdd.url };
+    const promotions = urls();
+    const made = await promotions.urlFor(target(), CUSTOM);
+    pdd.failWith = 'rate_limit';
+    expect(await promotions.urlFor(target(), CUSTOM)).toEqual(made); // throttled: PDD was asked
+    const asked = pdd.requests;
+    now += 1_000;
+    expect(await promotions.urlFor(target(), CUSTOM)).toEqual(made);
+    expect(pdd.requests).toBe(asked); // not asked while the throttle lasts
+    expect(await promotions.urlFor(target({ code: 'new' }), CUSTOM)).toMatchObject({ kind: 'unavailable' });
+    expect(pdd.requests).toBe(asked + 1); // a link with no recent URL is asked for
+    pdd.failWith = null;
+    now += 2_001;
+    const after = await promotions.urlFor(target(), CUSTOM);
+    expect(after).toMatchObject({ kind: 'url' });
+    expect(after).not.toEqual(made);
+    expect(pdd.requests).toBe(asked + 2);
+  });
+
   it('is unavailable when the promoter cannot be read, and reads it again on the next click', async () => {
     let failing = true;
     const promotions = new PromotionUrls({

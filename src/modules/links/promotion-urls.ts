@@ -83,6 +83,11 @@ export interface PromotionUrlsOptions {
    * shoppers while the platform is unavailable (down, too slow, or throttling a burst).
    */
   reusedForMs?: number;
+  /**
+   * After the platform throttled a source (PDD's 52101, JD's or an HTTP 429), how long links of
+   * that source that have a recent URL are given it without asking the platform.
+   */
+  throttledForMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
   /** Told of every answer for a platform that makes URLs (for metrics and logs). */
@@ -109,6 +114,9 @@ export class PromotionUrls {
   readonly #reusedForMs: number;
   /** The last URL made for each link, for bots (`urlForBot`) and while the platform is unavailable (`urlFor`). */
   readonly #recent = new Map<string, { url: string; untilMs: number }>();
+  readonly #throttledForMs: number;
+  /** Sources the platform throttled lately, and until when their links' recent URLs are given without asking. */
+  readonly #throttled = new Map<string, number>();
 
   constructor(store: PromoterStore, options: PromotionUrlsOptions = {}) {
     const ttlMs = options.ttlMs ?? 60_000;
@@ -119,6 +127,7 @@ export class PromotionUrls {
     this.#timeoutMs = options.timeoutMs ?? 3_000;
     this.#refusedForMs = options.refusedForMs ?? 60_000;
     this.#reusedForMs = options.reusedForMs ?? 10 * 60_000;
+    this.#throttledForMs = options.throttledForMs ?? 2_000;
     this.#fetch = options.fetch;
     this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
@@ -155,9 +164,21 @@ export class PromotionUrls {
    */
   async urlFor(target: LinkTarget, clickParameter: string): Promise<PromotionUrl> {
     if (!this.makesUrlsFor(target.platform)) return { kind: 'none', reason: 'links to this platform are not made per click' };
+    // Just throttled: a burst's next clicks would be throttled too, each after a round trip.
+    const throttledUntil = this.#throttled.get(target.sourceId);
+    if (throttledUntil !== undefined && throttledUntil > this.#now()) {
+      const recent = this.#recentFor(target.code);
+      if (recent) return recent;
+    }
     const outcome = await this.#made(target, clickParameter);
     this.#onOutcome(target.platform!, outcome);
-    if (outcome.kind === 'unavailable') return this.#recentFor(target.code) ?? outcome;
+    if (outcome.kind === 'unavailable') {
+      if (outcome.error instanceof ConnectorError && outcome.error.kind === 'rate_limited') {
+        if (this.#throttled.size >= CACHE_CAPACITY) this.#throttled.clear();
+        this.#throttled.set(target.sourceId, this.#now() + this.#throttledForMs);
+      }
+      return this.#recentFor(target.code) ?? outcome;
+    }
     return outcome;
   }
 
