@@ -153,6 +153,9 @@ describe.each(DIALECTS)('PDD products followed through a promotion URL made per 
     expect(during.status).toBe(302);
     expect(during.headers.get('location')).toBe(made.url);
     expect(await clickCount()).toBe(clicks + 1);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    expect(metrics).toContain('vitrine_promotion_urls_total{platform="pdd",outcome="reused"} 1');
+    expect(metrics).toContain('vitrine_promotion_urls_total{platform="pdd",outcome="unavailable"} 1');
     pdd.failWith = null;
   });
 

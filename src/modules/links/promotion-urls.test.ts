@@ -154,7 +154,8 @@ describe('promotion URLs made per click', () => {
     await pdd.close();
     pdd = await startFakePdd({ ...CREDENTIALS, items: 1 });
     promoter = { ...promoter!, baseUrl: pdd.url };
-    const promotions = urls();
+    let reused = 0;
+    const promotions = new PromotionUrls(store, { now: () => now, onReused: () => (reused += 1) });
     const made = await promotions.urlFor(target(), CUSTOM);
     pdd.failWith = 'rate_limit';
     expect(await promotions.urlFor(target(), CUSTOM)).toEqual(made); // throttled: PDD was asked
@@ -164,6 +165,7 @@ describe('promotion URLs made per click', () => {
     expect(pdd.requests).toBe(asked); // not asked while the throttle lasts
     expect(await promotions.urlFor(target({ code: 'new' }), CUSTOM)).toMatchObject({ kind: 'unavailable' });
     expect(pdd.requests).toBe(asked + 1); // a link with no recent URL is asked for
+    expect(reused).toBe(2);
     pdd.failWith = null;
     now += 2_001;
     const after = await promotions.urlFor(target(), CUSTOM);

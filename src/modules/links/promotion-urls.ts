@@ -90,6 +90,8 @@ export interface PromotionUrlsOptions {
   throttledForMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Told when a shopper (not a bot) is given a link's recent URL instead of one made for the click. */
+  onReused?: (platform: string) => void;
   /** Told of every answer for a platform that makes URLs (for metrics and logs). */
   onOutcome?: (platform: string, outcome: PromotionUrl) => void;
 }
@@ -115,6 +117,7 @@ export class PromotionUrls {
   /** The last URL made for each link, for bots (`urlForBot`) and while the platform is unavailable (`urlFor`). */
   readonly #recent = new Map<string, { url: string; untilMs: number }>();
   readonly #throttledForMs: number;
+  readonly #onReused: (platform: string) => void;
   /** Sources the platform throttled lately, and until when their links' recent URLs are given without asking. */
   readonly #throttled = new Map<string, number>();
 
@@ -128,6 +131,7 @@ export class PromotionUrls {
     this.#refusedForMs = options.refusedForMs ?? 60_000;
     this.#reusedForMs = options.reusedForMs ?? 10 * 60_000;
     this.#throttledForMs = options.throttledForMs ?? 2_000;
+    this.#onReused = options.onReused ?? (() => undefined);
     this.#fetch = options.fetch;
     this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
@@ -167,7 +171,7 @@ export class PromotionUrls {
     // Just throttled: a burst's next clicks would be throttled too, each after a round trip.
     const throttledUntil = this.#throttled.get(target.sourceId);
     if (throttledUntil !== undefined && throttledUntil > this.#now()) {
-      const recent = this.#recentFor(target.code);
+      const recent = this.#reusedFor(target);
       if (recent) return recent;
     }
     const outcome = await this.#made(target, clickParameter);
@@ -177,9 +181,16 @@ export class PromotionUrls {
         if (this.#throttled.size >= CACHE_CAPACITY) this.#throttled.clear();
         this.#throttled.set(target.sourceId, this.#now() + this.#throttledForMs);
       }
-      return this.#recentFor(target.code) ?? outcome;
+      return this.#reusedFor(target) ?? outcome;
     }
     return outcome;
+  }
+
+  /** A link's recent URL given to a shopper in place of one made for their click. */
+  #reusedFor(target: LinkTarget): PromotionUrl | undefined {
+    const recent = this.#recentFor(target.code);
+    if (recent) this.#onReused(target.platform!);
+    return recent;
   }
 
   #recentFor(code: string): PromotionUrl | undefined {

@@ -67,9 +67,15 @@ export async function linkRoutes(app: FastifyInstance, ctx: AppContext, early: E
   const inbox = await ClickInbox.open(ctx.db, { onError: (err) => app.log.error({ err }, 'clicks not moved from the inbox (they stay there and move with the next)') });
   const recorder = new ClickRecorder(inbox?.write ?? clickWriterFor(ctx.db), { maxDelayMs: ctx.config.clickBatchDelayMs });
   const promotionUrls = early.registry
-    ? new Counter({ name: 'vitrine_promotion_urls_total', help: 'Links made per click by a platform (PDD, JD), by outcome: url, none (refused, not connected), unavailable', labelNames: ['platform', 'outcome'] as const, registers: [early.registry] })
+    ? new Counter({
+        name: 'vitrine_promotion_urls_total',
+        help: "Links made per click by a platform (PDD, JD), by the platform's answer: url, none (refused, not connected), unavailable; and reused: a shopper given a link's recent URL instead (the platform unavailable or just throttled)",
+        labelNames: ['platform', 'outcome'] as const,
+        registers: [early.registry],
+      })
     : undefined;
   const promotions = new PromotionUrls(promoterStore(reads), {
+    onReused: (platform) => promotionUrls?.inc({ platform, outcome: 'reused' }),
     onOutcome: (platform, outcome) => {
       promotionUrls?.inc({ platform, outcome: outcome.kind });
       // A refused product is asked about once a minute; refused credentials on every click, until the operator fixes them.
