@@ -174,6 +174,21 @@ describe('promotion URLs made per click', () => {
     expect(pdd.requests).toBe(asked + 2);
   });
 
+  it('gives no URL made under a creator’s old position once their positions change', async () => {
+    const promotions = urls();
+    await promotions.urlFor(target(), CUSTOM);
+    expect(await promotions.urlForBot(target(), CUSTOM)).toMatchObject({ kind: 'url' });
+    const asked = pdd.requests;
+    creatorPosition = '1000001_3000001';
+    promotions.forgetPositionsOf('usr_other', null); // another creator's: this link's URL stays
+    await promotions.urlForBot(target(), CUSTOM);
+    expect(pdd.requests).toBe(asked);
+    promotions.forgetPositionsOf('usr_c', 'src_pdd');
+    await promotions.urlForBot(target(), CUSTOM); // made anew, under the new position
+    expect(pdd.requests).toBe(asked + 1);
+    expect(pdd.promotions.at(-1)!.pid).toBe('1000001_3000001');
+  });
+
   it('is unavailable when the promoter cannot be read, and reads it again on the next click', async () => {
     let failing = true;
     const promotions = new PromotionUrls({

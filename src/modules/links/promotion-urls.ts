@@ -115,7 +115,7 @@ export class PromotionUrls {
   readonly #refused = new Map<string, { reason: string; untilMs: number }>();
   readonly #reusedForMs: number;
   /** The last URL made for each link, for bots (`urlForBot`) and while the platform is unavailable (`urlFor`). */
-  readonly #recent = new Map<string, { url: string; untilMs: number }>();
+  readonly #recent = new Map<string, { url: string; untilMs: number; creatorId: string; sourceId: string }>();
   readonly #throttledForMs: number;
   readonly #onReused: (platform: string) => void;
   /** Sources the platform throttled lately, and until when their links' recent URLs are given without asking. */
@@ -136,12 +136,18 @@ export class PromotionUrls {
     this.#onOutcome = options.onOutcome ?? (() => undefined);
   }
 
-  /** The creator's positions changed (at one source, unless null): the next click reads them again. */
+  /**
+   * The creator's positions changed (at one source, unless null): the next click reads them again,
+   * and the URLs made for their links under the old position are not given again.
+   */
   forgetPositionsOf(creatorId: string, sourceId: string | null): void {
     this.#positions.forget((key) => {
       const [keySource, keyCreator] = key.split('\0');
       return keyCreator === creatorId && (sourceId === null || keySource === sourceId);
     });
+    for (const [code, recent] of this.#recent) {
+      if (recent.creatorId === creatorId && (sourceId === null || recent.sourceId === sourceId)) this.#recent.delete(code);
+    }
   }
 
   /** Whether links to this platform's products are made per click (else the product URL is used as it is). */
@@ -232,7 +238,7 @@ export class PromotionUrls {
           ? await new PddClient(credentials).promotionUrl({ pid: pid!, goodsSign: target.sourceProductId, customParameters: clickParameter, timeoutMs: this.#timeoutMs })
           : await new JdClient(credentials).promotionUrl({ materialUrl: target.productUrl!, subUnionId: clickParameter, positionId: pid, timeoutMs: this.#timeoutMs });
       if (this.#recent.size >= CACHE_CAPACITY) this.#recent.clear();
-      this.#recent.set(target.code, { url, untilMs: this.#now() + this.#reusedForMs });
+      this.#recent.set(target.code, { url, untilMs: this.#now() + this.#reusedForMs, creatorId: target.creatorId, sourceId: target.sourceId });
       return { kind: 'url', url };
     } catch (error) {
       if (!(error instanceof ConnectorError) || error.retryable) return { kind: 'unavailable', error };
