@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Counter } from 'prom-client';
 import { requireRole, requireUser } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
+import { absoluteUrlOf } from '../../http/urls.ts';
 import type { EarlyListeners } from '../../http/early-listeners.ts';
 import { errorBody } from '../../http/errors.ts';
 import { ClickCountFolding } from './click-counts.ts';
@@ -30,11 +31,6 @@ const linkSchema = z.object({
   clicks: z.number().int().describe('every stored click: every 302 answered, bots and repeats included'),
   unique_clicks: z.number().int().describe('clicks neither from a bot nor a repeat of the same visitor within 30 minutes'),
 });
-
-/** The origin the caller reached us on (behind a proxy, its X-Forwarded-Proto/Host: trustProxy is on). */
-export function absoluteUrlOf(request: FastifyRequest, path: string): string {
-  return `${request.protocol}://${request.host}${path}`;
-}
 
 function linkJson(request: FastifyRequest, l: LinkWithCounts): z.infer<typeof linkSchema> {
   return { code: l.code, url: l.url, absolute_url: absoluteUrlOf(request, l.url), channel: l.channel, product_id: l.productId, item_id: l.itemId, created_at: l.createdAt, clicks: l.clicks, unique_clicks: l.uniqueClicks };

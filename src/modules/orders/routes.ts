@@ -5,7 +5,7 @@ import { DomainError, NotFound } from '../../core/errors.ts';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { errorSchema } from '../../http/errors.ts';
-import { absoluteUrlOf } from '../links/routes.ts';
+import { absoluteUrlOf } from '../../http/urls.ts';
 import { webhookSecretOf } from '../sources/service.ts';
 import { ORDER_STATUSES } from './model.ts';
 import { addPosition, POSITION_KINDS, positionsOf, positionSources, removePosition } from './positions.ts';
