@@ -359,8 +359,10 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
     },
     handler: async (request, reply) => {
       const operator = requireRole(request, 'operator');
-      const now = Date.now();
-      const asOf = parseAsOf(request.body?.as_of);
+      // One clock reading: "now" by default, and what as_of_after_now compares against.
+      const at = new Date();
+      const now = at.getTime();
+      const asOf = parseAsOf(request.body?.as_of, at);
       const started = startSettlement(db, { asOf, startedBy: operator.id });
       const stopped = (err: unknown) => request.log.error({ err: err instanceof SettlementStopped && err.cause !== undefined ? err.cause : err, details: err instanceof SettlementStopped ? err.details : undefined }, 'settlement run stopped');
       if (!prefersAsync(request.headers.prefer)) {
