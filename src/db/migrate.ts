@@ -19,6 +19,7 @@ import * as settlementRunError from './migrations/020_settlement_run_error.ts';
 import * as ordersBySourceAndPayment from './migrations/021_orders_by_source_and_payment.ts';
 import * as positionKind from './migrations/022_position_kind.ts';
 import * as taobaoInviterCode from './migrations/023_taobao_inviter_code.ts';
+import * as readPathsIndexed from './migrations/024_read_paths_indexed.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '021_orders_by_source_and_payment': ordersBySourceAndPayment,
   '022_position_kind': positionKind,
   '023_taobao_inviter_code': taobaoInviterCode,
+  '024_read_paths_indexed': readPathsIndexed,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -71,11 +71,16 @@ describe.each(DIALECTS)('commission plans over HTTP on %s', (dialect) => {
     const approved = await s.call('POST', `/api/colonel/activities/${proposed.body.id}/approve`, { token: t.operator });
     expect(approved.body).toMatchObject({ status: 'active', product_ids: [ids.jdProduct] });
 
+    const today = async (token: string) => (await s.call('GET', '/api/earnings/daily?days=1', { token })).body.items[0];
+    const creatorBefore = await today(t.creator!);
     const c = await paidOrder(ids.jd!, 'J-1', 'J1', 'clk_jd');
     // 10000 x 20% = 2000; the 10% fee = 200; the colonel takes 20% of 1800 = 360; the creator 1440.
     expect(c).toMatchObject({ plan_kind: 'colonel', rate_bps: 2000, colonel_id: ids.colonel, commission_minor: 2000, creator_amount_minor: 1440 });
     const colonelEarnings = await s.call('GET', '/api/earnings/summary', { token: t.colonel });
     expect(colonelEarnings.body).toMatchObject({ estimated: 360 });
+    // The earnings charts read the same line, each party its own part, on the day it was paid.
+    expect(await today(t.colonel!)).toMatchObject({ lines: 1, amount: 360 });
+    expect(await today(t.creator!)).toMatchObject({ lines: creatorBefore.lines + 1, amount: creatorBefore.amount + 1440 });
   });
 
   it('lists plans with what a decider needs: who asked, the open rate, the products by title, and whether the caller may decide', async () => {

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/errors.ts';
 import { formatMinor } from '../../core/money.ts';
 import { newId } from '../../core/ids.ts';
 import type { Database, WithdrawalsTable } from '../../db/schema.ts';
+import { chunked } from '../../db/bulk.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
@@ -112,20 +113,22 @@ export async function createPayoutBatch(db: Q, operator: User, now = new Date(),
 
 export async function payoutBatches(db: Q): Promise<{ id: string; status: string; created_at: string; closed_at: string | null; withdrawals: number; currency: string; amount_minor: number; paid: number; failed: number }[]> {
   const batches = await db.selectFrom('payout_batches').selectAll().orderBy('created_at', 'desc').execute();
-  const lines = await db.selectFrom('withdrawals').select(['batch_id', 'status', 'amount_minor', 'currency']).where('batch_id', 'is not', null).execute();
+  // Summed in the database, a batch at a time through `withdrawals_batch`: the lines had been read
+  // whole, every batched withdrawal ever, and each batch had looked through all of them.
+  const counted = (status: 'paid' | 'failed') => sql<number>`sum(case when ${sql.ref('status')} = ${status} then 1 else 0 end)`;
+  const totals = new Map<string, { n: number; amount: number; currency: string; paid: number; failed: number }>();
+  for (const ids of chunked(batches.map((b) => b.id))) {
+    const rows = await db
+      .selectFrom('withdrawals')
+      .select((eb) => ['batch_id', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_minor').as('amount'), eb.fn.min<string>('currency').as('currency'), counted('paid').as('paid'), counted('failed').as('failed')])
+      .where('batch_id', 'in', ids)
+      .groupBy('batch_id')
+      .execute();
+    for (const r of rows) totals.set(r.batch_id!, { n: Number(r.n), amount: Number(r.amount), currency: r.currency, paid: Number(r.paid), failed: Number(r.failed) });
+  }
   return batches.map((b) => {
-    const mine = lines.filter((l) => l.batch_id === b.id);
-    return {
-      id: b.id,
-      status: b.status,
-      created_at: b.created_at,
-      closed_at: b.closed_at,
-      withdrawals: mine.length,
-      currency: mine[0]?.currency ?? 'CNY',
-      amount_minor: mine.reduce((a, l) => a + Number(l.amount_minor), 0),
-      paid: mine.filter((l) => l.status === 'paid').length,
-      failed: mine.filter((l) => l.status === 'failed').length,
-    };
+    const t = totals.get(b.id);
+    return { id: b.id, status: b.status, created_at: b.created_at, closed_at: b.closed_at, withdrawals: t?.n ?? 0, currency: t?.currency ?? 'CNY', amount_minor: t?.amount ?? 0, paid: t?.paid ?? 0, failed: t?.failed ?? 0 };
   });
 }
 
