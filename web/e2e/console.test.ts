@@ -219,6 +219,19 @@ describe('the web console', () => {
       await page.locator('[data-nav="users"]').click();
       await expect.poll(() => page.getByTestId('users-table').innerText()).toContain(UNBOUND_CREATOR.email);
       expect(await page.getByTestId('users-table').innerText()).toContain(DEMO.merchant);
+      // Found by @handle, kept on reload (the hash), then one role only, then everyone again.
+      await page.getByTestId('users-search').fill(`@${UNBOUND_CREATOR.handle}`);
+      await page.getByTestId('users-search-go').click();
+      await expect.poll(() => page.getByTestId('users-table').locator('tbody tr').count()).toBe(1);
+      expect(await page.getByTestId('users-table').innerText()).toContain(UNBOUND_CREATOR.email);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('users-search').inputValue()).toBe(`@${UNBOUND_CREATOR.handle}`);
+      await page.getByTestId('users-search').fill('');
+      await page.getByTestId('users-role').selectOption('merchant');
+      await expect.poll(async () => (await page.getByTestId('users-table').locator('tbody tr').allInnerTexts()).join('\n')).toContain(DEMO.merchant);
+      expect(await page.getByTestId('users-table').innerText()).not.toContain(DEMO.creator);
+      await page.getByTestId('users-role').selectOption('');
+      await expect.poll(() => page.getByTestId('users-table').innerText()).toContain(DEMO.creator);
 
       await page.locator('[data-nav="organisations"]').click();
       await expect.poll(() => page.getByTestId('organisations-table').innerText()).toContain(DEMO.org);

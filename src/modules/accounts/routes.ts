@@ -6,7 +6,7 @@ import { clearSessionCookie, requireRole, requireUser, setSessionCookie } from '
 import type { AppContext } from '../../http/context.ts';
 import { currentOrganisationOfCreator, organisationOf, registerOrganisation } from '../orgs/service.ts';
 import { publicUserSchema, roleSchema, toPublicUser } from './model.ts';
-import { createUser, listUsers, login, logout, openSession } from './service.ts';
+import { createUser, login, logout, openSession, usersPage } from './service.ts';
 
 const sessionResponse = z.object({ token: z.string(), user: publicUserSchema });
 const orgRef = z.object({ id: z.string(), name: z.string() }).nullable();
@@ -91,14 +91,15 @@ export async function accountRoutes(app: FastifyInstance, ctx: AppContext): Prom
   r.get('/api/admin/users', {
     schema: {
       tags: ['admin'],
-      summary: 'Every account (operator)',
-      querystring: z.object({ role: roleSchema.optional() }),
-      response: { 200: z.object({ items: z.array(publicUserSchema.extend({ created_at: z.string() })) }) },
+      summary: 'Accounts, newest first, a page at a time; `q` finds an exact email or @handle, or part of a name or email (operator)',
+      querystring: z.object({ role: roleSchema.optional(), q: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().optional() }),
+      response: { 200: z.object({ items: z.array(publicUserSchema.extend({ created_at: z.string() })), next_cursor: z.string().nullable() }) },
     },
     handler: async (request) => {
       requireRole(request, 'operator');
-      const users = await listUsers(reads, { role: request.query.role });
-      return { items: users.map((u) => ({ ...toPublicUser(u), created_at: u.createdAt })) };
+      const { role, q, limit, cursor } = request.query;
+      const page = await usersPage(reads, { role, q, limit, cursor });
+      return { items: page.items.map((u) => ({ ...toPublicUser(u), created_at: u.createdAt })), next_cursor: page.nextCursor };
     },
   });
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Conflict, InvalidInput, Unauthorized } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { nowIso } from '../../core/time.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { decodeKeyset, encodeKeyset } from '../../db/keyset.ts';
 import type { Database, Role, UsersTable } from '../../db/schema.ts';
 import { emailSchema, handleSchema, nameSchema, passwordSchema, roleSchema, type User } from './model.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.ts';
@@ -79,10 +80,39 @@ export async function findCreatorByHandle(db: Q, handle: string): Promise<User |
   return row ? toUser(row) : null;
 }
 
-export async function listUsers(db: Q, filter: { role?: Role } = {}): Promise<User[]> {
-  let query = db.selectFrom('users').selectAll().orderBy('id');
+export interface UserFilter {
+  role?: Role;
+  /** Words the operator typed: an exact email or @handle, or part of a name or email. */
+  q?: string;
+  limit?: number;
+  /** Where the previous page ended (`nextCursor`). */
+  cursor?: string;
+}
+
+/**
+ * Accounts newest first, a page at a time (the operator's 用户 page): read off `users_newest` (or
+ * `users_role_newest` for one role), so a page costs its own rows however many accounts there are.
+ * A search matches an exact email or handle, or part of a name or email (case-insensitive for
+ * Latin letters).
+ */
+export async function usersPage(db: Q, filter: UserFilter = {}): Promise<{ items: User[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+  let query = db.selectFrom('users').selectAll().orderBy('created_at', 'desc').orderBy('id');
   if (filter.role) query = query.where('role', '=', filter.role);
-  return (await query.execute()).map(toUser);
+  const words = filter.q?.trim().toLowerCase();
+  if (words) {
+    const pattern = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const contains = (column: 'name' | 'email') => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+    query = query.where((eb) => eb.or([eb('email', '=', words), eb('handle', '=', words.replace(/^@/, '')), contains('name'), contains('email')]));
+  }
+  if (filter.cursor) {
+    const [at, id] = decodeKeyset(filter.cursor);
+    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]));
+  }
+  const rows = await query.limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { items: page.map(toUser), nextCursor: rows.length > limit && last ? encodeKeyset(last.created_at, last.id) : null };
 }
 
 export async function countUsers(db: Q): Promise<number> {

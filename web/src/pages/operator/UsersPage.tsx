@@ -1,15 +1,50 @@
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Async } from '../../components/Async';
+import { ErrorAlert } from '../../components/Alerts';
 import { DataTable, type Column } from '../../components/DataTable';
+import { Loading } from '../../components/Loading';
+import { LoadMore } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { dateOf } from '../../lib/dates';
-import type { AdminUser, Items } from '../../lib/types';
-import { useLoad } from '../../lib/useLoad';
+import { setHashQuery, useHashQuery } from '../../lib/router';
+import type { AdminUser, Page, Role } from '../../lib/types';
+import { useCursorPages } from '../../lib/useCursorPages';
 
+const PAGE_SIZE = 50;
+const ROLES: readonly Role[] = ['creator', 'org', 'merchant', 'colonel', 'operator'];
+
+/**
+ * 用户: every account, newest first, a page at a time, found by email, @handle or part of a name;
+ * the search and the role live in the hash, so a reload keeps them.
+ */
 export function UsersPage() {
   const { t } = useTranslation();
-  const users = useLoad<Items<AdminUser>>('/api/admin/users');
+  const query = new URLSearchParams(useHashQuery());
+  const role = query.get('role') ?? '';
+  const words = query.get('q') ?? '';
+  const [typed, setTyped] = useState(words);
+  useEffect(() => setTyped(words), [words]);
+
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (role) params.set('role', role);
+  if (words) params.set('q', words);
+  const path = `/api/admin/users?${params.toString()}`;
+  const pages = useCursorPages<AdminUser, Page<AdminUser>>(path);
+
+  const filter = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(query);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setHashQuery(next);
+  };
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    filter({ q: typed.trim() });
+  };
+
   const columns: Column<AdminUser>[] = [
     { key: 'name', header: t('columns.userName'), cell: (row) => <strong>{row.name}</strong> },
     { key: 'email', header: t('columns.email'), cell: (row) => row.email },
@@ -20,8 +55,47 @@ export function UsersPage() {
   return (
     <>
       <PageHeader title={t('users.title')} description={t('users.description')} />
-      <Panel>
-        <Async loaded={users}>{(data) => <DataTable columns={columns} rows={data.items} empty={t('users.empty')} testId="users-table" />}</Async>
+      <Panel
+        actions={
+          <div className="toolbar">
+            <form className="toolbar" role="search" onSubmit={search}>
+              <input
+                className="input input-sm"
+                type="search"
+                value={typed}
+                placeholder={t('users.searchPlaceholder')}
+                aria-label={t('users.search')}
+                data-testid="users-search"
+                onChange={(event) => {
+                  setTyped(event.target.value);
+                  // Clearing the box shows everyone again.
+                  if (event.target.value === '' && words) filter({ q: '' });
+                }}
+              />
+              <button className="btn btn-sm" type="submit" data-testid="users-search-go">
+                {t('users.find')}
+              </button>
+            </form>
+            <select className="input input-sm" value={role} aria-label={t('columns.role')} data-testid="users-role" onChange={(event) => filter({ role: event.target.value })}>
+              <option value="">{t('users.allRoles')}</option>
+              {ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {t(`roles.${option}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      >
+        <ErrorAlert error={pages.error} onRetry={pages.reload} />
+        <div data-testid="users-list" data-state={pages.loading || pages.loadedPath !== path ? 'loading' : 'ready'}>
+          {pages.loading && pages.first === undefined ? (
+            <Loading />
+          ) : (
+            <DataTable columns={columns} rows={pages.items} empty={words ? t('users.noMatch', { words }) : t('users.empty')} testId="users-table" />
+          )}
+        </div>
+        <LoadMore pages={pages} testId="users-more" />
       </Panel>
     </>
   );
