@@ -9,17 +9,17 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from '../http/app.ts';
 import { openAppContext } from '../http/context.ts';
 import { startSyncScheduler } from '../jobs/sync.ts';
-import { webBuilt } from '../http/web.ts';
+import { consoleBuildIsStale, webBuilt } from '../http/web.ts';
 import { countUsers } from '../modules/accounts/service.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, fillDemo } from '../modules/demo/service.ts';
 import { log } from './context.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The console is built on the first start of a fresh clone, never committed. */
+/** The console is built on the first start of a fresh clone, and again once its files changed (a pull); never committed. */
 function ensureConsoleBuilt(): void {
-  if (webBuilt()) return;
-  log('building the console (first start) …');
+  if (!consoleBuildIsStale()) return;
+  log(webBuilt() ? 'building the console again: its files changed since it was built …' : 'building the console (first start) …');
   const result = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) log('the console failed to build; the API still runs (see the output above)');
 }

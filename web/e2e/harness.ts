@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { consoleBuildIsStale } from '../../src/http/web.ts';
 import { todayIso } from '../src/lib/dates';
 
 /**
@@ -17,7 +18,6 @@ import { todayIso } from '../src/lib/dates';
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const WEB = join(ROOT, 'web');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 export const PASSWORD = 'vitrine-demo';
 export const TEST_TIMEOUT = 60_000;
@@ -183,22 +183,6 @@ async function buildConsoleIfStale(): Promise<void> {
   } finally {
     rmdirSync(lock);
   }
-}
-
-function consoleBuildIsStale(): boolean {
-  const built = join(WEB, 'dist', 'index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  return [join(WEB, 'index.html'), join(WEB, 'vite.config.ts'), ...filesUnder(join(WEB, 'src')), ...filesUnder(join(WEB, 'public'))].some(
-    (file) => statSync(file).mtimeMs > builtAt,
-  );
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
 }
 
 async function freePort(): Promise<number> {

@@ -19,6 +19,15 @@ const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKi
 const PRODUCT = { id: 'e2e-money-1', title: 'E2E 真丝睡衣套装', price: '599.00' };
 const WANG = { email: 'wang@demo.vitrine.dev', name: '王一' };
 
+interface ProductRow {
+  source: { id: string };
+  source_product_id: string;
+  product: { title: string } | null;
+  orders: number;
+  paid_amount: number;
+  share: number;
+}
+
 interface Shop {
   sourceId: string;
   secret: string;
@@ -123,6 +132,14 @@ describe('orders and money', () => {
       expect(await figure(creator, 'available')).toBe(formatMoney(before.available));
       expect(Number(await creator.getByTestId('earnings-chart-total').getAttribute('data-total'))).toBe(chartBefore + order.commission);
       expect(await creator.getByTestId('earnings-chart').locator('rect.bar-chart-bar').count()).toBe(30);
+      // 商品效果: the test's own shop's product, with lin's commission on this order alone; the table
+      // lists the products that earned her most, the API's first one first.
+      const sold = await only<ProductRow>(creator.request, '/api/earnings/by-product?days=30&limit=200', (p) => p.source.id === sourceId);
+      expect(sold).toMatchObject({ source_product_id: PRODUCT.id, product: { title: PRODUCT.title }, orders: 1, paid_amount: 59_900, share: order.commission });
+      const top = ((await (await creator.request.get(`${baseUrl()}/api/earnings/by-product?days=30&limit=20`)).json()) as { items: ProductRow[] }).items;
+      const products = creator.getByTestId('product-performance-table');
+      await expect.poll(() => products.getByTestId('product-performance-share').count()).toBe(top.length);
+      expect(await products.getByTestId('product-performance-share').first().innerText()).toBe(formatMoney(top[0]!.share));
 
       // The order completes; the operator settles as of a day past the return window.
       await deliver(orderId, 'completed');

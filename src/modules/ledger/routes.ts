@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { WithdrawalsTable } from '../../db/schema.ts';
-import { dailyEarningsOf, earningsByCreator, earningsOf, partyNames, settlementRun, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
+import { dailyEarningsOf, earningsByCreator, earningsByProduct, earningsOf, partyNames, settlementRun, settlementRuns, statementCsv, statementLines, statementOf, statementsPage, type StatementLine, type StatementView } from './service.ts';
 import { operatorOverview } from './overview.ts';
 import { parseAsOf, SettlementStopped, startSettlement, type StartedSettlement } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
@@ -197,6 +197,47 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       response: { 200: z.object({ items: z.array(z.object({ day: z.string(), lines: z.number().int(), amount: z.number().int() })) }) },
     },
     handler: async (request) => ({ items: (await dailyEarningsOf(reads, requireRole(request, 'creator', 'org', 'colonel'), request.query.days)).map((d) => ({ day: d.day, lines: d.lines, amount: d.amountMinor })) }),
+  });
+
+  r.get('/api/earnings/by-product', {
+    schema: {
+      tags: ['earnings'],
+      summary: "What sold, product by product, in the last `days` days (Asia/Shanghai): orders, paid, refunded, commission and the caller's part of it (creator, org, colonel); the `limit` products that earned the caller most, and how many there were",
+      querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30), limit: z.coerce.number().int().min(1).max(200).default(20) }),
+      response: {
+        200: z.object({
+          products: z.number().int(),
+          items: z.array(
+            z.object({
+              product: z.object({ id: z.string(), title: z.string(), image: z.string().nullable() }).nullable(),
+              source: z.object({ id: z.string(), name: z.string(), platform: z.string().nullable() }),
+              source_product_id: z.string(),
+              orders: z.number().int(),
+              paid_amount: z.number().int(),
+              refunded_amount: z.number().int(),
+              commission: z.number().int(),
+              share: z.number().int(),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: async (request) => {
+      const { items, products } = await earningsByProduct(reads, requireRole(request, 'creator', 'org', 'colonel'), request.query.days, request.query.limit);
+      return {
+        products,
+        items: items.map((p) => ({
+          product: p.product && { id: p.product.id, title: p.product.title, image: p.product.images[0] ?? null },
+          source: p.source,
+          source_product_id: p.sourceProductId,
+          orders: p.orders,
+          paid_amount: p.paidMinor,
+          refunded_amount: p.refundedMinor,
+          commission: p.commissionMinor,
+          share: p.shareMinor,
+        })),
+      };
+    },
   });
 
   r.get('/api/earnings/by-creator', {

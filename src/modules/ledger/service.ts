@@ -266,6 +266,87 @@ export async function earningsByCreator(db: Q, user: User, days: number, now = n
     .sort((a, b) => b.shareMinor - a.shareMinor || b.commissionMinor - a.commissionMinor || (a.creator.id < b.creator.id ? -1 : 1));
 }
 
+export interface ProductPerformance {
+  /** The pool's product, when the line names one (a line of a product not in the pool has only the source's id). */
+  product: { id: string; title: string; images: string[] } | null;
+  source: { id: string; name: string; platform: string | null };
+  sourceProductId: string;
+  /** Orders with a line of this product paid in the window. */
+  orders: number;
+  paidMinor: number;
+  refundedMinor: number;
+  /** The lines' commission after refunds; a reversed line counts nothing. */
+  commissionMinor: number;
+  /** The caller's part of it: the creator's, the organisation's or the colonel's. */
+  shareMinor: number;
+}
+
+/**
+ * What sold, product by product, in the last `days` platform days (as the earnings chart counts
+ * them): the caller's commission lines of orders paid in the window, read through the party's
+ * index (creator, organisation or colonel, by payment time) and summed per product; the `limit`
+ * products that earned the caller most, and how many products there were in all.
+ */
+export async function earningsByProduct(db: Q, user: User, days: number, limit: number, now = new Date()): Promise<{ items: ProductPerformance[]; products: number }> {
+  const party = await partyOfUser(db, user);
+  const since = startOfPlatformDay(platformDayOf(new Date(now.getTime() - (days - 1) * 86_400_000).toISOString()));
+  type Summed = Omit<ProductPerformance, 'product' | 'source'> & { productId: string | null; sourceId: string };
+  let summed: Summed[];
+  if (party.kind === 'colonel') {
+    // A colonel's part is not a column: worked out line by line from the split's terms, as the chart does.
+    const rows = await db.selectFrom('commissions').select([...SHARE_COLUMNS, 'product_id', 'plan_kind', 'plan_id', 'order_id', 'source_product_id', 'status', 'refunded_amount_minor', 'commission_minor']).where('colonel_id', '=', party.id).where('paid_at', '>=', since).execute();
+    const byProduct = new Map<string, Summed & { orderIds: Set<string> }>();
+    for (const r of rows) {
+      const key = `${r.product_id ?? ''}\u0000${r.source_id}\u0000${r.source_product_id}`;
+      let p = byProduct.get(key);
+      if (!p) byProduct.set(key, (p = { productId: r.product_id, sourceId: r.source_id, sourceProductId: r.source_product_id, orders: 0, paidMinor: 0, refundedMinor: 0, commissionMinor: 0, shareMinor: 0, orderIds: new Set() }));
+      p.orderIds.add(r.order_id);
+      p.paidMinor += Number(r.paid_amount_minor);
+      p.refundedMinor += Number(r.refunded_amount_minor);
+      if (r.status === 'reversed') continue;
+      p.commissionMinor += Number(r.commission_minor);
+      p.shareMinor += sharesOf(lineOfRow(r), Number(r.refunded_amount_minor)).find((s) => s.party.kind === 'colonel')?.amountMinor ?? 0;
+    }
+    summed = [...byProduct.values()].map(({ orderIds, ...p }) => ({ ...p, orders: orderIds.size }));
+  } else {
+    // Summed in the database: a creator's month can be tens of thousands of lines.
+    const share = party.kind === 'creator' ? 'creator_amount_minor' : 'organisation_amount_minor';
+    const counted = (column: 'commission_minor' | typeof share) => sql<number>`sum(case when ${sql.ref('status')} = 'reversed' then 0 else ${sql.ref(column)} end)`;
+    const rows = await db
+      .selectFrom('commissions')
+      .select((eb) => [
+        'product_id',
+        'source_id',
+        'source_product_id',
+        eb.fn.count<number>('order_id').distinct().as('orders'),
+        eb.fn.sum<number>('paid_amount_minor').as('paid'),
+        eb.fn.sum<number>('refunded_amount_minor').as('refunded'),
+        counted('commission_minor').as('commission'),
+        counted(share).as('share'),
+      ])
+      .where(PARTY_COLUMN[party.kind], '=', party.id)
+      .where('paid_at', '>=', since)
+      .groupBy(['product_id', 'source_id', 'source_product_id'])
+      .execute();
+    summed = rows.map((r) => ({ productId: r.product_id, sourceId: r.source_id, sourceProductId: r.source_product_id, orders: Number(r.orders), paidMinor: Number(r.paid), refundedMinor: Number(r.refunded), commissionMinor: Number(r.commission), shareMinor: Number(r.share) }));
+  }
+  const top = summed
+    .sort((a, b) => b.shareMinor - a.shareMinor || b.paidMinor - b.refundedMinor - (a.paidMinor - a.refundedMinor) || (a.sourceProductId < b.sourceProductId ? -1 : a.sourceProductId > b.sourceProductId ? 1 : 0))
+    .slice(0, limit);
+  const productIds = [...new Set(top.flatMap((p) => (p.productId ? [p.productId] : [])))];
+  const products = new Map((productIds.length === 0 ? [] : await db.selectFrom('products').select(['id', 'title', 'images']).where('id', 'in', productIds).execute()).map((p) => [p.id, p]));
+  const sourceIds = [...new Set(top.map((p) => p.sourceId))];
+  const sources = new Map((sourceIds.length === 0 ? [] : await db.selectFrom('sources').select(['id', 'name', 'platform']).where('id', 'in', sourceIds).execute()).map((s) => [s.id, s]));
+  return {
+    products: summed.length,
+    items: top.map(({ productId, sourceId, ...p }) => {
+      const product = productId ? products.get(productId) : undefined;
+      const source = sources.get(sourceId);
+      return { ...p, product: product ? { id: product.id, title: product.title, images: JSON.parse(product.images) as string[] } : null, source: { id: sourceId, name: source?.name ?? sourceId, platform: source?.platform ?? null } };
+    }),
+  };
+}
+
 /** A settlement run as the API shows it: where it stands, its lines so far, its totals once done, and why it stopped if it did. */
 export interface SettlementRunView {
   id: string;

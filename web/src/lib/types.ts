@@ -322,6 +322,18 @@ export interface CreatorPerformance {
   share: number;
 }
 
+/** `GET /api/earnings/by-product`: one product's lines of the window, and the caller's part. */
+export interface ProductPerformance {
+  product: { id: string; title: string; image: string | null } | null;
+  source: SourceRef;
+  source_product_id: string;
+  orders: number;
+  paid_amount: number;
+  refunded_amount: number;
+  commission: number;
+  share: number;
+}
+
 /** `GET /api/merchant/sales`: a merchant's sources' orders paid on one day (Asia/Shanghai). */
 export interface DailySales {
   day: string;

@@ -8,6 +8,7 @@ import { formatMoney } from '../../lib/money';
 import { useSession } from '../../lib/session';
 import type { DailyEarning, EarningsSummary, Items, Statement, Withdrawal } from '../../lib/types';
 import { useLoad } from '../../lib/useLoad';
+import { ProductPerformance } from './ProductPerformance';
 import { StatementsTable } from './StatementsTable';
 import { WithdrawalsTable } from './WithdrawalsTable';
 import { WithdrawForm } from './WithdrawForm';
@@ -45,6 +46,7 @@ export function EarningsPage() {
       <Panel title={t('earnings.chartTitle', { days: CHART_DAYS })} testId="earnings-chart-panel">
         <Async loaded={daily}>{(data) => <DailyChart days={data.items} currency={summary.data?.currency ?? 'CNY'} />}</Async>
       </Panel>
+      <ProductPerformance role={role} />
       <Panel title={t('withdraw.title')} testId="withdraw-panel">
         <WithdrawForm
           available={summary.data}

@@ -60,7 +60,7 @@ export function UsersPage() {
           <div className="toolbar">
             <form className="toolbar" role="search" onSubmit={search}>
               <input
-                className="input input-sm"
+                className="input input-sm input-search"
                 type="search"
                 value={typed}
                 placeholder={t('users.searchPlaceholder')}
