@@ -364,15 +364,16 @@ describe.each(DIALECTS)('migration 023 (a Taobao source’s inviter code) on %s'
 });
 
 describe.each(DIALECTS)('migration 024 (read paths of the money pages indexed) on %s', (dialect) => {
-  it('adds a colonel’s, the newest statements’, a batch’s and the newest accounts’ indexes, partial where most rows have no value, and goes down without them', async () => {
+  it('adds a colonel’s, the newest statements’, a batch’s, the newest withdrawals’ and the newest accounts’ indexes, partial where most rows have no value, and goes down without them', async () => {
     const q = (db = await openTestDb(dialect)).kysely;
     expect(await indexDefinition(q, 'commissions_colonel')).toMatch(/\("?colonel_id"?, "?paid_at"?\).*where.*colonel_id"? is not null/);
     expect(await indexDefinition(q, 'statements_newest')).toMatch(/\("?created_at"? desc, "?id"?\)/);
     expect(await indexDefinition(q, 'withdrawals_batch')).toMatch(/\("?batch_id"?\).*where.*batch_id"? is not null/);
     expect(await indexDefinition(q, 'users_newest')).toMatch(/\("?created_at"? desc, "?id"?\)/);
     expect(await indexDefinition(q, 'users_role_newest')).toMatch(/\("?role"?, "?created_at"? desc, "?id"?\)/);
+    expect(await indexDefinition(q, 'withdrawals_requested')).toMatch(/\("?requested_at"?\)/);
     await migrateThrough(q, '023_taobao_inviter_code');
-    for (const name of ['commissions_colonel', 'statements_newest', 'withdrawals_batch', 'users_newest', 'users_role_newest']) expect(await indexDefinition(q, name)).toBeUndefined();
+    for (const name of ['commissions_colonel', 'statements_newest', 'withdrawals_batch', 'withdrawals_requested', 'users_newest', 'users_role_newest']) expect(await indexDefinition(q, name)).toBeUndefined();
     expect(await migrateToLatest(q)).toEqual(['024_read_paths_indexed']);
   });
 });

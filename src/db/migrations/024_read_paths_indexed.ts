@@ -13,6 +13,8 @@ import { sql, type Kysely } from 'kysely';
  *   by id, so a page is read off the index and stops at its limit;
  * - a payout batch's withdrawals (`GET /api/payout-batches/:id`, its CSV, its totals): read through
  *   every withdrawal ever batched. Partial: a withdrawal enters it once it is in a batch;
+ * - the operator's latest withdrawals (`GET /api/withdrawals`, the 500 newest): every withdrawal
+ *   was read and sorted;
  * - the operator's accounts, newest first, a page at a time, all or of one role
  *   (`GET /api/admin/users`): every account had been sent at once.
  */
@@ -20,6 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('commissions_colonel').on('commissions').columns(['colonel_id', 'paid_at']).where(sql.ref('colonel_id'), 'is not', null).execute();
   await db.schema.createIndex('statements_newest').on('statements').columns(['created_at desc', 'id']).execute();
   await db.schema.createIndex('withdrawals_batch').on('withdrawals').column('batch_id').where(sql.ref('batch_id'), 'is not', null).execute();
+  await db.schema.createIndex('withdrawals_requested').on('withdrawals').column('requested_at').execute();
   await db.schema.createIndex('users_newest').on('users').columns(['created_at desc', 'id']).execute();
   await db.schema.createIndex('users_role_newest').on('users').columns(['role', 'created_at desc', 'id']).execute();
 }
@@ -27,6 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('users_role_newest').execute();
   await db.schema.dropIndex('users_newest').execute();
+  await db.schema.dropIndex('withdrawals_requested').execute();
   await db.schema.dropIndex('withdrawals_batch').execute();
   await db.schema.dropIndex('statements_newest').execute();
   await db.schema.dropIndex('commissions_colonel').execute();

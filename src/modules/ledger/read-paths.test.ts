@@ -4,7 +4,7 @@ import type { Database, WithdrawalStatus } from '../../db/schema.ts';
 import { DIALECTS, openTestDb, queryPlan, type TestDb } from '../../db/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { dailyEarningsOf, statementsPage } from './service.ts';
-import { payoutBatches, withdrawalsInBatch } from './withdrawals.ts';
+import { payoutBatches, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
 
 /** The statements a call runs, as the database gets them. */
 function watched(db: Kysely<Database>): { spy: Kysely<Database>; seen: CompiledQuery[] } {
@@ -49,6 +49,17 @@ describe.each(DIALECTS)('read paths of the money pages on %s', (dialect) => {
     expect(plan).toContain('statements_newest');
     expect(plan).not.toMatch(SCAN);
     // In the list's order, so a page stops at its limit (PostgreSQL may still sort a table of a few rows).
+    if (dialect === 'sqlite') expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+  });
+
+  it("reads the operator's latest withdrawals off withdrawals_requested, newest first", async () => {
+    db = await openTestDb(dialect);
+    const operator = await createUser(db.kysely, { role: 'operator', email: 'op@paths.cn', password: 'password1', name: 'op' });
+    const { spy, seen } = watched(db.kysely);
+    await withdrawalsOf(spy, operator);
+    const plan = await queryPlan(db.kysely, seen.find((q) => /from "withdrawals"/.test(q.sql))!);
+    expect(plan).toContain('withdrawals_requested');
+    expect(plan).not.toMatch(SCAN);
     if (dialect === 'sqlite') expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
   });
 
