@@ -243,6 +243,16 @@ describe('orders and money', () => {
       await operator.getByTestId('waiting-withdrawals-empty').waitFor();
       const batch = operator.getByTestId('payout-batches').locator('tbody tr').first();
       await expect.poll(async () => Number(await batch.getByTestId('batch-paid').innerText())).toBeGreaterThanOrEqual(1);
+      // The bank's result file for the batch: lin's line again (already paid: unchanged) and a line
+      // that is not the batch's, reported by its row.
+      const linReference = (await batchCsv.text()).split('\r\n').find((csvLine) => csvLine.includes('lin@alipay.example'))!.split(',')[0]!;
+      await operator.getByTestId('payout-results-file').setInputFiles({ name: 'bank-result.csv', mimeType: 'text/csv', buffer: Buffer.from(`reference,outcome,reason\n${linReference},成功,\nwd_not_ours,paid,\n`) });
+      await operator.getByTestId('payout-results-submit').click();
+      await operator.getByTestId('payout-results').waitFor();
+      expect(await operator.getByTestId('payout-results-unchanged').locator('dd').innerText()).toBe('1');
+      expect(await operator.getByTestId('payout-results-paid').locator('dd').innerText()).toBe('0');
+      expect(await operator.getByTestId('payout-results-rejected-rows').locator('tbody tr').innerText()).toContain('wd_not_ours');
+      expect(await line.getByTestId('withdrawal-status').innerText()).toBe('已打款');
       await operator.screenshot({ path: join(ARTIFACTS, 'payouts-operator.png'), fullPage: true });
 
       // lin sees it paid out.

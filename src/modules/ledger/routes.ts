@@ -8,7 +8,9 @@ import { dailyEarningsOf, earningsByCreator, earningsByProduct, earningsOf, part
 import { operatorOverview } from './overview.ts';
 import { parseAsOf, SettlementStopped, startSettlement, type StartedSettlement } from './settlement.ts';
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
-import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
+import { reportRecords } from '../orders/report-records.ts';
+import { InvalidInput } from '../../core/errors.ts';
+import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, recordPayoutResults, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
 
 const summarySchema = z.object({
   currency: z.string(),
@@ -136,6 +138,9 @@ const aheadOfNow = {
   as_of_after_now: z.boolean().describe('the run settles as of a moment after the request: lines still inside their return window were settled'),
 };
 const afterNow = (asOf: string, now: number) => Date.parse(asOf) > now;
+
+/** A result file of 100,000 lines is ~5 MB. */
+const PAYOUT_RESULTS_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /** RFC 7240: `Prefer: respond-async` (among other preferences) asks for the answer before the work is done. */
 function prefersAsync(prefer: string | undefined): boolean {
@@ -352,6 +357,35 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
       requireRole(request, 'operator');
       return withdrawalsJson(await withdrawalsInBatch(reads, request.params.id));
     },
+  });
+
+  await app.register(async (uploads) => {
+    // The bank's result file arrives as the raw body and is read as it streams.
+    uploads.removeAllContentTypeParsers();
+    uploads.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    uploads.withTypeProvider<ZodTypeProvider>().post('/api/payout-batches/:id/results', {
+      bodyLimit: PAYOUT_RESULTS_LIMIT_BYTES,
+      schema: {
+        tags: ['payouts'],
+        summary:
+          "Record a payout batch's outcomes from the result file the bank or payment provider returned, sent as the raw body (operator): CSV with `reference` (the withdrawal id of the batch CSV), `outcome` (paid or failed; success/fail and 成功/失败 are read too) and `reason` (required for a failure). Good rows are recorded, each bad one reported; a line given the outcome it has is unchanged, so the same file can be sent again",
+        params: idParams,
+        response: {
+          200: z.object({
+            paid: z.number().int(),
+            failed: z.number().int(),
+            unchanged: z.number().int(),
+            rejected: z.array(z.object({ row: z.number().int(), reference: z.string().nullable(), code: z.string(), reason: z.string() })),
+          }),
+        },
+      },
+      handler: async (request) => {
+        const operator = requireRole(request, 'operator');
+        const body = request.body as AsyncIterable<Buffer> | undefined;
+        if (!body || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') throw new InvalidInput('file_required', 'send the result file as the request body');
+        return recordPayoutResults(db, operator, request.params.id, reportRecords(body, 'csv', ['reference', 'outcome'], 'payout result'));
+      },
+    });
   });
 
   r.get('/api/payout-batches/:id/csv', {

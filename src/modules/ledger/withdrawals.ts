@@ -138,34 +138,163 @@ export async function withdrawalsInBatch(db: Q, batchId: string): Promise<Withdr
   return db.selectFrom('withdrawals').selectAll().where('batch_id', '=', batchId).orderBy('id').execute();
 }
 
+export type PayoutOutcome = { paid: true } | { paid: false; reason: string };
+
 /**
  * The operator records the outcome of one payout line: paid, or failed (the money returns to the
  * party's available balance). A line is decided once; the batch closes with its last line.
  */
-export async function recordPayout(db: Q, operator: User, withdrawalId: string, outcome: { paid: true } | { paid: false; reason: string }, now = new Date()): Promise<WithdrawalsTable> {
+export async function recordPayout(db: Q, operator: User, withdrawalId: string, outcome: PayoutOutcome, now = new Date()): Promise<WithdrawalsTable> {
   if (operator.role !== 'operator') throw new Forbidden();
   return inTransaction(db, async (tx) => {
     const row = await tx.selectFrom('withdrawals').selectAll().where('id', '=', withdrawalId).executeTakeFirst();
     if (!row) throw new NotFound('withdrawal');
     if (row.status !== 'in_batch') throw new Unprocessable('withdrawal_not_in_batch', `withdrawal ${withdrawalId} is ${row.status}; only a line of a payout batch can be marked paid or failed`);
-    // The lines of one batch are decided one after another (PostgreSQL): two decided side by side
-    // each saw the other still open, and the batch never closed.
-    if (isPostgres(tx)) await tx.selectFrom('payout_batches').select('id').where('id', '=', row.batch_id!).forUpdate().execute();
+    await lockBatch(tx, row.batch_id!);
     const at = now.toISOString();
-    const status = outcome.paid ? 'paid' : 'failed';
-    const claimed = await tx
-      .updateTable('withdrawals')
-      .set({ status, decided_at: at, failure_reason: outcome.paid ? null : outcome.reason })
-      .where('id', '=', withdrawalId)
-      .where('status', '=', 'in_batch')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) throw new Unprocessable('withdrawal_not_in_batch', `withdrawal ${withdrawalId} was decided meanwhile`);
-    await appendTransactions(tx, [outcome.paid ? withdrawalPaid(withdrawalOf(row), at) : withdrawalFailed(withdrawalOf(row), at)], at);
-    const open = await tx.selectFrom('withdrawals').select('id').where('batch_id', '=', row.batch_id).where('status', '=', 'in_batch').executeTakeFirst();
-    if (!open) await tx.updateTable('payout_batches').set({ status: 'closed', closed_at: at }).where('id', '=', row.batch_id!).execute();
-    await recordAudit(tx, operator.id, `withdrawal.${status}`, withdrawalId, outcome.paid ? {} : { reason: outcome.reason });
-    return { ...row, status, decided_at: at, failure_reason: outcome.paid ? null : outcome.reason };
+    if (!(await decideLine(tx, operator, row, outcome, at))) throw new Unprocessable('withdrawal_not_in_batch', `withdrawal ${withdrawalId} was decided meanwhile`);
+    await closeBatchIfDone(tx, row.batch_id!, at);
+    return { ...row, status: outcome.paid ? 'paid' : 'failed', decided_at: at, failure_reason: outcome.paid ? null : outcome.reason };
   });
+}
+
+/**
+ * The lines of one batch are decided one after another (PostgreSQL): two decided side by side
+ * each saw the other still open, and the batch never closed.
+ */
+async function lockBatch(tx: Q, batchId: string): Promise<void> {
+  if (isPostgres(tx)) await tx.selectFrom('payout_batches').select('id').where('id', '=', batchId).forUpdate().execute();
+}
+
+/** Marks one line of a batch paid or failed, with its ledger transaction and audit; false if it was no longer in the batch. */
+async function decideLine(tx: Q, operator: User, row: WithdrawalsTable, outcome: PayoutOutcome, at: string): Promise<boolean> {
+  const status = outcome.paid ? 'paid' : 'failed';
+  const claimed = await tx
+    .updateTable('withdrawals')
+    .set({ status, decided_at: at, failure_reason: outcome.paid ? null : outcome.reason })
+    .where('id', '=', row.id)
+    .where('status', '=', 'in_batch')
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return false;
+  await appendTransactions(tx, [outcome.paid ? withdrawalPaid(withdrawalOf(row), at) : withdrawalFailed(withdrawalOf(row), at)], at);
+  await recordAudit(tx, operator.id, `withdrawal.${status}`, row.id, outcome.paid ? {} : { reason: outcome.reason });
+  return true;
+}
+
+async function closeBatchIfDone(tx: Q, batchId: string, at: string): Promise<void> {
+  const open = await tx.selectFrom('withdrawals').select('id').where('batch_id', '=', batchId).where('status', '=', 'in_batch').executeTakeFirst();
+  if (!open) await tx.updateTable('payout_batches').set({ status: 'closed', closed_at: at }).where('id', '=', batchId).where('status', '=', 'open').execute();
+}
+
+/** One row of a payout result file as read: where it is, and its fields by column. */
+export interface PayoutResultRecord {
+  row: number;
+  field(column: string): string | number | undefined;
+  unreadable?: string;
+}
+
+export interface PayoutResults {
+  paid: number;
+  failed: number;
+  /** Lines the file gives the outcome they already had (a file sent again). */
+  unchanged: number;
+  rejected: { row: number; reference: string | null; code: string; reason: string }[];
+}
+
+/** Lines decided per transaction when a result file is recorded. */
+const RESULT_LINES_PER_TRANSACTION = 200;
+
+/** The words a bank's or provider's result may use for each outcome, beside ours. */
+const OUTCOME_WORDS: Record<string, 'paid' | 'failed'> = { paid: 'paid', success: 'paid', succeeded: 'paid', 成功: 'paid', 已打款: 'paid', failed: 'failed', failure: 'failed', fail: 'failed', 失败: 'failed' };
+
+/**
+ * The operator records the outcomes of a payout batch from the result file its bank or payment
+ * provider returned (CSV: `reference`, `outcome` paid|failed, `reason` for a failure), as marking
+ * each line would: the good rows are recorded, each bad one is reported with its row and why, and
+ * nothing else changes. A line the file gives the outcome it already has is left as it is, so the
+ * same file can be sent again; a line already decided the other way is refused, not overturned.
+ * Lines are decided 200 a transaction; the batch closes with its last line.
+ */
+export async function recordPayoutResults(db: Q, operator: User, batchId: string, records: AsyncIterable<PayoutResultRecord>, now = new Date()): Promise<PayoutResults> {
+  if (operator.role !== 'operator') throw new Forbidden();
+  const batch = await db.selectFrom('payout_batches').select('id').where('id', '=', batchId).executeTakeFirst();
+  if (!batch) throw new NotFound('payout batch');
+  const results: PayoutResults = { paid: 0, failed: 0, unchanged: 0, rejected: [] };
+  const reject = (row: number, reference: string | null, code: string, reason: string) => results.rejected.push({ row, reference, code, reason });
+  const wanted = new Map<string, { row: number; outcome: PayoutOutcome }>();
+  for await (const record of records) {
+    const text = (column: string) => {
+      const value = record.field(column);
+      return value === undefined ? '' : String(value).trim();
+    };
+    const reference = text('reference') || null;
+    if (record.unreadable) {
+      reject(record.row, reference, 'unreadable_row', record.unreadable);
+      continue;
+    }
+    if (!reference) {
+      reject(record.row, null, 'missing_reference', 'reference is empty: it is the withdrawal id of the batch CSV');
+      continue;
+    }
+    const said = OUTCOME_WORDS[text('outcome').toLowerCase()];
+    if (!said) {
+      reject(record.row, reference, 'invalid_outcome', `outcome must be paid or failed, got "${text('outcome')}"`);
+      continue;
+    }
+    const reason = text('reason');
+    if (said === 'failed' && reason.length === 0) {
+      reject(record.row, reference, 'reason_required', 'a failed payout needs its reason (the bank’s words), which the payee will see');
+      continue;
+    }
+    if (reason.length > 500) {
+      reject(record.row, reference, 'invalid_reason', 'reason is at most 500 characters');
+      continue;
+    }
+    const outcome: PayoutOutcome = said === 'paid' ? { paid: true } : { paid: false, reason };
+    const earlier = wanted.get(reference);
+    if (earlier) {
+      if (earlier.outcome.paid !== outcome.paid) reject(record.row, reference, 'conflicting_rows', `row ${earlier.row} gives this line the other outcome`);
+      continue; // the same outcome twice: once is enough
+    }
+    wanted.set(reference, { row: record.row, outcome });
+  }
+  const at = now.toISOString();
+  const references = [...wanted.keys()];
+  for (let i = 0; i < references.length; i += RESULT_LINES_PER_TRANSACTION) {
+    const chunk = references.slice(i, i + RESULT_LINES_PER_TRANSACTION);
+    const counted = await inTransaction(db, async (tx) => {
+      const done = { paid: 0, failed: 0, unchanged: 0, rejected: [] as PayoutResults['rejected'] };
+      await lockBatch(tx, batchId);
+      const rows = new Map((await tx.selectFrom('withdrawals').selectAll().where('id', 'in', chunk).execute()).map((r) => [r.id, r]));
+      for (const reference of chunk) {
+        const { row: fileRow, outcome } = wanted.get(reference)!;
+        const line = rows.get(reference);
+        if (!line || line.batch_id !== batchId) {
+          done.rejected.push({ row: fileRow, reference, code: 'not_in_batch', reason: `${reference} is not a line of payout batch ${batchId}` });
+          continue;
+        }
+        const wantedStatus = outcome.paid ? 'paid' : 'failed';
+        if (line.status === wantedStatus) {
+          done.unchanged += 1;
+          continue;
+        }
+        if (line.status !== 'in_batch' || !(await decideLine(tx, operator, line, outcome, at))) {
+          done.rejected.push({ row: fileRow, reference, code: 'already_decided', reason: `${reference} was already marked ${line.status === 'in_batch' ? 'meanwhile' : line.status}` });
+          continue;
+        }
+        done[wantedStatus] += 1;
+      }
+      await closeBatchIfDone(tx, batchId, at);
+      return done;
+    });
+    results.paid += counted.paid;
+    results.failed += counted.failed;
+    results.unchanged += counted.unchanged;
+    results.rejected.push(...counted.rejected);
+  }
+  results.rejected.sort((a, b) => a.row - b.row);
+  await recordAudit(db, operator.id, 'payout_batch.results_recorded', batchId, { paid: results.paid, failed: results.failed, unchanged: results.unchanged, rejected: results.rejected.length });
+  return results;
 }
 
 /**

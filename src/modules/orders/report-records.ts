@@ -25,11 +25,12 @@ export interface ReportRecord {
 /** A record larger than this is a broken file (typically an unclosed quote swallowing the rest). */
 const MAX_RECORD_CHARS = 1 << 20;
 
-export function reportRecords(input: AsyncIterable<Buffer | string>, format: ReportFormat, requiredColumns: readonly string[]): AsyncGenerator<ReportRecord> {
-  return format === 'csv' ? csvRecords(input, requiredColumns) : jsonlRecords(input);
+/** `what` names the file in errors ("order report", "payout result"). */
+export function reportRecords(input: AsyncIterable<Buffer | string>, format: ReportFormat, requiredColumns: readonly string[], what = 'order report'): AsyncGenerator<ReportRecord> {
+  return format === 'csv' ? csvRecords(input, requiredColumns, what) : jsonlRecords(input);
 }
 
-async function* csvRecords(input: AsyncIterable<Buffer | string>, requiredColumns: readonly string[]): AsyncGenerator<ReportRecord> {
+async function* csvRecords(input: AsyncIterable<Buffer | string>, requiredColumns: readonly string[], what: string): AsyncGenerator<ReportRecord> {
   const records = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_RECORD_CHARS });
   // Errors reach us through `records`, which pipeline destroys with them.
   pipeline(Readable.from(input, { objectMode: false }), records, () => {});
@@ -39,7 +40,7 @@ async function* csvRecords(input: AsyncIterable<Buffer | string>, requiredColumn
   try {
     for await (const cells of records as AsyncIterable<string[]>) {
       if (header === undefined) {
-        header = headerOf(cells, requiredColumns);
+        header = headerOf(cells, requiredColumns, what);
         width = cells.length;
         continue;
       }
@@ -50,21 +51,21 @@ async function* csvRecords(input: AsyncIterable<Buffer | string>, requiredColumn
       yield { row, field: (column) => cellValue(cells, position.get(column)), ...unreadable };
     }
   } catch (err) {
-    if (err instanceof CsvError) throw new InvalidInput('malformed_file', `CSV order report is malformed: ${err.message}`);
+    if (err instanceof CsvError) throw new InvalidInput('malformed_file', `CSV ${what} is malformed: ${err.message}`);
     throw err;
   }
-  if (header === undefined) throw new InvalidInput('malformed_file', 'CSV order report has no header row');
+  if (header === undefined) throw new InvalidInput('malformed_file', `CSV ${what} has no header row`);
 }
 
-function headerOf(cells: string[], requiredColumns: readonly string[]): Map<string, number> {
+function headerOf(cells: string[], requiredColumns: readonly string[], what: string): Map<string, number> {
   const position = new Map<string, number>();
   cells.forEach((cell, i) => {
     const name = cell.trim().toLowerCase();
-    if (name !== '' && position.has(name)) throw new InvalidInput('malformed_file', `CSV header names column "${name}" twice`);
+    if (name !== '' && position.has(name)) throw new InvalidInput('malformed_file', `CSV ${what}'s header names column "${name}" twice`);
     position.set(name, i);
   });
   const missing = requiredColumns.filter((name) => !position.has(name));
-  if (missing.length > 0) throw new InvalidInput('malformed_file', `CSV header is missing required column(s): ${missing.join(', ')}`);
+  if (missing.length > 0) throw new InvalidInput('malformed_file', `CSV ${what}'s header is missing required column(s): ${missing.join(', ')}`);
   return position;
 }
 

@@ -122,7 +122,7 @@ describe('readOrderReport on a CSV report', () => {
 
   it('refuses the whole file when a required column is missing from the header', async () => {
     const error = await refusal('order_id,status,occurred_at,line_id,product_id,quantity\nM-1,paid,2026-11-24T10:00:00Z,1,P,1\n', 'csv');
-    expect(error).toMatchObject({ code: 'malformed_file', message: 'CSV header is missing required column(s): paid_amount' });
+    expect(error).toMatchObject({ code: 'malformed_file', message: "CSV order report's header is missing required column(s): paid_amount" });
   });
 
   it('refuses the whole file on an unclosed quote', async () => {

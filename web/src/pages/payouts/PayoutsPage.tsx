@@ -15,6 +15,7 @@ import { useAction } from '../../lib/useAction';
 import { useLoad } from '../../lib/useLoad';
 import { WithdrawalsTable } from '../earnings/WithdrawalsTable';
 import { PayoutLineActions } from './PayoutLineActions';
+import { PayoutResults } from './PayoutResults';
 
 /**
  * 打款 (operator): the withdrawals waiting, gathering them into a payout batch, the batches with
@@ -100,6 +101,13 @@ function BatchLines({ batchId, onDecided }: { batchId: string; onDecided: () => 
   const lines = useLoad<Items<Withdrawal>>(`/api/payout-batches/${encodeURIComponent(batchId)}`);
   return (
     <Panel title={t('batches.linesOf', { id: batchId })} testId="batch-lines-panel">
+      <PayoutResults
+        batchId={batchId}
+        onRecorded={() => {
+          lines.reload();
+          onDecided();
+        }}
+      />
       <div className="dense-table">
         <Async loaded={lines}>
           {(data) => (
