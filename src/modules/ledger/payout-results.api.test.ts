@@ -87,6 +87,38 @@ describe.each(DIALECTS)('POST /api/payout-batches/:id/results on %s', (dialect) 
     expect(await balanceDrift(s.db.kysely)).toEqual([]);
   });
 
+  it("pages through a batch's lines in id order, each once", async () => {
+    const first = await s.call('GET', `/api/payout-batches/${batch}?limit=2`, { token: operator });
+    expect(first.body.items).toHaveLength(2);
+    const second = await s.call('GET', `/api/payout-batches/${batch}?limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`, { token: operator });
+    expect(second.body).toMatchObject({ next_cursor: null });
+    const seen = [...first.body.items, ...second.body.items].map((w: { id: string }) => w.id);
+    expect(seen).toEqual(creators.map((c) => c.withdrawal).sort());
+    expect((await s.call('GET', `/api/payout-batches/${batch}`, { token: operator })).body).toMatchObject({ next_cursor: null });
+    expect((await s.call('GET', '/api/payout-batches/batch_nope', { token: operator })).status).toBe(404);
+    expect((await s.call('GET', `/api/payout-batches/${batch}?cursor=nonsense`, { token: operator })).status).toBe(400);
+  });
+
+  it('lists the withdrawals waiting for a batch however many newer ones were decided', async () => {
+    const row = (id: string, status: 'requested' | 'paid', requestedAt: string) => ({
+      id, party_kind: 'creator' as const, party_id: creators[0]!.id, requested_by: creators[0]!.id, currency: 'CNY', amount_minor: 100, payee_name: 'c', payee_account: 'c',
+      status, batch_id: null, idempotency_key: null, failure_reason: null, requested_at: requestedAt, decided_at: null,
+    });
+    const old = '2026-01-01T00:00:00.000Z';
+    await s.db.kysely.insertInto('withdrawals').values(row('wd_waiting', 'requested', old)).execute();
+    for (let i = 0; i < 500; i += 100) {
+      await s.db.kysely.insertInto('withdrawals').values(Array.from({ length: 100 }, (_, k) => row(`wd_newer${i + k}`, 'paid', new Date(Date.parse('2026-06-01T00:00:00.000Z') + (i + k) * 1000).toISOString()))).execute();
+    }
+    const latest = (await s.call('GET', '/api/withdrawals', { token: operator })).body.items as { id: string }[];
+    expect(latest).toHaveLength(500);
+    expect(latest.map((w) => w.id)).not.toContain('wd_waiting');
+    const waiting = (await s.call('GET', '/api/withdrawals?status=requested', { token: operator })).body.items as { id: string; status: string }[];
+    expect(waiting.map((w) => [w.id, w.status])).toEqual([['wd_waiting', 'requested']]);
+    // A creator sees its own only.
+    expect((await s.call('GET', '/api/withdrawals?status=requested', { token: creators[1]!.token })).body.items).toEqual([]);
+    expect((await s.call('GET', '/api/withdrawals?status=nope', { token: operator })).status).toBe(400);
+  });
+
   it('refuses a file it cannot read as a whole, an unknown batch, and everyone but the operator, and changes nothing', async () => {
     const before = await statuses();
     const noColumn = await send(`reference,result\n${creators[0]!.withdrawal},paid\n`);

@@ -10,7 +10,7 @@ import { parseAsOf, SettlementStopped, startSettlement, type StartedSettlement }
 import { ledgerSettings, ledgerSettingsSchema, updateLedgerSettings } from './settings.ts';
 import { reportRecords } from '../orders/report-records.ts';
 import { InvalidInput } from '../../core/errors.ts';
-import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, recordPayoutResults, requestWithdrawal, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
+import { createPayoutBatch, partyOfUser, payoutBatches, payoutCsv, recordPayout, recordPayoutResults, requestWithdrawal, withdrawalsInBatch, withdrawalsInBatchPage, withdrawalsOf } from './withdrawals.ts';
 
 const summarySchema = z.object({
   currency: z.string(),
@@ -303,8 +303,13 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/api/withdrawals', {
-    schema: { tags: ['payouts'], summary: 'Withdrawals: my own (creator, org, colonel) or all (operator)', response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
-    handler: async (request) => withdrawalsJson(await withdrawalsOf(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'))),
+    schema: {
+      tags: ['payouts'],
+      summary: 'Withdrawals, newest first: my own (creator, org, colonel) or the 500 latest (operator); `status=requested` for those waiting for a payout batch',
+      querystring: z.object({ status: z.enum(['requested', 'in_batch', 'paid', 'failed']).optional() }),
+      response: { 200: z.object({ items: z.array(withdrawalSchema) }) },
+    },
+    handler: async (request) => withdrawalsJson(await withdrawalsOf(reads, requireRole(request, 'creator', 'org', 'colonel', 'operator'), { status: request.query.status })),
   });
 
   r.post('/api/withdrawals', {
@@ -352,10 +357,17 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   r.get('/api/payout-batches/:id', {
-    schema: { tags: ['payouts'], summary: 'The lines of a payout batch (operator)', params: idParams, response: { 200: z.object({ items: z.array(withdrawalSchema) }) } },
+    schema: {
+      tags: ['payouts'],
+      summary: 'The lines of a payout batch, in id order, a page at a time (operator)',
+      params: idParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(1000), cursor: z.string().optional() }),
+      response: { 200: z.object({ items: z.array(withdrawalSchema), next_cursor: z.string().nullable() }) },
+    },
     handler: async (request) => {
       requireRole(request, 'operator');
-      return withdrawalsJson(await withdrawalsInBatch(reads, request.params.id));
+      const page = await withdrawalsInBatchPage(reads, request.params.id, { limit: request.query.limit, cursor: request.query.cursor });
+      return { ...(await withdrawalsJson(page.items)), next_cursor: page.nextCursor };
     },
   });
 

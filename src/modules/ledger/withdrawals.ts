@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/errors.ts';
 import { formatMinor } from '../../core/money.ts';
 import { newId } from '../../core/ids.ts';
-import type { Database, WithdrawalsTable } from '../../db/schema.ts';
+import type { Database, WithdrawalStatus, WithdrawalsTable } from '../../db/schema.ts';
 import { chunked } from '../../db/bulk.ts';
+import { decodeKeyset, encodeKeyset } from '../../db/keyset.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import type { User } from '../accounts/model.ts';
@@ -91,10 +92,16 @@ function withdrawalOf(row: WithdrawalsTable): Withdrawal {
   return { id: row.id, party: { kind: row.party_kind, id: row.party_id }, amountMinor: Number(row.amount_minor), currency: row.currency };
 }
 
-export async function withdrawalsOf(db: Q, user: User): Promise<WithdrawalsTable[]> {
-  if (user.role === 'operator') return db.selectFrom('withdrawals').selectAll().orderBy('requested_at', 'desc').limit(500).execute();
+/**
+ * Withdrawals, newest first: the party's own, or for the operator the 500 latest — of one status
+ * when asked (the ones waiting for a batch are `requested`, however many newer ones were decided).
+ */
+export async function withdrawalsOf(db: Q, user: User, filter: { status?: WithdrawalStatus } = {}): Promise<WithdrawalsTable[]> {
+  let query = db.selectFrom('withdrawals').selectAll().orderBy('requested_at', 'desc');
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (user.role === 'operator') return query.limit(500).execute();
   const party = await partyOfUser(db, user);
-  return db.selectFrom('withdrawals').selectAll().where('party_kind', '=', party.kind).where('party_id', '=', party.id).orderBy('requested_at', 'desc').execute();
+  return query.where('party_kind', '=', party.kind).where('party_id', '=', party.id).execute();
 }
 
 /** The operator gathers every requested withdrawal in one currency into a payout batch to export and pay. */
@@ -133,9 +140,20 @@ export async function payoutBatches(db: Q): Promise<{ id: string; status: string
 }
 
 export async function withdrawalsInBatch(db: Q, batchId: string): Promise<WithdrawalsTable[]> {
+  return (await withdrawalsInBatchPage(db, batchId, { limit: Number.MAX_SAFE_INTEGER })).items;
+}
+
+/** A batch's lines in id order, a page at a time (`nextCursor` for the next), read through `withdrawals_batch`. */
+export async function withdrawalsInBatchPage(db: Q, batchId: string, page: { limit: number; cursor?: string }): Promise<{ items: WithdrawalsTable[]; nextCursor: string | null }> {
   const batch = await db.selectFrom('payout_batches').select('id').where('id', '=', batchId).executeTakeFirst();
   if (!batch) throw new NotFound('payout batch');
-  return db.selectFrom('withdrawals').selectAll().where('batch_id', '=', batchId).orderBy('id').execute();
+  let query = db.selectFrom('withdrawals').selectAll().where('batch_id', '=', batchId).orderBy('id');
+  if (page.cursor) query = query.where('id', '>', decodeKeyset(page.cursor)[1]);
+  const limited = page.limit < Number.MAX_SAFE_INTEGER;
+  const rows = await (limited ? query.limit(page.limit + 1) : query).execute();
+  const items = limited ? rows.slice(0, page.limit) : rows;
+  const last = items.at(-1);
+  return { items, nextCursor: limited && rows.length > page.limit && last ? encodeKeyset(batchId, last.id) : null };
 }
 
 export type PayoutOutcome = { paid: true } | { paid: false; reason: string };

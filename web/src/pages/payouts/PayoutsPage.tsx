@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert, Notice } from '../../components/Alerts';
 import { Async } from '../../components/Async';
 import { DataTable, type Column } from '../../components/DataTable';
+import { Loading } from '../../components/Loading';
+import { LoadMore } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -10,7 +12,8 @@ import { api } from '../../lib/api';
 import { dateTimeOf } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
 import { setHashQuery, useHashQuery } from '../../lib/router';
-import type { Items, PayoutBatch, Withdrawal } from '../../lib/types';
+import type { Items, Page, PayoutBatch, Withdrawal } from '../../lib/types';
+import { useCursorPages } from '../../lib/useCursorPages';
 import { useAction } from '../../lib/useAction';
 import { useLoad } from '../../lib/useLoad';
 import { WithdrawalsTable } from '../earnings/WithdrawalsTable';
@@ -24,13 +27,13 @@ import { PayoutResults } from './PayoutResults';
  */
 export function PayoutsPage() {
   const { t } = useTranslation();
-  const withdrawals = useLoad<Items<Withdrawal>>('/api/withdrawals');
+  const withdrawals = useLoad<Items<Withdrawal>>('/api/withdrawals?status=requested');
   const batches = useLoad<Items<PayoutBatch>>('/api/payout-batches');
   const chosen = new URLSearchParams(useHashQuery()).get('batch') ?? '';
   const choose = (id: string) => setHashQuery(new URLSearchParams(id ? { batch: id } : {}));
   const [created, setCreated] = useState<{ id: string; withdrawals: number }>();
   const action = useAction();
-  const waiting = withdrawals.data?.items.filter((withdrawal) => withdrawal.status === 'requested');
+  const waiting = withdrawals.data?.items;
 
   const createBatch = () =>
     void action.run(async () => {
@@ -96,38 +99,28 @@ export function PayoutsPage() {
   );
 }
 
+/** Lines of a batch shown at a time: a batch can hold every creator's withdrawal of the month. */
+const LINES_PER_PAGE = 100;
+
 function BatchLines({ batchId, onDecided }: { batchId: string; onDecided: () => void }) {
   const { t } = useTranslation();
-  const lines = useLoad<Items<Withdrawal>>(`/api/payout-batches/${encodeURIComponent(batchId)}`);
+  const lines = useCursorPages<Withdrawal, Page<Withdrawal>>(`/api/payout-batches/${encodeURIComponent(batchId)}?limit=${LINES_PER_PAGE}`);
+  const decided = () => {
+    lines.reload();
+    onDecided();
+  };
   return (
     <Panel title={t('batches.linesOf', { id: batchId })} testId="batch-lines-panel">
-      <PayoutResults
-        batchId={batchId}
-        onRecorded={() => {
-          lines.reload();
-          onDecided();
-        }}
-      />
+      <PayoutResults batchId={batchId} onRecorded={decided} />
+      <ErrorAlert error={lines.error} onRetry={lines.reload} />
       <div className="dense-table">
-        <Async loaded={lines}>
-          {(data) => (
-            <WithdrawalsTable
-              rows={data.items}
-              withParty
-              testId="batch-lines"
-              actions={(row) => (
-                <PayoutLineActions
-                  withdrawal={row}
-                  onDecided={() => {
-                    lines.reload();
-                    onDecided();
-                  }}
-                />
-              )}
-            />
-          )}
-        </Async>
+        {lines.loading && lines.first === undefined ? (
+          <Loading />
+        ) : (
+          <WithdrawalsTable rows={lines.items} withParty testId="batch-lines" actions={(row) => <PayoutLineActions withdrawal={row} onDecided={decided} />} />
+        )}
       </div>
+      <LoadMore pages={lines} testId="batch-lines-more" />
     </Panel>
   );
 }
