@@ -12,7 +12,6 @@ declare module 'autocannon' {
     duration?: number;
     /** Requests in all, then stop (instead of `duration`). */
     amount?: number;
-    overallRate?: number;
     headers?: Record<string, string>;
     requests?: RequestSpec[];
   }

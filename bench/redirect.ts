@@ -7,8 +7,9 @@
  *
  * Builds a fresh SQLite database with N links (over 1,000 products of four sources: JD, PDD,
  * Taobao, a Youzan merchant, so every click-parameter path runs), starts `vitrine serve` on it in
- * a child process, and drives GET /r/:code with autocannon from this process, each request on a
- * random code: a warm-up, full speed, then a fixed 5,000 req/s. The server is then stopped
+ * a child process, and drives GET /r/:code from this process, each request on a random code: a
+ * warm-up and full speed with autocannon, then a steady 5,000 req/s, each request sent at its own
+ * moment (bench/paced.ts: autocannon's fixed rate sends each second's requests in a burst). The server is then stopped
  * (SIGTERM) and the stored clicks counted: every 302 answered must be a stored click. The same
  * load then runs against the baseline (bench/redirect-baseline-server.ts) on the same codes.
  * Before the server stops, one more run: redirects at `--rate-with-orders` while signed webhook
@@ -34,6 +35,7 @@ import { recordPastClicks } from '../src/modules/links/service.ts';
 import { updateLedgerSettings } from '../src/modules/ledger/settings.ts';
 import { Webhook } from 'standardwebhooks';
 import { clickIdOf, eventStream, percentile } from './orders.ts';
+import { paced } from './paced.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40';
@@ -155,7 +157,7 @@ interface Run extends Result {
  * Every run is a fixed number of requests, so none is in flight when it ends: a 302 cut off by
  * the end of a timed run would be stored but never counted as answered.
  */
-export async function load(url: string, codes: readonly string[], options: { amount: number; connections: number; overallRate?: number }): Promise<Run> {
+export async function load(url: string, codes: readonly string[], options: { amount: number; connections: number }): Promise<Run> {
   const started = performance.now();
   let lastResponse = started;
   const tracker = autocannon({
@@ -192,7 +194,7 @@ async function drive(server: { url: string; child: ChildProcess }, codes: readon
   const full = await load(url, codes, { amount: Math.max(o.connections, Math.round(o.duration * rps(warm))), connections: o.connections });
   const cpuAfter = cpuMicrosOf(server.child.pid!);
   const cpuMicrosPerRequest = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / full.requests.total;
-  const fixed = await load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate });
+  const fixed = await pacedRedirects(url, codes, { amount: o.duration * o.rate, connections: o.connections, rate: o.rate });
   return { warm, full, fixed, cpuMicrosPerRequest };
 }
 
@@ -201,23 +203,15 @@ async function drive(server: { url: string; child: ChildProcess }, codes: readon
  * their newest orders, in turn — reads that share the database with the orders arriving.
  */
 async function dashboardLoad(url: string, token: string, options: { amount: number; rate: number }): Promise<Run> {
-  const started = performance.now();
-  let lastResponse = started;
   const headers = { authorization: `Bearer ${token}` };
-  const result = await autocannon({
-    url,
-    amount: options.amount,
-    connections: 4,
-    overallRate: options.rate,
-    requests: [
-      { method: 'GET', path: '/api/earnings/summary', headers },
-      { method: 'GET', path: '/api/orders?limit=20', headers },
-    ],
-  }).on('response', () => {
-    lastResponse = performance.now();
-  });
+  const result = await paced(url, { amount: options.amount, rate: options.rate, connections: 4, next: (i) => ({ path: i % 2 === 0 ? '/api/earnings/summary' : '/api/orders?limit=20', headers }) });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`dashboard reads failed: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { ...result, seconds: (lastResponse - started) / 1000 };
+  return result;
+}
+
+/** Redirects of random links at a steady rate (`paced`), as a phone's browser asks them. */
+function pacedRedirects(url: string, codes: readonly string[], options: { amount: number; connections: number; rate: number }): Promise<Run> {
+  return paced(url, { ...options, next: () => ({ path: `/r/${codes[Math.floor(Math.random() * codes.length)]}`, headers: { 'user-agent': PHONE } }) });
 }
 
 interface OrdersRun {
@@ -240,7 +234,7 @@ async function redirectsWhileOrders(url: string, codes: readonly string[], order
   const { token } = (await login.json()) as { token: string };
   const dashboardAt = { amount: o.duration * o.dashboardRate, rate: o.dashboardRate };
   await dashboardLoad(url, token, { amount: 100, rate: 100 }); // warm-up: the routes' first runs compile and prepare
-  const [alone, dashboardAlone] = await Promise.all([load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate }), dashboardLoad(url, token, dashboardAt)]);
+  const [alone, dashboardAlone] = await Promise.all([pacedRedirects(url, codes, { amount: o.duration * o.rate, connections: o.connections, rate: o.rate }), dashboardLoad(url, token, dashboardAt)]);
   let stopped = false;
   let events = 0;
   const deliveryMs: number[] = [];
@@ -257,7 +251,7 @@ async function redirectsWhileOrders(url: string, codes: readonly string[], order
     }
     return performance.now();
   })();
-  const [redirects, dashboard] = await Promise.all([load(url, codes, { amount: o.duration * o.rate, connections: o.connections, overallRate: o.rate }), dashboardLoad(url, token, dashboardAt)]);
+  const [redirects, dashboard] = await Promise.all([pacedRedirects(url, codes, { amount: o.duration * o.rate, connections: o.connections, rate: o.rate }), dashboardLoad(url, token, dashboardAt)]);
   stopped = true;
   const ended = await sending;
   return { alone, redirects, dashboardAlone, dashboard, events, seconds: (ended - started) / 1000, deliveryMs };
