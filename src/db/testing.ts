@@ -58,6 +58,22 @@ async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promis
 }
 
 /**
+ * `db` as a caller's code would use it, with every statement it runs kept (compiled, as the
+ * database gets them): to read the plan of a service's own query with `queryPlan`.
+ */
+export function watchedQueries<DB>(db: Kysely<DB>): { spy: Kysely<DB>; seen: CompiledQuery[] } {
+  const seen: CompiledQuery[] = [];
+  const spy = db.withPlugin({
+    transformQuery: (args) => {
+      seen.push(db.getExecutor().compileQuery(args.node, args.queryId));
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  return { spy, seen };
+}
+
+/**
  * The plan of a compiled statement, as the database would run it (SQLite's `explain query plan`,
  * PostgreSQL's `explain`). PostgreSQL is told not to scan, as a test's table of a few rows would
  * invite it to.

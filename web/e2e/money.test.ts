@@ -72,7 +72,7 @@ describe('orders and money', () => {
       await creator.screenshot({ path: join(ARTIFACTS, 'orders-creator.png'), fullPage: true });
       // Found by its platform order number: that order alone; a number she has no order under finds none.
       await creator.getByTestId('orders-number').fill(orderId);
-      await creator.getByTestId('orders-number-search').click();
+      await creator.getByTestId('orders-number-go').click();
       const rows = creator.getByTestId('orders-table').locator('tbody tr');
       await expect.poll(() => rows.count()).toBe(1);
       expect(await rows.first().innerText()).toContain(orderId);

@@ -1,7 +1,5 @@
-import type { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryPlan } from '../../db/testing.ts';
-import { DIALECTS } from '../../db/testing.ts';
+import { DIALECTS, queryPlan, watchedQueries } from '../../db/testing.ts';
 import { startTestServer, type TestServer } from '../../http/testing.ts';
 import { createUser, usersPage } from './service.ts';
 
@@ -74,14 +72,7 @@ describe.each(DIALECTS)('GET /api/admin/users on %s', (dialect) => {
 
   it('reads a page off users_newest, or users_role_newest for one role, not every account', async () => {
     for (const [filter, index] of [[{}, 'users_newest'], [{ role: 'creator' as const }, 'users_role_newest']] as const) {
-      const seen: CompiledQuery[] = [];
-      const spy = s.db.kysely.withPlugin({
-        transformQuery: (args) => {
-          seen.push(s.db.kysely.getExecutor().compileQuery(args.node, args.queryId));
-          return args.node;
-        },
-        transformResult: async (args) => args.result,
-      });
+      const { spy, seen } = watchedQueries(s.db.kysely);
       await usersPage(spy, { ...filter, limit: 2 });
       const plan = await queryPlan(s.db.kysely, seen[0]!);
       expect(plan).toContain(index);

@@ -1,23 +1,9 @@
-import type { CompiledQuery, Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Database, WithdrawalStatus } from '../../db/schema.ts';
-import { DIALECTS, openTestDb, queryPlan, type TestDb } from '../../db/testing.ts';
+import type { WithdrawalStatus } from '../../db/schema.ts';
+import { DIALECTS, openTestDb, queryPlan, watchedQueries, type TestDb } from '../../db/testing.ts';
 import { createUser } from '../accounts/service.ts';
 import { dailyEarningsOf, statementsPage } from './service.ts';
 import { payoutBatches, withdrawalsInBatch, withdrawalsOf } from './withdrawals.ts';
-
-/** The statements a call runs, as the database gets them. */
-function watched(db: Kysely<Database>): { spy: Kysely<Database>; seen: CompiledQuery[] } {
-  const seen: CompiledQuery[] = [];
-  const spy = db.withPlugin({
-    transformQuery: (args) => {
-      seen.push(db.getExecutor().compileQuery(args.node, args.queryId));
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  });
-  return { spy, seen };
-}
 
 const SCAN = /\bSCAN (commissions|statements|withdrawals)\b(?! USING)|Seq Scan on (commissions|statements|withdrawals)\b/;
 
@@ -32,7 +18,7 @@ describe.each(DIALECTS)('read paths of the money pages on %s', (dialect) => {
   it("reads a colonel's earnings through commissions_colonel, not every commission line", async () => {
     db = await openTestDb(dialect);
     const colonel = await createUser(db.kysely, { role: 'colonel', email: 'col@paths.cn', password: 'password1', name: 'col' });
-    const { spy, seen } = watched(db.kysely);
+    const { spy, seen } = watchedQueries(db.kysely);
     await dailyEarningsOf(spy, colonel, 30);
     const read = seen.find((q) => /from "commissions"/.test(q.sql))!;
     const plan = await queryPlan(db.kysely, read);
@@ -43,7 +29,7 @@ describe.each(DIALECTS)('read paths of the money pages on %s', (dialect) => {
   it("reads a page of the operator's statements off statements_newest, in the list's order", async () => {
     db = await openTestDb(dialect);
     const operator = await createUser(db.kysely, { role: 'operator', email: 'op@paths.cn', password: 'password1', name: 'op' });
-    const { spy, seen } = watched(db.kysely);
+    const { spy, seen } = watchedQueries(db.kysely);
     await statementsPage(spy, operator, { limit: 50 });
     const plan = await queryPlan(db.kysely, seen.find((q) => /from "statements"/.test(q.sql))!);
     expect(plan).toContain('statements_newest');
@@ -55,7 +41,7 @@ describe.each(DIALECTS)('read paths of the money pages on %s', (dialect) => {
   it("reads the operator's latest withdrawals off withdrawals_requested, newest first", async () => {
     db = await openTestDb(dialect);
     const operator = await createUser(db.kysely, { role: 'operator', email: 'op@paths.cn', password: 'password1', name: 'op' });
-    const { spy, seen } = watched(db.kysely);
+    const { spy, seen } = watchedQueries(db.kysely);
     await withdrawalsOf(spy, operator);
     const plan = await queryPlan(db.kysely, seen.find((q) => /from "withdrawals"/.test(q.sql))!);
     expect(plan).toContain('withdrawals_requested');
@@ -89,7 +75,7 @@ describe.each(DIALECTS)('read paths of the money pages on %s', (dialect) => {
         withdrawal('wd_5', null, 'requested', 9999),
       ])
       .execute();
-    const { spy, seen } = watched(q);
+    const { spy, seen } = watchedQueries(q);
     expect(await payoutBatches(spy)).toEqual([
       { id: 'batch_3', status: 'open', created_at: '2026-11-02T00:00:00.000Z', closed_at: null, withdrawals: 0, currency: 'CNY', amount_minor: 0, paid: 0, failed: 0 },
       { id: 'batch_2', status: 'open', created_at: '2026-11-01T00:00:00.000Z', closed_at: null, withdrawals: 1, currency: 'CNY', amount_minor: 1234, paid: 0, failed: 0 },

@@ -1,7 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.ts';
-import { DIALECTS, openTestDb, queryPlan, type TestDb } from '../../db/testing.ts';
+import { DIALECTS, openTestDb, queryPlan, watchedQueries, type TestDb } from '../../db/testing.ts';
 import type { User } from '../accounts/model.ts';
 import { createUser } from '../accounts/service.ts';
 import { seedSource } from '../links/testing.ts';
@@ -136,14 +136,7 @@ describe.each(DIALECTS)('order lists on %s', (dialect) => {
   });
 
   it('looks an order number up through the (source, order number) key, not by walking the list', async () => {
-    const seen: CompiledQuery[] = [];
-    const spy = db.kysely.withPlugin({
-      transformQuery: (args) => {
-        seen.push(db.kysely.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    });
+    const { spy, seen } = watchedQueries(db.kysely);
     await ordersVisibleTo(spy, operator, { limit: 50, orderNumber: 'A' });
     const plan = await queryPlan(db.kysely, seen.find((c) => /"source_order_id" = /.test(c.sql))!);
     expect(plan).toMatch(dialect === 'sqlite' ? /USING INDEX sqlite_autoindex_orders_2 \(source_id=\? AND source_order_id=\?\)/ : /Index Cond: \(\(source_id = ANY .*\) AND \(source_order_id = /);
@@ -159,14 +152,7 @@ describe.each(DIALECTS)('order lists on %s', (dialect) => {
 
   /** The creator list's statement, as the database gets it. */
   async function creatorListQuery(q: Kysely<Database>, viewer: User): Promise<CompiledQuery> {
-    const seen: CompiledQuery[] = [];
-    const spy = q.withPlugin({
-      transformQuery: (args) => {
-        seen.push(q.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    });
+    const { spy, seen } = watchedQueries(q);
     await ordersVisibleTo(spy, viewer, { limit: 2, status: 'paid', cursor: (await ordersVisibleTo(q, viewer, { limit: 2 })).nextCursor });
     return seen.find((c) => /from "commissions" inner join "orders"/.test(c.sql))!;
   }

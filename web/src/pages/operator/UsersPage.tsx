@@ -1,10 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/Alerts';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Loading } from '../../components/Loading';
 import { LoadMore } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
+import { SearchBox } from '../../components/SearchBox';
 import { Panel } from '../../components/Panel';
 import { dateOf } from '../../lib/dates';
 import { setHashQuery, useHashQuery } from '../../lib/router';
@@ -23,8 +23,6 @@ export function UsersPage() {
   const query = new URLSearchParams(useHashQuery());
   const role = query.get('role') ?? '';
   const words = query.get('q') ?? '';
-  const [typed, setTyped] = useState(words);
-  useEffect(() => setTyped(words), [words]);
 
   const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (role) params.set('role', role);
@@ -40,10 +38,6 @@ export function UsersPage() {
     }
     setHashQuery(next);
   };
-  const search = (event: FormEvent) => {
-    event.preventDefault();
-    filter({ q: typed.trim() });
-  };
 
   const columns: Column<AdminUser>[] = [
     { key: 'name', header: t('columns.userName'), cell: (row) => <strong>{row.name}</strong> },
@@ -58,24 +52,7 @@ export function UsersPage() {
       <Panel
         actions={
           <div className="toolbar">
-            <form className="toolbar" role="search" onSubmit={search}>
-              <input
-                className="input input-sm input-search"
-                type="search"
-                value={typed}
-                placeholder={t('users.searchPlaceholder')}
-                aria-label={t('users.search')}
-                data-testid="users-search"
-                onChange={(event) => {
-                  setTyped(event.target.value);
-                  // Clearing the box shows everyone again.
-                  if (event.target.value === '' && words) filter({ q: '' });
-                }}
-              />
-              <button className="btn btn-sm" type="submit" data-testid="users-search-go">
-                {t('users.find')}
-              </button>
-            </form>
+            <SearchBox value={words} onSearch={(typed) => filter({ q: typed })} placeholder={t('users.searchPlaceholder')} label={t('users.search')} button={t('users.find')} inputClassName="input-search" testId="users-search" />
             <select className="input input-sm" value={role} aria-label={t('columns.role')} data-testid="users-role" onChange={(event) => filter({ role: event.target.value })}>
               <option value="">{t('users.allRoles')}</option>
               {ROLES.map((option) => (

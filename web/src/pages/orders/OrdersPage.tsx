@@ -1,4 +1,3 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadMore } from '../../components/LoadMore';
 import { ErrorAlert } from '../../components/Alerts';
@@ -7,6 +6,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { Panel } from '../../components/Panel';
 import { PlatformBadge } from '../../components/PlatformBadge';
+import { SearchBox } from '../../components/SearchBox';
 import { dateTimeOf } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
 import { href, setHashQuery, useHashQuery } from '../../lib/router';
@@ -33,8 +33,6 @@ export function OrdersPage() {
   const status = query.get('status') ?? '';
   // The platform's order number a support request names: looked up exactly, across the viewer's orders.
   const orderNumber = query.get('order') ?? '';
-  const [typed, setTyped] = useState(orderNumber);
-  useEffect(() => setTyped(orderNumber), [orderNumber]);
   const unattributed = operator && query.get('attribution') === 'unattributed';
   // A creator's list starts at payment: an order still `created` is never in it.
   const statuses = role === 'creator' ? STATUSES.filter((option) => option !== 'created') : STATUSES;
@@ -53,11 +51,6 @@ export function OrdersPage() {
       else next.delete(key);
     }
     setHashQuery(next);
-  };
-
-  const search = (event: FormEvent) => {
-    event.preventDefault();
-    filter({ order: typed.trim() });
   };
 
   const columns: Column<Order>[] = [
@@ -140,24 +133,7 @@ export function OrdersPage() {
         testId="orders-panel"
         actions={
           <div className="toolbar">
-            <form className="toolbar" role="search" onSubmit={search}>
-              <input
-                className="input input-sm mono"
-                type="search"
-                value={typed}
-                placeholder={t('orders.numberPlaceholder')}
-                aria-label={t('orders.number')}
-                data-testid="orders-number"
-                onChange={(event) => {
-                  setTyped(event.target.value);
-                  // Clearing the box (its ✕, or deleting the text) shows the whole list again.
-                  if (event.target.value === '' && orderNumber) filter({ order: '' });
-                }}
-              />
-              <button className="btn btn-sm" type="submit" data-testid="orders-number-search">
-                {t('orders.find')}
-              </button>
-            </form>
+            <SearchBox value={orderNumber} onSearch={(words) => filter({ order: words })} placeholder={t('orders.numberPlaceholder')} label={t('orders.number')} button={t('orders.find')} inputClassName="mono" testId="orders-number" />
             <select className="input input-sm" value={status} aria-label={t('columns.status')} data-testid="orders-status" onChange={(event) => filter({ status: event.target.value })}>
               <option value="">{t('orders.allStatuses')}</option>
               {statuses.map((option) => (
