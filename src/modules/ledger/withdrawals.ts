@@ -139,21 +139,22 @@ export async function payoutBatches(db: Q): Promise<{ id: string; status: string
   });
 }
 
+/** Every line of a batch, in id order (its CSV). */
 export async function withdrawalsInBatch(db: Q, batchId: string): Promise<WithdrawalsTable[]> {
-  return (await withdrawalsInBatchPage(db, batchId, { limit: Number.MAX_SAFE_INTEGER })).items;
+  return (await withdrawalsInBatchPage(db, batchId, {})).items;
 }
 
-/** A batch's lines in id order, a page at a time (`nextCursor` for the next), read through `withdrawals_batch`. */
-export async function withdrawalsInBatchPage(db: Q, batchId: string, page: { limit: number; cursor?: string }): Promise<{ items: WithdrawalsTable[]; nextCursor: string | null }> {
+/** A batch's lines in id order, `limit` at a time (`nextCursor` for the next; all of them without one), read through `withdrawals_batch`. */
+export async function withdrawalsInBatchPage(db: Q, batchId: string, page: { limit?: number; cursor?: string }): Promise<{ items: WithdrawalsTable[]; nextCursor: string | null }> {
   const batch = await db.selectFrom('payout_batches').select('id').where('id', '=', batchId).executeTakeFirst();
   if (!batch) throw new NotFound('payout batch');
   let query = db.selectFrom('withdrawals').selectAll().where('batch_id', '=', batchId).orderBy('id');
   if (page.cursor) query = query.where('id', '>', decodeKeyset(page.cursor)[1]);
-  const limited = page.limit < Number.MAX_SAFE_INTEGER;
-  const rows = await (limited ? query.limit(page.limit + 1) : query).execute();
-  const items = limited ? rows.slice(0, page.limit) : rows;
+  if (page.limit === undefined) return { items: await query.execute(), nextCursor: null };
+  const rows = await query.limit(page.limit + 1).execute();
+  const items = rows.slice(0, page.limit);
   const last = items.at(-1);
-  return { items, nextCursor: limited && rows.length > page.limit && last ? encodeKeyset(batchId, last.id) : null };
+  return { items, nextCursor: rows.length > page.limit && last ? encodeKeyset(batchId, last.id) : null };
 }
 
 export type PayoutOutcome = { paid: true } | { paid: false; reason: string };

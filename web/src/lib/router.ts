@@ -49,6 +49,16 @@ export function setHashQuery(params: URLSearchParams, { replace = false }: { rep
   window.dispatchEvent(new Event(QUERY_CHANGED));
 }
 
+/** Sets (or, given an empty value, removes) some of the current route's query parameters, keeping the others. */
+export function changeHashQuery(query: URLSearchParams, changes: Record<string, string>): void {
+  const next = new URLSearchParams(query);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value) next.set(key, value);
+    else next.delete(key);
+  }
+  setHashQuery(next);
+}
+
 export function navigate(path: string): void {
   window.location.hash = `#/${path}`;
 }

@@ -7,7 +7,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SearchBox } from '../../components/SearchBox';
 import { Panel } from '../../components/Panel';
 import { dateOf } from '../../lib/dates';
-import { setHashQuery, useHashQuery } from '../../lib/router';
+import { changeHashQuery, useHashQuery } from '../../lib/router';
 import type { AdminUser, Page, Role } from '../../lib/types';
 import { useCursorPages } from '../../lib/useCursorPages';
 
@@ -30,14 +30,7 @@ export function UsersPage() {
   const path = `/api/admin/users?${params.toString()}`;
   const pages = useCursorPages<AdminUser, Page<AdminUser>>(path);
 
-  const filter = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(query);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setHashQuery(next);
-  };
+  const filter = (changes: Record<string, string>) => changeHashQuery(query, changes);
 
   const columns: Column<AdminUser>[] = [
     { key: 'name', header: t('columns.userName'), cell: (row) => <strong>{row.name}</strong> },

@@ -9,7 +9,7 @@ import { PlatformBadge } from '../../components/PlatformBadge';
 import { SearchBox } from '../../components/SearchBox';
 import { dateTimeOf } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
-import { href, setHashQuery, useHashQuery } from '../../lib/router';
+import { changeHashQuery, href, useHashQuery } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import type { Order, OrderStatus, Page } from '../../lib/types';
 import { useCursorPages } from '../../lib/useCursorPages';
@@ -44,14 +44,7 @@ export function OrdersPage() {
   const path = `/api/orders?${params.toString()}`;
   const pages = useCursorPages<Order, Page<Order>>(path);
 
-  const filter = (changes: Record<string, string>) => {
-    const next = new URLSearchParams(query);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setHashQuery(next);
-  };
+  const filter = (changes: Record<string, string>) => changeHashQuery(query, changes);
 
   const columns: Column<Order>[] = [
     {
