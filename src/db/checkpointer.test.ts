@@ -92,8 +92,12 @@ describe('background WAL checkpoints (SQLite)', () => {
         largest = Math.max(largest, size);
       }
       const during = pragmas.filter((p) => p.startsWith('wal_checkpoint'));
+      const { waits, waitedMs } = stop.restartWaits();
       await stop();
       expect({ shrank, checkpointsHere: during }).toEqual({ shrank: true, checkpointsHere: [] });
+      // The wait before the WAL started over is counted, with the time it took.
+      expect(waits).toBeGreaterThanOrEqual(1);
+      expect(waitedMs).toBeGreaterThan(0);
     } finally {
       sqlite.pragma = pragma;
     }

@@ -87,6 +87,12 @@ export interface BackgroundCheckpoints {
   (): Promise<void>;
   /** For tests: blocks the worker's thread for `ms`, as a stalled disk would; it answers nothing meanwhile. */
   stallWorker(ms: number): void;
+  /**
+   * How often the server's connection has waited, between transactions, for the WAL to be copied
+   * so it could start over, and for how long in all: time its event loop had nothing to do if
+   * transactions were queued (the orders bench reports it).
+   */
+  restartWaits(): { waits: number; waitedMs: number };
 }
 
 export function startBackgroundCheckpoints(
@@ -94,7 +100,7 @@ export function startBackgroundCheckpoints(
   options: { everyMs?: number; restartFrames?: number; finishWaitMs?: number; onError?: (message: string) => void } = {},
 ): BackgroundCheckpoints {
   const database = db.sqlite;
-  if (!database || database.memory) return Object.assign(async () => undefined, { stallWorker: () => undefined });
+  if (!database || database.memory) return Object.assign(async () => undefined, { stallWorker: () => undefined, restartWaits: () => ({ waits: 0, waitedMs: 0 }) });
   // Set by the worker, read and cleared here: shared memory rather than a message, which a
   // server busy with one transaction after another may not get to for a long while.
   const restartDue = new Int32Array(new SharedArrayBuffer(4));
@@ -109,6 +115,7 @@ export function startBackgroundCheckpoints(
   let stopping = false;
   // Which request to finish is awaited: an answer that comes after its wait timed out ends nothing.
   let asked = 0;
+  const waited = { waits: 0, waitedMs: 0 };
   const copyHere = () => {
     try {
       const [result] = database.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
@@ -123,12 +130,15 @@ export function startBackgroundCheckpoints(
     hooks.beforeTransaction = () => {
       if (Atomics.load(restartDue, 0) === 0) return;
       finishing ??= new Promise<void>((resolve) => {
+        const since = performance.now();
+        waited.waits += 1;
         const timeout = setTimeout(() => {
           if (database.open) copyHere();
           endFinishing?.();
         }, options.finishWaitMs ?? FINISH_WAIT_MS);
         endFinishing = () => {
           clearTimeout(timeout);
+          waited.waitedMs += performance.now() - since;
           if (!stopping) worker.unref();
           finishing = null;
           endFinishing = null;
@@ -163,5 +173,5 @@ export function startBackgroundCheckpoints(
     await exited;
     restoreAutoCheckpoint();
   };
-  return Object.assign(stop, { stallWorker: (ms: number) => worker.postMessage({ stallMs: ms }) });
+  return Object.assign(stop, { stallWorker: (ms: number) => worker.postMessage({ stallMs: ms }), restartWaits: () => ({ ...waited }) });
 }
