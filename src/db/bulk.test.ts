@@ -34,6 +34,28 @@ describe.each(DIALECTS)('bulk writes on %s', (dialect) => {
     expect(stored.map((r) => [r.account, Number(r.balance_minor)])).toEqual([['creator:big:paid_out', -big], ['creator:big:settled', big]]);
   });
 
+  it('stores values every row shares as given, beside the values that vary, in lists longer than one statement', async () => {
+    // 70 rows: two statements of 32 and six rows alone on SQLite. `kind`, `platform` (null) and
+    // `created_at` are the same in every row; `enabled` in all but the last, which is alone.
+    const rows = Array.from({ length: 70 }, (_, i) => ({
+      id: `src_s${String(i).padStart(2, '0')}`,
+      kind: 'merchant' as const,
+      name: `shop ${i}`,
+      platform: null,
+      owner_user_id: null,
+      webhook_secret: `whsec_佣金"${i}`,
+      default_commission_bps: i,
+      platform_fee_bps: null,
+      enabled: i === 69 ? 0 : 1,
+      created_at: '2026-11-28T00:00:00.000Z',
+    }));
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', rows));
+    const stored = await db.kysely.selectFrom('sources').select(['id', 'kind', 'name', 'platform', 'webhook_secret', 'default_commission_bps', 'enabled', 'created_at']).where('id', 'like', 'src_s%').orderBy('id').execute();
+    expect(stored.map((r) => ({ ...r, default_commission_bps: Number(r.default_commission_bps), enabled: Number(r.enabled) }))).toEqual(
+      rows.map(({ id, kind, name, platform, webhook_secret, default_commission_bps, enabled, created_at }) => ({ id, kind, name, platform, webhook_secret, default_commission_bps, enabled, created_at })),
+    );
+  });
+
   it('rewrites only the listed columns of the rows named by their key, and no other row', async () => {
     const source = (id: string, name: string, enabled: number) => ({ id, kind: 'merchant' as const, name, platform: null, owner_user_id: null, webhook_secret: `whsec_${id}`, default_commission_bps: null, platform_fee_bps: null, enabled, created_at: '2026-11-26T00:00:00.000Z' });
     await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', [source('src_u1', 'one', 1), source('src_u2', 'two', 1), source('src_u3', 'three', 1)]));
