@@ -1,5 +1,5 @@
 import type { OrderEvent } from './model.ts';
-import { identityOf } from './state-machine.ts';
+import { identityOfUncached } from './state-machine.ts';
 
 /**
  * What an order keeps of an event besides how it came in: its identity and its content. Made
@@ -7,14 +7,14 @@ import { identityOf } from './state-machine.ts';
  * the one thread that writes the database does not spend its time serialising and hashing events.
  */
 export interface EventRecord {
-  /** The event's identity (`identityOf`): what the state machine tells events apart by. */
+  /** The event's identity (`identityOf`, made uncached): what the state machine tells events apart by. */
   key: string;
   /** The event as JSON: what the operator's history shows and the state machine replays. */
   payload: string;
 }
 
 export function eventRecordOf(event: OrderEvent): EventRecord {
-  return { key: identityOf(event), payload: JSON.stringify(event) };
+  return { key: identityOfUncached(event), payload: JSON.stringify(event) };
 }
 
 /** How an event came in, kept with it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventLine, OrderEvent, OrderState } from './model.ts';
-import { applyEvent, commissionBaseOf, commissionStatusOf, identityOf } from './state-machine.ts';
+import { applyEvent, commissionBaseOf, commissionStatusOf, identityOf, identityOfUncached } from './state-machine.ts';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 24, hour)).toISOString();
 const line = (lineId: string, paidAmountMinor: number, refundedAmountMinor = 0, productId = `p-${lineId}`): EventLine => ({ lineId, productId, quantity: 1, paidAmountMinor, refundedAmountMinor });
@@ -171,6 +171,14 @@ describe("an event's identity", () => {
     expect(identityOf(paid([lines[0]!]))).toBe('jWpd-PTRDFygfKMFGUAgmw');
     expect(identityOf(paid(lines))).toBe('k39Ng5WdlVraIDlCEAQ0Cw');
     expect(identityOf(paid([lines[1]!, lines[0]!]))).toBe('k39Ng5WdlVraIDlCEAQ0Cw');
+  });
+
+  it('is the same made uncached, as the verifier makes a delivery\'s records, as cached', () => {
+    // Fresh event objects each time, so neither call finds the other's result kept.
+    expect(identityOfUncached(paid([lines[0]!]))).toBe('jWpd-PTRDFygfKMFGUAgmw');
+    expect(identityOfUncached(paid([lines[1]!, lines[0]!]))).toBe('k39Ng5WdlVraIDlCEAQ0Cw');
+    const seen = paid(lines);
+    expect([identityOf(seen), identityOfUncached(seen)]).toEqual(['k39Ng5WdlVraIDlCEAQ0Cw', 'k39Ng5WdlVraIDlCEAQ0Cw']);
   });
 
   it('changes with what the event says, a reported rate included', () => {
