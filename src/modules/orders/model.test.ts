@@ -40,6 +40,12 @@ describe('the order webhook body', () => {
     ]);
   });
 
+  it('normalises every form of an instant to the same text, the canonical one kept as it is', () => {
+    const at = (occurred_at: string) => parseOrderWebhookBody(event({ occurred_at }))[0]!.occurredAt;
+    expect(['2026-11-24T18:00:00+08:00', '2026-11-24T10:00:00Z', '2026-11-24T10:00:00.000Z', '2026-11-24T10:00:00.0000+00:00'].map(at)).toEqual(Array(4).fill('2026-11-24T10:00:00.000Z'));
+    expect(at('2028-02-29T23:59:59.999Z')).toBe('2028-02-29T23:59:59.999Z');
+  });
+
   it('reads a batch of up to 1,000 events and refuses 1,001', () => {
     expect(parseOrderWebhookBody({ events: Array.from({ length: 1000 }, () => event()) })).toHaveLength(1000);
     expect(rejection({ events: Array.from({ length: 1001 }, () => event()) }).message).toBe('events: events must hold at most 1000 events');
