@@ -20,6 +20,7 @@ import * as ordersBySourceAndPayment from './migrations/021_orders_by_source_and
 import * as positionKind from './migrations/022_position_kind.ts';
 import * as taobaoInviterCode from './migrations/023_taobao_inviter_code.ts';
 import * as readPathsIndexed from './migrations/024_read_paths_indexed.ts';
+import * as payoutBatchTotals from './migrations/025_payout_batch_totals.ts';
 
 /** Migrations are listed here in order, so they ship inside the code and need no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '022_position_kind': positionKind,
   '023_taobao_inviter_code': taobaoInviterCode,
   '024_read_paths_indexed': readPathsIndexed,
+  '025_payout_batch_totals': payoutBatchTotals,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -253,7 +253,7 @@ describe.each(DIALECTS)('migration 016 (claw-backs indexed) on %s', (dialect) =>
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '015_one_settle_queue');
     expect(await indexDefinition(q, 'ledger_transactions_clawbacks')).toBeUndefined();
-    expect(await migrateToLatest(q)).toEqual(['016_clawback_index', '017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['016_clawback_index', '017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await indexDefinition(q, 'ledger_transactions_clawbacks')).toBeDefined();
   });
 });
@@ -274,7 +274,7 @@ describe.each(DIALECTS)('migration 017 (settlement totals) on %s', (dialect) => 
     await q.insertInto('ledger_transactions').values(ids.map((id) => ({ id, kind: 'commission_moved', at: '2026-11-01T00:00:00.000Z', ref: null, recorded_at: '2026-11-01T00:00:00.000Z' }))).execute();
     await q.insertInto('ledger_postings').values([...batch(ids[0]!, 500), ...batch(ids[1]!, 179), ...batch(ids[2]!, 161)]).execute();
 
-    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     const totals = await q.selectFrom('settlement_totals').selectAll().orderBy('account').execute();
     expect(totals.map((t) => [t.settlement_id, t.account, Number(t.amount_minor)])).toEqual([
       ['settlement_going', 'creator:c1:settled', 340],
@@ -286,7 +286,7 @@ describe.each(DIALECTS)('migration 017 (settlement totals) on %s', (dialect) => 
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '016_clawback_index');
     await expect(q.selectFrom('settlement_totals').select('account').execute()).rejects.toThrow(/settlement_totals/);
-    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['017_settlement_totals', '018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await q.selectFrom('settlement_totals').select('account').execute()).toEqual([]);
   });
 });
@@ -296,7 +296,7 @@ describe.each(DIALECTS)('migration 018 (what a settled line was settled on) on %
     const q = (db = await openTestDb(dialect)).kysely;
     await migrateThrough(q, '017_settlement_totals');
     await expect(q.selectFrom('commissions').select('as_settled').execute()).rejects.toThrow(/as_settled/);
-    expect(await migrateToLatest(q)).toEqual(['018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['018_commission_as_settled', '019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await q.selectFrom('commissions').select('as_settled').execute()).toEqual([]);
   });
 });
@@ -317,7 +317,7 @@ describe.each(DIALECTS)('migration 019 (partial commission indexes on PostgreSQL
     const partial = /is not null/;
     if (dialect === 'postgres') expect(await indexDefinition(q, 'commissions_organisation')).not.toMatch(partial);
     else expect(await indexDefinition(q, 'commissions_organisation')).toMatch(partial);
-    expect(await migrateToLatest(q)).toEqual(['019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['019_partial_commission_indexes_postgres', '020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await indexDefinition(q, 'commissions_organisation')).toMatch(partial);
     expect(await indexDefinition(q, 'commissions_settlement')).toMatch(partial);
   });
@@ -330,7 +330,7 @@ describe.each(DIALECTS)('migration 020 (why a settlement run stopped, and when i
     await sql`insert into settlement_runs (id, as_of, status, started_by, started_at, finished_at, lines, batches, summary) values ('settlement_1', '2026-11-01T00:00:00.000Z', 'running', null, '2026-11-01T00:00:00.000Z', null, 3, 1, null)`.execute(q);
     await expect(q.selectFrom('settlement_runs').select('error').execute()).rejects.toThrow(/error/);
     await expect(q.selectFrom('settlement_runs').select('heartbeat_at').execute()).rejects.toThrow(/heartbeat_at/);
-    expect(await migrateToLatest(q)).toEqual(['020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['020_settlement_run_error', '021_orders_by_source_and_payment', '022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await q.selectFrom('settlement_runs').select(['id', 'lines', 'error', 'heartbeat_at']).execute()).toEqual([{ id: 'settlement_1', lines: 3, error: null, heartbeat_at: null }]);
   });
 });
@@ -341,7 +341,7 @@ describe.each(DIALECTS)('migration 022 (what a position is) on %s', (dialect) =>
     await migrateThrough(q, '021_orders_by_source_and_payment');
     await sql`insert into users (id, role, email, password_hash, name, created_at) values ('usr_1', 'creator', 'a@b.cn', 'x', 'a', '2026-11-01T00:00:00.000Z')`.execute(q);
     await sql`insert into positions (sub_id, creator_id, source_id, label, created_at) values ('p1', 'usr_1', null, null, '2026-11-01T00:00:00.000Z')`.execute(q);
-    expect(await migrateToLatest(q)).toEqual(['022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['022_position_kind', '023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await q.selectFrom('positions').select(['sub_id', 'kind']).execute()).toEqual([{ sub_id: 'p1', kind: 'position' }]);
     await migrateThrough(q, '021_orders_by_source_and_payment');
     await expect(q.selectFrom('positions').select('kind').execute()).rejects.toThrow(/kind/);
@@ -355,7 +355,7 @@ describe.each(DIALECTS)('migration 023 (a Taobao source’s inviter code) on %s'
     await migrateThrough(q, '022_position_kind');
     await sql`insert into sources (id, kind, name, platform, owner_user_id, default_commission_bps, enabled, webhook_secret, created_at) values ('src_1', 'platform', '淘宝联盟', 'taobao', null, null, 1, 'whsec_x', '2026-11-01T00:00:00.000Z')`.execute(q);
     await sql`insert into source_connections (source_id, app_key, app_secret, base_url, position_id, keywords, sync_every_minutes, next_sync_at) values ('src_1', 'k', 's', null, null, '[]', 60, '2026-11-01T00:00:00.000Z')`.execute(q);
-    expect(await migrateToLatest(q)).toEqual(['023_taobao_inviter_code', '024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['023_taobao_inviter_code', '024_read_paths_indexed', '025_payout_batch_totals']);
     expect(await q.selectFrom('source_connections').select(['source_id', 'inviter_code']).execute()).toEqual([{ source_id: 'src_1', inviter_code: null }]);
     await migrateThrough(q, '022_position_kind');
     await expect(q.selectFrom('source_connections').select('inviter_code').execute()).rejects.toThrow(/inviter_code/);
@@ -374,6 +374,30 @@ describe.each(DIALECTS)('migration 024 (read paths of the money pages indexed) o
     expect(await indexDefinition(q, 'withdrawals_requested')).toMatch(/\("?requested_at"?\)/);
     await migrateThrough(q, '023_taobao_inviter_code');
     for (const name of ['commissions_colonel', 'statements_newest', 'withdrawals_batch', 'withdrawals_requested', 'users_newest', 'users_role_newest']) expect(await indexDefinition(q, name)).toBeUndefined();
-    expect(await migrateToLatest(q)).toEqual(['024_read_paths_indexed']);
+    expect(await migrateToLatest(q)).toEqual(['024_read_paths_indexed', '025_payout_batch_totals']);
+  });
+});
+
+describe.each(DIALECTS)('migration 025 (a payout batch keeps its totals) on %s', (dialect) => {
+  it('counts the batches there were from their lines, and goes down without the columns', async () => {
+    const q = (db = await openTestDb(dialect)).kysely;
+    await migrateThrough(q, '024_read_paths_indexed');
+    await sql`insert into users (id, role, email, password_hash, name, created_at) values ('usr_op', 'operator', 'op@b.cn', 'x', 'op', '2026-11-01T00:00:00.000Z')`.execute(q);
+    await sql`insert into payout_batches (id, status, created_by, created_at, closed_at) values ('pb_1', 'open', 'usr_op', '2026-11-01T00:00:00.000Z', null), ('pb_2', 'open', 'usr_op', '2026-11-02T00:00:00.000Z', null)`.execute(q);
+    const line = (id: string, status: string, amount: number) =>
+      sql`insert into withdrawals (id, party_kind, party_id, requested_by, currency, amount_minor, payee_name, payee_account, status, batch_id, requested_at) values (${id}, 'creator', 'usr_op', 'usr_op', 'CNY', ${amount}, 'c', 'c@alipay', ${status}, ${status === 'requested' ? null : 'pb_1'}, '2026-10-30T00:00:00.000Z')`.execute(q);
+    await line('wd_1', 'paid', 1000);
+    await line('wd_2', 'failed', 250);
+    await line('wd_3', 'in_batch', 99);
+    await line('wd_4', 'requested', 5000);
+    expect(await migrateToLatest(q)).toEqual(['025_payout_batch_totals']);
+    const totals = await q.selectFrom('payout_batches').select(['id', 'withdrawals', 'amount_minor', 'currency', 'paid', 'failed']).orderBy('id').execute();
+    expect(totals.map((t) => ({ ...t, withdrawals: Number(t.withdrawals), amount_minor: Number(t.amount_minor), paid: Number(t.paid), failed: Number(t.failed) }))).toEqual([
+      { id: 'pb_1', withdrawals: 3, amount_minor: 1349, currency: 'CNY', paid: 1, failed: 1 },
+      { id: 'pb_2', withdrawals: 0, amount_minor: 0, currency: 'CNY', paid: 0, failed: 0 },
+    ]);
+    await migrateThrough(q, '024_read_paths_indexed');
+    await expect(q.selectFrom('payout_batches').select('paid').execute()).rejects.toThrow(/paid/);
+    expect(await q.selectFrom('payout_batches').select('id').orderBy('id').execute()).toEqual([{ id: 'pb_1' }, { id: 'pb_2' }]);
   });
 });

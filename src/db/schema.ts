@@ -459,6 +459,12 @@ export interface PayoutBatchesTable {
   created_by: string;
   created_at: string;
   closed_at: string | null;
+  /** Its lines, their amount and currency, and how many are paid and failed (migration 025). */
+  withdrawals: Generated<number>;
+  amount_minor: Generated<number>;
+  currency: Generated<string>;
+  paid: Generated<number>;
+  failed: Generated<number>;
 }
 
 export type WithdrawalStatus = 'requested' | 'in_batch' | 'paid' | 'failed';

@@ -69,6 +69,9 @@ describe.each(DIALECTS)('POST /api/payout-batches/:id/results on %s', (dialect) 
     expect(await summary(three!.token)).toMatchObject({ paid_out: 0, available: 7000 });
     const listed = (await s.call('GET', '/api/payout-batches', { token: operator })).body.items[0];
     expect(listed).toMatchObject({ id: batch, status: 'open', paid: 1, failed: 1 });
+    // The totals the batch keeps are those of its lines.
+    const lines = (await s.call('GET', `/api/payout-batches/${batch}`, { token: operator })).body.items as { amount: number; status: string }[];
+    expect(listed).toMatchObject({ withdrawals: lines.length, amount: lines.reduce((sum, l) => sum + l.amount, 0), paid: lines.filter((l) => l.status === 'paid').length, failed: lines.filter((l) => l.status === 'failed').length });
     expect(await unbalancedTransactions(s.db.kysely)).toEqual([]);
     expect(await balanceDrift(s.db.kysely)).toEqual([]);
   });

@@ -3,7 +3,6 @@ import { Forbidden, InvalidInput, NotFound, Unprocessable } from '../../core/err
 import { formatMinor } from '../../core/money.ts';
 import { newId } from '../../core/ids.ts';
 import type { Database, WithdrawalStatus, WithdrawalsTable } from '../../db/schema.ts';
-import { chunked } from '../../db/bulk.ts';
 import { decodeKeyset, encodeKeyset } from '../../db/keyset.ts';
 import { isPostgres } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -113,30 +112,21 @@ export async function createPayoutBatch(db: Q, operator: User, now = new Date(),
     const result = await tx.updateTable('withdrawals').set({ status: 'in_batch', batch_id: id }).where('status', '=', 'requested').where('currency', '=', currency).executeTakeFirst();
     const count = Number(result.numUpdatedRows);
     if (count === 0) throw new Unprocessable('nothing_to_pay', 'no withdrawal is waiting for a payout batch');
+    const total = await tx.selectFrom('withdrawals').select((eb) => eb.fn.sum<number>('amount_minor').as('amount')).where('batch_id', '=', id).executeTakeFirstOrThrow();
+    await tx.updateTable('payout_batches').set({ withdrawals: count, amount_minor: Number(total.amount), currency }).where('id', '=', id).execute();
     await recordAudit(tx, operator.id, 'payout_batch.created', id, { withdrawals: count });
     return { id, withdrawals: count };
   });
 }
 
 export async function payoutBatches(db: Q): Promise<{ id: string; status: string; created_at: string; closed_at: string | null; withdrawals: number; currency: string; amount_minor: number; paid: number; failed: number }[]> {
-  const batches = await db.selectFrom('payout_batches').selectAll().orderBy('created_at', 'desc').execute();
-  // Summed in the database, a batch at a time through `withdrawals_batch`: the lines had been read
-  // whole, every batched withdrawal ever, and each batch had looked through all of them.
-  const counted = (status: 'paid' | 'failed') => sql<number>`sum(case when ${sql.ref('status')} = ${status} then 1 else 0 end)`;
-  const totals = new Map<string, { n: number; amount: number; currency: string; paid: number; failed: number }>();
-  for (const ids of chunked(batches.map((b) => b.id))) {
-    const rows = await db
-      .selectFrom('withdrawals')
-      .select((eb) => ['batch_id', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('amount_minor').as('amount'), eb.fn.min<string>('currency').as('currency'), counted('paid').as('paid'), counted('failed').as('failed')])
-      .where('batch_id', 'in', ids)
-      .groupBy('batch_id')
-      .execute();
-    for (const r of rows) totals.set(r.batch_id!, { n: Number(r.n), amount: Number(r.amount), currency: r.currency, paid: Number(r.paid), failed: Number(r.failed) });
-  }
-  return batches.map((b) => {
-    const t = totals.get(b.id);
-    return { id: b.id, status: b.status, created_at: b.created_at, closed_at: b.closed_at, withdrawals: t?.n ?? 0, currency: t?.currency ?? 'CNY', amount_minor: t?.amount ?? 0, paid: t?.paid ?? 0, failed: t?.failed ?? 0 };
-  });
+  // Each batch's totals are on its row (migration 025): no withdrawal is read.
+  const batches = await db
+    .selectFrom('payout_batches')
+    .select(['id', 'status', 'created_at', 'closed_at', 'withdrawals', 'currency', 'amount_minor', 'paid', 'failed'])
+    .orderBy('created_at', 'desc')
+    .execute();
+  return batches.map((b) => ({ ...b, withdrawals: Number(b.withdrawals), amount_minor: Number(b.amount_minor), paid: Number(b.paid), failed: Number(b.failed) }));
 }
 
 /** Every line of a batch, in id order (its CSV). */
@@ -195,14 +185,22 @@ async function decideLine(tx: Q, operator: User, row: WithdrawalsTable, outcome:
     .where('status', '=', 'in_batch')
     .executeTakeFirst();
   if (Number(claimed.numUpdatedRows) !== 1) return false;
+  // The batch's count of its kind moves with the line (its row is locked first: `lockBatch`).
+  await tx.updateTable('payout_batches').set(outcome.paid ? { paid: sql`paid + 1` } : { failed: sql`failed + 1` }).where('id', '=', row.batch_id!).execute();
   await appendTransactions(tx, [outcome.paid ? withdrawalPaid(withdrawalOf(row), at) : withdrawalFailed(withdrawalOf(row), at)], at);
   await recordAudit(tx, operator.id, `withdrawal.${status}`, row.id, outcome.paid ? {} : { reason: outcome.reason });
   return true;
 }
 
+/** Closes the batch once every line is decided, by its own counts (not by looking through its lines). */
 async function closeBatchIfDone(tx: Q, batchId: string, at: string): Promise<void> {
-  const open = await tx.selectFrom('withdrawals').select('id').where('batch_id', '=', batchId).where('status', '=', 'in_batch').executeTakeFirst();
-  if (!open) await tx.updateTable('payout_batches').set({ status: 'closed', closed_at: at }).where('id', '=', batchId).where('status', '=', 'open').execute();
+  await tx
+    .updateTable('payout_batches')
+    .set({ status: 'closed', closed_at: at })
+    .where('id', '=', batchId)
+    .where('status', '=', 'open')
+    .where(sql<boolean>`paid + failed >= withdrawals`)
+    .execute();
 }
 
 /** One row of a payout result file as read: where it is, and its fields by column. */
