@@ -92,8 +92,8 @@ export async function insertRows<T extends keyof Database & string>(
     let at = 0;
     if (rows.length >= SQLITE_ROWS_PER_STATEMENT) {
       const shared = sharedValues(rows as readonly Record<string, unknown>[], columns);
-      const many = statementOf(SQLITE_ROWS_PER_STATEMENT, new Set(Object.keys(shared.byColumn)));
-      const varying = columns.filter((c) => !(c in shared.byColumn));
+      const many = statementOf(SQLITE_ROWS_PER_STATEMENT, shared.columns);
+      const varying = columns.filter((c) => !shared.columns.has(c));
       const values: unknown[] = new Array(SQLITE_ROWS_PER_STATEMENT * varying.length);
       for (; at + SQLITE_ROWS_PER_STATEMENT <= rows.length; at += SQLITE_ROWS_PER_STATEMENT) {
         let v = 0;
@@ -151,17 +151,16 @@ export async function insertRows<T extends keyof Database & string>(
  * a conversion and two copies (~160 ns here), so these were a fifth of what an order delivery bound.
  * Named `s` and the column's position: column names are not all valid parameter names.
  */
-function sharedValues(rows: readonly Record<string, unknown>[], columns: readonly string[]): { byColumn: Record<string, unknown>; named: Record<string, unknown> } {
-  const byColumn: Record<string, unknown> = {};
+function sharedValues(rows: readonly Record<string, unknown>[], columns: readonly string[]): { columns: Set<string>; named: Record<string, unknown> } {
+  const shared = new Set<string>();
   const named: Record<string, unknown> = {};
-  const first = rows[0]!;
   columns.forEach((c, i) => {
-    const value = first[c];
+    const value = rows[0]![c];
     for (let r = 1; r < rows.length; r++) if (rows[r]![c] !== value) return;
-    byColumn[c] = value;
+    shared.add(c);
     named[`s${i}`] = value;
   });
-  return { byColumn, named };
+  return { columns: shared, named };
 }
 
 /** Rows per statement on PostgreSQL, widest first; the last is 1, so every list is written. */
