@@ -94,17 +94,22 @@ export async function insertRows<T extends keyof Database & string>(
       const shared = sharedValues(rows as readonly Record<string, unknown>[], columns);
       const many = statementOf(SQLITE_ROWS_PER_STATEMENT, shared.columns);
       const varying = columns.filter((c) => !shared.columns.has(c));
+      const fill = valuesFiller(varying);
       const values: unknown[] = new Array(SQLITE_ROWS_PER_STATEMENT * varying.length);
       for (; at + SQLITE_ROWS_PER_STATEMENT <= rows.length; at += SQLITE_ROWS_PER_STATEMENT) {
-        let v = 0;
-        for (let r = at; r < at + SQLITE_ROWS_PER_STATEMENT; r++) for (const c of varying) values[v++] = (rows[r] as Record<string, unknown>)[c];
+        fill(rows, at, SQLITE_ROWS_PER_STATEMENT, values);
         if (varying.length === 0) many.run(shared.named);
         else many.run(values, shared.named);
       }
     }
     if (at < rows.length) {
       const one = statementOf(1, new Set());
-      for (; at < rows.length; at++) one.run(columns.map((c) => (rows[at] as Record<string, unknown>)[c]));
+      const fill = valuesFiller(columns);
+      const values: unknown[] = new Array(columns.length);
+      for (; at < rows.length; at++) {
+        fill(rows, at, 1, values);
+        one.run(values);
+      }
     }
     return;
   }
@@ -130,6 +135,7 @@ export async function insertRows<T extends keyof Database & string>(
         ...(upsert.append ?? []).map((c) => `${quoted(c)} = ${quoted(table)}.${quoted(c)} || excluded.${quoted(c)}`),
       ].join(', ')}`
     : '';
+  const fill = valuesFiller(columns);
   let at = 0;
   for (const width of PG_WIDTHS) {
     if (rows.length - at < width) continue;
@@ -137,8 +143,7 @@ export async function insertRows<T extends keyof Database & string>(
     for (; at + width <= rows.length; at += width) {
       // Kysely freezes a compiled query's parameters: a list per statement.
       const values: unknown[] = new Array(width * columns.length);
-      let v = 0;
-      for (let r = at; r < at + width; r++) for (const c of columns) values[v++] = (rows[r] as Record<string, unknown>)[c];
+      fill(rows, at, width, values);
       await db.executeQuery(CompiledQuery.raw(text, values));
     }
   }
@@ -200,14 +205,33 @@ export async function updateRows<T extends keyof Database & string>(
   if (sqlite === undefined) return insertRows(db, table, rows, { conflict: [key], update: columns, append });
   const sets = [...columns.map((c) => `${quoted(c)} = ?`), ...append.map((c) => `${quoted(c)} = ${quoted(c)} || ?`)];
   const update = prepared(sqlite, `update ${quoted(table)} set ${sets.join(', ')} where ${quoted(key)} = ?`);
-  const bound = [...columns, ...append];
-  const values: unknown[] = new Array(bound.length + 1);
-  for (const row of rows) {
-    let v = 0;
-    for (const c of bound) values[v++] = (row as Record<string, unknown>)[c];
-    values[v] = (row as Record<string, unknown>)[key];
+  const fill = valuesFiller([...columns, ...append, key]);
+  const values: unknown[] = new Array(columns.length + append.length + 1);
+  for (let r = 0; r < rows.length; r++) {
+    fill(rows, r, 1, values);
     update.run(values);
   }
+}
+
+type Filler = (rows: readonly object[], at: number, count: number, out: unknown[]) => void;
+const fillers = new Map<string, Filler>();
+
+/**
+ * A function copying `columns` of rows `at` to `at + count - 1` into `out`, row after row: one
+ * property read per column written out, each site seeing one shape of row, where a loop over the
+ * column names read every value through the engine's generic (megamorphic) lookup, ~1.3% of the
+ * event loop in the orders bench.
+ */
+function valuesFiller(columns: readonly string[]): Filler {
+  const key = columns.join('\u0000');
+  let fill = fillers.get(key);
+  if (fill === undefined) {
+    // Column names are our own tables' (the rows' keys), written as JSON strings.
+    const reads = columns.map((c) => `out[v++] = row[${JSON.stringify(c)}];`).join(' ');
+    fill = new Function('rows', 'at', 'count', 'out', `let v = 0; for (let r = at; r < at + count; r++) { const row = rows[r]; ${reads} }`) as Filler;
+    fillers.set(key, fill);
+  }
+  return fill;
 }
 
 const makers = new Map<string, (row: unknown[]) => object>();
