@@ -128,3 +128,29 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('multi-row inserts on %s
     expect(prepared.every((p) => p.name.startsWith('v_'))).toBe(true);
   });
 });
+
+// better-sqlite3 takes an argument that is a list or a plain object for a list of values or named
+// parameters: the values go as arguments only when none is one (`asArguments`), so such a value
+// is refused as SQLite refuses it, not bound as something else. (PostgreSQL's driver serialises both.)
+describe('bulk writes on sqlite: a value that is a list or an object', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await openTestDb('sqlite');
+  });
+  afterAll(() => db.close());
+
+  const source = (i: number, name: unknown) => ({ id: `src_v${String(i).padStart(2, '0')}`, kind: 'merchant' as const, name: name as string, platform: null, owner_user_id: null, webhook_secret: `whsec_${i}`, default_commission_bps: i, platform_fee_bps: null, enabled: 1, created_at: '2026-11-28T00:00:00.000Z' });
+  const stored = () => db.kysely.selectFrom('sources').select('id').where('id', 'like', 'src_v%').execute();
+
+  it('is refused in a statement of many rows, in one of a single row, and in an update, and nothing of the list is written', async () => {
+    // 40 rows: one statement of 32, then eight alone.
+    const withList = Array.from({ length: 40 }, (_, i) => source(i, i === 3 ? ['shop', 'three'] : `shop ${i}`));
+    await expect(inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', withList))).rejects.toThrow(/can only bind/);
+    const withObject = Array.from({ length: 40 }, (_, i) => source(i, i === 39 ? { name: 'shop' } : `shop ${i}`));
+    await expect(inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', withObject))).rejects.toThrow(/can only bind/);
+    expect(await stored()).toEqual([]);
+    await inTransaction(db.kysely, (tx) => insertRows(tx, 'sources', [source(1, 'shop 1')]));
+    await expect(inTransaction(db.kysely, (tx) => updateRows(tx, 'sources', 'id', ['name'], [source(1, ['a', 'b'])]))).rejects.toThrow(/can only bind/);
+    expect(await db.kysely.selectFrom('sources').select('name').where('id', '=', 'src_v01').execute()).toEqual([{ name: 'shop 1' }]);
+  });
+});

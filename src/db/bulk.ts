@@ -59,12 +59,20 @@ const ROWS_PER_STATEMENT = 500;
  */
 const SQLITE_ROWS_PER_STATEMENT = 32;
 
-/*
+/**
  * Values go to better-sqlite3 as arguments (`run(...values)`), not as one array: it reads an
  * array's elements through V8's API, one generic lookup each (~430 instructions a value, 3.7% of
- * the event loop in the orders bench by callgrind), and an argument directly. No value here is
- * an array or a plain object, which it would take for a list or named parameters.
+ * the event loop in the orders bench by callgrind), and an argument directly. An argument that is
+ * an array or a plain object it would take for a list or for named parameters, so a list holding
+ * one (a caller's mistake) goes as an array, refused as before.
  */
+function asArguments(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array)) return false;
+  }
+  return true;
+}
 
 export interface Upsert<C extends string> {
   /** The unique key a row may already exist under. */
@@ -106,7 +114,8 @@ export async function insertRows<T extends keyof Database & string>(
       for (; at + SQLITE_ROWS_PER_STATEMENT <= rows.length; at += SQLITE_ROWS_PER_STATEMENT) {
         fill(rows, at, SQLITE_ROWS_PER_STATEMENT, values);
         if (varying.length === 0) many.run(shared.named);
-        else many.run(...values, shared.named);
+        else if (asArguments(values)) many.run(...values, shared.named);
+        else many.run(values, shared.named);
       }
     }
     if (at < rows.length) {
@@ -115,7 +124,8 @@ export async function insertRows<T extends keyof Database & string>(
       const values: unknown[] = new Array(columns.length);
       for (; at < rows.length; at++) {
         fill(rows, at, 1, values);
-        one.run(...values);
+        if (asArguments(values)) one.run(...values);
+        else one.run(values);
       }
     }
     return;
@@ -216,7 +226,8 @@ export async function updateRows<T extends keyof Database & string>(
   const values: unknown[] = new Array(columns.length + append.length + 1);
   for (let r = 0; r < rows.length; r++) {
     fill(rows, r, 1, values);
-    update.run(...values);
+    if (asArguments(values)) update.run(...values);
+    else update.run(values);
   }
 }
 
@@ -266,7 +277,8 @@ export async function selectRows<R>(db: Kysely<Database>, query: { compile(): Co
   if (sqlite === undefined) return (await db.executeQuery(compiled)).rows;
   const statement = prepared(sqlite, compiled.sql);
   const make = objectMaker(statement.columns().map((c) => c.name));
-  return (statement.raw(true).all(...(compiled.parameters as unknown[])) as unknown[][]).map((row) => make(row) as R);
+  const parameters = compiled.parameters as unknown[];
+  return ((asArguments(parameters) ? statement.raw(true).all(...parameters) : statement.raw(true).all(parameters)) as unknown[][]).map((row) => make(row) as R);
 }
 
 /** Keys per run of `updateWhereKeyIn`'s prepared statement on SQLite. */
@@ -314,7 +326,7 @@ export async function updateWhereKeyIn<T extends keyof Database & string>(
   let changed = 0;
   for (let at = 0; at < keys.length; at += SQLITE_KEYS_PER_STATEMENT) {
     for (let i = 0; i < SQLITE_KEYS_PER_STATEMENT; i++) values[sets.length + i] = keys[at + i] ?? null;
-    changed += statement.run(...values).changes;
+    changed += (asArguments(values) ? statement.run(...values) : statement.run(values)).changes;
   }
   return changed;
 }
