@@ -111,13 +111,33 @@ export async function recordPastClicks(db: Q, clicks: readonly ClicksTable[]): P
   return clicks.length;
 }
 
-/** Clicks by id, for attributing orders (the ids an order brought back). */
-export async function clicksByIds(db: Q, ids: readonly string[]): Promise<Map<string, ClicksTable>> {
-  const out = new Map<string, ClicksTable>();
+/** What attributing an order reads of a click: who, when, and its product as the source names it. */
+export interface ClickForAttribution {
+  id: string;
+  creator_id: string;
+  source_id: string;
+  clicked_at: string;
+  /** Our product id, and the source's id of it (null if the product is gone). */
+  product_id: string;
+  source_product_id: string | null;
+}
+
+/**
+ * Clicks by id, for attributing orders (the ids an order brought back), with their products'
+ * source ids in the same read: a click's row is 13 columns, a product's with its source 30, and
+ * each value read costs better-sqlite3 a call into V8 (~1,300 instructions), where attribution
+ * needs six.
+ */
+export async function clicksByIds(db: Q, ids: readonly string[]): Promise<Map<string, ClickForAttribution>> {
+  const out = new Map<string, ClickForAttribution>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await selectRows(db, db.selectFrom('clicks').selectAll().where('id', 'in', unique.slice(i, i + 500)));
-    for (const row of rows) out.set(row.id, row);
+    const query = db
+      .selectFrom('clicks')
+      .leftJoin('products', 'products.id', 'clicks.product_id')
+      .select(['clicks.id', 'clicks.creator_id', 'clicks.source_id', 'clicks.clicked_at', 'clicks.product_id', 'products.source_product_id'])
+      .where('clicks.id', 'in', unique.slice(i, i + 500));
+    for (const row of await selectRows(db, query)) out.set(row.id, row);
   }
   return out;
 }

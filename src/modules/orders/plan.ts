@@ -5,7 +5,6 @@ import type { AttributionKind, Database } from '../../db/schema.ts';
 import { planCommissions, type OrderCommissions, type SourceTerms } from '../ledger/commissions.ts';
 import type { LedgerSettings } from '../ledger/settings.ts';
 import { clicksByIds } from '../links/service.ts';
-import { productsByIds } from '../pool/products.ts';
 import { attributableOrderOf, attribute, type Attribution, type ClickRecord } from './attribution.ts';
 import { eventLinesOf, eventRecordOf, type EventRecord, type Receipt } from './event-record.ts';
 import { storedStateOf, type OrderEvent, type OrderState, type StoredOrderState } from './model.ts';
@@ -178,12 +177,11 @@ function isAttributed(row: StoredOrder | undefined): boolean {
 /** Attribution of orders not attributed yet, by the rules of attribution.ts, with lookups batched. */
 async function attributeOrders(db: Q, sourceId: string, states: readonly StoredOrderState[], settings: LedgerSettings): Promise<Map<string, Attribution>> {
   const clicks = await clicksByIds(db, states.flatMap((s) => (s.clickId ? [s.clickId] : [])));
-  const products = await productsByIds(db, [...new Set([...clicks.values()].map((c) => c.product_id))]);
   const positions = await positionsBySubIds(db, states.flatMap((s) => (s.subId ? [s.subId] : [])));
   const clickLookup = (id: string): ClickRecord | undefined => {
     const c = clicks.get(id);
     // The order names the source's product id; the click names ours: compare like with like.
-    return c && { id: c.id, creatorId: c.creator_id, productId: products.get(c.product_id)?.source_product_id ?? c.product_id, sourceId: c.source_id, clickedAt: c.clicked_at };
+    return c && { id: c.id, creatorId: c.creator_id, productId: c.source_product_id ?? c.product_id, sourceId: c.source_id, clickedAt: c.clicked_at };
   };
   const positionLookup = (subId: string) => {
     const p = positions.get(subId);

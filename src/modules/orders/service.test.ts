@@ -71,11 +71,20 @@ describe.each(DIALECTS)('order ingestion on %s', (dialect) => {
     expect(report).toMatchObject({ applied: 1, orders: 1, duplicateDelivery: false });
     const order = await orderRow('A1');
     expect(order).toMatchObject({ creator_id: ids.creator, attribution: 'click', status: 'paid', paid_amount_minor: 1990 });
+    // The order names the source's product id (P1), the click ours: the same product.
+    expect(JSON.parse(order.attribution_detail)).toEqual({ kind: 'click', creatorId: ids.creator, clickId: 'clk_fresh', sameProduct: true });
     // 1990 x 10% = 199; fee 10% of 199 = 19.9 -> 20; org 10% of 179 = 17.9 -> 18; creator 161.
     expect(await commissionOf('A1')).toMatchObject({ status: 'estimated', rate_bps: 1000, commission_minor: 199, creator_amount_minor: 161, organisation_amount_minor: 18, organisation_id: ids.org });
     expect(await earningsOf(db.kysely, { kind: 'creator', id: ids.creator! }, 'CNY')).toMatchObject({ estimated: 161, confirmed: 0 });
     expect(await earningsOf(db.kysely, { kind: 'org', id: ids.org! }, 'CNY')).toMatchObject({ estimated: 18 });
     await ledgerIsSound();
+  });
+
+  it('credits an order for another product of the clicked source to the click, and says it was not the clicked product', async () => {
+    await ingest([event('B9', 'paid', T0, { clickId: 'clk_fresh', lines: [{ lineId: '1', productId: 'P2', quantity: 1, paidAmountMinor: 990, refundedAmountMinor: 0 }] })], T0 + HOUR);
+    const order = await orderRow('B9');
+    expect(order).toMatchObject({ creator_id: ids.creator, attribution: 'click' });
+    expect(JSON.parse(order.attribution_detail)).toEqual({ kind: 'click', creatorId: ids.creator, clickId: 'clk_fresh', sameProduct: false });
   });
 
   it('lets the server answer during a delivery: a timer due at the start fires before the delivery is applied', async () => {
