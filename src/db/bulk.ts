@@ -74,6 +74,12 @@ function asArguments(values: readonly unknown[]): boolean {
   return true;
 }
 
+/** `statement.run` with `values` bound as `asArguments` says, then the named parameters if any. */
+function runWith(statement: SQLite.Statement, values: unknown[], named?: Record<string, unknown>): SQLite.RunResult {
+  if (asArguments(values)) return named === undefined ? statement.run(...values) : statement.run(...values, named);
+  return named === undefined ? statement.run(values) : statement.run(values, named);
+}
+
 export interface Upsert<C extends string> {
   /** The unique key a row may already exist under. */
   conflict: readonly C[];
@@ -114,8 +120,7 @@ export async function insertRows<T extends keyof Database & string>(
       for (; at + SQLITE_ROWS_PER_STATEMENT <= rows.length; at += SQLITE_ROWS_PER_STATEMENT) {
         fill(rows, at, SQLITE_ROWS_PER_STATEMENT, values);
         if (varying.length === 0) many.run(shared.named);
-        else if (asArguments(values)) many.run(...values, shared.named);
-        else many.run(values, shared.named);
+        else runWith(many, values, shared.named);
       }
     }
     if (at < rows.length) {
@@ -124,8 +129,7 @@ export async function insertRows<T extends keyof Database & string>(
       const values: unknown[] = new Array(columns.length);
       for (; at < rows.length; at++) {
         fill(rows, at, 1, values);
-        if (asArguments(values)) one.run(...values);
-        else one.run(values);
+        runWith(one, values);
       }
     }
     return;
@@ -226,8 +230,7 @@ export async function updateRows<T extends keyof Database & string>(
   const values: unknown[] = new Array(columns.length + append.length + 1);
   for (let r = 0; r < rows.length; r++) {
     fill(rows, r, 1, values);
-    if (asArguments(values)) update.run(...values);
-    else update.run(values);
+    runWith(update, values);
   }
 }
 
@@ -326,7 +329,7 @@ export async function updateWhereKeyIn<T extends keyof Database & string>(
   let changed = 0;
   for (let at = 0; at < keys.length; at += SQLITE_KEYS_PER_STATEMENT) {
     for (let i = 0; i < SQLITE_KEYS_PER_STATEMENT; i++) values[sets.length + i] = keys[at + i] ?? null;
-    changed += (asArguments(values) ? statement.run(...values) : statement.run(values)).changes;
+    changed += runWith(statement, values).changes;
   }
   return changed;
 }
