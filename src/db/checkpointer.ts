@@ -55,13 +55,13 @@ parentPort.on('message', (message) => {
 `;
 
 /**
- * WAL frames (pages) past which the WAL is started over from its beginning: 32,768 pages of 4 KiB,
- * 128 MiB. Each start-over costs the server's connection a wait for the last transaction's pages
+ * WAL frames (pages) past which the WAL is started over from its beginning: 65,536 pages of 4 KiB,
+ * 256 MiB. Each start-over costs the server's connection a wait for the last transaction's pages
  * to be copied (~30 ms in the orders bench); the WAL's length does not slow page lookups (they
  * skip what is copied), as long as the file is not cut back and regrown each time, which
  * `journal_size_limit` (connection.ts) is set above this for. See `startBackgroundCheckpoints`.
  */
-const RESTART_FRAMES = 32_768;
+const RESTART_FRAMES = 65_536;
 
 /** How long a transaction waits for the worker to copy the rest of a long WAL before copying it here. */
 const FINISH_WAIT_MS = 2000;
